@@ -1,0 +1,33 @@
+# InputMux: two set-up commands on a fresh Debian machine:
+#   make demo   the main job (daemon, or the real-kernel VM demo where there is no /dev/uinput)
+#   make test   every test: host tests, then the kernel suite in a QEMU guest
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: deps test host-test kernel-test demo bench vm-shell clean
+
+deps:
+	bash scripts/deps.sh
+
+test: deps host-test kernel-test
+
+host-test:
+	swift build --build-tests
+	swift test --skip-build
+
+kernel-test:
+	bash vm/kernel-suite.sh
+
+bench: deps
+	swift run -c release muxbench core
+	bash vm/bench.sh
+
+demo: deps
+	swift run -c release muxbench core --demo
+
+vm-shell: deps
+	bash vm/shell.sh
+
+clean:
+	rm -rf .build .build-*

@@ -1,0 +1,66 @@
+// swift-tools-version: 6.0
+// InputMux: a Linux input multiplexer that lets agents and a human share one desktop.
+import PackageDescription
+
+let package = Package(
+    name: "InputMux",
+    products: [
+        .library(name: "InputMuxCore", targets: ["InputMuxCore"]),
+        .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
+        .executable(name: "muxbench", targets: ["muxbench"]),
+        .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
+        .target(
+            name: "InputMuxCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+
+        // C shim: ioctl request numbers and function-like macros Swift cannot reach.
+        .target(name: "CInputMuxShim"),
+        // C libraries, through pkg-config.
+        .systemLibrary(
+            name: "CLibevdev", pkgConfig: "libevdev",
+            providers: [.apt(["libevdev-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibudev", pkgConfig: "libudev",
+            providers: [.apt(["libudev-dev"])]
+        ),
+
+        // Linux I/O: evdev, uinput, udev discovery, grabs, passthrough clones, agent devices.
+        .target(
+            name: "InputMuxLinux",
+            dependencies: [
+                "InputMuxCore", "CInputMuxShim", "CLibevdev", "CLibudev",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+
+        // Benchmarks that print tables (`swift run -c release muxbench core`).
+        .executableTarget(
+            name: "muxbench",
+            dependencies: [
+                "InputMuxCore", "InputMuxLinux",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Host tests of the pure core (Swift Testing, virtual clock).
+        .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore"]),
+
+        // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
+        .executableTarget(
+            name: "KernelSuite",
+            dependencies: ["InputMuxCore", "InputMuxLinux"],
+            path: "Tests/KernelSuite"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+#include "CInputMuxShim.h"

@@ -1,0 +1,40 @@
+/// A point on the engine's monotonic clock, in nanoseconds since an arbitrary epoch.
+///
+/// The engine never reads a clock: every input carries its `Instant`, so tests drive it
+/// with a virtual clock and the daemon with `CLOCK_MONOTONIC`.
+public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var nanoseconds: Int64
+
+    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+    public static let zero = Instant(nanoseconds: 0)
+
+    public static func < (a: Instant, b: Instant) -> Bool { a.nanoseconds < b.nanoseconds }
+
+    public static func + (a: Instant, d: Duration) -> Instant {
+        Instant(nanoseconds: a.nanoseconds &+ d.nanosecondCount)
+    }
+
+    public static func - (a: Instant, d: Duration) -> Instant {
+        Instant(nanoseconds: a.nanoseconds &- d.nanosecondCount)
+    }
+
+    public static func - (a: Instant, b: Instant) -> Duration {
+        .nanoseconds(a.nanoseconds &- b.nanoseconds)
+    }
+
+    public var description: String {
+        let ms = Double(nanoseconds) / 1_000_000
+        return "t+\(ms)ms"
+    }
+}
+
+extension Duration {
+    /// The duration as whole nanoseconds (saturating).
+    public var nanosecondCount: Int64 {
+        let (s, atto) = components
+        let (ns, overflow) = s.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return s < 0 ? .min : .max }
+        return ns &+ atto / 1_000_000_000
+    }
+}

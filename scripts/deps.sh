@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what building and testing InputMux needs on a Debian machine (idempotent).
+set -euo pipefail
+pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev
+      qemu-system-x86 qemu-utils busybox-static cpio debootstrap kmod e2fsprogs)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
