@@ -181,6 +181,18 @@ public final class PhysicalDevice {
         libevdev_get_event_value(evdev, UInt32(EV_KEY), UInt32(code)) != 0
     }
 
+    /// The range, resolution and current value of an absolute axis, or nil if the device has none.
+    ///
+    /// The corresponding C function is `libevdev_get_abs_info`.
+    public func absAxis(_ code: UInt16) -> AbsAxis? {
+        guard let info = libevdev_get_abs_info(evdev, UInt32(code))?.pointee else { return nil }
+        var axis = AbsAxis(minimum: info.minimum, maximum: info.maximum, resolution: info.resolution)
+        axis.fuzz = info.fuzz
+        axis.flat = info.flat
+        axis.value = info.value
+        return axis
+    }
+
     /// Waits until the node is readable or `timeout` passes.
     ///
     /// The corresponding C function is `poll`.
