@@ -34,6 +34,9 @@ public struct XKBKeymap: Keymap {
     private let strokes: [UInt32: KeyStroke]
     /// Keysym → stroke, for key names ("Return", "KP_0", "a", "F5").
     private let strokesBySym: [UInt32: KeyStroke]
+    /// Keysym → the key carrying it on a level only a lock reaches (KP_0 needs NumLock):
+    /// a key name still means that key, as it does to xdotool.
+    private let keysBySym: [UInt32: KeyCode]
 
     public init(layout: String, variant: String = "", model: String = "pc105", options: String = "") throws(KeymapError) {
         self.layout = layout
@@ -56,7 +59,7 @@ public struct XKBKeymap: Keymap {
         }
         guard let keymap = compiled else { throw .unknownLayout(layout: layout, variant: variant) }
         defer { xkb_keymap_unref(keymap) }
-        (strokes, strokesBySym) = Self.reverseMap(keymap)
+        (strokes, strokesBySym, keysBySym) = Self.reverseMap(keymap)
     }
 
     /// The stroke for an X keysym name as xdotool spells it ("Return", "KP_0", "F5",
@@ -65,7 +68,7 @@ public struct XKBKeymap: Keymap {
         var sym = xkb_keysym_from_name(name, XKB_KEYSYM_NO_FLAGS)
         if sym == 0 { sym = xkb_keysym_from_name(name, XKB_KEYSYM_CASE_INSENSITIVE) }
         guard sym != 0 else { return nil }
-        return strokesBySym[sym]
+        return strokesBySym[sym] ?? keysBySym[sym].map { KeyStroke(key: $0, modifiers: []) }
     }
 
     public func stroke(for c: Character) -> KeyStroke? {
@@ -82,14 +85,15 @@ public struct XKBKeymap: Keymap {
     /// evdev key codes are xkb key codes minus 8 (the X11 offset).
     private static let evdevOffset: UInt32 = 8
 
-    private static func reverseMap(_ keymap: OpaquePointer) -> ([UInt32: KeyStroke], [UInt32: KeyStroke]) {
+    private static func reverseMap(_ keymap: OpaquePointer) -> ([UInt32: KeyStroke], [UInt32: KeyStroke], [UInt32: KeyCode]) {
         let modifierKeys = modifierKeysByMask(keymap)
         let layoutIndex: xkb_layout_index_t = 0  // the configured (active) layout
         var best: [UInt32: KeyStroke] = [:]
         var bySym: [UInt32: KeyStroke] = [:]
+        var lockedSym: [UInt32: KeyCode] = [:]
         let minKey = xkb_keymap_min_keycode(keymap)
         let maxKey = xkb_keymap_max_keycode(keymap)
-        guard minKey <= maxKey else { return (best, bySym) }
+        guard minKey <= maxKey else { return (best, bySym, lockedSym) }
         var masks = [xkb_mod_mask_t](repeating: 0, count: 16)
         for xkbCode in minKey...maxKey where xkbCode >= evdevOffset {
             let key = KeyCode(UInt16(xkbCode - evdevOffset))
@@ -102,6 +106,7 @@ public struct XKBKeymap: Keymap {
                 let nmasks = masks.withUnsafeMutableBufferPointer {
                     xkb_keymap_key_get_mods_for_level(keymap, xkbCode, layoutIndex, level, $0.baseAddress, $0.count)
                 }
+                if lockedSym[sym] == nil || key < lockedSym[sym]! { lockedSym[sym] = key }
                 for m in masks.prefix(Int(nmasks)) {
                     guard let modifiers = keys(for: m, from: modifierKeys) else { continue }
                     let candidate = KeyStroke(key: key, modifiers: modifiers)
@@ -122,10 +127,14 @@ public struct XKBKeymap: Keymap {
                 }
             }
         }
-        return (best, bySym)
+        return (best, bySym, lockedSym)
     }
 
     private static func isBetter(_ a: KeyStroke, than b: KeyStroke) -> Bool {
+        // Keys below 0x100 are the ones real keyboards (and our agent keyboards) have;
+        // a layout's extra keys such as KEY_EURO come last.
+        let aExtra = a.key.rawValue >= 0x100, bExtra = b.key.rawValue >= 0x100
+        if aExtra != bExtra { return !aExtra }
         if a.modifiers.count != b.modifiers.count { return a.modifiers.count < b.modifiers.count }
         return a.key < b.key
     }
