@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
@@ -56,6 +57,15 @@ let package = Package(
         // random model). Never a dependency of the daemon.
         .target(name: "InputMuxTestSupport", dependencies: ["InputMuxCore"]),
 
+        // The daemon's logic: configuration and policy, wire protocol, sockets, audit log.
+        .target(
+            name: "InputMuxDaemon",
+            dependencies: [
+                "InputMuxCore", "InputMuxLinux", "InputMuxKeymap",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+
         // Benchmarks that print tables (`swift run -c release muxbench core`).
         .executableTarget(
             name: "muxbench",
@@ -68,6 +78,7 @@ let package = Package(
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
+        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
