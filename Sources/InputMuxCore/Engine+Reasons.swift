@@ -48,7 +48,7 @@ extension Engine {
                 msg = "\(what) rejected: focus may have left your region (\(describe(change)) at \(config.describe(at))); "
                     + "click inside \(r) first"
             } else {
-                msg = "\(what) rejected: no click of yours inside \(r) proves focus is there; click inside it first"
+                msg = "\(what) rejected: nothing proves focus is in your region yet; click inside \(r) first"
             }
         case .pausedHuman:
             let until = human.pausedUntil.map { " until \(config.describe($0))" } ?? ""

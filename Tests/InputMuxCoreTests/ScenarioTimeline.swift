@@ -33,6 +33,8 @@ func key(_ code: UInt16, _ value: Int32) -> EvdevEvent { EvdevEvent(type: EV.key
 final class Timeline {
     var engine: Engine
     var out = CollectingOutput()
+    /// When each record in `out` was produced.
+    private(set) var times: [Instant] = []
     private(set) var now: Instant = .zero
     private var nextRequest: UInt64 = 1
     private var nextSession: UInt32 = 1
@@ -66,12 +68,18 @@ final class Timeline {
             precondition(guardCount < 1_000_000, "engine deadline does not move forward")
             if d > now { now = d }
             engine.handle(.tick, at: now, into: &out)
+            stamp()
         }
         if target > now { now = target }
     }
 
     /// Feeds an input now.
-    func send(_ input: EngineInput) { engine.handle(input, at: now, into: &out) }
+    func send(_ input: EngineInput) {
+        engine.handle(input, at: now, into: &out)
+        stamp()
+    }
+
+    private func stamp() { while times.count < out.records.count { times.append(now) } }
 
     func newRequest() -> RequestID {
         defer { nextRequest += 1 }
@@ -121,6 +129,14 @@ final class Timeline {
     var mark: Int { out.records.count }
 
     func records(since mark: Int) -> ArraySlice<CollectingOutput.Record> { out.records[mark...] }
+
+    /// Frames with the instant they were emitted.
+    func timedFrames(since mark: Int = 0, on device: DeviceRef? = nil) -> [(Instant, DeviceRef, Frame)] {
+        (mark..<out.records.count).compactMap { i in
+            guard case .emit(let d, let f) = out.records[i], device == nil || d == device else { return nil }
+            return (times[i], d, f)
+        }
+    }
 
     func frames(since mark: Int = 0, on device: DeviceRef? = nil) -> [(DeviceRef, Frame)] {
         records(since: mark).compactMap {
