@@ -43,17 +43,21 @@ let package = Package(
             ]
         ),
 
+        // Test doubles shared by tests and benchmarks (a US keymap, a seeded RNG, the
+        // random model). Never a dependency of the daemon.
+        .target(name: "InputMuxTestSupport", dependencies: ["InputMuxCore"]),
+
         // Benchmarks that print tables (`swift run -c release muxbench core`).
         .executableTarget(
             name: "muxbench",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux",
+                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Host tests of the pure core (Swift Testing, virtual clock).
-        .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore"]),
+        .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(

@@ -1,0 +1,21 @@
+import CInputMuxShim
+import InputMuxCore
+
+extension input_event {
+    /// A kernel event from the core's value type; the timestamp stays zero because the
+    /// kernel stamps what uinput receives.
+    @inlinable
+    public init(_ e: EvdevEvent) {
+        self.init()
+        type = e.type
+        code = e.code
+        value = e.value
+    }
+
+    /// The core's value type, without the timestamp.
+    @inlinable
+    public var evdevEvent: EvdevEvent { EvdevEvent(type: type, code: code, value: value) }
+
+    @inlinable
+    var isSynReport: Bool { type == UInt16(EV_SYN) && code == UInt16(SYN_REPORT) }
+}

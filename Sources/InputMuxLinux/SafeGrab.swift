@@ -1,0 +1,38 @@
+import InputMuxCore
+
+extension PhysicalDevice {
+    /// Grabs the device only while none of its keys or buttons is down, then drains what
+    /// was pending. Grabbing mid-press would hand the release to us alone and leave the
+    /// compositor with a key stuck down.
+    ///
+    /// A key pressed between the check and the grab is caught by checking again after the
+    /// grab; then the device is released and the wait goes on. Throws `keysHeld` after
+    /// `timeout`.
+    ///
+    /// The corresponding C functions are `ioctl(EVIOCGKEY)`, `ioctl(EVIOCGRAB)` and `libevdev_next_event`.
+    public func grabSafely(timeout: Duration = .seconds(5), pollInterval: Duration = .milliseconds(10)) throws(DeviceError) {
+        let start = MonotonicClock.now()
+        while true {
+            let down = try keysDown()
+            if down.isEmpty {
+                try grab()
+                if try keysDown().isEmpty {
+                    drainPending()
+                    return
+                }
+                ungrab()
+            }
+            if MonotonicClock.now() - start >= timeout {
+                throw DeviceError.keysHeld(path: path, keys: (try? keysDown()) ?? down, waited: timeout)
+            }
+            MonotonicClock.sleep(pollInterval)
+        }
+    }
+
+    /// Reads and discards what the kernel queued before the grab: every other reader got
+    /// those events already, so forwarding them would deliver them twice.
+    func drainPending() {
+        let scratch = EventBuffer(capacity: 64)
+        _ = try? readFrames(into: scratch) { _ throws(DeviceError) in }
+    }
+}

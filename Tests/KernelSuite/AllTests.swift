@@ -1,0 +1,29 @@
+/// Every kernel test, in the order they run.
+let allTests: [KernelTest] = [
+    KernelTest(name: "discovery-classifies-human-devices", body: DiscoveryTests.classifiesHumanDevices),
+    KernelTest(name: "discovery-skips-own-devices", body: DiscoveryTests.skipsOwnDevices),
+    KernelTest(name: "clone-keeps-capabilities-ids-and-axes", body: PassthroughTests.cloneKeepsDescription),
+    KernelTest(name: "grab-hides-physical-and-clone-carries-frames", body: PassthroughTests.grabAndForward),
+    KernelTest(name: "safe-grab-waits-for-key-release", body: SafeGrabTests.waitsForRelease),
+    KernelTest(name: "hotplug-add-grab-remove-within-a-second", body: HotplugTests.addAndRemove),
+    KernelTest(name: "syn-dropped-resync-restores-key-state", body: ResyncTests.floodAndResync),
+    KernelTest(name: "agent-devices-read-back-through-evdev", body: AgentDeviceTests.evdevReadback),
+    KernelTest(name: "agent-destroy-releases-held-keys", body: AgentDeviceTests.destroyReleases),
+    KernelTest(name: "libinput-sees-agent-pointer-and-keyboard", body: LibinputTests.listDevices),
+    KernelTest(name: "libinput-reads-agent-motion-clicks-wheel-keys", body: LibinputTests.debugEvents),
+    KernelTest(name: "libinput-treats-clone-like-original-touchpad", body: LibinputTests.cloneTouchpad),
+    KernelTest(name: "sigkill-releases-grab-and-agent-keys", body: KillTests.sigkillReleases),
+]
+
+/// A small deterministic generator (SplitMix64), so a failing run can be replayed.
+struct SplitMix {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}

@@ -1,0 +1,41 @@
+import InputMuxCore
+import InputMuxLinux
+
+enum HotplugTests {
+    static func addAndRemove() throws {
+        let monitor = try HotplugMonitor()
+        _ = monitor.drain()
+        let start = MonotonicClock.now()
+        var human: UinputDevice? = try UinputDevice(HumanDevices.mouse("hotplug"))
+        let node = human!.devnode
+        var added: HotplugEvent?
+        while added == nil, MonotonicClock.now() - start < .seconds(1) {
+            if let e = monitor.next(timeout: .seconds(1) - (MonotonicClock.now() - start)),
+               e.action == .added, e.devnode == node { added = e }
+        }
+        guard let added else { throw TestFailure("no add of \(node) reported within 1 s") }
+        let discovered = try DeviceDiscovery().inspect(devnode: added.devnode, syspath: added.syspath, udevMarked: added.udevMarked)
+        try expect(discovered.isHumanInput, "hotplugged mouse not taken as human input: \(discovered)")
+        let passthrough = try Passthrough(device: try PhysicalDevice(path: node))
+        let grabbedAfter = MonotonicClock.now() - start
+        try expect(grabbedAfter < .seconds(1), "grabbed \(grabbedAfter) after the device appeared (goal: within 1 s)")
+
+        let removeStart = MonotonicClock.now()
+        human = nil  // closing the uinput fd unplugs it
+        var removed = false
+        while !removed, MonotonicClock.now() - removeStart < .seconds(1) {
+            if let e = monitor.next(timeout: .seconds(1) - (MonotonicClock.now() - removeStart)),
+               e.action == .removed, e.devnode == node { removed = true }
+        }
+        try expect(removed, "no remove of \(node) reported within 1 s")
+        // The daemon learns it from the read too: the grabbed node reports the device gone.
+        do {
+            try passthrough.pump()
+            throw TestFailure("reading the removed device did not fail")
+        } catch let error as DeviceError {
+            guard case .deviceGone = error else { throw TestFailure("reading the removed device: \(error), expected deviceGone") }
+        }
+        passthrough.close()
+        note("added and grabbed in \(grabbedAfter), removal reported in \(MonotonicClock.now() - removeStart)")
+    }
+}
