@@ -8,7 +8,7 @@ extension Engine {
         case .operator(let o): actor = "\(o)"
         case .session(let s): actor = "orchestrator \(name(s))"; identity = sessions[s]?.identity
         }
-        func answer(_ r: Reply, _ decision: AuditEvent.Decision, _ reason: ReasonCode?, _ message: String) {
+        func answer(_ r: Reply, _ decision: AuditDecision, _ reason: ReasonCode?, _ message: String) {
             out.reply(r, to: who, for: request)
             out.audit(AuditEvent(time: now, identity: identity, lease: command.lease, action: command.verb,
                                  decision: decision, reason: reason, message: "\(actor): \(message)"))
@@ -49,7 +49,7 @@ extension Engine {
         switch command {
         case .revoke:
             endLease(id, Rejection(.revoked, "lease \(id) revoked by \(actor); acquire again"), into: &out)
-            answer(.done, .ended, .revoked, "revoked \(id) of \(holder)")
+            answer(.done, .revoked, .revoked, "revoked \(id) of \(holder)")
         case .pause:
             guard l.state == .active else { return refuse(.leaseNotActive, "pause refused: \(id) is \(l.state)") }
             let why = Rejection(.leaseNotActive, "lease \(id) paused by \(actor); wait for the resumed event")

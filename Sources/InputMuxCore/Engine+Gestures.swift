@@ -265,6 +265,6 @@ extension Engine {
     /// Typed text is only ever audited redacted (length + keyed hash) unless policy says so.
     func redacted(_ g: Gesture, _ s: SessionID) -> RedactedText? {
         guard case .type(let text) = g else { return nil }
-        return TextRedactor(key: config.redactionKey).redact(text)
+        return TextRedactor(key: config.redactionKey, logsClearText: sessions[s]?.policy.auditTextInClear ?? false).redact(text)
     }
 }

@@ -67,7 +67,7 @@ extension Engine {
                 + "`muxctl approve \(id)` (or `deny`)"
             out.reply(.pendingApproval(info(leases[id]!), reason: msg), to: .session(s), for: request)
             out.audit(AuditEvent(time: now, identity: state.identity, lease: id, action: "acquire", points: corners(r),
-                                 decision: .pending, reason: nil, message: msg))
+                                 decision: .pendingApproval, reason: nil, message: msg))
             return
         }
 
@@ -114,7 +114,7 @@ extension Engine {
         }
         if notify && sessions[l.holder] != nil { out.notify(.ended(id, why), to: l.holder) }
         out.audit(AuditEvent(time: now, identity: sessions[l.holder]?.identity, lease: id, action: "lease",
-                             points: corners(l.region), decision: .ended, reason: why.code, message: why.message))
+                             points: corners(l.region), decision: AuditDecision(ending: why.code), reason: why.code, message: why.message))
     }
 
     /// Grants every waiter nothing blocks any more, and tells each.
@@ -155,5 +155,18 @@ extension Engine {
 
     func corners(_ r: Region) -> [Point] {
         [Point(x: r.x, y: r.y), Point(x: r.x &+ r.width, y: r.y &+ r.height)]
+    }
+}
+
+extension AuditDecision {
+    /// How the audit log names the end of a lease.
+    init(ending reason: ReasonCode) {
+        switch reason {
+        case .released, .disconnected: self = .released
+        case .ttlExpired, .maxHold, .queueTimeout: self = .expired
+        case .reassigned: self = .reassigned
+        case .approvalDenied: self = .denied
+        default: self = .revoked
+        }
     }
 }

@@ -126,8 +126,8 @@ import Testing
         func abs(_ x: Int32, _ y: Int32) -> [EvdevEvent] {
             [EvdevEvent(type: EV.abs, code: ABS.x, value: x), EvdevEvent(type: EV.abs, code: ABS.y, value: y)]
         }
-        let inside = A.perform(.raw(device: .pointer, frames: [Frame(abs(10, 10)), Frame([key(MouseButton.left.code, 1)]),
-                                                                 Frame([key(MouseButton.left.code, 0)])]))
+        let inside = A.perform(.raw(device: .pointer, frames: [Frame(abs(10, 10)), Frame([keyEvent(MouseButton.left.code, 1)]),
+                                                                 Frame([keyEvent(MouseButton.left.code, 0)])]))
         #expect(inside.isDone)
         let mark = t.mark
         let outside = A.perform(.raw(device: .pointer, frames: [Frame(abs(10, 10)), Frame([EvdevEvent(type: EV.abs, code: ABS.x, value: 1500)])]))

@@ -36,8 +36,8 @@ import Testing
         let a = A.acquire(leftHalf, keyboard: true).leaseID!
         A.click(100, 100)
         #expect(A.perform(.keyChord(keys: [KeyCode(30), KeyCode(31)], repeat: 1)).isDone)
-        #expect(A.perform(.raw(device: .keyboard, frames: [Frame([key(30, 1)]), Frame([key(31, 1)]),
-                                                            Frame([key(31, 0)]), Frame([key(30, 0)])])).isDone)
+        #expect(A.perform(.raw(device: .keyboard, frames: [Frame([keyEvent(30, 1)]), Frame([keyEvent(31, 1)]),
+                                                            Frame([keyEvent(31, 0)]), Frame([keyEvent(30, 0)])])).isDone)
         #expect(t.engine.leases[a]?.state == .active)
         #expect(!t.engine.panic.isFrozen)
     }

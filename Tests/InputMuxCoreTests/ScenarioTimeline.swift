@@ -1,5 +1,6 @@
 import Testing
 @testable import InputMuxCore
+import InputMuxTestSupport
 
 // A small timeline language for engine scenarios, keyd-style:
 //
@@ -28,7 +29,7 @@ let thirds = [
 let humanMouse: UInt32 = 100
 let humanKeyboard: UInt32 = 101
 
-func key(_ code: UInt16, _ value: Int32) -> EvdevEvent { EvdevEvent(type: EV.key, code: code, value: value) }
+func keyEvent(_ code: UInt16, _ value: Int32) -> EvdevEvent { EvdevEvent(type: EV.key, code: code, value: value) }
 
 final class Timeline {
     var engine: Engine
@@ -111,17 +112,17 @@ final class Timeline {
 
     /// A physical click: press, then release 30 ms later.
     func humanClick(button: UInt16 = MouseButton.left.code) {
-        humanFrame(humanMouse, [key(button, 1)])
+        humanFrame(humanMouse, [keyEvent(button, 1)])
         run(for: 30.ms)
-        humanFrame(humanMouse, [key(button, 0)])
+        humanFrame(humanMouse, [keyEvent(button, 0)])
     }
 
     func humanMove(dx: Int32, dy: Int32) {
         humanFrame(humanMouse, [EvdevEvent(type: EV.rel, code: REL.x, value: dx), EvdevEvent(type: EV.rel, code: REL.y, value: dy)])
     }
 
-    func humanKeys(press keys: [KeyCode]) { for k in keys { humanFrame(humanKeyboard, [key(k.rawValue, 1)]) } }
-    func humanKeys(release keys: [KeyCode]) { for k in keys.reversed() { humanFrame(humanKeyboard, [key(k.rawValue, 0)]) } }
+    func humanKeys(press keys: [KeyCode]) { for k in keys { humanFrame(humanKeyboard, [keyEvent(k.rawValue, 1)]) } }
+    func humanKeys(release keys: [KeyCode]) { for k in keys.reversed() { humanFrame(humanKeyboard, [keyEvent(k.rawValue, 0)]) } }
 
     // MARK: reading the output
 

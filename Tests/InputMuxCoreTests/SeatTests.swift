@@ -1,5 +1,6 @@
 import Testing
 @testable import InputMuxCore
+import InputMuxTestSupport
 
 @Suite("Seat: atomic gestures on one cursor") struct SeatTests {
     /// The sessions whose frames appear, in order, one entry per contiguous block.
