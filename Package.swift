@@ -47,11 +47,15 @@ let package = Package(
         // random model). Never a dependency of the daemon.
         .target(name: "InputMuxTestSupport", dependencies: ["InputMuxCore"]),
 
+        // Counts heap allocations for `muxbench core` by wrapping glibc's malloc family.
+        // Linked into muxbench only.
+        .target(name: "CMallocCounter"),
+
         // Benchmarks that print tables (`swift run -c release muxbench core`).
         .executableTarget(
             name: "muxbench",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport",
+                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
