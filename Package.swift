@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "InputMuxCore", targets: ["InputMuxCore"]),
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
+        .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
     ],
@@ -33,6 +34,14 @@ let package = Package(
             name: "CLibudev", pkgConfig: "libudev",
             providers: [.apt(["libudev-dev"])]
         ),
+
+        .systemLibrary(
+            name: "CXKBCommon", pkgConfig: "xkbcommon",
+            providers: [.apt(["libxkbcommon-dev", "xkb-data"])]
+        ),
+
+        // Text through the real keymap: libxkbcommon's reverse map character → key + modifiers.
+        .target(name: "InputMuxKeymap", dependencies: ["InputMuxCore", "CXKBCommon"]),
 
         // Linux I/O: evdev, uinput, udev discovery, grabs, passthrough clones, agent devices.
         .target(
@@ -62,6 +71,7 @@ let package = Package(
 
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
+        .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(

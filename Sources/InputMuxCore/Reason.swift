@@ -46,4 +46,5 @@ public enum ReasonCode: String, Hashable, Sendable, CaseIterable, Codable {
     case panic
     case abortedByHuman = "aborted_by_human"
     case shutdown
+    case windowClosed = "window_closed"  // a window lease's window went away
 }

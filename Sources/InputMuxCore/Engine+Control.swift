@@ -1,0 +1,125 @@
+/// Operator (`muxctl`) and orchestrator verbs, and status (DESIGN §1–2).
+extension Engine {
+    mutating func control(_ command: ControlCommand, from who: Requester, request: RequestID,
+                          into out: inout some EngineOutput) {
+        let actor: String
+        var identity: AgentIdentity?
+        switch who {
+        case .operator(let o): actor = "\(o)"
+        case .session(let s): actor = "orchestrator \(name(s))"; identity = sessions[s]?.identity
+        }
+        func answer(_ r: Reply, _ decision: AuditDecision, _ reason: ReasonCode?, _ message: String) {
+            out.reply(r, to: who, for: request)
+            out.audit(AuditEvent(time: now, identity: identity, lease: command.lease, action: command.verb,
+                                 decision: decision, reason: reason, message: "\(actor): \(message)"))
+        }
+        func refuse(_ code: ReasonCode, _ message: String) {
+            answer(.rejected(Rejection(code, message)), .rejected, code, message)
+        }
+
+        if case .session(let s) = who {
+            guard let state = sessions[s], state.policy.rights.contains(.supervise) else {
+                return refuse(.notSupervisor, "\(command.verb) refused: \(name(s)) lacks the supervise right; "
+                    + "ask an operator, or grant `supervise` in the policy")
+            }
+            switch command {
+            case .approve, .deny, .resumeAfterPanic:
+                return refuse(.notAllowed, "\(command.verb) refused: only an operator (`muxctl \(command.verb)`) may do that")
+            default: break
+            }
+            if let id = command.lease, leases[id]?.holder == s {
+                return refuse(.selfCancel, "\(command.verb) refused: \(id) is your own lease; an orchestrator never "
+                    + "cancels itself through the supervise path; use release instead")
+            }
+        }
+        if case .status = command {
+            return answer(.status(status(for: who)), .allowed, nil, "status")
+        }
+        if case .resumeAfterPanic = command {
+            guard panic.isFrozen else { return answer(.done, .allowed, nil, "resume: agents were not frozen") }
+            panic.thaw()
+            for s in sessions.keys.sorted() { out.notify(.unfrozen, to: s) }
+            return answer(.done, .resumed, nil, "agents unfrozen after the panic chord")
+        }
+        guard let id = command.lease, let l = leases[id] else {
+            return refuse(.unknownLease, "\(command.verb) refused: no live lease \(command.lease.map { "\($0)" } ?? ""); "
+                + "`muxctl status` lists them")
+        }
+        let holder = name(l.holder)
+        switch command {
+        case .revoke:
+            endLease(id, Rejection(.revoked, "lease \(id) revoked by \(actor); acquire again"), into: &out)
+            answer(.done, .revoked, .revoked, "revoked \(id) of \(holder)")
+        case .pause:
+            guard l.state == .active else { return refuse(.leaseNotActive, "pause refused: \(id) is \(l.state)") }
+            let why = Rejection(.leaseNotActive, "lease \(id) paused by \(actor); wait for the resumed event")
+            leases.setState(id, .paused)
+            cancelSeatWork(of: l.holder, because: why, reply: true, into: &out)
+            neutralize(l.holder, pointer: l.resources.pointer, keyboard: l.resources.keyboard, into: &out)
+            out.notify(.paused(id, why), to: l.holder)
+            answer(.done, .paused, nil, "paused \(id) of \(holder)")
+        case .resume:
+            guard l.state == .paused else { return refuse(.leaseNotActive, "resume refused: \(id) is \(l.state), not paused") }
+            leases.setState(id, .active)
+            leases.renew(session: l.holder, at: now)
+            out.notify(.resumed(id), to: l.holder)
+            answer(.done, .resumed, nil, "resumed \(id) of \(holder)")
+        case .reassign(_, let target):
+            guard l.state.holdsResources else {
+                return refuse(.leaseNotActive, "reassign refused: \(id) is \(l.state); only held leases move")
+            }
+            guard sessions[target] != nil else {
+                return refuse(.unknownSession, "reassign refused: session #\(target) is not connected")
+            }
+            guard target != l.holder else { return refuse(.notAllowed, "reassign refused: \(holder) already holds \(id)") }
+            endLease(id, Rejection(.reassigned, "lease \(id) reassigned to \(name(target)) by \(actor)"), into: &out)
+            // The resources pass straight to the target: no waiter gets them in between.
+            let req = LeaseRequest(l.resources, mode: .try, ttl: l.ttl)
+            let new = leases.add(holder: target, request: request, req, ttl: l.ttl, state: .active, at: now)
+            out.notify(.granted(info(leases[new]!)), to: target)
+            answer(.done, .reassigned, .reassigned, "reassigned \(id) of \(holder) to \(name(target)) as \(new)")
+        case .approve:
+            guard l.state == .pendingApproval else { return refuse(.notAllowed, "approve refused: \(id) is \(l.state)") }
+            if l.mode == .try {
+                if let b = leases.blocker(for: l.resources, holder: l.holder, sequence: l.sequence) {
+                    let msg = conflictSentence(verb: "denied after approval", requester: l.holder, resources: l.resources,
+                                               blocker: b, position: 1, waiting: false)
+                    endLease(id, Rejection(.conflict, msg), into: &out)
+                    return answer(.done, .approved, .conflict, "approved \(id), but it conflicts: \(msg)")
+                }
+                leases.activate(id, at: now)
+                out.notify(.granted(info(leases[id]!)), to: l.holder)
+            } else {
+                leases.enqueue(id)  // granted at the end of this input if nothing blocks it
+            }
+            answer(.done, .approved, nil, "approved \(id) of \(holder)")
+        case .deny:
+            guard l.state == .pendingApproval else { return refuse(.notAllowed, "deny refused: \(id) is \(l.state)") }
+            endLease(id, Rejection(.approvalDenied, "lease \(id) denied by \(actor)"), into: &out)
+            answer(.done, .denied, .approvalDenied, "denied \(id) of \(holder)")
+        case .status, .resumeAfterPanic:
+            break
+        }
+    }
+
+    /// A snapshot that changes nothing: not a TTL, not a queue position.
+    public func status(for who: Requester) -> StatusSnapshot {
+        let live = leases.leases.values.sorted { $0.id < $1.id }
+        let held = live.filter { $0.state.holdsResources }.map(info)
+        let queued = leases.queue.compactMap { leases[$0] }.map(info)
+        let pending = live.filter { $0.state == .pendingApproval }.map(info)
+        var targets: [LeaseID] = []
+        switch who {
+        case .operator: targets = live.map(\.id)
+        case .session(let s):
+            if sessions[s]?.policy.rights.contains(.supervise) == true {
+                targets = live.filter { $0.holder != s }.map(\.id)
+            }
+        }
+        return StatusSnapshot(time: now, held: held, waiting: queued + pending,
+                              sessions: sessions.values.map(\.identity).sorted { $0.session < $1.session },
+                              humanQuietAt: human.pausedUntil, frozenSince: panic.frozenSince,
+                              seatBusyWith: seat.running?.job.session, seatQueueLength: seat.waiting.count,
+                              cancelTargets: targets)
+    }
+}

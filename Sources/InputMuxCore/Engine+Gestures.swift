@@ -1,0 +1,270 @@
+/// Agent requests, and gestures from acceptance to their last frame: the gate, the seat
+/// transaction, neutral state and cursor tracking (DESIGN §3–4).
+extension Engine {
+    mutating func agent(_ s: SessionID, _ request: RequestID, _ req: AgentRequest, into out: inout some EngineOutput) {
+        guard sessions[s] != nil else {
+            out.reply(.rejected(Rejection(.unknownSession, "session #\(s) is not connected; connect first")),
+                      to: .session(s), for: request)
+            return
+        }
+        if isShutDown {
+            out.reply(.rejected(Rejection(.shutdown, "the daemon is shutting down")), to: .session(s), for: request)
+            return
+        }
+        switch req {
+        case .acquire(let r): acquire(s, request, r, into: &out)
+        case .release(let id): release(s, request, id, into: &out)
+        case .heartbeat:
+            leases.renew(session: s, at: now)
+            out.reply(.done, to: .session(s), for: request)
+        case .gesture(let g): gesture(s, request, g, into: &out)
+        case .status: out.reply(.status(status(for: .session(s))), to: .session(s), for: request)
+        case .supervise(let c): control(c, from: .session(s), request: request, into: &out)
+        }
+    }
+
+    mutating func gesture(_ s: SessionID, _ request: RequestID, _ g: Gesture, into out: inout some EngineOutput) {
+        let identity = sessions[s]!.identity
+        func refuse(_ r: Rejection, lease: LeaseID?) {
+            out.reply(.rejected(r), to: .session(s), for: request)
+            out.audit(AuditEvent(time: now, identity: identity, lease: lease, action: g.kind, points: points(of: g, s),
+                                 decision: .rejected, reason: r.code, message: r.message, text: redacted(g, s)))
+        }
+        let lease: LeaseID
+        switch check(g, from: s, at: now) {
+        case .rejected(let f): return refuse(explain(f, gesture: g, session: s), lease: f.lease)
+        case .allowed(let l): lease = l
+        }
+        // Validate the whole gesture before anything is sent (unmappable text, bad counts).
+        do throws(Rejection) {
+            _ = try compiler.compile(g, context: compileContext(for: s, gesture: g))
+        } catch {
+            return refuse(error, lease: lease)
+        }
+        sessions[s]!.bucket.take(at: now)
+        leases.renew(session: s, at: now)
+        out.audit(AuditEvent(time: now, identity: identity, lease: lease, action: g.kind, points: points(of: g, s),
+                             decision: .allowed, reason: nil, message: "\(g.kind) accepted", text: redacted(g, s)))
+        if case .wait(let d) = g {
+            waits.append(PendingWait(session: s, request: request, until: now + d))
+            return
+        }
+        recordFocus(g, s)
+        if let p = endPosition(of: g, s) { sessions[s]!.planned = p }
+        seat.enqueue(SeatScheduler.Job(session: s, request: request, lease: lease, gesture: g, acceptedAt: now))
+    }
+
+    /// Runs the seat: emits due frames, finishes transactions, starts the next in FIFO order.
+    mutating func pumpSeat(into out: inout some EngineOutput) {
+        while true {
+            if let running = seat.running, let f = seat.popDue(at: now) {
+                let s = running.job.session
+                emitAgent(f.frame, to: f.device == .pointer ? .agentPointer(s) : .agentKeyboard(s), into: &out)
+                continue
+            }
+            if let job = seat.finishIfDone() {
+                leases.renew(session: job.session, at: now)
+                out.reply(.done, to: .session(job.session), for: job.request)
+                continue
+            }
+            if seat.isIdle, let job = seat.dequeue() {
+                start(job, into: &out)
+                continue
+            }
+            return
+        }
+    }
+
+    /// Compiles a job against the seat as it is now (who moved the cursor last) and
+    /// starts it, after a last check that every position it writes is still inside.
+    private mutating func start(_ job: SeatScheduler.Job, into out: inout some EngineOutput) {
+        let s = job.session
+        func drop(_ r: Rejection) {
+            out.reply(.rejected(r), to: .session(s), for: job.request)
+            out.audit(AuditEvent(time: now, identity: sessions[s]?.identity, lease: job.lease, action: job.gesture.kind,
+                                 decision: .aborted, reason: r.code, message: r.message))
+        }
+        guard let state = sessions[s] else { return }
+        guard leases[job.lease]?.state == .active else {
+            return drop(Rejection(.leaseNotActive, "\(job.gesture.kind) dropped: lease \(job.lease) is no longer active"))
+        }
+        let frames: [TimedFrame]
+        do throws(Rejection) {
+            frames = try compiler.compile(job.gesture, context: compileContext(for: s, gesture: job.gesture))
+        } catch {
+            return drop(error)
+        }
+        // Safety net: nothing is emitted outside the holder's region, whatever moved since.
+        var x = state.absX, y = state.absY
+        for f in frames where f.device == .pointer {
+            var moved = false
+            for e in f.frame.events where e.type == EV.abs {
+                if e.code == ABS.x { x = e.value; moved = true }
+                if e.code == ABS.y { y = e.value; moved = true }
+            }
+            guard moved, let px = x, let py = y else { continue }
+            let p = Point(x: px, y: py)
+            let inside = (leases.bySession[s] ?? []).contains { id in
+                guard let l = leases[id], l.state == .active, l.resources.pointer else { return false }
+                return l.region.contains(p)
+            }
+            if !inside {
+                return drop(Rejection(.outsideRegion, "\(job.gesture.kind) dropped: \(p) is no longer inside your region"))
+            }
+        }
+        seat.start(job, frames: frames, at: now)
+    }
+
+    /// What the compiler needs to know about the seat (DESIGN §3, one cursor).
+    func compileContext(for s: SessionID, gesture: Gesture) -> CompileContext {
+        let state = sessions[s]
+        let target = firstPosition(of: gesture) ?? state?.planned ?? state?.pointer
+        var region: Region?
+        for id in leases.bySession[s] ?? [] {
+            guard let l = leases[id], l.state == .active, l.resources.pointer else { continue }
+            if region == nil { region = l.region }
+            if let target, l.region.contains(target) { region = l.region; break }
+        }
+        return CompileContext(pointerPosition: state?.pointer, cursorMovedByOthers: cursorMover != .agent(s), region: region)
+    }
+
+    /// Every agent frame goes through neutral state, and pointer frames update what the
+    /// device's axes hold and who moved the seat's cursor.
+    mutating func emitAgent(_ frame: Frame, to device: DeviceRef, into out: inout some EngineOutput) {
+        guard let f = neutral.filter(frame, on: device) else { return }
+        if case .agentPointer(let s) = device, sessions[s] != nil {
+            var moved = false
+            for e in f.events where e.type == EV.abs {
+                if e.code == ABS.x, sessions[s]!.absX != e.value { sessions[s]!.absX = e.value; moved = true }
+                if e.code == ABS.y, sessions[s]!.absY != e.value { sessions[s]!.absY = e.value; moved = true }
+            }
+            if moved { cursorMover = .agent(s) }
+        }
+        out.emit(f, to: device)
+    }
+
+    /// Releases everything the session's devices hold, in reverse press order.
+    mutating func neutralize(_ s: SessionID, pointer: Bool, keyboard: Bool, into out: inout some EngineOutput) {
+        if pointer { for f in neutral.releaseAll(on: .agentPointer(s)) { out.emit(f, to: .agentPointer(s)) } }
+        if keyboard { for f in neutral.releaseAll(on: .agentKeyboard(s)) { out.emit(f, to: .agentKeyboard(s)) } }
+    }
+
+    /// Stops the session's running gesture (neutralizing it) and drops its waiting ones.
+    mutating func cancelSeatWork(of s: SessionID, because why: Rejection, reply: Bool, into out: inout some EngineOutput) {
+        if seat.running?.job.session == s, let job = seat.abort() {
+            neutralize(s, pointer: true, keyboard: true, into: &out)
+            if reply {
+                out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
+                          to: .session(s), for: job.request)
+            }
+        }
+        for job in seat.drop(where: { $0.session == s }) where reply {
+            out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) dropped: \(why.message)")),
+                      to: .session(s), for: job.request)
+        }
+        let pointer = sessions[s]?.pointer
+        sessions[s]?.planned = pointer
+    }
+
+    /// Human input: the running gesture stops and is neutralized; nothing waiting is
+    /// replayed later (DESIGN §3.4).
+    mutating func abortSeat(because why: Rejection, waitingReason: Rejection, into out: inout some EngineOutput) {
+        if let job = seat.abort() {
+            neutralize(job.session, pointer: true, keyboard: true, into: &out)
+            out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
+                      to: .session(job.session), for: job.request)
+            out.audit(AuditEvent(time: now, identity: sessions[job.session]?.identity, lease: job.lease,
+                                 action: job.gesture.kind, decision: .aborted, reason: why.code, message: why.message))
+        }
+        for job in seat.drop(where: { _ in true }) {
+            out.reply(.rejected(Rejection(waitingReason.code, "\(job.gesture.kind) dropped: \(waitingReason.message)")),
+                      to: .session(job.session), for: job.request)
+        }
+        for s in sessions.keys {
+            let pointer = sessions[s]!.pointer
+            sessions[s]!.planned = pointer
+        }
+    }
+
+    // MARK: gesture facts
+
+    private mutating func recordFocus(_ g: Gesture, _ s: SessionID) {
+        let here = sessions[s]?.planned ?? sessions[s]?.pointer
+        switch g {
+        case .click(let p, _, _, let mods):
+            if let at = p ?? here { focus.agentClicked(s, at: at, time: now) }
+            if mods.contains(where: \.isFocusModifier) { focus.agentChord(s, time: now) }
+        case .mouseDown(let p, _):
+            if let at = p ?? here { focus.agentClicked(s, at: at, time: now) }
+        case .drag(let path, _, let mods):
+            if let at = path.first { focus.agentClicked(s, at: at, time: now) }
+            if mods.contains(where: \.isFocusModifier) { focus.agentChord(s, time: now) }
+        case .keyChord(let keys, _), .hold(let keys, _):
+            if keys.contains(where: \.isFocusModifier) { focus.agentChord(s, time: now) }
+        case .keyDown(let k):
+            if k.isFocusModifier { focus.agentChord(s, time: now) }
+        case .raw(let device, let frames):
+            var x = here?.x, y = here?.y
+            for f in frames {
+                for e in f.events {
+                    if e.type == EV.abs && e.code == ABS.x { x = e.value }
+                    if e.type == EV.abs && e.code == ABS.y { y = e.value }
+                    guard e.type == EV.key, e.value == 1 else { continue }
+                    if device == .pointer, KeyCode(e.code).isButton, let x, let y {
+                        focus.agentClicked(s, at: Point(x: x, y: y), time: now)
+                    } else if KeyCode(e.code).isFocusModifier {
+                        focus.agentChord(s, time: now)
+                    }
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    func firstPosition(of g: Gesture) -> Point? {
+        switch g {
+        case .move(let p): p
+        case .click(let p, _, _, _), .mouseDown(let p, _), .mouseUp(let p, _), .scroll(let p, _, _, _): p
+        case .drag(let path, _, _): path.first
+        default: nil
+        }
+    }
+
+    func endPosition(of g: Gesture, _ s: SessionID) -> Point? {
+        switch g {
+        case .drag(let path, _, _): return path.last
+        case .raw(.pointer, let frames):
+            let here = sessions[s]?.planned ?? sessions[s]?.pointer
+            var x = here?.x, y = here?.y
+            for f in frames {
+                for e in f.events where e.type == EV.abs {
+                    if e.code == ABS.x { x = e.value }
+                    if e.code == ABS.y { y = e.value }
+                }
+            }
+            guard let x, let y else { return nil }
+            return Point(x: x, y: y)
+        default: return firstPosition(of: g)
+        }
+    }
+
+    func points(of g: Gesture, _ s: SessionID) -> [Point] {
+        switch g {
+        case .drag(let path, _, _): return path
+        default:
+            if let p = endPosition(of: g, s) { return [p] }
+            switch g {
+            case .click, .mouseDown, .mouseUp, .scroll:
+                return (sessions[s]?.planned ?? sessions[s]?.pointer).map { [$0] } ?? []
+            default: return []
+            }
+        }
+    }
+
+    /// Typed text is only ever audited redacted (length + keyed hash) unless policy says so.
+    func redacted(_ g: Gesture, _ s: SessionID) -> RedactedText? {
+        guard case .type(let text) = g else { return nil }
+        return TextRedactor(key: config.redactionKey, logsClearText: sessions[s]?.policy.auditTextInClear ?? false).redact(text)
+    }
+}

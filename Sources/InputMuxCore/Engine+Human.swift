@@ -1,0 +1,75 @@
+/// The human's input, the panic chord and shutdown (DESIGN §4): the human always wins.
+extension Engine {
+    /// A physical frame: re-emitted first, then it moves focus evidence, may complete the
+    /// panic chord, and pauses every agent. Allocates nothing while a pause is already on
+    /// (the common case: a moving mouse).
+    mutating func physical(device: UInt32, _ frame: Frame, into out: inout some EngineOutput) {
+        out.emit(frame, to: .passthrough(device))
+        var change: FocusEvidence.Change?
+        var moved = false
+        var panicked = false
+        for e in frame.events {
+            switch e.type {
+            case EV.key:
+                if panic.key(e.code, value: e.value, at: now) { panicked = true }
+                guard e.value == 1 else { continue }
+                let k = KeyCode(e.code)
+                if k.isButton { change = .humanClick } else if k.isFocusModifier, change == nil { change = .humanChord }
+            case EV.rel where e.code == REL.x || e.code == REL.y:
+                moved = true
+            case EV.abs:
+                moved = true
+            default:
+                break
+            }
+        }
+        if moved { cursorMover = .human }
+        if let change { focus.human(change, time: now) }
+        if panicked { return panicNow(into: &out) }
+        if human.input(at: now) {
+            let why = Rejection(.pausedHuman, "paused: human input at \(config.describe(now)); agents resume "
+                + "\(config.quietPeriod) after the human's last input")
+            abortSeat(because: Rejection(.abortedByHuman, "human input at \(config.describe(now)) aborted it; "
+                        + "what it pressed was released; retry after the resumed event"),
+                      waitingReason: why, into: &out)
+            for s in sessions.keys.sorted() {
+                neutralize(s, pointer: true, keyboard: true, into: &out)
+                out.notify(.humanActive(why), to: s)
+            }
+            out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "human", decision: .paused,
+                                 reason: .pausedHuman, message: why.message))
+        }
+    }
+
+    /// The panic chord: revoke every lease, stop and neutralize everything, freeze agents
+    /// until an operator resumes.
+    mutating func panicNow(into out: inout some EngineOutput) {
+        let why = Rejection(.panic, "the panic chord (\(config.panicChord)) was pressed at \(config.describe(now)): "
+            + "every lease is revoked and agents are frozen until an operator runs `muxctl resume`")
+        abortSeat(because: why, waitingReason: why, into: &out)
+        for s in sessions.keys.sorted() { neutralize(s, pointer: true, keyboard: true, into: &out) }
+        for id in leases.leases.keys.sorted() { endLease(id, why, into: &out) }
+        for s in sessions.keys.sorted() { out.notify(.frozen(why), to: s) }
+        out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "panic", decision: .panic,
+                             reason: .panic, message: why.message))
+    }
+
+    /// The daemon stops: every gesture stops, every device releases what it holds, every
+    /// lease ends, every agent device goes. Later requests are refused.
+    mutating func shutdown(into out: inout some EngineOutput) {
+        guard !isShutDown else { return }
+        isShutDown = true
+        let why = Rejection(.shutdown, "the daemon is shutting down")
+        abortSeat(because: why, waitingReason: why, into: &out)
+        for w in waits { out.reply(.rejected(why), to: .session(w.session), for: w.request) }
+        waits.removeAll()
+        for s in sessions.keys.sorted() { neutralize(s, pointer: true, keyboard: true, into: &out) }
+        for id in leases.leases.keys.sorted() { endLease(id, Rejection(.shutdown, "lease \(id) ended: \(why.message)"), into: &out) }
+        for s in sessions.keys.sorted() {
+            out.device(.destroy(s))
+            out.audit(AuditEvent(time: now, identity: sessions[s]?.identity, lease: nil, action: "disconnect",
+                                 decision: .disconnected, reason: .shutdown, message: why.message))
+        }
+        sessions.removeAll()
+    }
+}

@@ -1,0 +1,172 @@
+/// Sessions and leases: connect, acquire, release, heartbeat, and every way a lease ends
+/// (DESIGN §2). Whatever ends, the queue advances at the end of `handle`.
+extension Engine {
+    mutating func connect(_ identity: AgentIdentity, _ policy: SessionPolicy, into out: inout some EngineOutput) {
+        let s = identity.session
+        if sessions[s] != nil { disconnect(s, reason: .disconnected, into: &out) }
+        sessions[s] = SessionState(identity: identity, policy: policy,
+                                   bucket: TokenBucket(policy.rateLimit ?? config.rateLimit, at: now))
+        out.device(.create(identity))
+        out.audit(AuditEvent(time: now, identity: identity, lease: nil, action: "connect", decision: .connected,
+                             reason: nil, message: "session \(identity) connected (uid \(identity.uid), pid \(identity.pid))"))
+        if let since = panic.frozenSince {
+            out.notify(.frozen(Rejection(.frozen, "frozen since \(config.describe(since)): the panic chord was pressed; "
+                + "an operator must run `muxctl resume`")), to: s)
+        }
+    }
+
+    /// Ends a session: its gestures stop, its devices release everything and go, its
+    /// leases end (and their waiters are granted).
+    mutating func disconnect(_ s: SessionID, reason: ReasonCode, into out: inout some EngineOutput) {
+        guard let state = sessions[s] else { return }
+        cancelSeatWork(of: s, because: Rejection(reason, "session ended"), reply: false, into: &out)
+        waits.removeAll { $0.session == s }
+        neutralize(s, pointer: true, keyboard: true, into: &out)
+        for id in leases.bySession[s] ?? [] {
+            endLease(id, Rejection(reason, "lease \(id) ended: session \(state.identity) disconnected"), notify: false, into: &out)
+        }
+        focus.forget(s)
+        sessions[s] = nil
+        out.device(.destroy(s))
+        out.audit(AuditEvent(time: now, identity: state.identity, lease: nil, action: "disconnect", decision: .disconnected,
+                             reason: reason, message: "session \(state.identity) ended"))
+    }
+
+    mutating func acquire(_ s: SessionID, _ request: RequestID, _ req: LeaseRequest, into out: inout some EngineOutput) {
+        guard let state = sessions[s] else { return }
+        func refuse(_ r: Rejection) {
+            out.reply(.rejected(r), to: .session(s), for: request)
+            out.audit(AuditEvent(time: now, identity: state.identity, lease: nil, action: "acquire",
+                                 points: corners(req.resources.region), decision: .rejected, reason: r.code, message: r.message))
+        }
+        if let since = panic.frozenSince {
+            return refuse(Rejection(.frozen, "lease refused: agents are frozen since the panic chord at \(config.describe(since)); "
+                + "an operator must run `muxctl resume`"))
+        }
+        let r = req.resources.region
+        if !req.resources.pointer && !req.resources.keyboard {
+            return refuse(Rejection(.invalidRegion, "lease refused: the request asks for neither pointer nor keyboard"))
+        }
+        if r.isEmpty || !config.desktop.contains(r) {
+            return refuse(Rejection(.invalidRegion, "lease refused: \(req.resources.area) is empty or not inside the desktop "
+                + "\(config.desktop); ask for a region inside it"))
+        }
+        if let allowed = state.policy.allowedRegions, !allowed.contains(where: { $0.contains(r) }) {
+            return refuse(Rejection(.notAllowed, "lease refused: policy allows \(state.identity) only "
+                + allowed.map(\.description).joined(separator: " or ") + "; ask for a region inside one of them"))
+        }
+        var ttl = req.ttl ?? config.defaultTTL
+        if ttl > config.maximumTTL { ttl = config.maximumTTL }
+        if ttl < .milliseconds(1) { ttl = .milliseconds(1) }
+
+        let sensitive = config.sensitiveRegions.first { $0.overlaps(r) }
+        if req.needsApproval || sensitive != nil {
+            let id = leases.add(holder: s, request: request, req, ttl: ttl, state: .pendingApproval, at: now)
+            let why = sensitive.map { "overlaps sensitive region \($0)" } ?? "is marked sensitive by policy"
+            let msg = "lease \(id) pending approval: \(req.resources.area) \(why); an operator must run "
+                + "`muxctl approve \(id)` (or `deny`)"
+            out.reply(.pendingApproval(info(leases[id]!), reason: msg), to: .session(s), for: request)
+            out.audit(AuditEvent(time: now, identity: state.identity, lease: id, action: "acquire", points: corners(r),
+                                 decision: .pendingApproval, reason: nil, message: msg))
+            return
+        }
+
+        let seq = leases.upcomingSequence
+        if let b = leases.blocker(for: req.resources, holder: s, sequence: seq) {
+            let position = leases.queuePosition(for: req.resources, holder: s, sequence: seq)
+            if req.mode == .try {
+                return refuse(Rejection(.conflict, conflictSentence(verb: "denied", requester: s, resources: req.resources,
+                                                                    blocker: b, position: position, waiting: false)))
+            }
+            let id = leases.add(holder: s, request: request, req, ttl: ttl, state: .queued, at: now)
+            let msg = conflictSentence(verb: "queued", requester: s, resources: req.resources, blocker: b,
+                                       position: position, waiting: true)
+            out.reply(.queued(info(leases[id]!), position: position, reason: msg), to: .session(s), for: request)
+            out.audit(AuditEvent(time: now, identity: state.identity, lease: id, action: "acquire", points: corners(r),
+                                 decision: .queued, reason: .conflict, message: msg))
+            return
+        }
+        let id = leases.add(holder: s, request: request, req, ttl: ttl, state: .active, at: now)
+        out.reply(.granted(info(leases[id]!)), to: .session(s), for: request)
+        out.audit(AuditEvent(time: now, identity: state.identity, lease: id, action: "acquire", points: corners(r),
+                             decision: .granted, reason: nil, message: "lease \(id) granted: \(req.resources)"))
+    }
+
+    mutating func release(_ s: SessionID, _ request: RequestID, _ id: LeaseID, into out: inout some EngineOutput) {
+        guard let l = leases[id], l.holder == s else {
+            out.reply(.rejected(Rejection(.unknownLease, "release refused: you hold no lease \(id); `status` lists yours")),
+                      to: .session(s), for: request)
+            return
+        }
+        endLease(id, Rejection(.released, "lease \(id) released by its holder"), notify: false, into: &out)
+        out.reply(.done, to: .session(s), for: request)
+    }
+
+    /// Ends a lease for any reason: stops the holder's gestures and releases what its
+    /// devices hold when the lease held resources, tells the holder, audits. The queue
+    /// advances at the end of `handle`.
+    mutating func endLease(_ id: LeaseID, _ why: Rejection, notify: Bool = true, into out: inout some EngineOutput) {
+        guard let l = leases[id] else { return }
+        leases.end(id, why.code)
+        if l.state.holdsResources {
+            cancelSeatWork(of: l.holder, because: why, reply: true, into: &out)
+            neutralize(l.holder, pointer: l.resources.pointer, keyboard: l.resources.keyboard, into: &out)
+        }
+        if notify && sessions[l.holder] != nil { out.notify(.ended(id, why), to: l.holder) }
+        out.audit(AuditEvent(time: now, identity: sessions[l.holder]?.identity, lease: id, action: "lease",
+                             points: corners(l.region), decision: AuditDecision(ending: why.code), reason: why.code, message: why.message))
+    }
+
+    /// Grants every waiter nothing blocks any more, and tells each.
+    mutating func advanceQueue(into out: inout some EngineOutput) {
+        for id in leases.advance(at: now) {
+            guard let l = leases[id] else { continue }
+            out.notify(.granted(info(l)), to: l.holder)
+            out.audit(AuditEvent(time: now, identity: sessions[l.holder]?.identity, lease: id, action: "acquire",
+                                 points: corners(l.region), decision: .granted, reason: nil,
+                                 message: "lease \(id) granted from the queue: \(l.resources)"))
+        }
+    }
+
+    mutating func windowMoved(_ w: WindowID, to geometry: Region?, into out: inout some EngineOutput) {
+        guard let geometry else {
+            for l in leases.leases.values.sorted(by: { $0.id < $1.id }) where l.resources.area.window == w {
+                endLease(l.id, Rejection(.windowClosed, "lease \(l.id) ended: \(w) went away"), into: &out)
+            }
+            return
+        }
+        for id in leases.move(window: w, to: geometry) {
+            guard let l = leases[id] else { continue }
+            if l.state.holdsResources, let b = leases.blocker(for: l.resources, holder: l.holder, sequence: l.sequence),
+               !b.isWaiter {
+                endLease(id, Rejection(.conflict, "lease \(id) ended: \(w) moved to \(geometry), over \(name(b.lease.holder))'s "
+                    + "lease \(b.lease.id); acquire again"), into: &out)
+            } else {
+                out.notify(.moved(id, geometry), to: l.holder)
+            }
+        }
+    }
+
+    func info(_ l: Lease) -> LeaseInfo {
+        LeaseInfo(id: l.id, holder: sessions[l.holder]?.identity ?? AgentIdentity(name: "?", session: l.holder),
+                  resources: l.resources, state: l.state, requestedAt: l.requestedAt, grantedAt: l.grantedAt,
+                  expiresAt: l.expiresAt, queuePosition: leases.queuePosition(of: l.id))
+    }
+
+    func corners(_ r: Region) -> [Point] {
+        [Point(x: r.x, y: r.y), Point(x: r.x &+ r.width, y: r.y &+ r.height)]
+    }
+}
+
+extension AuditDecision {
+    /// How the audit log names the end of a lease.
+    init(ending reason: ReasonCode) {
+        switch reason {
+        case .released, .disconnected: self = .released
+        case .ttlExpired, .maxHold, .queueTimeout: self = .expired
+        case .reassigned: self = .reassigned
+        case .approvalDenied: self = .denied
+        default: self = .revoked
+        }
+    }
+}

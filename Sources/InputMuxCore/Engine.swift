@@ -1,0 +1,158 @@
+/// The InputMux engine: leases, the gate, the seat, human priority and panic, as one
+/// value-typed state machine (DESIGN §2–4), built like keyd's keyboard engine.
+///
+/// It is fed `EngineInput`s stamped with the time they happened and answers through an
+/// injected `EngineOutput`: frames to emit, replies, events, audit records and device
+/// lifecycle. It reads no clock and does no I/O; when it needs to act later (a frame
+/// due, a TTL, the end of a quiet period) it says so in `nextDeadline`, and the caller
+/// feeds `.tick` then. The daemon is a thin shell around it; tests drive it with a
+/// virtual clock.
+public struct Engine: Sendable {
+    public let config: EngineConfig
+    let compiler: GestureCompiler
+
+    /// The latest instant seen; inputs stamped earlier are treated as happening now.
+    public private(set) var now: Instant = .zero
+    var sessions: [SessionID: SessionState] = [:]
+    public internal(set) var leases = LeaseTable()
+    public internal(set) var focus = FocusEvidence()
+    public internal(set) var human: HumanActivity
+    public internal(set) var panic: PanicDetector
+    public internal(set) var seat = SeatScheduler()
+    public internal(set) var neutral = NeutralState()
+    /// Who moved the seat's one cursor last (DESIGN §3: a click "at the same place" must
+    /// re-assert its position when someone else moved the cursor since).
+    public internal(set) var cursorMover: CursorMover = .nobody
+    /// `wait` gestures: they hold nothing, so they run beside the seat.
+    var waits: [PendingWait] = []
+    public internal(set) var isShutDown = false
+
+    public init(config: EngineConfig) {
+        self.config = config
+        self.compiler = GestureCompiler(pacing: config.pacing, keymap: config.keymap)
+        self.human = HumanActivity(quietPeriod: config.quietPeriod)
+        self.panic = PanicDetector(chord: config.panicChord)
+    }
+
+    /// Feeds one input that happened at `now`.
+    public mutating func handle(_ input: EngineInput, at now: Instant, into out: inout some EngineOutput) {
+        if now > self.now { self.now = now }
+        switch input {
+        case .physical(let device, let frame):
+            // The human goes first: before timers, before any agent work.
+            physical(device: device, frame, into: &out)
+            expire(into: &out)
+        case .tick:
+            expire(into: &out)
+        case .connect(let identity, let policy):
+            expire(into: &out)
+            connect(identity, policy, into: &out)
+        case .disconnect(let session):
+            expire(into: &out)
+            disconnect(session, reason: .disconnected, into: &out)
+        case .agent(let session, let request, let req):
+            expire(into: &out)
+            agent(session, request, req, into: &out)
+        case .operator(let op, let request, let command):
+            expire(into: &out)
+            control(command, from: .operator(op), request: request, into: &out)
+        case .windowGeometry(let window, let geometry):
+            expire(into: &out)
+            windowMoved(window, to: geometry, into: &out)
+        case .shutdown:
+            shutdown(into: &out)
+        }
+        // Whatever ended above, the next waiters are told at once.
+        advanceQueue(into: &out)
+        pumpSeat(into: &out)
+    }
+
+    /// When to call `handle(.tick, …)` next; `nil` when nothing is pending.
+    public var nextDeadline: Instant? {
+        var next = seat.nextDeadline
+        func consider(_ t: Instant?) {
+            if let t, next == nil || t < next! { next = t }
+        }
+        consider(human.pausedUntil)
+        consider(leases.nextDeadline(maximumHold: config.maximumHold))
+        for w in waits { consider(w.until) }
+        return next
+    }
+
+    /// Everything that lapses by itself: quiet periods, TTLs, queue timeouts, waits.
+    mutating func expire(into out: inout some EngineOutput) {
+        if human.settle(at: now) {
+            for s in sessions.keys.sorted() { out.notify(.humanQuiet, to: s) }
+            out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "human", decision: .resumed,
+                                 reason: nil, message: "human quiet for \(config.quietPeriod): agents resumed"))
+        }
+        for (id, reason) in leases.lapsed(at: now, maximumHold: config.maximumHold) {
+            if reason == .ttlExpired, let l = leases[id], seat.isBusy(with: l.holder) {
+                // A gesture running or waiting on the seat is activity: it renews.
+                leases.renew(session: l.holder, at: now)
+                continue
+            }
+            endLease(id, lapse(id, reason), into: &out)
+        }
+        advanceQueue(into: &out)
+        var i = 0
+        while i < waits.count {
+            if waits[i].until <= now {
+                let w = waits.remove(at: i)
+                out.reply(.done, to: .session(w.session), for: w.request)
+            } else {
+                i += 1
+            }
+        }
+    }
+}
+
+extension Engine {
+    /// The sentence for a lease whose time ran out.
+    func lapse(_ id: LeaseID, _ reason: ReasonCode) -> Rejection {
+        let l = leases[id]
+        switch reason {
+        case .queueTimeout:
+            let waited = l.map { now - $0.requestedAt } ?? .zero
+            return Rejection(reason, "lease request \(id) gave up after waiting \(waited) (its timeout); acquire again to rejoin the queue")
+        case .maxHold:
+            let m = config.maximumHold.map { "\($0)" } ?? "?"
+            return Rejection(reason, "lease \(id) ended: held for the maximum of \(m); acquire again to rejoin the queue")
+        default:
+            let ttl = l.map { "\($0.ttl)" } ?? "its TTL"
+            return Rejection(reason, "lease \(id) ended: no heartbeat or activity for \(ttl) (TTL); acquire again")
+        }
+    }
+}
+
+/// Who moved the seat's cursor last.
+public enum CursorMover: Hashable, Sendable {
+    case nobody
+    case human
+    case agent(SessionID)
+}
+
+/// What the engine keeps per connected session.
+struct SessionState: Sendable {
+    var identity: AgentIdentity
+    var policy: SessionPolicy
+    var bucket: TokenBucket
+    /// The last ABS values written to this session's pointer device. The kernel drops an
+    /// ABS event equal to the device's current value, so these decide what a frame moves.
+    var absX: Int32?
+    var absY: Int32?
+    /// Where the session's accepted gestures leave its pointer (gestures with no
+    /// position are checked against this).
+    var planned: Point?
+
+    var pointer: Point? {
+        guard let x = absX, let y = absY else { return nil }
+        return Point(x: x, y: y)
+    }
+}
+
+struct PendingWait: Hashable, Sendable {
+    var session: SessionID
+    var request: RequestID
+    var until: Instant
+}

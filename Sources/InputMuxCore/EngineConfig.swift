@@ -1,0 +1,71 @@
+/// Everything the engine is told at start (from `/etc/inputmux/inputmux.toml` via the
+/// daemon). Defaults are what DESIGN.md promises when the file says nothing.
+public struct EngineConfig: Sendable {
+    /// The whole desktop in logical pixels; every lease region must lie inside it.
+    public var desktop: Region
+    public var pacing: Pacing
+    public var keymap: any Keymap
+    /// How long agents stay paused after the human's last physical input.
+    public var quietPeriod: Duration = .seconds(1)
+    /// Lease TTL without heartbeat or activity, when the request names none.
+    public var defaultTTL: Duration = .seconds(30)
+    /// The longest TTL a request may ask for.
+    public var maximumTTL: Duration = .seconds(300)
+    /// No lease is held longer than this (fairness); `nil` means no limit.
+    public var maximumHold: Duration? = .seconds(3600)
+    public var panicChord: PanicChord = .standard
+    /// Leases overlapping these wait in pending-approval until `approve`/`deny`.
+    public var sensitiveRegions: [Region] = []
+    /// Per-session rate limit unless the session's policy names another.
+    public var rateLimit: RateLimit = .standard
+    public var maximumTextLength: Int = 4096
+    public var maximumPathPoints: Int = 1024
+    /// Events per raw frame, and raw frames per gesture.
+    public var maximumFrameEvents: Int = 64
+    public var maximumRawFrames: Int = 256
+    /// The longest `wait` or `hold` gesture.
+    public var maximumWait: Duration = .seconds(30)
+    /// Key for redacting typed text in audit records (length + keyed hash).
+    public var redactionKey: [UInt8] = []
+    /// Unix time (ns) at `Instant.zero`, so reasons can say `12:01:07Z`; `nil` prints `t+…`.
+    public var wallClockAtZero: Int64?
+
+    public init(desktop: Region, pacing: Pacing = .standard, keymap: any Keymap) {
+        self.desktop = desktop
+        self.pacing = pacing
+        self.keymap = keymap
+    }
+
+    /// How reasons print an instant: wall-clock `HH:MM:SS.mmmZ` when known, else `t+…ms`.
+    public func describe(_ t: Instant) -> String {
+        guard let zero = wallClockAtZero else { return t.description }
+        let unixMs = (zero &+ t.nanoseconds) / 1_000_000
+        let msOfDay = ((unixMs % 86_400_000) + 86_400_000) % 86_400_000
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let ms = msOfDay % 1000
+        let msText = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
+        return "\(two(msOfDay / 3_600_000)):\(two(msOfDay / 60_000 % 60)):\(two(msOfDay / 1000 % 60)).\(msText)Z"
+    }
+}
+
+/// What policy grants one session (the daemon maps uid/gid to this at connect).
+public struct SessionPolicy: Hashable, Sendable {
+    public var rights: Rights
+    /// Leases must lie inside one of these; `nil` allows the whole desktop.
+    public var allowedRegions: [Region]?
+    /// Overrides `EngineConfig.rateLimit` for this session.
+    public var rateLimit: RateLimit?
+    /// Log typed text in clear in the audit log (off by default: redacted).
+    public var auditTextInClear: Bool
+
+    public init(rights: Rights = .agent, allowedRegions: [Region]? = nil, rateLimit: RateLimit? = nil,
+                auditTextInClear: Bool = false) {
+        self.rights = rights; self.allowedRegions = allowedRegions; self.rateLimit = rateLimit
+        self.auditTextInClear = auditTextInClear
+    }
+
+    /// An ordinary agent.
+    public static let agent = SessionPolicy(rights: .agent)
+    /// An orchestrator: may pause, revoke and reassign other sessions' leases.
+    public static let supervise = SessionPolicy(rights: [.agent, .supervise])
+}

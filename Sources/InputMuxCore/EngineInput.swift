@@ -1,0 +1,75 @@
+/// Everything that happens to the engine. The daemon turns socket messages, evdev reads
+/// and timer expiries into these; tests write them on a timeline.
+public enum EngineInput: Sendable {
+    /// A session connected (identity from SO_PEERCRED, policy from configuration).
+    case connect(AgentIdentity, SessionPolicy)
+    /// The session's connection closed (clean or crash): its leases end, its devices go.
+    case disconnect(SessionID)
+    /// A request on the agent socket.
+    case agent(SessionID, RequestID, AgentRequest)
+    /// A command on the control socket (`muxctl`), from control connection `OperatorID`.
+    case `operator`(OperatorID, RequestID, ControlCommand)
+    /// The human's input: a frame read from grabbed physical device `device`.
+    case physical(device: UInt32, Frame)
+    /// A window's geometry changed (X11 adapter); `nil` when the window is gone.
+    case windowGeometry(WindowID, Region?)
+    /// `nextDeadline` has come.
+    case tick
+    /// The daemon is stopping: neutralize everything, end every lease.
+    case shutdown
+}
+
+/// A control-socket connection, so replies find their `muxctl`.
+public struct OperatorID: Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: UInt32
+    @inlinable public init(_ rawValue: UInt32) { self.rawValue = rawValue }
+    public var description: String { "operator#\(rawValue)" }
+}
+
+public enum AgentRequest: Sendable {
+    case acquire(LeaseRequest)
+    /// Release a lease (held, queued or pending).
+    case release(LeaseID)
+    /// Renew the TTL of every lease this session holds.
+    case heartbeat
+    case gesture(Gesture)
+    /// Never takes, extends or disturbs anything.
+    case status
+    /// Orchestrator verbs on *other* sessions' leases; needs `Rights.supervise`.
+    case supervise(ControlCommand)
+}
+
+/// Operator verbs (`muxctl`), also used by orchestrators through `AgentRequest.supervise`
+/// (which may only `status`, `pause`, `resume`, `revoke` and `reassign`).
+public enum ControlCommand: Hashable, Sendable {
+    case status
+    case revoke(LeaseID)
+    case pause(LeaseID)
+    case resume(LeaseID)
+    /// End the lease and give the same resources to another session at once.
+    case reassign(LeaseID, to: SessionID)
+    case approve(LeaseID)
+    case deny(LeaseID)
+    /// `muxctl resume` after the panic chord.
+    case resumeAfterPanic
+
+    public var verb: String {
+        switch self {
+        case .status: "status"
+        case .revoke: "revoke"
+        case .pause: "pause"
+        case .resume: "resume"
+        case .reassign: "reassign"
+        case .approve: "approve"
+        case .deny: "deny"
+        case .resumeAfterPanic: "resume_after_panic"
+        }
+    }
+
+    public var lease: LeaseID? {
+        switch self {
+        case .revoke(let l), .pause(let l), .resume(let l), .reassign(let l, _), .approve(let l), .deny(let l): l
+        case .status, .resumeAfterPanic: nil
+        }
+    }
+}

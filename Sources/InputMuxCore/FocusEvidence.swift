@@ -1,0 +1,63 @@
+/// Evidence that the seat's keyboard focus is inside a session's region (DESIGN §3.3).
+///
+/// Without a window system we cannot ask where focus is, so we reason from the actions
+/// that move it: keys are allowed only while the session's most recent click inside its
+/// region is newer than every focus-changing action by anyone else (any human click, a
+/// human Alt/Super chord, another agent's click or Alt/Super chord).
+///
+/// Actions are recorded when the engine accepts them: gestures run on the seat in
+/// acceptance order, so acceptance order is the order focus really changes in.
+public struct FocusEvidence: Hashable, Sendable {
+    /// Who moved focus last, for the rejection sentence.
+    public enum Change: Hashable, Sendable {
+        case humanClick
+        case humanChord
+        case agentClick(SessionID)
+        case agentChord(SessionID)
+    }
+
+    /// The session whose own click is the latest focus change, and where it clicked.
+    public private(set) var holder: SessionID?
+    public private(set) var holderClick: Point?
+    /// The latest focus change of any kind and when it was accepted.
+    public private(set) var lastChange: Change?
+    public private(set) var lastChangeAt: Instant?
+
+    public init() {}
+
+    /// A session clicked (pressed a button) at `point`.
+    public mutating func agentClicked(_ session: SessionID, at point: Point, time: Instant) {
+        holder = session
+        holderClick = point
+        lastChange = .agentClick(session)
+        lastChangeAt = time
+    }
+
+    /// A session's Alt/Super chord may move focus anywhere: only its own evidence survives
+    /// (an agent that clicked into its window and presses Alt+F stays where it was).
+    public mutating func agentChord(_ session: SessionID, time: Instant) {
+        if holder != session { holder = nil; holderClick = nil }
+        lastChange = .agentChord(session)
+        lastChangeAt = time
+    }
+
+    /// The human clicked or pressed an Alt/Super chord: nobody has evidence any more.
+    public mutating func human(_ change: Change, time: Instant) {
+        holder = nil
+        holderClick = nil
+        lastChange = change
+        lastChangeAt = time
+    }
+
+    /// True when `session`'s latest click is the latest focus change and lies in `region`.
+    @inlinable
+    public func proves(_ session: SessionID, in region: Region) -> Bool {
+        guard holder == session, let p = holderClick else { return false }
+        return region.contains(p)
+    }
+
+    /// Forgets a session (disconnect), so a new session reusing the id starts without evidence.
+    public mutating func forget(_ session: SessionID) {
+        if holder == session { holder = nil; holderClick = nil }
+    }
+}

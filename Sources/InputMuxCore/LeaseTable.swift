@@ -1,0 +1,187 @@
+/// Every live lease (not yet ended) and the FIFO queue of waiters.
+///
+/// Pure bookkeeping: it decides who conflicts with whom and who is next, and leaves
+/// telling anyone to the `Engine`. Ended leases are removed; their story lives in the
+/// audit log.
+public struct LeaseTable: Sendable {
+    /// Live leases by id.
+    public private(set) var leases: [LeaseID: Lease] = [:]
+    /// Each session's live leases, in grant-request order. The gate reads this, so it is
+    /// kept exact on every change.
+    public private(set) var bySession: [SessionID: [LeaseID]] = [:]
+    /// Queued leases, first come first.
+    public private(set) var queue: [LeaseID] = []
+    private var nextID: UInt64 = 1
+    private var nextSequence: UInt64 = 1
+
+    public init() {}
+
+    public subscript(id: LeaseID) -> Lease? { leases[id] }
+
+    /// The session's live leases (any state), in request order.
+    public func leases(of session: SessionID) -> [Lease] {
+        (bySession[session] ?? []).compactMap { leases[$0] }
+    }
+
+    /// What stands in the way of a request: a holder, or an earlier conflicting waiter.
+    public struct Blocker: Hashable, Sendable {
+        public var lease: Lease
+        public var conflict: LeaseResources.Conflict
+        /// True when the blocker is an earlier waiter rather than a holder (FIFO).
+        public var isWaiter: Bool
+    }
+
+    /// The first holder conflicting with `resources`, else the first earlier waiter that
+    /// does (a later request must not jump an earlier conflicting one). A session never
+    /// conflicts with itself.
+    public func blocker(for resources: LeaseResources, holder: SessionID, sequence: UInt64) -> Blocker? {
+        var best: Blocker?
+        for lease in leases.values where lease.holder != holder && lease.state.holdsResources {
+            if let c = resources.conflict(with: lease.resources), best == nil || lease.sequence < best!.lease.sequence {
+                best = Blocker(lease: lease, conflict: c, isWaiter: false)
+            }
+        }
+        if best != nil { return best }
+        for id in queue {
+            guard let w = leases[id], w.sequence < sequence, w.holder != holder else { continue }
+            if let c = resources.conflict(with: w.resources) { return Blocker(lease: w, conflict: c, isWaiter: true) }
+        }
+        return nil
+    }
+
+    /// 1-based position among the waiters this request is behind: one plus the earlier
+    /// conflicting waiters.
+    public func queuePosition(for resources: LeaseResources, holder: SessionID, sequence: UInt64) -> Int {
+        var n = 1
+        for id in queue {
+            guard let w = leases[id], w.sequence < sequence, w.holder != holder else { continue }
+            if resources.conflict(with: w.resources) != nil { n += 1 }
+        }
+        return n
+    }
+
+    public func queuePosition(of id: LeaseID) -> Int? {
+        guard let l = leases[id], l.state == .queued else { return nil }
+        return queuePosition(for: l.resources, holder: l.holder, sequence: l.sequence)
+    }
+
+    /// The sequence number the next request will get (for "would be queue position N").
+    public var upcomingSequence: UInt64 { nextSequence }
+
+    /// Records a new request in `state` (`.pendingApproval`, `.queued` or `.active`).
+    public mutating func add(holder: SessionID, request: RequestID, _ req: LeaseRequest, ttl: Duration,
+                             state: LeaseState, at now: Instant) -> LeaseID {
+        let id = LeaseID(nextID)
+        nextID += 1
+        var lease = Lease(id: id, holder: holder, resources: req.resources, state: state, mode: req.mode,
+                          request: request, requestedAt: now, grantedAt: nil, ttl: ttl, expiresAt: nil,
+                          queueDeadline: nil, sequence: nextSequence)
+        nextSequence += 1
+        if case .wait(let timeout?) = req.mode { lease.queueDeadline = now + timeout }
+        leases[id] = lease
+        bySession[holder, default: []].append(id)
+        if state == .active { activate(id, at: now) }
+        if state == .queued { queue.append(id) }
+        return id
+    }
+
+    /// Moves a pending lease into the queue (after approval), keeping its request order.
+    public mutating func enqueue(_ id: LeaseID) {
+        guard let l = leases[id], l.state != .queued else { return }
+        leases[id]!.state = .queued
+        let at = queue.firstIndex { (leases[$0]?.sequence ?? 0) > l.sequence } ?? queue.endIndex
+        queue.insert(id, at: at)
+    }
+
+    /// Grants a lease: it becomes active with a fresh TTL.
+    public mutating func activate(_ id: LeaseID, at now: Instant) {
+        guard var l = leases[id] else { return }
+        queue.removeAll { $0 == id }
+        l.state = .active
+        l.grantedAt = now
+        l.expiresAt = now + l.ttl
+        l.queueDeadline = nil
+        leases[id] = l
+    }
+
+    public mutating func setState(_ id: LeaseID, _ state: LeaseState) {
+        leases[id]?.state = state
+    }
+
+    /// Renews the TTL of every lease the session holds (heartbeat or activity).
+    public mutating func renew(session: SessionID, at now: Instant) {
+        for id in bySession[session] ?? [] {
+            guard let l = leases[id], l.state.holdsResources else { continue }
+            leases[id]!.expiresAt = now + l.ttl
+        }
+    }
+
+    /// Updates the geometry of every lease following `window`; returns the ids it moved.
+    public mutating func move(window: WindowID, to geometry: Region) -> [LeaseID] {
+        var moved: [LeaseID] = []
+        for (id, l) in leases where l.resources.area.window == window {
+            leases[id]!.resources.area = .window(window, geometry: geometry)
+            moved.append(id)
+        }
+        return moved.sorted()
+    }
+
+    /// Removes a lease for good and returns it, marked with how it ended.
+    @discardableResult
+    public mutating func end(_ id: LeaseID, _ reason: ReasonCode) -> Lease? {
+        guard var l = leases.removeValue(forKey: id) else { return nil }
+        l.state = .ended(reason)
+        queue.removeAll { $0 == id }
+        bySession[l.holder]?.removeAll { $0 == id }
+        if bySession[l.holder]?.isEmpty == true { bySession[l.holder] = nil }
+        return l
+    }
+
+    /// Grants every waiter nothing blocks any more, in FIFO order, and returns them.
+    public mutating func advance(at now: Instant) -> [LeaseID] {
+        var granted: [LeaseID] = []
+        for id in queue {
+            guard let w = leases[id], w.state == .queued else { continue }
+            if blocker(for: w.resources, holder: w.holder, sequence: w.sequence) == nil {
+                activate(id, at: now)
+                granted.append(id)
+            }
+        }
+        return granted
+    }
+
+    /// Leases whose time is up at `now`: waiters past their timeout, holders past their
+    /// TTL or the maximum hold time.
+    public func lapsed(at now: Instant, maximumHold: Duration?) -> [(LeaseID, ReasonCode)] {
+        var out: [(LeaseID, ReasonCode)] = []
+        for (id, l) in leases {
+            if let d = l.queueDeadline, !l.state.holdsResources, now >= d {
+                out.append((id, .queueTimeout))
+            } else if l.state.holdsResources {
+                if let max = maximumHold, let g = l.grantedAt, now >= g + max {
+                    out.append((id, .maxHold))
+                } else if let e = l.expiresAt, now >= e {
+                    out.append((id, .ttlExpired))
+                }
+            }
+        }
+        return out.sorted { $0.0 < $1.0 }
+    }
+
+    /// The earliest moment `lapsed` may return something.
+    public func nextDeadline(maximumHold: Duration?) -> Instant? {
+        var next: Instant?
+        func consider(_ t: Instant?) {
+            if let t, next == nil || t < next! { next = t }
+        }
+        for l in leases.values {
+            if l.state.holdsResources {
+                consider(l.expiresAt)
+                if let max = maximumHold, let g = l.grantedAt { consider(g + max) }
+            } else {
+                consider(l.queueDeadline)
+            }
+        }
+        return next
+    }
+}

@@ -1,0 +1,87 @@
+/// The seat: one cursor and one focus, so gestures run one at a time as transactions
+/// (DESIGN §3, atomic gestures). While one session's click or drag runs, nobody else's
+/// frames interleave; other gestures wait FIFO and start when it finishes.
+///
+/// Frames are due relative to the frame before them, as actually emitted: if a tick
+/// comes late, the rest of the gesture shifts rather than compressing a press and its
+/// release into one instant (apps need the minimum hold).
+public struct SeatScheduler: Sendable {
+    /// An accepted gesture waiting for, or running on, the seat.
+    public struct Job: Hashable, Sendable {
+        public var session: SessionID
+        public var request: RequestID
+        public var lease: LeaseID
+        public var gesture: Gesture
+        public var acceptedAt: Instant
+    }
+
+    public struct Transaction: Hashable, Sendable {
+        public var job: Job
+        public var frames: [TimedFrame]
+        /// Index of the next frame to emit.
+        public var next: Int
+        /// When `frames[next]` is due.
+        public var due: Instant
+        public var startedAt: Instant
+    }
+
+    public private(set) var running: Transaction?
+    public private(set) var waiting: [Job] = []
+
+    public init() {}
+
+    public var isIdle: Bool { running == nil }
+
+    public mutating func enqueue(_ job: Job) { waiting.append(job) }
+
+    /// Takes the first waiting job (to compile and `start`).
+    public mutating func dequeue() -> Job? {
+        waiting.isEmpty ? nil : waiting.removeFirst()
+    }
+
+    public mutating func start(_ job: Job, frames: [TimedFrame], at now: Instant) {
+        let first = frames.first?.offset ?? .zero
+        running = Transaction(job: job, frames: frames, next: 0, due: now + first, startedAt: now)
+    }
+
+    /// The next frame if it is due at `now`; advances past it.
+    public mutating func popDue(at now: Instant) -> TimedFrame? {
+        guard var t = running, t.next < t.frames.count, t.due <= now else { return nil }
+        let frame = t.frames[t.next]
+        t.next += 1
+        if t.next < t.frames.count {
+            t.due = now + (t.frames[t.next].offset - frame.offset)
+        }
+        running = t
+        return frame
+    }
+
+    /// Ends the running transaction if all its frames are out; returns its job.
+    public mutating func finishIfDone() -> Job? {
+        guard let t = running, t.next >= t.frames.count else { return nil }
+        running = nil
+        return t.job
+    }
+
+    /// Stops the running transaction now (human input, lease end); returns its job.
+    public mutating func abort() -> Job? {
+        defer { running = nil }
+        return running?.job
+    }
+
+    /// Removes waiting jobs matching `predicate`, in order, and returns them.
+    public mutating func drop(where predicate: (Job) -> Bool) -> [Job] {
+        let dropped = waiting.filter(predicate)
+        waiting.removeAll(where: predicate)
+        return dropped
+    }
+
+    public var nextDeadline: Instant? {
+        guard let t = running else { return nil }
+        return t.next < t.frames.count ? t.due : nil
+    }
+
+    public func isBusy(with session: SessionID) -> Bool {
+        running?.job.session == session || waiting.contains { $0.session == session }
+    }
+}

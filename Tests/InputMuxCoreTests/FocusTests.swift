@@ -1,0 +1,87 @@
+import Testing
+@testable import InputMuxCore
+
+@Suite("Focus evidence") struct FocusTests {
+    @Test func keysNeedAClickInsideTheRegionFirst() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        let r = A.perform(.type(text: "hi"))
+        #expect(r.code == .focusUnproven)
+        #expect(r.rejection!.message.contains("click inside 0,0,960x1080"))
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.type(text: "hi")).isDone)
+        #expect(t.keyEvents(on: A.keyboard).map(\.0) == [35, 35, 23, 23])  // h, i
+    }
+
+    @Test func aHumanClickBlocksTypingUntilTheAgentClicksBack() {
+        let t = Timeline()
+        let A = t.connect("A")
+        t.at(0.ms) { A.acquire(leftHalf, keyboard: true) }
+        t.at(10.ms) { #expect(A.click(100, 100).isDone) }
+        t.at(100.ms) { #expect(A.perform(.type(text: "a")).isDone) }
+        t.at(200.ms) { t.humanClick() }               // the human clicks somewhere
+        t.at(1500.ms)                                // quiet period over
+        let mark = t.mark
+        let blocked = t.at(1500.ms) { A.perform(.type(text: "b")) }
+        #expect(blocked.code == .focusUnproven)
+        #expect(blocked.rejection!.message == "keys rejected: focus may have left your region (human click at t+200.0ms); click inside 0,0,960x1080 first")
+        #expect(t.frames(since: mark).isEmpty)
+        t.at(1600.ms) { #expect(A.click(100, 100).isDone) }
+        t.at(1700.ms) { #expect(A.perform(.type(text: "b")).isDone) }
+    }
+
+    @Test func anotherAgentsClickMovesFocusAway() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        A.acquire(leftHalf, keyboard: true)
+        B.acquire(rightHalf)
+        #expect(A.click(100, 100).isDone)
+        #expect(B.click(1000, 100).isDone)
+        let r = A.perform(.keyChord(keys: [.leftCtrl, KeyCode(31)], repeat: 1))
+        #expect(r.code == .focusUnproven)
+        #expect(r.rejection!.message.contains("click by agent \"B\"#2"))
+    }
+
+    @Test func aClickOutsideTheKeyboardRegionIsNoEvidence() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(Region(x: 0, y: 0, width: 100, height: 100), keyboard: true)
+        A.acquire(Region(x: 500, y: 0, width: 100, height: 100))
+        #expect(A.click(550, 50).isDone)    // its own pointer-only lease
+        #expect(A.perform(.type(text: "x")).code == .focusUnproven)
+    }
+
+    @Test func humanAltOrSuperChordsCountAsFocusChanges() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        A.click(100, 100)
+        t.humanKeys(press: [.leftAlt, .tab])
+        t.humanKeys(release: [.leftAlt, .tab])
+        t.run(for: 1100.ms)
+        let r = A.perform(.type(text: "x"))
+        #expect(r.code == .focusUnproven)
+        #expect(r.rejection!.message.contains("human Alt/Super chord"))
+    }
+
+    @Test func humanTypingAloneDoesNotMoveFocus() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        A.click(100, 100)
+        t.humanKeys(press: [KeyCode(30)])
+        t.humanKeys(release: [KeyCode(30)])
+        t.run(for: 1100.ms)
+        #expect(A.perform(.type(text: "x")).isDone)
+    }
+
+    @Test func anAgentsOwnAltChordKeepsItsEvidence() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        A.click(100, 100)
+        #expect(A.perform(.keyChord(keys: [.leftAlt, KeyCode(33)], repeat: 1)).isDone)   // alt+f
+        #expect(A.perform(.type(text: "x")).isDone)
+    }
+}
