@@ -19,10 +19,14 @@ import InputMuxCore
 public struct CoreModel {
     public private(set) var engine: Engine
     public private(set) var now: Instant = .zero
-    public private(set) var steps = 0
-    public private(set) var violations: [String] = []
+    public internal(set) var steps = 0
+    public internal(set) var violations: [String] = []
     /// How often each kind of step ran and what came back, so tests can prove coverage.
-    public private(set) var tally: [String: Int] = [:]
+    public internal(set) var tally: [String: Int] = [:]
+
+    /// Agent frames emitted and gestures refused so far (coverage for tests).
+    public internal(set) var emittedAgentFrames = 0
+    public internal(set) var rejectedGestures = 0
 
     var rng: SplitMix64
     let agents: [AgentIdentity]
@@ -30,6 +34,8 @@ public struct CoreModel {
     var connected: Set<SessionID> = []
     var nextRequest: UInt64 = 1
     var shadow = NeutralState()
+    var pendingPhysical: Frame?
+    var pendingGestures: Set<RequestID> = []
     /// Last ABS values written to each agent pointer, as a reader of the device sees them.
     var pointerAt: [SessionID: (x: Int32?, y: Int32?)] = [:]
     var replied: Set<RequestKey> = []
@@ -42,7 +48,7 @@ public struct CoreModel {
         rng = SplitMix64(seed: seed)
         self.desktop = desktop
         var config = EngineConfig(desktop: desktop, pacing: .standard, keymap: USKeymap())
-        config.defaultTTL = .seconds(20)
+        config.defaultTTL = .seconds(5)
         config.rateLimit = .unlimited
         config.redactionKey = [1, 2, 3, 4]
         configure(&config)
@@ -57,13 +63,18 @@ public struct CoreModel {
 
     // MARK: One step
 
-    public mutating func step() {
+    public mutating func step() { step(tamper: nil) }
+
+    /// One step whose output is altered by `tamper` before the checks: how tests prove the
+    /// invariants catch a misbehaving engine.
+    public mutating func step(tamper: ((inout CollectingOutput, Engine) -> Void)?) {
         steps += 1
         let before = Snapshot(engine)
         out.records.removeAll(keepingCapacity: true)
         let (input, label) = randomInput()
         tally[label, default: 0] += 1
         engine.handle(input, at: now, into: &out)
+        tamper?(&out, engine)
         if case .connect(let id, _) = input { connected.insert(id.session) }
         if case .disconnect(let s) = input { connected.remove(s) }
         check(input: input, before: before, after: Snapshot(engine))
@@ -76,8 +87,16 @@ public struct CoreModel {
         case 0..<55: now = now + .milliseconds(Int64(rng.next(upTo: 20)))
         case 55..<75:
             if let d = engine.nextDeadline, d > now { now = d }
-        case 75..<77: now = now + .seconds(Int64(15 + rng.next(upTo: 30)))
+        case 75: now = now + .seconds(Int64(15 + rng.next(upTo: 30)))
         default: break
+        }
+        if let f = pendingPhysical {
+            // The human lets go of what the last physical step pressed.
+            pendingPhysical = nil
+            return (.physical(device: 2, f), "physical")
+        }
+        if engine.panic.isFrozen && rng.chance(10) {
+            return (.operator(OperatorID(1), RequestID(nextID()), .resumeAfterPanic), "unfreeze")
         }
         let agent = agents[Int(rng.next(upTo: UInt64(agents.count)))]
         let s = agent.session
@@ -86,23 +105,28 @@ public struct CoreModel {
             return (.tick, "tick")
         }
         switch rng.next(upTo: 1000) {
-        case 0..<200: return (agentRequest(s, .acquire(randomLeaseRequest())), "acquire")
-        case 200..<260:
+        case 0..<160: return (agentRequest(s, .acquire(randomLeaseRequest())), "acquire")
+        case 160..<260:
             let mine = engine.leases.leases(of: s)
             let id = mine.isEmpty ? LeaseID(rng.next(upTo: 50)) : mine[Int(rng.next(upTo: UInt64(mine.count)))].id
             return (agentRequest(s, .release(id)), "release")
         case 260..<300: return (agentRequest(s, .heartbeat), "heartbeat")
-        case 300..<740: return (agentRequest(s, .gesture(randomGesture(for: s))), "gesture")
+        case 300..<740:
+            // Agents without a lease mostly ask for one first, as real ones do.
+            if engine.leases.leases(of: s).isEmpty && rng.chance(70) {
+                return (agentRequest(s, .acquire(randomLeaseRequest())), "acquire")
+            }
+            return (agentRequest(s, .gesture(randomGesture(for: s))), "gesture")
         case 740..<760: return (agentRequest(s, .status), "status")
-        case 760..<840: return (.physical(device: 1, randomPhysicalFrame()), "physical")
+        case 760..<790: return (.physical(device: 1, randomPhysicalFrame()), "physical")
         case 840..<855: return (.disconnect(s), "disconnect")
         case 855..<900: return (.operator(OperatorID(1), RequestID(nextID()), randomControl()), "operator")
-        case 900..<902:
-            // The panic chord, pressed by the human (never injectable).
-            return (.physical(device: 2, Frame([EvdevEvent(type: EV.key, code: KeyCode.backspace.rawValue, value: 1),
-                                                EvdevEvent(type: EV.key, code: KeyCode.esc.rawValue, value: 1),
-                                                EvdevEvent(type: EV.key, code: KeyCode.enter.rawValue, value: 1)])), "panic")
-        case 902..<920: return (.operator(OperatorID(1), RequestID(nextID()), .resumeAfterPanic), "unfreeze")
+        case 900:
+            // The panic chord, pressed by the human (never injectable), released next step.
+            let chord = [KeyCode.backspace, .esc, .enter]
+            pendingPhysical = Frame(chord.reversed().map { EvdevEvent(type: EV.key, code: $0.rawValue, value: 0) })
+            return (.physical(device: 2, Frame(chord.map { EvdevEvent(type: EV.key, code: $0.rawValue, value: 1) })), "panic")
+        case 901..<905: return (.operator(OperatorID(1), RequestID(nextID()), .resumeAfterPanic), "unfreeze")
         default: return (.tick, "tick")
         }
     }
@@ -118,8 +142,8 @@ public struct CoreModel {
         let cols: Int32 = 8, rows: Int32 = 6
         let cw = desktop.width / cols, rh = desktop.height / rows
         let x0 = Int32(rng.next(upTo: UInt64(cols))), y0 = Int32(rng.next(upTo: UInt64(rows)))
-        let w = 1 + Int32(rng.next(upTo: UInt64(min(3, cols - x0)))), h = 1 + Int32(rng.next(upTo: UInt64(min(3, rows - y0))))
-        if rng.chance(3) { return desktop }
+        let w = 1 + Int32(rng.next(upTo: UInt64(min(2, cols - x0)))), h = 1 + Int32(rng.next(upTo: UInt64(min(2, rows - y0))))
+        if rng.chance(1) { return desktop }
         return Region(x: desktop.x + x0 * cw, y: desktop.y + y0 * rh, width: w * cw, height: h * rh)
     }
 

@@ -27,6 +27,7 @@ extension CoreModel {
     }
 
     mutating func check(input: EngineInput, before: Snapshot, after: Snapshot) {
+        if case .agent(_, let rid, .gesture) = input { pendingGestures.insert(rid) }
         // 1. No conflicting holders.
         let held = after.leases.values.filter { $0.state.holdsResources }.sorted { $0.id < $1.id }
         for (i, a) in held.enumerated() {
@@ -38,12 +39,11 @@ extension CoreModel {
         }
 
         // 2, 3, 6. Frames.
-        var emittedTo: Set<SessionID> = []
         for r in out.records {
             switch r {
             case .emit(let device, let frame):
                 guard let s = device.session else { continue }
-                emittedTo.insert(s)
+                emittedAgentFrames += 1
                 if before.humanPaused && after.humanPaused && !Self.isReleaseOnly(frame) {
                     violation("agent frame \(frame) to \(device) while the human is active")
                 }
@@ -52,6 +52,14 @@ extension CoreModel {
                     violation("frame \(frame) to \(device) presses twice or releases what is not down")
                 }
             case .reply(let who, let id, let reply):
+                if case .done = reply, pendingGestures.remove(id) != nil { tally["gesture done", default: 0] += 1 }
+                if case .rejected(let why) = reply, pendingGestures.remove(id) != nil, why.code == .abortedByHuman || why.code == .revoked || why.code == .panic {
+                    tally["gesture aborted", default: 0] += 1
+                }
+                if case .rejected(let why) = reply, case .agent(_, let rid, .gesture) = input, rid == id {
+                    rejectedGestures += 1
+                    tally["rejected " + why.code.rawValue, default: 0] += 1
+                }
                 if !replied.insert(RequestKey(who: who, id: id)).inserted {
                     violation("second reply \(reply) to \(who) request \(id)")
                 }
