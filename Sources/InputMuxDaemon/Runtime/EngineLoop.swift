@@ -34,6 +34,8 @@ final class EngineLoop {
     private var sessions: [SessionID: Connection] = [:]
     private var operators: [OperatorID: Connection] = [:]
     private var agentDevices: [SessionID: AgentDevices] = [:]
+    /// Why the last device creation failed, for the refused session's reply.
+    private var deviceFailure: String?
     private var nextSession: UInt32 = 1
     private var nextOperator: UInt32 = 1
     private var pendingPhysical: [UInt32: [EvdevEvent]] = [:]
@@ -261,8 +263,7 @@ final class EngineLoop {
             let identity = AgentIdentity(name: name, session: sid, uid: c.peer.uid, gid: c.peer.gid, pid: c.peer.pid, exe: c.peer.exe)
             handle(.connect(identity, rule.sessionPolicy(textInClear: settings.configuration.audit.textInClear)))
             guard let devices = agentDevices[sid] else {
-                // Device creation failed; `device(.create)` already logged why.
-                refuse(c, id: id, "could not create this session's virtual devices; see journalctl -u inputmuxd")
+                refuse(c, id: id, "could not create this session's virtual devices: \(deviceFailure ?? "unknown error")")
                 handle(.disconnect(sid))
                 sessions[sid] = nil
                 return
@@ -385,6 +386,7 @@ final class EngineLoop {
                                                                   desktop: settings.configuration.desktop)
                 logger.info("agent devices ready", metadata: ["session.id": "\(identity.session)", "agent.name": "\(identity.name)"])
             } catch {
+                deviceFailure = "\(error)"
                 logger.error("could not create agent devices", metadata: ["session.id": "\(identity.session)", "error": "\(error)"])
             }
         case .destroy(let s):
