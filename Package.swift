@@ -29,6 +29,9 @@ let package = Package(
 
         // C shim: ioctl request numbers and function-like macros Swift cannot reach.
         .target(name: "CInputMuxShim"),
+        // Allocation counter (malloc interposer) linked into muxbench only, to prove the
+        // passthrough hot path allocates nothing.
+        .target(name: "CMallocCounter"),
         // C libraries, through pkg-config.
         .systemLibrary(
             name: "CLibevdev", pkgConfig: "libevdev",
@@ -92,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "muxbench",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport",
+                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
