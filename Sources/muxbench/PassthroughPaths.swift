@@ -20,7 +20,8 @@ enum PassthroughPaths {
         }
         close(toParent[1]); close(stopPipe[0])
         var nodeBytes = [UInt8](repeating: 0, count: 64)
-        guard PassthroughProbe.readExactly(toParent[0], &nodeBytes, timeoutMs: 10_000) else {
+        let gotNode = nodeBytes.withUnsafeMutableBytes { PassthroughProbe.readExactly(toParent[0], $0, timeoutMs: 10_000) }
+        guard gotNode else {
             kill(child, SIGKILL)
             throw BenchError("the passthrough child did not report its clone")
         }
