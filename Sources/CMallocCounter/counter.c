@@ -60,6 +60,7 @@ int posix_memalign(void **out, size_t a, size_t n) {
 }
 
 uint64_t cmc_allocations(void) { return atomic_load_explicit(&allocations, memory_order_relaxed); }
+uint64_t inputmux_allocation_count(void) { return cmc_allocations(); }
 uint64_t cmc_frees(void) { return atomic_load_explicit(&frees, memory_order_relaxed); }
 int64_t cmc_bytes_in_use(void) { return atomic_load_explicit(&bytes, memory_order_relaxed); }
 
