@@ -76,7 +76,8 @@ enum PassthroughPaths {
     /// group and returns the node of the device `uinput` creates and a stop function.
     static func startInterception(physical: UinputDevice) throws -> (node: String, stop: () -> Void) {
         // Debian ships `intercept` as `interception` (the name clashed with another package).
-        guard let intercept = ["/usr/bin/intercept", "/usr/bin/interception"].first(where: { access($0, X_OK) == 0 }),
+        let candidates: [String] = ["/usr/bin/intercept", "/usr/bin/interception"]
+        guard let intercept = candidates.first(where: { access($0, X_OK) == 0 }),
               access("/usr/bin/uinput", X_OK) == 0 else {
             throw BenchError("interception-tools is not installed (apt-get install interception-tools)")
         }
