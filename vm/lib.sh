@@ -191,8 +191,10 @@ vm_build_guest() {
     local dest="$1" t0 tmp root
     t0=$(vm_now)
     tmp="$(mktemp -d "$VM_CACHE/.tmp-guest.XXXXXX")"
+    chmod 755 "$tmp"
     root="$tmp/root"
-    # Unmount the chroot even when the build fails half-way.
+    # Unmount the chroot even when the build fails half-way. (A leftover tmp
+    # dir of an interrupted build is removed by the next vm_ensure_guest.)
     trap "vm_chroot_umount '$root'" EXIT
     vm_log "building guest $(basename "$dest") (debootstrap $VM_SUITE, takes a few minutes)"
     local includes
@@ -222,7 +224,8 @@ vm_build_guest() {
     # -snapshot, so the cached image itself is never written to).
     local mb
     mb=$(( $(du -sm "$root" | cut -f1) * 12 / 10 + 512 ))
-    mkfs.ext4 -q -F -L inputmux-root -d "$root" "$tmp/root.img" "${mb}M"
+    truncate -s "${mb}M" "$tmp/root.img"
+    mkfs.ext4 -q -F -L inputmux-root -d "$root" "$tmp/root.img"
     vm_make_boot_initramfs "$tmp/initrd.img"
     cp "$VM_KDIR/vmlinuz" "$tmp/vmlinuz"
     echo "$VM_KVER" > "$tmp/kver"
@@ -278,13 +281,32 @@ EOF
     for u in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service \
              fstrim.timer man-db.timer dpkg-db-backup.timer logrotate.timer \
              getty@tty1.service systemd-timesyncd.service systemd-networkd.service \
-             systemd-networkd-wait-online.service systemd-pstore.service; do
+             systemd-networkd-wait-online.service systemd-pstore.service \
+             udevmon.service ydotoold.service; do
         ln -sf /dev/null "$r/etc/systemd/system/$u"
     done
+    # (udevmon, from interception-tools, grabs devices by its own config and
+    # ydotoold creates a device: tests start them explicitly when they want.)
     # Journald to the console would interleave with the boot log we keep; keep
     # the journal in memory only (faster on TCG, nothing to persist).
     mkdir -p "$r/etc/systemd/journald.conf.d"
     printf '[Journal]\nStorage=volatile\n' > "$r/etc/systemd/journald.conf.d/inputmux.conf"
+}
+
+# Removes what interrupted builds left behind, and guests of other keys (a
+# guest is about 1.3 GB). Runs with the cache lock held. A killed build may
+# still have /dev bind-mounted into its chroot: unmount before deleting.
+vm_clean_cache() {
+    local keep="$1" d
+    for d in "$VM_CACHE"/.tmp-guest.* "$VM_CACHE"/kernel/.tmp.*; do
+        [[ -d "$d" ]] || continue
+        [[ -d "$d/root" ]] && vm_chroot_umount "$d/root"
+        rm -rf --one-file-system "$d"
+    done
+    for d in "$VM_CACHE"/guest-*; do
+        [[ -d "$d" && "$(basename "$d")" != "$keep" ]] && rm -rf --one-file-system "$d"
+    done
+    return 0
 }
 
 # Makes sure a guest for the current key exists; sets VM_GUEST (its dir).
@@ -298,6 +320,7 @@ vm_ensure_guest() {
         key="$(vm_guest_key)"
         VM_GUEST="$VM_CACHE/guest-$key"
         if [[ ! -f "$VM_GUEST/root.img" ]]; then
+            vm_clean_cache "guest-$key"
             vm_build_guest "$VM_GUEST"
         fi
         ln -sfn "guest-$key" "$VM_CACHE/current"
@@ -381,7 +404,8 @@ vm_make_payload() {
     echo "${VM_GUEST_TIMEOUT:-0}" > "$p/run/timeout"
     local mb
     mb=$(( $(du -sm "$p" | cut -f1) + 64 ))
-    mkfs.ext4 -q -F -L inputmux-payload -d "$p" "$run/payload.img" "${mb}M"
+    truncate -s "${mb}M" "$run/payload.img"
+    mkfs.ext4 -q -F -L inputmux-payload -d "$p" "$run/payload.img"
 }
 
 # The QEMU command line shared by every boot. $1 = run dir, $2 = kernel cmdline

@@ -53,7 +53,8 @@ def main():
     check("/dev/uinput exists", os.path.exists("/dev/uinput"))
     kbd_name = "inputmux smoke keyboard"
     ptr_name = "inputmux smoke pointer"
-    kbd = UInput({e.EV_KEY: [e.KEY_A, e.KEY_B, e.KEY_LEFTSHIFT]}, name=kbd_name, vendor=0x1234, product=0x5678)
+    # udev calls a device a keyboard only when it has KEY_ESC..KEY_S (codes 1-31).
+    kbd = UInput({e.EV_KEY: list(range(1, 32)) + [e.KEY_LEFTSHIFT]}, name=kbd_name, vendor=0x1234, product=0x5678)
     ptr = UInput(
         {
             e.EV_KEY: [e.BTN_LEFT, e.BTN_RIGHT, e.BTN_MIDDLE],
@@ -98,7 +99,8 @@ def main():
 
         subprocess.run(["udevadm", "settle", "--timeout=10"], check=False)
         info = subprocess.run(["udevadm", "info", kbd_path], capture_output=True, text=True).stdout
-        check("udev tags the keyboard ID_INPUT_KEYBOARD", "ID_INPUT_KEYBOARD=1" in info)
+        tags = [line[3:] for line in info.splitlines() if line.startswith("E: ID_INPUT")]
+        check("udev tags the keyboard ID_INPUT_KEYBOARD", "ID_INPUT_KEYBOARD=1" in tags, str(tags))
         info = subprocess.run(["udevadm", "info", ptr_path], capture_output=True, text=True).stdout
         check("udev tags the pointer ID_INPUT", "ID_INPUT=1" in info)
 

@@ -1,0 +1,128 @@
+import InputMuxCore
+
+/// Everything `/etc/inputmux/inputmux.toml` says, validated. Defaults are what
+/// DESIGN.md promises when the file says nothing, so an empty file is a valid one.
+public struct Configuration: Sendable {
+    public var desktop = Region(x: 0, y: 0, width: 1920, height: 1080)
+    public var keymap = KeymapSettings()
+    public var pacing = Pacing.standard
+    public var quietPeriod: Duration = .seconds(1)
+    public var panicChord = PanicChord.standard
+    public var leases = LeaseSettings()
+    public var limits = Limits()
+    public var sensitiveRegions: [SensitiveRegion] = []
+    public var sockets = SocketSettings()
+    public var audit = AuditSettings()
+    public var output = OutputMode.uinput
+    /// Who may connect, as whom, and with what. No rule matching a peer means refusal.
+    public var policies: [PolicyRule] = []
+
+    public init() {}
+
+    public struct KeymapSettings: Hashable, Sendable {
+        public var layout = "us"
+        public var variant = ""
+        public var model = "pc105"
+        public var options = ""
+    }
+
+    public struct LeaseSettings: Hashable, Sendable {
+        public var defaultTTL: Duration = .seconds(30)
+        public var maximumTTL: Duration = .seconds(300)
+        public var maximumHold: Duration? = .seconds(3600)
+    }
+
+    public struct Limits: Hashable, Sendable {
+        /// Longest wire message (one JSON line) in bytes.
+        public var maximumMessageBytes = 64 * 1024
+        /// Requests a session may have unanswered at once.
+        public var maximumInFlight = 32
+        public var maximumTextLength = 4096
+        public var maximumPathPoints = 1024
+        public var maximumFrameEvents = 64
+        public var rate = RateLimit.standard
+        /// Bytes queued for a client that does not read before it is disconnected.
+        public var maximumOutboundBytes = 1024 * 1024
+        /// Malformed messages tolerated from one connection before it is dropped.
+        public var maximumProtocolErrors = 64
+    }
+
+    public struct SensitiveRegion: Hashable, Sendable {
+        public var name: String
+        public var region: Region
+    }
+
+    public struct SocketSettings: Hashable, Sendable {
+        public var agentPath = "/run/inputmux/agent.sock"
+        public var controlPath = "/run/inputmux/control.sock"
+        public var agentGroup = "inputmux"
+        /// Empty: the control socket is root-only (0600).
+        public var controlGroup = "inputmux-admin"
+    }
+
+    public struct AuditSettings: Hashable, Sendable {
+        public var path = "/var/log/inputmux/audit.jsonl"
+        /// Rotate when the current file passes this size; the chain continues in the next.
+        public var maximumBytes = 16 * 1024 * 1024
+        public var keepFiles = 8
+        /// Log typed text in clear. Off: length and keyed hash only.
+        public var textInClear = false
+        /// Where the redaction key lives (created 0600 on first start).
+        public var keyPath = "/var/lib/inputmux/audit.key"
+    }
+
+    public enum OutputMode: String, Hashable, Sendable {
+        case uinput
+        case xtest
+    }
+}
+
+/// One `[[policy]]` table: which peers it matches and what they get.
+public struct PolicyRule: Hashable, Sendable {
+    /// The peer matches when every given selector matches (uid, gid, user or group).
+    public var uid: UInt32?
+    public var gid: UInt32?
+    public var user: String?
+    public var group: String?
+    /// Agent names this peer may declare; `*` matches any run of characters.
+    public var names: [String] = ["*"]
+    /// Leases must lie inside one of these; empty means the whole desktop.
+    public var regions: [Region] = []
+    public var rights: Rights = .agent
+    public var maximumSessions = 8
+    public var rate: RateLimit?
+
+    public init() {}
+
+    /// Whether `name` is one of the allowed agent names.
+    public func allows(name: String) -> Bool {
+        names.contains { Glob.matches(pattern: $0, name) }
+    }
+
+    /// What the engine enforces for a session this rule admitted.
+    public func sessionPolicy(textInClear: Bool) -> SessionPolicy {
+        SessionPolicy(rights: rights, allowedRegions: regions.isEmpty ? nil : regions, rateLimit: rate,
+                      auditTextInClear: textInClear)
+    }
+}
+
+/// Shell-style `*` and `?` matching for agent names.
+enum Glob {
+    static func matches(pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern.unicodeScalars), t = Array(text.unicodeScalars)
+        var pi = 0, ti = 0, star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
+                pi += 1; ti += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi; mark = ti; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}

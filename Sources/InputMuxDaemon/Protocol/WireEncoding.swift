@@ -1,0 +1,121 @@
+import InputMuxCore
+
+/// Engine results as wire JSON. Instants are sent as milliseconds on the daemon's
+/// monotonic clock (`*_ms`), plus the wall-clock text where the engine knows it.
+public enum WireEncoding {
+    public static func region(_ r: Region) -> JSONValue {
+        ["x": .int(Int64(r.x)), "y": .int(Int64(r.y)), "width": .int(Int64(r.width)), "height": .int(Int64(r.height)),
+         "text": .string(r.description)]
+    }
+
+    static func ms(_ t: Instant) -> JSONValue { .int(t.nanoseconds / 1_000_000) }
+
+    public static func identity(_ i: AgentIdentity) -> JSONValue {
+        ["name": .string(i.name), "session": .int(Int64(i.session.rawValue)), "uid": .int(Int64(i.uid)),
+         "gid": .int(Int64(i.gid)), "pid": .int(Int64(i.pid)), "exe": .string(i.exe)]
+    }
+
+    static func state(_ s: LeaseState) -> JSONValue {
+        switch s {
+        case .pendingApproval: "pending_approval"
+        case .queued: "queued"
+        case .active: "active"
+        case .paused: "paused"
+        case .ended: "ended"
+        }
+    }
+
+    public static func lease(_ l: LeaseInfo) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "id": .string(l.id.description), "holder": identity(l.holder), "state": state(l.state),
+            "region": region(l.resources.region), "pointer": .bool(l.resources.pointer),
+            "keyboard": .bool(l.resources.keyboard), "requested_ms": ms(l.requestedAt),
+        ]
+        if case .ended(let r) = l.state { o["ended_reason"] = .string(r.rawValue) }
+        if let w = l.resources.area.window { o["window"] = .int(Int64(bitPattern: w.rawValue)) }
+        if let g = l.grantedAt { o["granted_ms"] = ms(g) }
+        if let e = l.expiresAt { o["expires_ms"] = ms(e) }
+        if let p = l.queuePosition { o["position"] = .int(Int64(p)) }
+        return .object(o)
+    }
+
+    public static func rejection(_ r: Rejection) -> JSONValue {
+        ["code": .string(r.code.rawValue), "message": .string(r.message)]
+    }
+
+    public static func status(_ s: StatusSnapshot) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "time_ms": ms(s.time),
+            "held": .array(s.held.map(lease)),
+            "waiting": .array(s.waiting.map(lease)),
+            "sessions": .array(s.sessions.map(identity)),
+            "seat_queue": .int(Int64(s.seatQueueLength)),
+            "cancel_targets": .array(s.cancelTargets.map { .string($0.description) }),
+        ]
+        if let q = s.humanQuietAt { o["human_quiet_ms"] = ms(q) }
+        if let f = s.frozenSince { o["frozen_since_ms"] = ms(f) }
+        if let b = s.seatBusyWith { o["seat_busy_with"] = .int(Int64(b.rawValue)) }
+        return .object(o)
+    }
+
+    /// `{"type":"reply","id":…,"ok":…,…}`
+    public static func reply(_ r: Reply, id: RequestID) -> JSONValue {
+        var o: [String: JSONValue] = ["type": "reply", "id": .int(Int64(id.rawValue))]
+        switch r {
+        case .granted(let l):
+            o["ok"] = true; o["result"] = ["state": "active", "lease": lease(l)]
+        case .queued(let l, let position, let reason):
+            o["ok"] = true
+            o["result"] = ["state": "queued", "lease": lease(l), "position": .int(Int64(position)), "reason": .string(reason)]
+        case .pendingApproval(let l, let reason):
+            o["ok"] = true; o["result"] = ["state": "pending_approval", "lease": lease(l), "reason": .string(reason)]
+        case .done:
+            o["ok"] = true; o["result"] = ["done": true]
+        case .status(let s):
+            o["ok"] = true; o["result"] = status(s)
+        case .rejected(let rej):
+            o["ok"] = false; o["error"] = rejection(rej)
+        }
+        return .object(o)
+    }
+
+    public static func error(_ e: WireError, id: RequestID?) -> JSONValue {
+        var o: [String: JSONValue] = ["type": "reply", "ok": false,
+                                      "error": ["code": .string(e.code.rawValue), "message": .string(e.message)]]
+        o["id"] = id.map { .int(Int64($0.rawValue)) } ?? .null
+        return .object(o)
+    }
+
+    /// `{"type":"event","event":…,…}`
+    public static func event(_ e: LeaseEvent) -> JSONValue {
+        var o: [String: JSONValue] = ["type": "event"]
+        switch e {
+        case .granted(let l): o["event"] = "granted"; o["lease"] = lease(l)
+        case .ended(let id, let why):
+            o["event"] = why.code == .revoked ? "revoked" : "ended"
+            o["lease"] = .string(id.description); o["reason"] = rejection(why)
+        case .paused(let id, let why): o["event"] = "paused"; o["lease"] = .string(id.description); o["reason"] = rejection(why)
+        case .resumed(let id): o["event"] = "resumed"; o["lease"] = .string(id.description)
+        case .moved(let id, let r): o["event"] = "moved"; o["lease"] = .string(id.description); o["region"] = region(r)
+        case .humanActive(let why): o["event"] = "paused"; o["reason"] = rejection(why)
+        case .humanQuiet: o["event"] = "resumed"
+        case .frozen(let why): o["event"] = "frozen"; o["reason"] = rejection(why)
+        case .unfrozen: o["event"] = "unfrozen"
+        }
+        return .object(o)
+    }
+
+    /// One audit decision for `monitor` subscribers.
+    public static func audit(_ a: AuditEvent) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "type": "event", "event": "audit", "time_ms": ms(a.time), "action": .string(a.action),
+            "decision": .string(a.decision.rawValue), "message": .string(a.message),
+            "points": .array(a.points.map { [.int(Int64($0.x)), .int(Int64($0.y))] }),
+        ]
+        if let i = a.identity { o["agent"] = identity(i) }
+        if let l = a.lease { o["lease"] = .string(l.description) }
+        if let r = a.reason { o["reason"] = .string(r.rawValue) }
+        if let t = a.text { o["text"] = ["length": .int(Int64(t.length)), "hmac": .string(t.hmac)] }
+        return .object(o)
+    }
+}

@@ -1,0 +1,264 @@
+import InputMuxCore
+
+/// The protocol version this daemon speaks.
+public let wireProtocolVersion: Int64 = 1
+
+/// One decoded client message.
+public struct WireRequest: Sendable {
+    public var id: RequestID
+    public var body: Body
+
+    public enum Body: Sendable {
+        case hello(version: Int64, name: String?)
+        case agent(AgentRequest)
+        case control(ControlCommand)
+        /// Control socket: stream every audit decision as `{"type":"event","event":"audit",…}`.
+        case monitor
+        case bye
+    }
+}
+
+/// Decodes wire lines into engine requests. Field errors name the field and what a
+/// valid value looks like.
+public struct WireDecoder: Sendable {
+    public let keyNames: KeyNames
+
+    public init(keyNames: KeyNames) { self.keyNames = keyNames }
+
+    /// The id of a line, if it has one that can be read; used to address the error reply
+    /// of a message that fails to decode.
+    public static func id(in value: JSONValue) -> RequestID? {
+        guard case .object(let o) = value, case .int(let i) = o["id"] ?? .null, i >= 0 else { return nil }
+        return RequestID(UInt64(i))
+    }
+
+    public func decode(_ value: JSONValue, controlSocket: Bool) throws(WireError) -> WireRequest {
+        guard case .object(let o) = value else { throw WireError(.malformed, "each message is one JSON object") }
+        let f = JSONFields(o)
+        let type = try f.string("type")
+        let rawID = try f.optionalInt("id") ?? 0
+        guard rawID >= 0 else { throw WireError(.malformed, "id: must be a non-negative integer") }
+        let id = RequestID(UInt64(rawID))
+        if type == "hello" {
+            let version = try f.int("protocol")
+            let name = try f.optionalString("name")
+            return WireRequest(id: id, body: .hello(version: version, name: name))
+        }
+        if type == "bye" { return WireRequest(id: id, body: .bye) }
+        guard f.has("id") else { throw WireError(.malformed, "id: every request needs an integer id, echoed in its reply") }
+        if controlSocket {
+            if type == "monitor" { return WireRequest(id: id, body: .monitor) }
+            guard let command = try controlCommand(type, f) else {
+                throw WireError(.unknownType, "type \"\(type)\" is not a control verb; verbs: status, revoke, pause, resume, reassign, approve, deny, unfreeze, monitor")
+            }
+            return WireRequest(id: id, body: .control(command))
+        }
+        switch type {
+        case "acquire": return WireRequest(id: id, body: .agent(.acquire(try leaseRequest(f))))
+        case "release": return WireRequest(id: id, body: .agent(.release(try lease(f))))
+        case "heartbeat": return WireRequest(id: id, body: .agent(.heartbeat))
+        case "status": return WireRequest(id: id, body: .agent(.status))
+        case "gesture": return WireRequest(id: id, body: .agent(.gesture(try gesture(f))))
+        case "supervise":
+            let verb = try f.string("command")
+            guard let command = try controlCommand(verb, f), verb != "approve", verb != "deny", verb != "unfreeze" else {
+                throw WireError(.malformed, "command: orchestrators may status, pause, resume, revoke or reassign")
+            }
+            return WireRequest(id: id, body: .agent(.supervise(command)))
+        default:
+            throw WireError(.unknownType, "type \"\(type)\" is not an agent verb; verbs: hello, acquire, release, heartbeat, gesture, status, supervise, bye")
+        }
+    }
+
+    // MARK: - Leases
+
+    func lease(_ f: JSONFields) throws(WireError) -> LeaseID {
+        guard let v = f.object["lease"] else { throw WireError(.malformed, "lease: required (e.g. \"L12\")") }
+        switch v {
+        case .int(let i) where i > 0: return LeaseID(UInt64(i))
+        case .string(let s):
+            let digits = s.hasPrefix("L") ? s.dropFirst() : Substring(s)
+            if let n = UInt64(digits), n > 0 { return LeaseID(n) }
+        default: break
+        }
+        throw WireError(.malformed, "lease: a lease id such as \"L12\"")
+    }
+
+    func region(_ f: JSONFields, _ key: String) throws(WireError) -> Region {
+        let hint = "\(f.name(key)): a region is \"x,y,WxH\", [x, y, w, h] or {\"x\":…,\"y\":…,\"width\":…,\"height\":…}"
+        guard let v = f.object[key] else { throw WireError(.malformed, hint) }
+        switch v {
+        case .string(let s):
+            if let r = RegionSyntax.parse(s) { return r }
+        case .array(let a) where a.count == 4:
+            let n = a.compactMap { v -> Int32? in if case .int(let i) = v { Int32(exactly: i) } else { nil } }
+            if n.count == 4, n[2] > 0, n[3] > 0 { return Region(x: n[0], y: n[1], width: n[2], height: n[3]) }
+        case .object(let o):
+            let r = JSONFields(o, path: f.name(key))
+            let region = Region(x: try r.int32("x"), y: try r.int32("y"), width: try r.int32("width"), height: try r.int32("height"))
+            if !region.isEmpty { return region }
+        default: break
+        }
+        throw WireError(.malformed, hint)
+    }
+
+    func leaseRequest(_ f: JSONFields) throws(WireError) -> LeaseRequest {
+        let keyboard = try f.bool("keyboard") ?? false
+        let pointer = try f.bool("pointer") ?? true
+        guard pointer || keyboard else { throw WireError(.malformed, "pointer/keyboard: a lease needs the pointer, the keyboard or both") }
+        let area: LeaseArea
+        if f.has("window") {
+            let w = try f.int("window")
+            guard w > 0 else { throw WireError(.malformed, "window: an X11 window id (XID)") }
+            // The X11 adapter fills the geometry; without it the window lease cannot be checked.
+            area = .window(WindowID(UInt64(w)), geometry: f.has("region") ? try region(f, "region") : Region(x: 0, y: 0, width: 0, height: 0))
+        } else {
+            area = .region(try region(f, "region"))
+        }
+        let mode: AcquireMode
+        switch try f.optionalString("mode") ?? "wait" {
+        case "wait": mode = .wait(timeout: try f.optionalInt("timeout_ms").map { .milliseconds($0) })
+        case "try": mode = .try
+        default: throw WireError(.malformed, "mode: \"wait\" (queue, optional timeout_ms) or \"try\" (answer now)")
+        }
+        let ttl = try f.optionalInt("ttl_ms").map { Duration.milliseconds($0) }
+        if let t = ttl, t <= .zero { throw WireError(.malformed, "ttl_ms: must be positive") }
+        return LeaseRequest(LeaseResources(area: area, pointer: pointer, keyboard: keyboard), mode: mode, ttl: ttl)
+    }
+
+    func controlCommand(_ verb: String, _ f: JSONFields) throws(WireError) -> ControlCommand? {
+        switch verb {
+        case "status": return .status
+        case "revoke": return .revoke(try lease(f))
+        case "pause": return .pause(try lease(f))
+        case "resume": return .resume(try lease(f))
+        case "approve": return .approve(try lease(f))
+        case "deny": return .deny(try lease(f))
+        case "unfreeze": return .resumeAfterPanic
+        case "reassign":
+            let to = try f.int("to")
+            guard let s = UInt32(exactly: to) else { throw WireError(.malformed, "to: a session id") }
+            return .reassign(try lease(f), to: SessionID(s))
+        default: return nil
+        }
+    }
+
+    // MARK: - Gestures
+
+    func point(_ f: JSONFields) throws(WireError) -> Point? {
+        switch (f.has("x"), f.has("y")) {
+        case (true, true): return Point(x: try f.int32("x"), y: try f.int32("y"))
+        case (false, false): return nil
+        default: throw WireError(.malformed, "x/y: give both coordinates, or neither to act at the cursor")
+        }
+    }
+
+    func button(_ f: JSONFields) throws(WireError) -> MouseButton {
+        guard let name = try f.optionalString("button") else { return .left }
+        guard let b = MouseButton(rawValue: name.lowercased()) ?? (name.lowercased() == "wheel" ? .middle : nil) else {
+            throw WireError(.malformed, "button: left, right, middle, back or forward")
+        }
+        return b
+    }
+
+    func keys(_ f: JSONFields, _ key: String) throws(WireError) -> [KeyCode] {
+        guard let v = f.object[key], v != .null else { return [] }
+        switch v {
+        case .string(let s): return s.isEmpty ? [] : try keyNames.chord(s)
+        case .array(let a):
+            var out: [KeyCode] = []
+            for item in a {
+                guard case .string(let s) = item else { throw WireError(.malformed, "\(f.name(key)): key names are strings") }
+                for k in try keyNames.chord(s) where !out.contains(k) { out.append(k) }
+            }
+            return out
+        default: throw WireError(.malformed, "\(f.name(key)): \"ctrl+s\" or [\"ctrl\", \"s\"]")
+        }
+    }
+
+    func duration(_ f: JSONFields, _ key: String) throws(WireError) -> Duration {
+        let ms = try f.int(key)
+        guard ms >= 0 else { throw WireError(.malformed, "\(f.name(key)): must not be negative") }
+        return .milliseconds(ms)
+    }
+
+    func gesture(_ f: JSONFields) throws(WireError) -> Gesture {
+        let action = try f.string("action")
+        switch action {
+        case "move":
+            guard let p = try point(f) else { throw WireError(.malformed, "move: x and y are required") }
+            return .move(to: p)
+        case "click":
+            let count = try f.optionalInt("count") ?? 1
+            return .click(at: try point(f), button: try button(f), count: Int(clamping: count), modifiers: try keys(f, "modifiers"))
+        case "mouse_down": return .mouseDown(at: try point(f), button: try button(f))
+        case "mouse_up": return .mouseUp(at: try point(f), button: try button(f))
+        case "drag":
+            var path: [Point] = []
+            for (i, item) in try f.array("path").enumerated() {
+                switch item {
+                case .array(let xy) where xy.count == 2:
+                    if case .int(let x) = xy[0], case .int(let y) = xy[1], let x32 = Int32(exactly: x), let y32 = Int32(exactly: y) {
+                        path.append(Point(x: x32, y: y32)); continue
+                    }
+                case .object(let o):
+                    let p = JSONFields(o, path: "path[\(i)]")
+                    path.append(Point(x: try p.int32("x"), y: try p.int32("y"))); continue
+                default: break
+                }
+                throw WireError(.malformed, "path[\(i)]: a point is [x, y] or {\"x\":…,\"y\":…}")
+            }
+            return .drag(path: path, button: try button(f), modifiers: try keys(f, "modifiers"))
+        case "scroll":
+            let unit: ScrollUnit
+            switch try f.optionalString("unit") ?? "notches" {
+            case "notches": unit = .notches
+            case "pixels": unit = .pixels
+            default: throw WireError(.malformed, "unit: \"notches\" or \"pixels\"")
+            }
+            let dx = f.has("dx") ? try f.int32("dx") : 0
+            let dy = f.has("dy") ? try f.int32("dy") : 0
+            return .scroll(at: try point(f), dx: dx, dy: dy, unit: unit)
+        case "key":
+            let ks = try keys(f, "keys")
+            guard !ks.isEmpty else { throw WireError(.malformed, "keys: required, e.g. \"ctrl+s\"") }
+            return .keyChord(keys: ks, repeat: Int(clamping: try f.optionalInt("repeat") ?? 1))
+        case "key_down", "key_up":
+            let ks = try keys(f, "key")
+            guard ks.count == 1, let k = ks.first else {
+                throw WireError(.malformed, "key: exactly one key, e.g. \"shift\" (a name needing modifiers is a chord: use action key)")
+            }
+            return action == "key_down" ? .keyDown(k) : .keyUp(k)
+        case "hold":
+            let ks = try keys(f, "keys")
+            guard !ks.isEmpty else { throw WireError(.malformed, "keys: required, e.g. \"shift\"") }
+            return .hold(keys: ks, duration: try duration(f, "duration_ms"))
+        case "type": return .type(text: try f.string("text"))
+        case "wait": return .wait(try duration(f, "duration_ms"))
+        case "raw":
+            let device: Gesture.RawDevice
+            switch try f.string("device") {
+            case "pointer": device = .pointer
+            case "keyboard": device = .keyboard
+            default: throw WireError(.malformed, "device: \"pointer\" or \"keyboard\"")
+            }
+            var frames: [Frame] = []
+            for (i, fr) in try f.array("frames").enumerated() {
+                guard case .array(let events) = fr else { throw WireError(.malformed, "frames[\(i)]: an array of [type, code, value]") }
+                var evs: [EvdevEvent] = []
+                for e in events {
+                    guard case .array(let t) = e, t.count == 3, case .int(let ty) = t[0], case .int(let co) = t[1],
+                          case .int(let va) = t[2], let ty16 = UInt16(exactly: ty), let co16 = UInt16(exactly: co),
+                          let va32 = Int32(exactly: va) else {
+                        throw WireError(.malformed, "frames[\(i)]: each event is [type, code, value] (integers)")
+                    }
+                    evs.append(EvdevEvent(type: ty16, code: co16, value: va32))
+                }
+                frames.append(Frame(evs))
+            }
+            return .raw(device: device, frames: frames)
+        default:
+            throw WireError(.malformed, "action: one of move, click, mouse_down, mouse_up, drag, scroll, key, key_down, key_up, hold, type, wait, raw")
+        }
+    }
+}
