@@ -9,7 +9,7 @@ import Testing
         let dir = AuditTempDirectory()
         defer { dir.remove() }
         let path = dir.file("audit.jsonl")
-        let log = try AuditLog(settings: auditSettings(path, maximumBytes: 1500))
+        let log = try AuditLog(settings: auditSettings(path, maximumBytes: 1500, keepFiles: 50))
         for i in 1...20 { try log.append(auditClick(i), wallTime: auditWallTime(i)) }
         try log.close()
         #expect(try AuditLogFiles(path: path).rotatedNumbers().count >= 2)

@@ -7,9 +7,10 @@ import Testing
 
 /// Tampering with a log on disk, and what `muxctl audit verify` says about it.
 @Suite struct AuditLogVerifyTests {
-    /// A rotated log of 24 clicks in files of at most 1500 bytes; returns its final head.
-    func writeLog(_ path: String, keepFiles: Int = 8, count: Int = 24) throws -> AuditChain.Head {
-        let log = try AuditLog(settings: auditSettings(path, maximumBytes: 1500, keepFiles: keepFiles))
+    /// A log of `count` clicks, by default rotated into files of at most 1500 bytes (two or
+    /// three records each) of which rotation keeps 8; returns its final head.
+    func writeLog(_ path: String, maximumBytes: Int = 1500, keepFiles: Int = 8, count: Int = 24) throws -> AuditChain.Head {
+        let log = try AuditLog(settings: auditSettings(path, maximumBytes: maximumBytes, keepFiles: keepFiles))
         for i in 1...count { try log.append(auditClick(i), wallTime: auditWallTime(i)) }
         try log.close()
         return log.head
@@ -42,7 +43,7 @@ import Testing
         let dir = AuditTempDirectory()
         defer { dir.remove() }
         let path = dir.file("audit.jsonl")
-        let head = try writeLog(path, count: 3)
+        let head = try writeLog(path, maximumBytes: 1 << 20, count: 3)
         var bytes = Array(auditFileText(path).utf8)
         let lines = auditLines(path)
         // "click 2" → "click 3" in the second line's message: same length, one byte.
@@ -81,7 +82,7 @@ import Testing
         let dir = AuditTempDirectory()
         defer { dir.remove() }
         let path = dir.file("audit.jsonl")
-        let head = try writeLog(path, count: 6)
+        let head = try writeLog(path, maximumBytes: 1 << 20, count: 6)
         let lines = auditLines(path)
         auditWriteFile(path, lines.dropLast(2).joined(separator: "\n") + "\n")
 
@@ -99,7 +100,7 @@ import Testing
         let dir = AuditTempDirectory()
         defer { dir.remove() }
         let path = dir.file("audit.jsonl")
-        _ = try writeLog(path, count: 4)
+        _ = try writeLog(path, maximumBytes: 1 << 20, count: 4)
         let text = auditFileText(path)
         auditWriteFile(path, String(text.dropLast(30)))
         let report = AuditLogReader.verify(path: path)

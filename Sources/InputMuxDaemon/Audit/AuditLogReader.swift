@@ -45,6 +45,13 @@ public enum AuditLogReader {
                     summary.firstSequence = summary.firstSequence ?? envelope.sequence
                     summary.lastSequence = envelope.sequence
                 }
+                // Rotation notes count even past a break in the chain, as long as their own
+                // hash holds: otherwise one edit in the middle would also be reported as
+                // a deleted start.
+                if let envelope, let note = rotationNote(line), let deleted = note.deletedThrough,
+                   AuditRecord.hash(prevHash: envelope.prevHash, body: envelope.body) == envelope.hash {
+                    accountedThrough = max(accountedThrough, deleted)
+                }
                 guard chainProblem == nil else { continue }
                 if verifier == nil {
                     // The first record fixes where the chain present on disk begins.
@@ -60,8 +67,6 @@ public enum AuditLogReader {
                     // The verifier counts lines across all files; the operator needs the file's own.
                     if case .malformed(_, let expected) = p { p = .malformed(line: lineNumber, expectedSequence: expected) }
                     chainProblem = .chain(p, file: file, line: lineNumber)
-                } else if let note = rotationNote(line), let deleted = note.deletedThrough {
-                    accountedThrough = max(accountedThrough, deleted)
                 }
             }
             report.files.append(summary)
