@@ -37,6 +37,8 @@ func auditSettings(_ path: String, maximumBytes: Int = 1 << 20, keepFiles: Int =
     s.maximumBytes = maximumBytes
     s.keepFiles = keepFiles
     s.textInClear = textInClear
+    // The key, and so the head file beside it, in the test's directory, never /var/lib.
+    s.keyPath = AuditFileIO.split(path).directory + "/audit.key"
     return s
 }
 

@@ -46,7 +46,7 @@ import Testing
 
     @Test func missingDirectoryThatCannotBeMadeSaysWhatToDo() {
         let error = #expect(throws: AuditLogError.self) {
-            _ = try AuditLog(settings: auditSettings("/proc/no-such-dir/audit.jsonl"))
+            _ = try AuditLog(settings: auditSettings("/proc/no-such-dir/audit.jsonl"), headPath: nil)
         }
         #expect(error?.code == .noDirectory)
         #expect(error?.description.contains("tmpfiles.d") == true)
@@ -55,7 +55,7 @@ import Testing
 
     @Test func fullDiskIsReportedAndDoesNotAdvanceTheChain() throws {
         // /dev/full accepts opens and fails every write with ENOSPC.
-        let log = try AuditLog(settings: auditSettings("/dev/full"))
+        let log = try AuditLog(settings: auditSettings("/dev/full"), headPath: nil)
         let head = log.head
         let error = #expect(throws: AuditLogError.self) { try log.append(auditClick(1), wallTime: auditWallTime(1)) }
         #expect(error?.code == .diskFull)
@@ -147,8 +147,13 @@ import Testing
         unlink(path)
         let end = try #require(AuditLogFiles.tail(of: path + ".1")?.last)
 
-        let reopened = try AuditLog(settings: auditSettings(path, maximumBytes: 1500))
-        #expect(reopened.head == AuditChain.Head(hash: end.hash, nextSequence: end.sequence + 1))
+        let logOnly = try AuditLog(settings: auditSettings(path, maximumBytes: 1500), headPath: nil)
+        #expect(logOnly.head == AuditChain.Head(hash: end.hash, nextSequence: end.sequence + 1))
+        try logOnly.close()
+        // The head file knows the records of the vanished current file were written.
+        let withHead = try AuditLog(settings: auditSettings(path, maximumBytes: 1500))
+        #expect(withHead.missingTail == (end.sequence + 1)...(log.head.nextSequence - 1))
+        #expect(withHead.head == log.head)
     }
 
     @Test func partialLastLineIsKeptAsEvidenceAndTheChainGoesOn() throws {
@@ -169,5 +174,50 @@ import Testing
         #expect(auditLines(path).last == r.line)  // on its own line, not glued to the fragment
         let report = AuditLogReader.verify(path: path)
         #expect(report.problems == [.chain(.malformed(line: 4, expectedSequence: 4), file: path, line: 4)])
+    }
+
+    @Test func tailCutWhileStoppedIsCaughtAtStartAndStaysVisible() throws {
+        let dir = AuditTempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("audit.jsonl")
+        let settings = auditSettings(path)
+        let log = try AuditLog(settings: settings)
+        for i in 1...6 { try log.append(auditClick(i), wallTime: auditWallTime(i)) }
+        try log.close()
+        let headPath = AuditHeadFile.defaultPath(keyPath: settings.keyPath)
+        #expect(AuditHeadFile(path: headPath).read() == log.head)
+        #expect((try AuditFileIO.linkStatus(headPath)).map { $0.st_mode & 0o777 } == 0o600)
+
+        // Someone removes records 5 and 6 while the daemon is stopped.
+        auditWriteFile(path, auditLines(path).prefix(4).joined(separator: "\n") + "\n")
+        #expect(AuditLogReader.verify(path: path).isIntact)  // the log alone cannot tell
+
+        let reopened = try AuditLog(settings: settings)
+        #expect(reopened.missingTail == 5...6)
+        #expect(reopened.head == log.head)  // goes on from the saved head, not from the cut
+        let r = try reopened.append(auditClick(7), wallTime: auditWallTime(7))
+        try reopened.close()
+        #expect(r.sequence == 7)
+        let report = AuditLogReader.verify(path: path, expectedHead: reopened.head)
+        #expect(report.problems == [.chain(.outOfSequence(expected: 5, found: 7), file: path, line: 5)])
+        #expect(report.firstBadSequence == 5)
+        // muxctl, with the daemon stopped, can check the end against the head file.
+        #expect(AuditHeadFile(path: headPath).read() == reopened.head)
+    }
+
+    @Test func staleOrMissingHeadFileDefersToTheLog() throws {
+        let dir = AuditTempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("audit.jsonl")
+        let settings = auditSettings(path)
+        let log = try AuditLog(settings: settings)
+        for i in 1...3 { try log.append(auditClick(i), wallTime: auditWallTime(i)) }
+        try log.close()
+        unlink(AuditHeadFile.defaultPath(keyPath: settings.keyPath))
+        let reopened = try AuditLog(settings: settings)
+        #expect(reopened.missingTail == nil)
+        #expect(reopened.head == log.head)
+        #expect(AuditLog.lostTail(onDisk: log.head, saved: AuditChain.Head(hash: log.head.hash, nextSequence: 2)) == nil)
+        #expect(AuditLog.lostTail(onDisk: log.head, saved: AuditChain.Head(hash: String(repeating: "f", count: 64), nextSequence: 4)) == 3...3)
     }
 }

@@ -19,6 +19,10 @@ public final class AuditLog {
     /// Where the chain stands: give it to `muxctl audit verify` as the expected end, so a
     /// cut-off tail is caught.
     public var head: AuditChain.Head { chain.head }
+    /// Records the saved head says were written but the log on disk no longer holds
+    /// (its tail was cut or its last record rewritten while the daemon was stopped). The
+    /// chain goes on from the saved head, so verification names the same gap forever.
+    public private(set) var missingTail: ClosedRange<UInt64>?
 
     private var chain: AuditChain
     private var fd: Int32
@@ -26,11 +30,19 @@ public final class AuditLog {
     private var size: Int
     private let files: AuditLogFiles
     private let logger: Logger
+    private var headFile: AuditHeadFile.Writer?
+
+    /// Opens the log with its head saved next to the audit key (`AuditHeadFile`).
+    public convenience init(settings: Configuration.AuditSettings, logger: Logger = Logger(label: "inputmuxd.audit")) throws(AuditLogError) {
+        try self.init(settings: settings, headPath: AuditHeadFile.defaultPath(keyPath: settings.keyPath), logger: logger)
+    }
 
     /// Opens (or creates, mode 0640) the current file and continues the chain from the
     /// last record on disk, in the current file or, when that is empty or missing, in the
-    /// newest rotated one; a new log starts at record 1.
-    public init(settings: Configuration.AuditSettings, logger: Logger = Logger(label: "inputmuxd.audit")) throws(AuditLogError) {
+    /// newest rotated one; a new log starts at record 1. When the head saved at
+    /// `headPath` is further along than the log, the log lost its tail: see `missingTail`.
+    /// Without a head file (nil, or it cannot be opened) only the log itself is trusted.
+    public init(settings: Configuration.AuditSettings, headPath: String?, logger: Logger = Logger(label: "inputmuxd.audit")) throws(AuditLogError) {
         path = settings.path
         maximumBytes = max(1, settings.maximumBytes)
         keepFiles = max(0, settings.keepFiles)
@@ -44,7 +56,22 @@ public final class AuditLog {
             throw AuditLogError(.noDirectory, path, errno: error.errno,
                                 "cannot create the directory \(dir) (\(error.reason)); create it (tmpfiles.d ships it) or set [audit] path")
         }
-        let (start, partial) = try Self.resume(files)
+        let (found, partial) = try Self.resume(files)
+        var start = found
+        if let headPath {
+            if let saved = AuditHeadFile(path: headPath).read(), let gap = Self.lostTail(onDisk: start, saved: saved) {
+                logger.error("the audit log lost records while the daemon was stopped: its tail was cut or rewritten; the chain continues from the saved head so the gap stays visible",
+                             metadata: ["audit.path": .string(path), "audit.missing": "\(gap.lowerBound)-\(gap.upperBound)"])
+                missingTail = gap
+                start = saved
+            }
+            do {
+                headFile = try AuditHeadFile.Writer(path: headPath)
+            } catch {
+                logger.warning("cannot keep the audit head file; a tail cut while the daemon is stopped will go unnoticed",
+                               metadata: ["audit.head_path": .string(headPath), "error": .string(error.reason)])
+            }
+        }
         chain = AuditChain(head: start)
         do {
             fd = try AuditFileIO.open(path, O_WRONLY | O_APPEND | O_CREAT, mode: 0o640)
@@ -72,6 +99,16 @@ public final class AuditLog {
         if fd >= 0 { AuditFileIO.close(fd) }
     }
 
+    /// The records between the log's end and the saved head, if the saved head is ahead
+    /// (or names another last record: then that record was rewritten).
+    static func lostTail(onDisk: AuditChain.Head, saved: AuditChain.Head) -> ClosedRange<UInt64>? {
+        if saved.nextSequence > onDisk.nextSequence { return onDisk.nextSequence...(saved.nextSequence - 1) }
+        if saved.nextSequence == onDisk.nextSequence, saved.hash != onDisk.hash, saved.nextSequence > 1 {
+            return (saved.nextSequence - 1)...(saved.nextSequence - 1)
+        }
+        return nil  // behind the log: a stale head file (e.g. restored from a backup) proves nothing
+    }
+
     /// Stamps `event` with the wall clock, chains it, writes it as one line and returns
     /// the record. On failure nothing is chained: the next append gets the same sequence
     /// number, so the log never claims a record it does not hold.
@@ -79,9 +116,13 @@ public final class AuditLog {
     public func append(_ event: AuditEvent, wallTime: WallTime = .now()) throws(AuditLogError) -> AuditRecord {
         guard fd >= 0 else { throw AuditLogError(.closed, path, "append after close: open a new AuditLog") }
         var next = chain
-        let lineBytes = next.append(event, wallTime: wallTime).line.utf8.count + 1
-        if size > 0, size + lineBytes > maximumBytes { try rotate(time: event.time, wallTime: wallTime) }
-        let record = try write(event, wallTime: wallTime)
+        var record = next.append(event, wallTime: wallTime)
+        if size > 0, size + record.line.utf8.count + 1 > maximumBytes {
+            try rotate(time: event.time, wallTime: wallTime)
+            next = chain  // the rotation note took a sequence number: chain the record again
+            record = next.append(event, wallTime: wallTime)
+        }
+        try write(record, then: next)
         log(record)
         return record
     }
@@ -95,13 +136,16 @@ public final class AuditLog {
     /// Syncs and closes the file; later appends fail with `.closed`. Closing twice is fine.
     public func close() throws(AuditLogError) {
         guard fd >= 0 else { return }
-        defer { AuditFileIO.close(fd); fd = -1 }
+        defer {
+            AuditFileIO.close(fd)
+            fd = -1
+            headFile?.close()
+        }
         try flush()
     }
 
-    private func write(_ event: AuditEvent, wallTime: WallTime) throws(AuditLogError) -> AuditRecord {
-        var next = chain
-        let record = next.append(event, wallTime: wallTime)
+    /// Writes `record`; once it is on disk, `next` (the chain after it) becomes the chain.
+    private func write(_ record: AuditRecord, then next: AuditChain) throws(AuditLogError) {
         let bytes = Array(record.line.utf8) + [UInt8(ascii: "\n")]
         do {
             try AuditFileIO.writeAll(fd, bytes)
@@ -115,7 +159,14 @@ public final class AuditLog {
         }
         chain = next
         size += bytes.count
-        return record
+        do {
+            try headFile?.save(next.head)
+        } catch {
+            // The log itself is fine; only the out-of-log check weakens. Say it once.
+            logger.warning("cannot update the audit head file; a tail cut while the daemon is stopped may go unnoticed",
+                           metadata: ["audit.head_path": .string(headFile?.path ?? ""), "error": .string(error.reason)])
+            headFile = nil
+        }
     }
 
     /// Shifts the files and starts a new current file whose first record is the
@@ -152,7 +203,9 @@ public final class AuditLog {
         if let failure { throw rotationError(failure) }
 
         let note = AuditRotationNote(previousRecord: previous, deletedThrough: deletedThrough, keepFiles: keepFiles)
-        let record = try write(note.event(time: time), wallTime: wallTime)
+        var next = chain
+        let record = next.append(note.event(time: time), wallTime: wallTime)
+        try write(record, then: next)
         log(record)
     }
 
