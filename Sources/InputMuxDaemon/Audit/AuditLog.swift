@@ -117,12 +117,14 @@ public final class AuditLog {
         guard fd >= 0 else { throw AuditLogError(.closed, path, "append after close: open a new AuditLog") }
         var next = chain
         var record = next.append(event, wallTime: wallTime)
-        if size > 0, size + record.line.utf8.count + 1 > maximumBytes {
+        var bytes = Self.lineBytes(record)
+        if size > 0, size + bytes.count > maximumBytes {
             try rotate(time: event.time, wallTime: wallTime)
             next = chain  // the rotation note took a sequence number: chain the record again
             record = next.append(event, wallTime: wallTime)
+            bytes = Self.lineBytes(record)
         }
-        try write(record, then: next)
+        try write(bytes, of: record, then: next)
         log(record)
         return record
     }
@@ -144,9 +146,15 @@ public final class AuditLog {
         try flush()
     }
 
-    /// Writes `record`; once it is on disk, `next` (the chain after it) becomes the chain.
-    private func write(_ record: AuditRecord, then next: AuditChain) throws(AuditLogError) {
-        let bytes = Array(record.line.utf8) + [UInt8(ascii: "\n")]
+    static func lineBytes(_ record: AuditRecord) -> [UInt8] {
+        var bytes = Array(record.line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// Writes `record`'s line; once it is on disk, `next` (the chain after it) becomes
+    /// the chain.
+    private func write(_ bytes: [UInt8], of record: AuditRecord, then next: AuditChain) throws(AuditLogError) {
         do {
             try AuditFileIO.writeAll(fd, bytes)
         } catch {
@@ -205,7 +213,7 @@ public final class AuditLog {
         let note = AuditRotationNote(previousRecord: previous, deletedThrough: deletedThrough, keepFiles: keepFiles)
         var next = chain
         let record = next.append(note.event(time: time), wallTime: wallTime)
-        try write(record, then: next)
+        try write(Self.lineBytes(record), of: record, then: next)
         log(record)
     }
 
