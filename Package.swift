@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "InputMuxCore", targets: ["InputMuxCore"]),
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
+        .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
     ],
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
@@ -27,6 +29,9 @@ let package = Package(
 
         // C shim: ioctl request numbers and function-like macros Swift cannot reach.
         .target(name: "CInputMuxShim"),
+        // Allocation counter (malloc interposer) linked into muxbench only, to prove the
+        // passthrough hot path allocates nothing.
+        .target(name: "CMallocCounter"),
         // C libraries, through pkg-config.
         .systemLibrary(
             name: "CLibevdev", pkgConfig: "libevdev",
@@ -62,9 +67,27 @@ let package = Package(
         .target(
             name: "InputMuxDaemon",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxKeymap",
+                "InputMuxCore", "InputMuxLinux", "InputMuxKeymap", "CInputMuxSys", "CLibevdev", "CSystemd",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // GNU system calls the Glibc module hides (SO_PEERCRED, accept4, ppoll, eventfd).
+        .target(name: "CInputMuxSys"),
+        .systemLibrary(
+            name: "CSystemd", pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+
+        // inputmuxd: the root service. Thin: parses arguments, bootstraps logging, runs the daemon.
+        .executableTarget(
+            name: "inputmuxd",
+            dependencies: [
+                "InputMuxDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -72,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "muxbench",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport",
+                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -110,5 +110,12 @@ if [[ -z "$rc_line" ]]; then
 fi
 rc="${rc_line//[^0-9]/}"
 vm_log "guest command exited with $rc ($timing)"
-((rc == 0)) || show_console
+if ((rc != 0)); then
+    # A failing command: the boot log matters only if the kernel complained.
+    if grep -aqE 'Oops|BUG:|WARNING:|Call Trace|segfault|traps:|general protection' "$run/console.log"; then
+        vm_log "the guest kernel logged problems:"
+        grep -aE -A3 'Oops|BUG:|WARNING:|Call Trace|segfault|traps:|general protection' "$run/console.log" \
+            | head -n 60 | sed -e 's/\r$//' -e 's/^/  | /' >&2
+    fi
+fi
 exit "$rc"

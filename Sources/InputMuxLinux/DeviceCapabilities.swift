@@ -38,6 +38,9 @@ public struct DeviceCapabilities: Hashable, Sendable {
     public var relative = EvdevBits(byteCount: Int(REL_MAX) / 8 + 1)
     public var absolute = EvdevBits(byteCount: Int(ABS_MAX) / 8 + 1)
     public var properties = EvdevBits(byteCount: Int(INPUT_PROP_MAX) / 8 + 1)
+    public var misc = EvdevBits(byteCount: Int(MSC_MAX) / 8 + 1)
+    public var leds = EvdevBits(byteCount: Int(LED_MAX) / 8 + 1)
+    public var switches = EvdevBits(byteCount: Int(SW_MAX) / 8 + 1)
 
     public init() {}
 
@@ -50,6 +53,9 @@ public struct DeviceCapabilities: Hashable, Sendable {
         relative = try Self.read(fd, path, relative) { inputmux_eviocgbit(UInt32(EV_REL), $0) }
         absolute = try Self.read(fd, path, absolute) { inputmux_eviocgbit(UInt32(EV_ABS), $0) }
         properties = try Self.read(fd, path, properties) { inputmux_eviocgprop($0) }
+        misc = try Self.read(fd, path, misc) { inputmux_eviocgbit(UInt32(EV_MSC), $0) }
+        leds = try Self.read(fd, path, leds) { inputmux_eviocgbit(UInt32(EV_LED), $0) }
+        switches = try Self.read(fd, path, switches) { inputmux_eviocgbit(UInt32(EV_SW), $0) }
     }
 
     private static func read(_ fd: FileDescriptor, _ path: String, _ empty: EvdevBits,

@@ -10,16 +10,18 @@ public final class Passthrough {
     public let clone: PassthroughClone
     let buffer: EventBuffer
 
-    /// Clones `device`, then grabs it safely (waiting until no key is down). The clone
-    /// comes first so that no frame is lost between the grab and the first pump.
+    /// Grabs `device` safely (waiting until no key is down; a device grabbed already is
+    /// kept as it is), then clones it. Grabbing first keeps a hotplugged device's grab
+    /// fast; what the human types while the clone is made waits in the grabbed node's
+    /// queue and goes out with the first pump.
     public init(device: PhysicalDevice, grabTimeout: Duration = .seconds(5)) throws(DeviceError) {
         self.device = device
-        clone = try PassthroughClone(of: device)
         buffer = EventBuffer(capacity: 512)
+        try device.grabSafely(timeout: grabTimeout)
         do {
-            try device.grabSafely(timeout: grabTimeout)
+            clone = try PassthroughClone(of: device)
         } catch {
-            clone.destroy()
+            device.ungrab()
             throw error
         }
     }

@@ -17,27 +17,37 @@ public final class PassthroughClone {
 
     /// Creates the clone of `original` and waits until its node has settled.
     ///
-    /// The corresponding C function is `libevdev_uinput_create_from_device`.
+    /// libevdev copies name, ids, capabilities, properties and axis ranges but not
+    /// `phys`; so the uinput fd is opened here and `phys` set on it first (the kernel keeps
+    /// it for the device that fd creates), then libevdev does the rest on that fd.
+    ///
+    /// The corresponding C functions are `open("/dev/uinput")`, `ioctl(UI_SET_PHYS)` and
+    /// `libevdev_uinput_create_from_device`.
     public init(of original: PhysicalDevice, settleTimeout: Duration = .seconds(5)) throws(DeviceError) {
         let phys = ReservedIdentity.clonePhys(of: original.phys)
-        // libevdev copies the description from the libevdev context, so the phys is set
-        // there for the call and restored after: the kernel's own record is untouched.
-        libevdev_set_phys(original.evdev, phys)
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open("/dev/uinput", .readWrite, options: [.nonBlocking, .closeOnExec])
+        } catch {
+            throw DeviceError.openingUinput(error as? Errno ?? .ioError)
+        }
+        let setPhys = phys.withCString { p in Ioctl.pointer(fd, inputmux_ui_set_phys(), UnsafeMutableRawPointer(mutating: p)) }
+        if case .failure(let e) = setPhys {
+            try? fd.close()
+            throw DeviceError.system(call: "UI_SET_PHYS", path: "/dev/uinput", errno: e)
+        }
         var handle: OpaquePointer?
-        let rc = libevdev_uinput_create_from_device(original.evdev, Int32(LIBEVDEV_UINPUT_OPEN_MANAGED.rawValue), &handle)
-        libevdev_set_phys(original.evdev, original.phys)
+        let rc = libevdev_uinput_create_from_device(original.evdev, fd.rawValue, &handle)
         guard rc >= 0, let handle else {
-            let e = LibevdevResult.errno(rc)
-            switch e {
-            case .noSuchFileOrDirectory, .permissionDenied, .notPermitted: throw DeviceError.openingUinput(e)
-            default: throw DeviceError.system(call: "libevdev_uinput_create_from_device", path: original.path, errno: e)
-            }
+            try? fd.close()
+            throw DeviceError.system(call: "libevdev_uinput_create_from_device", path: original.path, errno: LibevdevResult.errno(rc))
         }
         uinput = handle
-        fd = FileDescriptor(rawValue: libevdev_uinput_get_fd(handle))
+        self.fd = fd
         self.phys = phys
         guard let syspath = libevdev_uinput_get_syspath(handle).map({ String(cString: $0) }) else {
             libevdev_uinput_destroy(handle)
+            try? fd.close()
             throw DeviceError.notSettled(what: "the clone of \(original.path)", waited: .zero)
         }
         let sysname = String(syspath.split(separator: "/").last ?? "")
@@ -45,6 +55,7 @@ public final class PassthroughClone {
             devnode = try NodeSettle.wait(sysname: sysname, timeout: settleTimeout)
         } catch {
             libevdev_uinput_destroy(handle)
+            try? fd.close()
             throw error
         }
     }
@@ -67,10 +78,12 @@ public final class PassthroughClone {
         try UinputWrite.all(fd, buffer.events, path: devnode)
     }
 
-    /// The corresponding C function is `libevdev_uinput_destroy`.
+    /// The corresponding C functions are `libevdev_uinput_destroy` (which destroys the
+    /// device but leaves a caller's fd open) and `close`.
     public func destroy() {
         if destroyed { return }
         destroyed = true
         libevdev_uinput_destroy(uinput)
+        try? fd.close()
     }
 }

@@ -11,6 +11,7 @@ extension PhysicalDevice {
     ///
     /// The corresponding C functions are `ioctl(EVIOCGKEY)`, `ioctl(EVIOCGRAB)` and `libevdev_next_event`.
     public func grabSafely(timeout: Duration = .seconds(5), pollInterval: Duration = .milliseconds(10)) throws(DeviceError) {
+        if isGrabbed { return }
         let start = MonotonicClock.now()
         while true {
             let down = try keysDown()

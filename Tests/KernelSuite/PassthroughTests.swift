@@ -50,7 +50,12 @@ enum PassthroughTests {
             }
             frames.append(Frame(events))
         }
-        if !down.isEmpty { frames.append(Frame(down.sorted().map { EvdevEvent(type: EV.key, code: $0, value: 0) })) }
+        // In frames of four: the input core splits a frame larger than its per-device
+        // packet estimate (about ten events for this device) with a SYN_REPORT of its own.
+        let releases = down.sorted().map { EvdevEvent(type: EV.key, code: $0, value: 0) }
+        for start in stride(from: 0, to: releases.count, by: 4) {
+            frames.append(Frame(Array(releases[start..<min(start + 4, releases.count)])))
+        }
         return frames
     }
 

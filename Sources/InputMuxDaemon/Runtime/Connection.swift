@@ -1,0 +1,116 @@
+import Glibc
+import InputMuxCore
+
+/// One client on the agent or control socket: its buffers, identity and limits.
+///
+/// Reading splits newline-terminated JSON messages. A line longer than the limit is
+/// answered with `too_large` and skipped up to its newline; too many bad messages, or a
+/// reader that lets too much output pile up, get the connection closed. None of it
+/// blocks the loop: sockets are non-blocking and buffers are bounded.
+final class Connection {
+    enum Kind { case agent, control }
+
+    let fd: Int32
+    let kind: Kind
+    let peer: PeerCredentials
+    var session: SessionID?
+    var operatorID: OperatorID?
+    var helloDone = false
+    var monitoring = false
+    var inFlight = 0
+    var protocolErrors = 0
+    /// Set when the connection must go once its output is flushed (or at once).
+    var closing = false
+
+    private var input: [UInt8] = []
+    private var skippingOversizedLine = false
+    private(set) var output: [UInt8] = []
+    private var outputStart = 0
+
+    init(fd: Int32, kind: Kind, peer: PeerCredentials) {
+        self.fd = fd
+        self.kind = kind
+        self.peer = peer
+    }
+
+    var pendingOutput: Int { output.count - outputStart }
+
+    enum ReadResult { case lines([ArraySlice<UInt8>], oversized: Int), closed }
+
+    /// Reads what is available and returns the complete lines.
+    func readLines(maximumLine: Int) -> ReadResult {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var oversized = 0
+        var sawEOF = false
+        while true {
+            let n = read(fd, &chunk, chunk.count)
+            if n > 0 {
+                input.append(contentsOf: chunk[0..<n])
+                if n < chunk.count { break }
+            } else if n == 0 {
+                sawEOF = true
+                break
+            } else {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { break }
+                return .closed
+            }
+        }
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        while let nl = input[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            if skippingOversizedLine {
+                skippingOversizedLine = false
+            } else if nl - start > maximumLine {
+                oversized += 1
+            } else if nl > start {
+                lines.append(input[start..<nl])
+            }
+            start = nl + 1
+        }
+        if start > 0 {
+            input.removeFirst(start)
+        }
+        if input.count > maximumLine {
+            // No newline within the limit: drop what we have and skip to the next newline.
+            if !skippingOversizedLine { oversized += 1 }
+            skippingOversizedLine = true
+            input.removeAll(keepingCapacity: true)
+        }
+        if sawEOF && lines.isEmpty && oversized == 0 { return .closed }
+        if sawEOF { closing = true }
+        return .lines(lines, oversized: oversized)
+    }
+
+    /// Queues one message. Returns false when the peer is not reading and the bound is
+    /// passed: the caller closes the connection.
+    func send(_ message: JSONValue, maximumPending: Int) -> Bool {
+        output.append(contentsOf: message.serialized())
+        output.append(UInt8(ascii: "\n"))
+        flush()
+        return pendingOutput <= maximumPending
+    }
+
+    /// Writes as much as the socket takes now.
+    func flush() {
+        while outputStart < output.count {
+            let n = output[outputStart...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                outputStart += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        if outputStart == output.count {
+            output.removeAll(keepingCapacity: true)
+            outputStart = 0
+        } else if outputStart > 65536 {
+            output.removeFirst(outputStart)
+            outputStart = 0
+        }
+    }
+
+    func close() { Glibc.close(fd) }
+}

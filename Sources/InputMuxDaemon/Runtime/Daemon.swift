@@ -1,0 +1,137 @@
+import CLibevdev
+import Foundation
+import InputMuxCore
+import InputMuxKeymap
+import InputMuxLinux
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// `inputmuxd` assembled: the human's input path on one thread, the engine and sockets
+/// on another, run as a `Service` so one `ServiceGroup` handles SIGTERM/SIGINT.
+///
+/// Start order: lock, keymap, audit, sockets, grabs; READY is sent only when devices are
+/// grabbed and sockets listen. Stop order (DESIGN §4, §7): neutralize and destroy the
+/// agents' devices, ungrab and destroy the clones, remove the sockets, flush the audit.
+public final class Daemon: Service, @unchecked Sendable {
+    // @unchecked: every non-Sendable member is handed to exactly one thread in `run()`
+    // and never touched again from here.
+    private let logger: Logger
+    private let lock: InstanceLock
+    private let human: HumanInput
+    private let humanWake: WakeSignal
+    private let loop: EngineLoop
+    private let loopStop = StopFlag()
+    private let engineWake: WakeSignal
+    private let audit: AuditSink
+
+    /// Everything that can fail at start fails here, before READY, with a sentence that
+    /// says what to do.
+    public init(configuration c: Configuration, logger: Logger) throws {
+        self.logger = logger
+        try SocketListener.ensureSafeDirectory(SocketListener.directory(of: c.sockets.agentPath))
+        lock = try InstanceLock(path: SocketListener.directory(of: c.sockets.agentPath) + "/inputmuxd.lock")
+
+        let keymap = try XKBKeymap(layout: c.keymap.layout, variant: c.keymap.variant, model: c.keymap.model,
+                                   options: c.keymap.options)
+        audit = try AuditSink(settings: c.audit, logger: logger)
+
+        var ec = EngineConfig(desktop: c.desktop, pacing: c.pacing, keymap: keymap)
+        ec.quietPeriod = c.quietPeriod
+        ec.defaultTTL = c.leases.defaultTTL
+        ec.maximumTTL = c.leases.maximumTTL
+        ec.maximumHold = c.leases.maximumHold
+        ec.panicChord = c.panicChord
+        ec.sensitiveRegions = c.sensitiveRegions.map(\.region)
+        ec.rateLimit = c.limits.rate
+        ec.maximumTextLength = c.limits.maximumTextLength
+        ec.maximumPathPoints = c.limits.maximumPathPoints
+        ec.maximumFrameEvents = c.limits.maximumFrameEvents
+        ec.redactionKey = audit.redactionKey
+        ec.wallClockAtZero = Self.wallClockAtMonotonicZero()
+
+        func group(_ name: String) throws(DaemonError) -> UInt32? {
+            if name.isEmpty { return nil }
+            guard let gid = Accounts.gid(of: name) else { throw .unknownGroup(name) }
+            return gid
+        }
+        var policyUIDs: [Int: UInt32] = [:], policyGIDs: [Int: UInt32] = [:]
+        for (i, rule) in c.policies.enumerated() {
+            if let u = rule.user {
+                if let uid = Accounts.uid(of: u) { policyUIDs[i] = uid } else {
+                    logger.warning("policy names an unknown user; the rule matches nobody", metadata: ["policy.user": "\(u)"])
+                }
+            }
+            if let g = rule.group {
+                if let gid = Accounts.gid(of: g) { policyGIDs[i] = gid } else {
+                    logger.warning("policy names an unknown group; the rule matches nobody", metadata: ["policy.group": "\(g)"])
+                }
+            }
+        }
+        let settings = EngineLoop.Settings(configuration: c, agentGroup: try group(c.sockets.agentGroup),
+                                           controlGroup: try group(c.sockets.controlGroup),
+                                           policyUIDs: policyUIDs, policyGIDs: policyGIDs)
+        let agentListener = try SocketListener(path: c.sockets.agentPath, group: settings.agentGroup)
+        let controlListener = try SocketListener(path: c.sockets.controlPath, group: settings.controlGroup)
+
+        engineWake = try WakeSignal()
+        let inbox = PhysicalInbox(wake: engineWake)
+        humanWake = try WakeSignal()
+        human = try HumanInput(inbox: inbox, wake: humanWake, logger: logger)
+        try human.start()
+
+        let keyNames = KeyNames(keymap: keymap, linuxName: Self.linuxKeyCode)
+        let human = self.human
+        let audit = self.audit
+        loop = EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
+                          logger: logger, inbox: inbox, agentListener: agentListener, controlListener: controlListener,
+                          stopRequested: loopStop, devicesInventory: { human.inventory },
+                          onAudit: { audit.record($0) })
+    }
+
+    public func run() async throws {
+        let (humanDone, humanFinished) = AsyncStream<Void>.makeStream()
+        let (loopDone, loopFinished) = AsyncStream<Void>.makeStream()
+        let human = self.human
+        let loop = UncheckedBox(self.loop)
+        Thread { human.run(); humanFinished.finish() }.start()
+        Thread { loop.value.run(); loopFinished.finish() }.start()
+        SystemdNotify.ready(status: "\(human.inventory.count) physical devices grabbed")
+        logger.info("inputmuxd ready", metadata: ["devices": "\(human.inventory.count)"])
+
+        await withGracefulShutdownHandler {
+            for await _ in loopDone {}
+        } onGracefulShutdown: { [loopStop, engineWake] in
+            SystemdNotify.stopping()
+            loopStop.raise()
+            engineWake.signal()
+        }
+        // The engine loop has neutralized and destroyed the agents' devices and removed
+        // the sockets; now the human's devices go back to the system.
+        human.stop()
+        for await _ in humanDone {}
+        audit.close()
+        logger.info("inputmuxd stopped")
+    }
+
+    /// Unix time at CLOCK_MONOTONIC zero, so reasons can print wall-clock times.
+    static func wallClockAtMonotonicZero() -> Int64 {
+        var rt = timespec(), mono = timespec()
+        clock_gettime(CLOCK_REALTIME, &rt)
+        clock_gettime(CLOCK_MONOTONIC, &mono)
+        return (Int64(rt.tv_sec) - Int64(mono.tv_sec)) * 1_000_000_000 + (Int64(rt.tv_nsec) - Int64(mono.tv_nsec))
+    }
+
+    /// Linux key names (`KEY_ESC`) through libevdev's table.
+    /// The corresponding C function is `libevdev_event_code_from_name`.
+    @Sendable public static func linuxKeyCode(_ name: String) -> KeyCode? {
+        let code = libevdev_event_code_from_name(UInt32(EV.key), name)
+        return code >= 0 ? KeyCode(UInt16(code)) : nil
+    }
+}
+
+/// Moves a value that is used by exactly one thread into that thread.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

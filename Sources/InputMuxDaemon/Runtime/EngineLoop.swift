@@ -1,0 +1,423 @@
+import CInputMuxSys
+import Glibc
+import InputMuxCore
+import InputMuxLinux
+import Logging
+import Synchronization
+
+/// The engine thread: sockets, the engine, agent devices, the audit log.
+///
+/// Everything the engine decides happens here, in one thread, in order: no locks around
+/// the engine. The human's input never comes through here first (see `HumanInput`);
+/// it arrives afterwards through `PhysicalInbox` for the engine's bookkeeping.
+final class EngineLoop {
+    struct Settings {
+        var configuration: Configuration
+        var agentGroup: UInt32?
+        var controlGroup: UInt32?
+        var policyUIDs: [Int: UInt32]   // policy index → uid resolved from `user`
+        var policyGIDs: [Int: UInt32]   // policy index → gid resolved from `group`
+    }
+
+    private var engine: Engine
+    private let settings: Settings
+    private let decoder: WireDecoder
+    private let logger: Logger
+    private let inbox: PhysicalInbox
+    private let agentListener: SocketListener
+    private let controlListener: SocketListener
+    private let onAudit: (AuditEvent) -> Void
+    private let devicesInventory: () -> [HumanInput.DeviceSummary]
+    private let stopRequested: StopFlag
+
+    private var connections: [Int32: Connection] = [:]
+    private var sessions: [SessionID: Connection] = [:]
+    private var operators: [OperatorID: Connection] = [:]
+    private var agentDevices: [SessionID: AgentDevices] = [:]
+    /// Why the last device creation failed, for the refused session's reply.
+    private var deviceFailure: String?
+    private var nextSession: UInt32 = 1
+    private var nextOperator: UInt32 = 1
+    private var pendingPhysical: [UInt32: [EvdevEvent]] = [:]
+    private var inboxScratch: [PhysicalInbox.Entry] = []
+    private let watchdogInterval: Duration?
+    private var lastWatchdog = MonotonicClock.now()
+
+    init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
+         agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
+         devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void) {
+        self.engine = engine
+        self.settings = settings
+        self.decoder = decoder
+        self.logger = logger
+        self.inbox = inbox
+        self.agentListener = agentListener
+        self.controlListener = controlListener
+        self.stopRequested = stopRequested
+        self.devicesInventory = devicesInventory
+        self.onAudit = onAudit
+        watchdogInterval = SystemdNotify.watchdogInterval()
+        inboxScratch.reserveCapacity(8192)
+    }
+
+    private var limits: Configuration.Limits { settings.configuration.limits }
+
+    // MARK: - The loop
+
+    func run() {
+        var fds: [pollfd] = []
+        while !stopRequested.isRaised {
+            fds.removeAll(keepingCapacity: true)
+            fds.append(pollfd(fd: inbox.wake.fd, events: Int16(POLLIN), revents: 0))
+            fds.append(pollfd(fd: agentListener.fd, events: Int16(POLLIN), revents: 0))
+            fds.append(pollfd(fd: controlListener.fd, events: Int16(POLLIN), revents: 0))
+            for c in connections.values {
+                var ev = Int16(POLLIN)
+                if c.pendingOutput > 0 { ev |= Int16(POLLOUT) }
+                fds.append(pollfd(fd: c.fd, events: ev, revents: 0))
+            }
+            // Sleep until the engine's next deadline (paced frames, TTLs, quiet period),
+            // the next watchdog ping, or one second, whichever comes first.
+            let now = MonotonicClock.now()
+            var timeout: Int64 = 1_000_000_000
+            if let deadline = engine.nextDeadline { timeout = min(timeout, max(0, deadline.nanoseconds - now.nanoseconds)) }
+            if let w = watchdogInterval { timeout = min(timeout, max(0, (lastWatchdog + w).nanoseconds - now.nanoseconds)) }
+            let n = inputmux_ppoll(&fds, UInt(fds.count), timeout)
+            if n < 0 && errno != EINTR {
+                logger.error("ppoll failed", metadata: ["errno": "\(errno)"])
+                break
+            }
+            if fds[0].revents != 0 {
+                inbox.wake.consume()
+            }
+            // Human input first: it may pause agents before their next frame goes out.
+            drainPhysical()
+            if fds[1].revents != 0 { acceptAll(agentListener, kind: .agent) }
+            if fds[2].revents != 0 { acceptAll(controlListener, kind: .control) }
+            for pfd in fds.dropFirst(3) where pfd.revents != 0 {
+                guard let c = connections[pfd.fd] else { continue }
+                if pfd.revents & Int16(POLLOUT) != 0 { c.flush() }
+                if pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { service(c) }
+            }
+            tick()
+            reapClosing()
+            pingWatchdog()
+        }
+        shutdown()
+    }
+
+    private func pingWatchdog() {
+        guard let w = watchdogInterval else { return }
+        let now = MonotonicClock.now()
+        if now - lastWatchdog >= w {
+            SystemdNotify.watchdog()
+            lastWatchdog = now
+        }
+    }
+
+    private func tick() {
+        let now = MonotonicClock.now()
+        if let d = engine.nextDeadline, d <= now { handle(.tick, at: now) }
+    }
+
+    private func handle(_ input: EngineInput, at now: Instant = MonotonicClock.now()) {
+        var out = LoopOutput(loop: self)
+        engine.handle(input, at: now, into: &out)
+    }
+
+    // MARK: - Human input
+
+    private func drainPhysical() {
+        inboxScratch.removeAll(keepingCapacity: true)
+        let lost = inbox.drain(into: &inboxScratch)
+        guard !inboxScratch.isEmpty || lost else { return }
+        let now = MonotonicClock.now()
+        for entry in inboxScratch {
+            if entry.event.type == EV.syn {
+                let events = pendingPhysical.removeValue(forKey: entry.device) ?? []
+                if !events.isEmpty { handle(.physical(device: entry.device, Frame(events)), at: now) }
+            } else {
+                pendingPhysical[entry.device, default: []].append(entry.event)
+            }
+        }
+        if lost {
+            // Events were lost: still count the human as active.
+            handle(.physical(device: 0, Frame([EvdevEvent(type: EV.rel, code: REL.x, value: 0)])), at: now)
+        }
+    }
+
+    // MARK: - Connections
+
+    private func acceptAll(_ listener: SocketListener, kind: Connection.Kind) {
+        while let fd = listener.accept() {
+            guard let peer = PeerCredentials.of(socket: fd) else { Glibc.close(fd); continue }
+            let c = Connection(fd: fd, kind: kind, peer: peer)
+            connections[fd] = c
+        }
+    }
+
+    private func service(_ c: Connection) {
+        switch c.readLines(maximumLine: limits.maximumMessageBytes) {
+        case .closed:
+            drop(c)
+        case .lines(let lines, let oversized):
+            for _ in 0..<oversized {
+                protocolError(c, WireError(.tooLarge, "message longer than \(limits.maximumMessageBytes) bytes; split it or send less text per gesture"), id: nil)
+            }
+            for line in lines where connections[c.fd] != nil {
+                receive(line, from: c)
+            }
+        }
+    }
+
+    private func protocolError(_ c: Connection, _ e: WireError, id: RequestID?) {
+        c.protocolErrors += 1
+        send(WireEncoding.error(e, id: id), to: c)
+        if c.protocolErrors > limits.maximumProtocolErrors {
+            logger.warning("closing abusive connection", metadata: ["peer.pid": "\(c.peer.pid)", "peer.uid": "\(c.peer.uid)"])
+            c.closing = true
+        }
+    }
+
+    private func receive(_ line: ArraySlice<UInt8>, from c: Connection) {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(line)
+        } catch {
+            protocolError(c, error, id: nil)
+            return
+        }
+        let request: WireRequest
+        do {
+            request = try decoder.decode(value, controlSocket: c.kind == .control)
+        } catch {
+            protocolError(c, error, id: WireDecoder.id(in: value))
+            return
+        }
+        switch request.body {
+        case .hello(let version, let name):
+            hello(c, id: request.id, version: version, name: name)
+        case .bye:
+            c.closing = true
+        case _ where !c.helloDone:
+            protocolError(c, WireError(.outOfOrder, "send hello first: {\"type\":\"hello\",\"id\":1,\"protocol\":1,\"name\":\"…\"}"), id: request.id)
+        case _ where c.inFlight >= limits.maximumInFlight:
+            protocolError(c, WireError(.tooManyInFlight, "more than \(limits.maximumInFlight) requests unanswered; wait for replies"), id: request.id)
+        case .agent(let r):
+            guard let s = c.session else { return }
+            c.inFlight += 1
+            handle(.agent(s, request.id, r))
+        case .control(let command):
+            guard let o = c.operatorID else { return }
+            c.inFlight += 1
+            handle(.operator(o, request.id, command))
+        case .monitor:
+            c.monitoring = true
+            send(["type": "reply", "id": .int(Int64(request.id.rawValue)), "ok": true, "result": ["monitoring": true]], to: c)
+        }
+    }
+
+    private func hello(_ c: Connection, id: RequestID, version: Int64, name: String?) {
+        guard !c.helloDone else {
+            protocolError(c, WireError(.outOfOrder, "hello was already sent on this connection"), id: id)
+            return
+        }
+        guard version == wireProtocolVersion else {
+            send(WireEncoding.error(WireError(.unknownVersion, "this daemon speaks protocol \(wireProtocolVersion); you sent \(version)"), id: id), to: c)
+            c.closing = true
+            return
+        }
+        switch c.kind {
+        case .control:
+            guard c.peer.uid == 0 || settings.controlGroup.map(c.peer.isMember(of:)) == true else {
+                refuse(c, id: id, "uid \(c.peer.uid) may not use the control socket; run as root or join the admin group")
+                return
+            }
+            let o = OperatorID(nextOperator)
+            nextOperator += 1
+            c.operatorID = o
+            operators[o] = c
+            c.helloDone = true
+            send(["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
+                  "result": ["protocol": .int(wireProtocolVersion), "operator": .int(Int64(o.rawValue)),
+                             "desktop": WireEncoding.region(settings.configuration.desktop),
+                             "devices": .array(devicesInventory().map(Self.device))]], to: c)
+        case .agent:
+            guard let name, !name.isEmpty, name.count <= 64, name.allSatisfy({ !$0.isNewline && $0 != "\"" }) else {
+                protocolError(c, WireError(.malformed, "name: give the agent's name (1–64 characters, no quotes or newlines)"), id: id)
+                return
+            }
+            guard let rule = policy(for: c.peer, name: name) else {
+                refuse(c, id: id, "uid \(c.peer.uid) may not connect as agent \"\(name)\": no [[policy]] in the configuration allows it; ask the operator to add one")
+                return
+            }
+            let open = sessions.values.filter { $0.peer.uid == c.peer.uid }.count
+            guard open < rule.maximumSessions else {
+                refuse(c, id: id, "uid \(c.peer.uid) already has \(open) sessions, the most its policy allows; end one first")
+                return
+            }
+            let sid = SessionID(nextSession)
+            nextSession += 1
+            c.session = sid
+            sessions[sid] = c
+            let identity = AgentIdentity(name: name, session: sid, uid: c.peer.uid, gid: c.peer.gid, pid: c.peer.pid, exe: c.peer.exe)
+            handle(.connect(identity, rule.sessionPolicy(textInClear: settings.configuration.audit.textInClear)))
+            guard let devices = agentDevices[sid] else {
+                refuse(c, id: id, "could not create this session's virtual devices: \(deviceFailure ?? "unknown error")")
+                handle(.disconnect(sid))
+                sessions[sid] = nil
+                return
+            }
+            c.helloDone = true
+            send(["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
+                  "result": ["protocol": .int(wireProtocolVersion), "session": .int(Int64(sid.rawValue)),
+                             "identity": WireEncoding.identity(identity),
+                             "desktop": WireEncoding.region(settings.configuration.desktop),
+                             "devices": ["pointer": .string(devices.pointer.devnode), "keyboard": .string(devices.keyboard.devnode)],
+                             "limits": ["max_message_bytes": .int(Int64(limits.maximumMessageBytes)),
+                                        "max_in_flight": .int(Int64(limits.maximumInFlight)),
+                                        "max_text_length": .int(Int64(limits.maximumTextLength)),
+                                        "max_path_points": .int(Int64(limits.maximumPathPoints))]]], to: c)
+        }
+    }
+
+    static func device(_ d: HumanInput.DeviceSummary) -> JSONValue {
+        ["id": .int(Int64(d.id)), "path": .string(d.path), "name": .string(d.name), "clone": .string(d.clone),
+         "classes": .string(d.classes)]
+    }
+
+    private func refuse(_ c: Connection, id: RequestID, _ message: String) {
+        logger.notice("connection refused", metadata: ["peer.uid": "\(c.peer.uid)", "peer.pid": "\(c.peer.pid)", "reason": "\(message)"])
+        send(WireEncoding.error(WireError(.notAllowed, message), id: id), to: c)
+        c.closing = true
+    }
+
+    /// The first policy that matches the peer and allows the name. Root may always
+    /// connect (it could open /dev/uinput itself); policy still shapes what it gets.
+    private func policy(for peer: PeerCredentials, name: String) -> PolicyRule? {
+        for (i, rule) in settings.configuration.policies.enumerated() {
+            if let uid = rule.uid ?? settings.policyUIDs[i], uid != peer.uid { continue }
+            if let gid = rule.gid ?? settings.policyGIDs[i], !peer.isMember(of: gid) { continue }
+            if rule.user != nil && settings.policyUIDs[i] == nil { continue }
+            if rule.group != nil && settings.policyGIDs[i] == nil { continue }
+            if rule.allows(name: name) { return rule }
+        }
+        if peer.uid == 0 {
+            var root = PolicyRule()
+            root.uid = 0
+            root.maximumSessions = 4096
+            return root
+        }
+        return nil
+    }
+
+    fileprivate func send(_ message: JSONValue, to c: Connection) {
+        if !c.send(message, maximumPending: limits.maximumOutboundBytes) {
+            logger.warning("closing slow reader", metadata: ["peer.pid": "\(c.peer.pid)", "pending": "\(c.pendingOutput)"])
+            c.closing = true
+        }
+    }
+
+    private func reapClosing() {
+        for c in connections.values where c.closing {
+            c.flush()
+            drop(c)
+        }
+    }
+
+    private func drop(_ c: Connection) {
+        connections[c.fd] = nil
+        if let s = c.session {
+            sessions[s] = nil
+            handle(.disconnect(s))
+        }
+        if let o = c.operatorID { operators[o] = nil }
+        c.close()
+    }
+
+    // MARK: - Engine output
+
+    fileprivate func emit(_ frame: Frame, to device: DeviceRef) {
+        guard let s = device.session, let d = agentDevices[s] else { return }
+        do {
+            switch device {
+            case .agentPointer: try d.pointer.write(frame)
+            case .agentKeyboard: try d.keyboard.write(frame)
+            case .passthrough: break
+            }
+        } catch {
+            logger.error("writing to agent device failed", metadata: ["session.id": "\(s)", "error": "\(error)"])
+        }
+    }
+
+    fileprivate func reply(_ reply: Reply, to requester: Requester, for id: RequestID) {
+        let c: Connection?
+        switch requester {
+        case .session(let s): c = sessions[s]
+        case .operator(let o): c = operators[o]
+        }
+        guard let c else { return }
+        c.inFlight = max(0, c.inFlight - 1)
+        var message = WireEncoding.reply(reply, id: id)
+        if case .status = reply, c.kind == .control, case .object(var o) = message, case .object(var r) = o["result"] ?? .null {
+            r["devices"] = .array(devicesInventory().map(Self.device))
+            o["result"] = .object(r)
+            message = .object(o)
+        }
+        send(message, to: c)
+    }
+
+    fileprivate func notify(_ event: LeaseEvent, to session: SessionID) {
+        guard let c = sessions[session] else { return }
+        send(WireEncoding.event(event), to: c)
+    }
+
+    fileprivate func audit(_ event: AuditEvent) {
+        onAudit(event)
+        let line = WireEncoding.audit(event)
+        for c in operators.values where c.monitoring { send(line, to: c) }
+    }
+
+    fileprivate func device(_ action: DeviceAction) {
+        switch action {
+        case .create(let identity):
+            do {
+                agentDevices[identity.session] = try AgentDevices(name: identity.name, session: identity.session,
+                                                                  desktop: settings.configuration.desktop)
+                logger.info("agent devices ready", metadata: ["session.id": "\(identity.session)", "agent.name": "\(identity.name)"])
+            } catch {
+                deviceFailure = "\(error)"
+                logger.error("could not create agent devices", metadata: ["session.id": "\(identity.session)", "error": "\(error)"])
+            }
+        case .destroy(let s):
+            agentDevices.removeValue(forKey: s)?.destroy()
+        }
+    }
+
+    // MARK: - Shutdown
+
+    private func shutdown() {
+        handle(.shutdown)
+        for c in connections.values {
+            c.flush()
+            c.close()
+        }
+        connections.removeAll()
+        for d in agentDevices.values { d.destroy() }
+        agentDevices.removeAll()
+        agentListener.close()
+        controlListener.close()
+    }
+}
+
+/// Carries the engine's decisions into the loop, in the order they are made.
+private struct LoopOutput: EngineOutput {
+    unowned let loop: EngineLoop
+    mutating func emit(_ frame: Frame, to device: DeviceRef) { loop.emit(frame, to: device) }
+    mutating func reply(_ reply: Reply, to requester: Requester, for request: RequestID) {
+        loop.reply(reply, to: requester, for: request)
+    }
+    mutating func notify(_ event: LeaseEvent, to session: SessionID) { loop.notify(event, to: session) }
+    mutating func audit(_ event: AuditEvent) { loop.audit(event) }
+    mutating func device(_ action: DeviceAction) { loop.device(action) }
+}

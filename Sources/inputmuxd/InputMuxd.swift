@@ -1,0 +1,60 @@
+import ArgumentParser
+import InputMuxDaemon
+import Logging
+import ServiceLifecycle
+
+/// `inputmuxd`: the root service that shares one desktop between a human and agents.
+@main
+struct InputMuxd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inputmuxd",
+        abstract: "Multiplex the kernel input boundary between a human and leased agents.",
+        discussion: "Runs as root under systemd (inputmuxd.service). See docs/PROTOCOL.md for the wire protocol."
+    )
+
+    @Option(name: .long, help: "The configuration file.")
+    var config = ConfigurationLoader.defaultPath
+
+    @Flag(name: .long, help: "Validate the configuration and exit.")
+    var check = false
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "inputmuxd")
+        let configuration: Configuration
+        do {
+            configuration = try ConfigurationLoader.load(path: config, keyName: Daemon.linuxKeyCode)
+        } catch {
+            throw StartFailure(message: error.description)
+        }
+        if check {
+            print("\(config): valid")
+            return
+        }
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(configuration: configuration, logger: logger)
+        } catch {
+            throw StartFailure(message: "\(error)")
+        }
+        let group = ServiceGroup(
+            services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}
+
+/// A start-up failure: printed as one actionable sentence, exit status 1, no stack trace.
+struct StartFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { "inputmuxd: \(message)" }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
