@@ -17,6 +17,9 @@ extension Engine {
             answer(.rejected(Rejection(code, message)), .rejected, code, message)
         }
 
+        if isShutDown, command != .status {
+            return refuse(.shutdown, "\(command.verb) refused: the daemon is shutting down")
+        }
         if case .session(let s) = who {
             guard let state = profiles[s], state.policy.rights.contains(.supervise) else {
                 return refuse(.notSupervisor, "\(command.verb) refused: \(name(s)) lacks the supervise right; "

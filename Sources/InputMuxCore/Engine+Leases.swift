@@ -3,6 +3,7 @@
 extension Engine {
     mutating func connect(_ identity: AgentIdentity, _ policy: SessionPolicy, into out: inout some EngineOutput) {
         let s = identity.session
+        guard !isShutDown else { return }
         if sessions[s] != nil { disconnect(s, reason: .disconnected, into: &out) }
         profiles[s] = SessionProfile(identity: identity, policy: policy)
         sessions[s] = SessionState(bucket: TokenBucket(policy.rateLimit ?? config.rateLimit, at: now))
@@ -143,6 +144,9 @@ extension Engine {
                 endLease(id, Rejection(.conflict, "lease \(id) ended: \(w) moved to \(geometry), over \(name(b.lease.holder))'s "
                     + "lease \(b.lease.id); acquire again"), into: &out)
             } else {
+                // Frames compiled for the old geometry must not play at the new one.
+                cancelSeatWork(of: l.holder, because: Rejection(.outsideRegion, "\(w) moved to \(geometry); "
+                    + "send the gesture again for the new position"), reply: true, into: &out)
                 out.notify(.moved(id, geometry), to: l.holder)
             }
         }
