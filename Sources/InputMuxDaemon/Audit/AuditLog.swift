@@ -59,14 +59,16 @@ public final class AuditLog {
         let (found, partial) = try Self.resume(files)
         var start = found
         if let headPath {
-            if let saved = AuditHeadFile(path: headPath).read(), let gap = Self.lostTail(onDisk: start, saved: saved) {
+            if let saved = AuditHeadFile(path: headPath).read(logPath: path), let gap = Self.lostTail(onDisk: start, saved: saved) {
                 logger.error("the audit log lost records while the daemon was stopped: its tail was cut or rewritten; the chain continues from the saved head so the gap stays visible",
                              metadata: ["audit.path": .string(path), "audit.missing": "\(gap.lowerBound)-\(gap.upperBound)"])
                 missingTail = gap
                 start = saved
             }
             do {
-                headFile = try AuditHeadFile.Writer(path: headPath)
+                let writer = try AuditHeadFile.Writer(path: headPath, logPath: path)
+                try writer.save(start)  // now, so it names this log even before its first record
+                headFile = writer
             } catch {
                 logger.warning("cannot keep the audit head file; a tail cut while the daemon is stopped will go unnoticed",
                                metadata: ["audit.head_path": .string(headPath), "error": .string(error.reason)])
