@@ -32,7 +32,7 @@ extension Engine {
             abortSeat(because: Rejection(.abortedByHuman, "human input at \(config.describe(now)) aborted it; "
                         + "what it pressed was released; retry after the resumed event"),
                       waitingReason: why, into: &out)
-            for s in sessions.keys.sorted() {
+            for s in sessions.keys {
                 neutralize(s, pointer: true, keyboard: true, into: &out)
                 out.notify(.humanActive(why), to: s)
             }
@@ -47,9 +47,9 @@ extension Engine {
         let why = Rejection(.panic, "the panic chord (\(config.panicChord)) was pressed at \(config.describe(now)): "
             + "every lease is revoked and agents are frozen until an operator runs `muxctl resume`")
         abortSeat(because: why, waitingReason: why, into: &out)
-        for s in sessions.keys.sorted() { neutralize(s, pointer: true, keyboard: true, into: &out) }
-        for id in leases.leases.keys.sorted() { endLease(id, why, into: &out) }
-        for s in sessions.keys.sorted() { out.notify(.frozen(why), to: s) }
+        for s in sessions.keys { neutralize(s, pointer: true, keyboard: true, into: &out) }
+        for id in leases.all.map(\.id) { endLease(id, why, into: &out) }
+        for s in sessions.keys { out.notify(.frozen(why), to: s) }
         out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "panic", decision: .panic,
                              reason: .panic, message: why.message))
     }
@@ -63,13 +63,14 @@ extension Engine {
         abortSeat(because: why, waitingReason: why, into: &out)
         for w in waits { out.reply(.rejected(why), to: .session(w.session), for: w.request) }
         waits.removeAll()
-        for s in sessions.keys.sorted() { neutralize(s, pointer: true, keyboard: true, into: &out) }
-        for id in leases.leases.keys.sorted() { endLease(id, Rejection(.shutdown, "lease \(id) ended: \(why.message)"), into: &out) }
-        for s in sessions.keys.sorted() {
+        for s in sessions.keys { neutralize(s, pointer: true, keyboard: true, into: &out) }
+        for id in leases.all.map(\.id) { endLease(id, Rejection(.shutdown, "lease \(id) ended: \(why.message)"), into: &out) }
+        for s in sessions.keys {
             out.device(.destroy(s))
-            out.audit(AuditEvent(time: now, identity: sessions[s]?.identity, lease: nil, action: "disconnect",
+            out.audit(AuditEvent(time: now, identity: profiles[s]?.identity, lease: nil, action: "disconnect",
                                  decision: .disconnected, reason: .shutdown, message: why.message))
         }
         sessions.removeAll()
+        profiles.removeAll()
     }
 }

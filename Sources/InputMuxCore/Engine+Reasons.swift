@@ -2,7 +2,7 @@
 /// Built only when something is refused, never on the allowed path.
 extension Engine {
     func name(_ session: SessionID) -> String {
-        sessions[session].map { "\($0.identity)" } ?? "session #\(session)"
+        profiles[session].map { "\($0.identity)" } ?? "session #\(session)"
     }
 
     /// The gate's refusal as a sentence.
@@ -90,7 +90,7 @@ extension Engine {
 
     /// "what ends it": the ways a blocking lease goes away.
     func endings(of l: Lease) -> String {
-        let who = sessions[l.holder].map { "\"\($0.identity.name)\"" } ?? "its holder"
+        let who = profiles[l.holder].map { "\"\($0.identity.name)\"" } ?? "its holder"
         if l.state == .queued || l.state == .pendingApproval {
             return "it goes when \(who)'s request is granted and released, times out, or is withdrawn"
         }

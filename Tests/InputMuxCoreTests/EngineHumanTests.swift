@@ -146,7 +146,7 @@ import Testing
         #expect(B.events.compactMap(\.grantedLease).isEmpty)    // nobody granted on the way out
         #expect(t.out.records.contains(.device(.destroy(A.id))))
         #expect(t.out.records.contains(.device(.destroy(B.id))))
-        #expect(t.engine.leases.leases.isEmpty)
+        #expect(t.engine.leases.isEmpty)
     }
 }
 
