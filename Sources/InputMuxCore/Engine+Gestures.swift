@@ -36,8 +36,13 @@ extension Engine {
         case .allowed(let l): lease = l
         }
         // Validate the whole gesture before anything is sent (unmappable text, bad counts).
+        // It runs after what is queued before it, so it starts where those leave the
+        // pointer; it compiles again, against the seat as it is then, when it starts.
+        var expected = compileContext(for: s, gesture: g)
+        expected.pointerPosition = sessions[s]!.planned ?? expected.pointerPosition
+        expected.cursorMovedByOthers = true
         do throws(Rejection) {
-            _ = try compiler.compile(g, context: compileContext(for: s, gesture: g))
+            _ = try compiler.compile(g, context: expected)
         } catch {
             return refuse(error, lease: lease)
         }

@@ -8,21 +8,28 @@ extension Engine {
         var change: FocusEvidence.Change?
         var moved = false
         var panicked = false
+        // Only keys, buttons and motion are the human acting. LED and sound events come
+        // back from the kernel when *agents* toggle Caps Lock; they must not pause anyone.
+        var acting = false
         for e in frame.events {
             switch e.type {
             case EV.key:
+                acting = true
                 if panic.key(e.code, value: e.value, at: now) { panicked = true }
                 guard e.value == 1 else { continue }
                 let k = KeyCode(e.code)
                 if k.isButton { change = .humanClick } else if k.isFocusModifier, change == nil { change = .humanChord }
-            case EV.rel where e.code == REL.x || e.code == REL.y:
-                moved = true
+            case EV.rel:
+                acting = true
+                if e.code == REL.x || e.code == REL.y { moved = true }
             case EV.abs:
+                acting = true
                 moved = true
             default:
                 break
             }
         }
+        guard acting else { return }
         if moved { cursorMover = .human }
         if let change { focus.human(change, time: now) }
         if panicked { return panicNow(into: &out) }

@@ -85,6 +85,8 @@ extension Engine {
         case .humanChord: "human Alt/Super chord"
         case .agentClick(let s): "click by agent \(name(s))"
         case .agentChord(let s): "Alt/Super chord by agent \(name(s))"
+        case .windowSystem(let w?): "the window system focused \(w)"
+        case .windowSystem(nil): "the window system reported no focused window"
         }
     }
 

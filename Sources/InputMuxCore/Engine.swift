@@ -62,6 +62,9 @@ public struct Engine: Sendable {
         case .windowGeometry(let window, let geometry):
             expire(into: &out)
             windowMoved(window, to: geometry, into: &out)
+        case .focusedWindow(let window, let geometry):
+            expire(into: &out)
+            focus.windowSystemReports(window, geometry: geometry, time: now)
         case .shutdown:
             shutdown(into: &out)
         }

@@ -59,6 +59,17 @@ import Testing
         #expect(t.keyEvents(since: mark, on: A.pointer).map(\.1) == [0])
     }
 
+    @Test func ledEventsEchoedByTheKernelAreNotTheHuman() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf)
+        t.humanFrame(humanKeyboard, [EvdevEvent(type: 0x11, code: 1, value: 1)])   // EV_LED, LED_CAPSL
+        #expect(!t.engine.human.isPaused)
+        #expect(A.perform(.move(to: Point(x: 3, y: 3))).isDone)
+        t.humanFrame(humanMouse, [EvdevEvent(type: EV.rel, code: REL.wheel, value: 1)])
+        #expect(t.engine.human.isPaused)
+    }
+
     @Test func heldKeysOfIdleAgentsAreReleasedWhenTheHumanActs() {
         let t = Timeline()
         let A = t.connect("A")
