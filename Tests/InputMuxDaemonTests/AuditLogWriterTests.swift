@@ -79,14 +79,16 @@ import Testing
             let size = auditFileText(file).utf8.count
             #expect(size <= 1500, "\(file) has \(size) bytes")
         }
-        // Each new file opens with a rotation note chained to the previous file's end.
+        // Each rotated file ends with a rotation note; the next file's first record
+        // chains to it.
         let newest = auditLines(path + ".1")
+        let note = try #require(AuditLogReader.rotationNote(newest.last!))
+        #expect(note == AuditRotationNote(deletedThrough: nil, keepFiles: 50))
         let first = try #require(AuditEnvelope(auditLines(path)[0]))
         let lastOfPrevious = try #require(AuditEnvelope(newest.last!))
         #expect(first.prevHash == lastOfPrevious.hash)
         #expect(first.sequence == lastOfPrevious.sequence + 1)
-        #expect(AuditLogReader.rotationNote(auditLines(path)[0])?.previousRecord == lastOfPrevious.sequence)
-
+        #expect(AuditLogReader.rotationNote(auditLines(path)[0]) == nil)
         let report = AuditLogReader.verify(path: path, expectedHead: log.head)
         #expect(report.isIntact, "\(report)")
         #expect(report.firstSequence == 1)
