@@ -28,6 +28,11 @@ public struct CoreModel {
     public internal(set) var emittedAgentFrames = 0
     public internal(set) var rejectedGestures = 0
 
+    /// Whether operators and orchestrators also reassign leases. Off by default until the
+    /// engine refuses a reassign that would put two holders on one pixel (see
+    /// `reassignNeverLeavesTwoHoldersOnOnePixel` in ModelFindingsTests).
+    public var includesReassign = false
+
     var rng: SplitMix64
     let agents: [AgentIdentity]
     let desktop: Region
@@ -35,10 +40,13 @@ public struct CoreModel {
     var nextRequest: UInt64 = 1
     var shadow = NeutralState()
     var pendingPhysical: Frame?
+    var currentInput = ""
     var pendingGestures: Set<RequestID> = []
     /// Last ABS values written to each agent pointer, as a reader of the device sees them.
     var pointerAt: [SessionID: (x: Int32?, y: Int32?)] = [:]
     var replied: Set<RequestKey> = []
+    /// Requests not answered yet, by the session that must still be there to hear it.
+    var unanswered: [RequestKey: SessionID?] = [:]
     var out = CollectingOutput()
 
     struct RequestKey: Hashable { var who: Requester; var id: RequestID }
@@ -51,9 +59,27 @@ public struct CoreModel {
         config.defaultTTL = .seconds(5)
         config.rateLimit = .unlimited
         config.redactionKey = [1, 2, 3, 4]
+        // One sensitive cell: leases touching it wait for an operator's approve or deny.
+        config.sensitiveRegions = [Region(x: desktop.x + desktop.width - desktop.width / 8, y: desktop.y + desktop.height - desktop.height / 6,
+                                          width: desktop.width / 8, height: desktop.height / 6)]
         configure(&config)
         engine = Engine(config: config)
         agents = (1...count).map { AgentIdentity(name: "agent\($0)", session: SessionID(UInt32($0)), uid: 1000, pid: Int32(100 + $0)) }
+    }
+
+    /// Ends the run: the daemon shuts down, and then every request of a session that is
+    /// still connected must have had its one reply, and nothing may be held anywhere.
+    public mutating func finish() {
+        steps += 1
+        let before = Snapshot(engine)
+        out.records.removeAll(keepingCapacity: true)
+        engine.handle(.shutdown, at: now, into: &out)
+        connected.removeAll()
+        check(input: .shutdown, before: before, after: Snapshot(engine))
+        for (key, _) in unanswered.sorted(by: { $0.key.id.rawValue < $1.key.id.rawValue }).prefix(3) {
+            violation("request \(key.id) of \(key.who) never got a reply")
+        }
+        if !shadow.isNeutral { violation("after shutdown, still held: \(shadow.devicesHolding)") }
     }
 
     /// Runs `n` random steps, checking every invariant after each.
@@ -73,10 +99,19 @@ public struct CoreModel {
         out.records.removeAll(keepingCapacity: true)
         let (input, label) = randomInput()
         tally[label, default: 0] += 1
-        engine.handle(input, at: now, into: &out)
+        currentInput = Self.describe(input)
+        // Now and then an input arrives stamped in the past (a late reader thread): the
+        // engine must treat it as happening now, not run its clock backwards.
+        let stamp = rng.chance(1) ? now - .milliseconds(Int64(1 + rng.next(upTo: 2000))) : now
+        engine.handle(input, at: stamp, into: &out)
         tamper?(&out, engine)
         if case .connect(let id, _) = input { connected.insert(id.session) }
         if case .disconnect(let s) = input { connected.remove(s) }
+        switch input {
+        case .agent(let s, let id, _): unanswered[RequestKey(who: .session(s), id: id)] = s
+        case .operator(let o, let id, _): unanswered[RequestKey(who: .operator(o), id: id)] = .some(nil)
+        default: break
+        }
         check(input: input, before: before, after: Snapshot(engine))
     }
 
@@ -117,7 +152,8 @@ public struct CoreModel {
                 return (agentRequest(s, .acquire(randomLeaseRequest())), "acquire")
             }
             return (agentRequest(s, .gesture(randomGesture(for: s))), "gesture")
-        case 740..<760: return (agentRequest(s, .status), "status")
+        case 740..<750: return (agentRequest(s, .status), "status")
+        case 750..<760: return (agentRequest(s, .supervise(randomControl())), "supervise")
         case 760..<790: return (.physical(device: 1, randomPhysicalFrame()), "physical")
         case 840..<855: return (.disconnect(s), "disconnect")
         case 855..<900: return (.operator(OperatorID(1), RequestID(nextID()), randomControl()), "operator")
@@ -128,6 +164,21 @@ public struct CoreModel {
             return (.physical(device: 2, Frame(chord.map { EvdevEvent(type: EV.key, code: $0.rawValue, value: 1) })), "panic")
         case 901..<905: return (.operator(OperatorID(1), RequestID(nextID()), .resumeAfterPanic), "unfreeze")
         default: return (.tick, "tick")
+        }
+    }
+
+    static func describe(_ input: EngineInput) -> String {
+        switch input {
+        case .agent(let s, let id, let r):
+            switch r {
+            case .acquire(let l): "session \(s) request \(id): acquire \(l.resources) \(l.mode)"
+            case .gesture(let g): "session \(s) request \(id): \(g.kind)"
+            case .supervise(let c): "session \(s) request \(id): supervise \(c)"
+            default: "session \(s) request \(id): \(r)"
+            }
+        case .operator(_, let id, let c): "operator request \(id): \(c)"
+        case .physical(let d, let f): "physical \(d): \(f)"
+        default: "\(input)"
         }
     }
 
@@ -204,11 +255,15 @@ public struct CoreModel {
     mutating func randomControl() -> ControlCommand {
         let ids = engine.leases.leases.keys.sorted()
         let id = ids.isEmpty ? LeaseID(1) : ids[Int(rng.next(upTo: UInt64(ids.count)))]
-        switch rng.next(upTo: 6) {
+        switch rng.next(upTo: 8) {
         case 0, 1: return .revoke(id)
         case 2: return .pause(id)
         case 3: return .resume(id)
         case 4: return .approve(id)
+        case 5: return .deny(id)
+        case 6 where includesReassign:
+            let to = agents[Int(rng.next(upTo: UInt64(agents.count)))].session
+            return .reassign(id, to: to)
         default: return .status
         }
     }

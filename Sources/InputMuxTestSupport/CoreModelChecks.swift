@@ -23,7 +23,7 @@ extension CoreModel {
     }
 
     mutating func violation(_ what: String) {
-        if violations.count < 20 { violations.append("step \(steps) at \(now): \(what)") }
+        if violations.count < 20 { violations.append("step \(steps) at \(now) (\(currentInput)): \(what)") }
     }
 
     mutating func check(input: EngineInput, before: Snapshot, after: Snapshot) {
@@ -60,11 +60,17 @@ extension CoreModel {
                     rejectedGestures += 1
                     tally["rejected " + why.code.rawValue, default: 0] += 1
                 }
+                unanswered[RequestKey(who: who, id: id)] = nil
                 if !replied.insert(RequestKey(who: who, id: id)).inserted {
                     violation("second reply \(reply) to \(who) request \(id)")
                 }
             default: break
             }
+        }
+
+        // A session that is gone hears nothing more: its open requests need no reply.
+        if case .disconnect(let s) = input {
+            unanswered = unanswered.filter { $0.value != s }
         }
 
         // 4. A gesture the gate refused at once emitted nothing (releases of an earlier
@@ -86,14 +92,20 @@ extension CoreModel {
             }
         }
 
-        // 5. FIFO among conflicting requests.
-        for (id, l) in after.leases where l.state == .active && before.leases[id]?.state != .active
+        // 5. FIFO among conflicting requests. An operator's or orchestrator's reassign
+        // hands resources over explicitly, past the queue, by design.
+        var isReassign = false
+        switch input {
+        case .operator(_, _, .reassign), .agent(_, _, .supervise(.reassign)): isReassign = true
+        default: break
+        }
+        for (id, l) in after.leases where !isReassign && l.state == .active && before.leases[id]?.state != .active
             && before.leases[id]?.state != .paused {
             for w in before.queue {
                 guard w != id, let waiter = after.leases[w], waiter.state == .queued, waiter.holder != l.holder,
                       before.leases[w] != nil, l.resources.conflict(with: waiter.resources) != nil else { continue }
-                // Only earlier waiters count: one queued before this lease was requested.
-                if (before.queue.firstIndex(of: w) ?? .max) < (before.queue.firstIndex(of: id) ?? .max) {
+                // Only earlier requests count (lease ids are handed out in request order).
+                if w < id {
                     violation("\(id) of \(l.holder) granted while earlier conflicting waiter \(w) of \(waiter.holder) still waits")
                 }
             }

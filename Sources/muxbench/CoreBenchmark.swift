@@ -13,6 +13,10 @@ struct CoreBenchmark: ParsableCommand {
     @Option(help: "Gate decisions to time.") var gateDecisions = 20_000_000
     @Option(help: "Acquire+release rounds to time.") var leaseRounds = 2_000
     @Option(help: "Random-model steps to time.") var modelSteps = 100_000
+    @Option(help: "Run only these parts (gate, lease, memory, model, compile), e.g. for a profiler.")
+    var only: [Part] = []
+
+    enum Part: String, ExpressibleByArgument, CaseIterable { case gate, lease, memory, model, compile }
 
     func validate() throws {
         guard gateDecisions > 0, leaseRounds > 0, modelSteps > 0 else { throw ValidationError("counts must be positive") }
@@ -20,31 +24,55 @@ struct CoreBenchmark: ParsableCommand {
 
     func run() throws {
         if demo { return CoreDemo.run() }
-        let gate = CoreGateBench.run(iterations: gateDecisions)
-        let lease = CoreLeaseBench.run(rounds: leaseRounds)
-        let memory = CoreMemoryBench.run(sessions: 1_000)
-        let model = CoreModelBench.run(steps: modelSteps)
-        let compile = CoreCompileBench.run(iterations: 200_000)
+        let parts = only.isEmpty ? Part.allCases : only
+        var rows: [Row] = []
+        if parts.contains(.gate) { rows += gateRows(CoreGateBench.run(iterations: gateDecisions)) }
+        if parts.contains(.lease) { rows += leaseRows(CoreLeaseBench.run(rounds: leaseRounds)) }
+        if parts.contains(.memory) { rows += memoryRows(CoreMemoryBench.run(sessions: 1_000)) }
+        if parts.contains(.model) { rows += modelRows(CoreModelBench.run(steps: modelSteps)) }
+        if parts.contains(.compile) { rows += compileRows(CoreCompileBench.run(iterations: 200_000)) }
+        if json { printJSON(rows) } else { printTable(rows) }
+    }
 
+    func gateRows(_ gate: CoreGateBench) -> [Row] {
         let gateRate = Double(gate.decisions) / gate.seconds
-        let rows: [Row] = [
+        return [
             Row(key: "gate_decisions_per_second", label: "gate decisions per second (1 core)", value: gateRate,
                 text: Self.si(gateRate), goal: ">= 10M", met: gateRate >= 10_000_000),
             Row(key: "gate_allocations_per_decision", label: "heap allocations per gate decision", value: gate.allocationsPerDecision,
                 text: Self.fixed(gate.allocationsPerDecision, 4), goal: "0", met: CoreMalloc.active && gate.allocationsPerDecision == 0),
+        ]
+    }
+
+    func leaseRows(_ lease: CoreLeaseBench) -> [Row] {
+        [
             Row(key: "lease_acquire_release_p50_us", label: "lease acquire+release p50 (\(lease.sessions) sessions, queue \(lease.queueDepth))",
                 value: Double(lease.percentiles.p50) / 1000, text: Self.fixed(Double(lease.percentiles.p50) / 1000, 1) + " µs", goal: "", met: nil),
             Row(key: "lease_acquire_release_p99_us", label: "lease acquire+release p99",
                 value: Double(lease.percentiles.p99) / 1000, text: Self.fixed(Double(lease.percentiles.p99) / 1000, 1) + " µs",
                 goal: "< 50 µs", met: lease.percentiles.p99 < 50_000),
+        ]
+    }
+
+    func memoryRows(_ memory: CoreMemoryBench) -> [Row] {
+        [
             Row(key: "memory_per_idle_session_bytes", label: "engine memory per idle session", value: memory.bytesPerSession,
                 text: Self.fixed(memory.bytesPerSession, 0) + " B", goal: "< 4 KB", met: CoreMalloc.active && memory.bytesPerSession < 4096),
+        ]
+    }
+
+    func modelRows(_ model: CoreModelBench) -> [Row] {
+        [
             Row(key: "model_steps_per_second", label: "random-model steps per second (12 agents, all checks)",
                 value: Double(model.steps) / model.seconds, text: Self.si(Double(model.steps) / model.seconds), goal: "", met: nil),
+        ]
+    }
+
+    func compileRows(_ compile: CoreCompileBench) -> [Row] {
+        [
             Row(key: "compiles_per_second", label: "gesture compiles per second (ctrl+double-click)",
                 value: Double(compile.gestures) / compile.seconds, text: Self.si(Double(compile.gestures) / compile.seconds), goal: "", met: nil),
         ]
-        if json { printJSON(rows, gate: gate) } else { printTable(rows) }
     }
 
     struct Row {
@@ -72,7 +100,7 @@ struct CoreBenchmark: ParsableCommand {
         }
     }
 
-    func printJSON(_ rows: [Row], gate: CoreGateBench) {
+    func printJSON(_ rows: [Row]) {
         var parts: [String] = []
         for r in rows { parts.append("\"\(r.key)\":\(Self.fixed(r.value, 4))") }
         parts.append("\"malloc_counter_active\":\(CoreMalloc.active)")

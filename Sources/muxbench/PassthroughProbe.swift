@@ -20,10 +20,10 @@ enum PassthroughProbe {
     }
 
     /// The stand-in for the human's mouse.
-    static func physicalSpec() -> UinputSpec {
-        var spec = UinputSpec(name: "muxbench physical mouse",
+    static func physicalSpec(_ path: String) -> UinputSpec {
+        var spec = UinputSpec(name: "muxbench physical mouse (\(path))",
                               identity: DeviceIdentity(bustype: UInt16(BUS_USB), vendor: 0x046d, product: 0xc077, version: 0x0111),
-                              phys: "usb-muxbench/input0")
+                              phys: "usb-muxbench-\(path)/input0")
         spec.keys = [MouseButton.left.code, MouseButton.right.code]
         spec.relative = [REL.x, REL.y]
         spec.misc = [MSC.scan]

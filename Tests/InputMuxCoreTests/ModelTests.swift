@@ -9,6 +9,7 @@ import InputMuxTestSupport
 func randomModelKeepsEveryInvariant(seed: UInt64) {
     var model = CoreModel(seed: seed, agents: 12)
     model.run(steps: 20_000)
+    model.finish()
     #expect(model.violations.isEmpty, "seed \(seed): \(model.violations.joined(separator: "\n"))")
     // The run exercised what it claims to: every kind of step happened, often.
     for (kind, least) in [("acquire", 1000), ("release", 500), ("heartbeat", 200), ("gesture", 3000), ("physical", 500),
@@ -45,6 +46,7 @@ func randomModelKeepsEveryInvariant(seed: UInt64) {
             model.step { out, engine in if !done { done = tamper(&out, engine) } }
         }
         #expect(done, "the tamper never applied")
+        model.finish()
         return model.violations.first
     }
     let outside = firstViolation { out, engine in
@@ -69,4 +71,10 @@ func randomModelKeepsEveryInvariant(seed: UInt64) {
         return true
     }
     #expect(leftHeld?.contains("still holds") == true, "\(leftHeld ?? "none")")
+    let lostReply = firstViolation { out, _ in
+        guard let i = out.records.firstIndex(where: { if case .reply(.operator, _, _) = $0 { true } else { false } }) else { return false }
+        out.records.remove(at: i)
+        return true
+    }
+    #expect(lostReply?.contains("never got a reply") == true, "\(lostReply ?? "none")")
 }

@@ -120,10 +120,11 @@ import Testing
     }
 
     @Test func rotationNoteRoundTripsThroughItsSentence() {
-        let a = AuditRotationNote(previousRecord: 120, deletedThrough: 80, keepFiles: 2)
-        #expect(a.message == "rotated after record 120; records through 80 deleted (keep_files 2)")
+        let a = AuditRotationNote(deletedThrough: 80, keepFiles: 2)
+        #expect(a.message == "audit file rotated; records through 80 deleted (keep_files 2)")
         #expect(AuditRotationNote(action: "audit.rotate", decision: "rotated", message: a.message) == a)
-        let b = AuditRotationNote(previousRecord: 7, deletedThrough: nil, keepFiles: 8)
+        let b = AuditRotationNote(deletedThrough: nil, keepFiles: 8)
+        #expect(b.message == "audit file rotated; nothing deleted (keep_files 8)")
         #expect(AuditRotationNote(action: "audit.rotate", decision: "rotated", message: b.message) == b)
         // Only the daemon's own rotation records count.
         #expect(AuditRotationNote(action: "click", decision: "rotated", message: a.message) == nil)

@@ -79,14 +79,16 @@ import Testing
             let size = auditFileText(file).utf8.count
             #expect(size <= 1500, "\(file) has \(size) bytes")
         }
-        // Each new file opens with a rotation note chained to the previous file's end.
+        // Each rotated file ends with a rotation note; the next file's first record
+        // chains to it.
         let newest = auditLines(path + ".1")
+        let note = try #require(AuditLogReader.rotationNote(newest.last!))
+        #expect(note == AuditRotationNote(deletedThrough: nil, keepFiles: 50))
         let first = try #require(AuditEnvelope(auditLines(path)[0]))
         let lastOfPrevious = try #require(AuditEnvelope(newest.last!))
         #expect(first.prevHash == lastOfPrevious.hash)
         #expect(first.sequence == lastOfPrevious.sequence + 1)
-        #expect(AuditLogReader.rotationNote(auditLines(path)[0])?.previousRecord == lastOfPrevious.sequence)
-
+        #expect(AuditLogReader.rotationNote(auditLines(path)[0]) == nil)
         let report = AuditLogReader.verify(path: path, expectedHead: log.head)
         #expect(report.isIntact, "\(report)")
         #expect(report.firstSequence == 1)
@@ -185,7 +187,7 @@ import Testing
         for i in 1...6 { try log.append(auditClick(i), wallTime: auditWallTime(i)) }
         try log.close()
         let headPath = AuditHeadFile.defaultPath(keyPath: settings.keyPath)
-        #expect(AuditHeadFile(path: headPath).read() == log.head)
+        #expect(AuditHeadFile(path: headPath).read(logPath: path) == log.head)
         #expect((try AuditFileIO.linkStatus(headPath)).map { $0.st_mode & 0o777 } == 0o600)
 
         // Someone removes records 5 and 6 while the daemon is stopped.
@@ -202,7 +204,7 @@ import Testing
         #expect(report.problems == [.chain(.outOfSequence(expected: 5, found: 7), file: path, line: 5)])
         #expect(report.firstBadSequence == 5)
         // muxctl, with the daemon stopped, can check the end against the head file.
-        #expect(AuditHeadFile(path: headPath).read() == reopened.head)
+        #expect(AuditHeadFile(path: headPath).read(logPath: path) == reopened.head)
     }
 
     @Test func staleOrMissingHeadFileDefersToTheLog() throws {
@@ -217,6 +219,15 @@ import Testing
         let reopened = try AuditLog(settings: settings)
         #expect(reopened.missingTail == nil)
         #expect(reopened.head == log.head)
+        // A head saved for another log (the path changed in the configuration) is ignored.
+        let other = dir.file("other.jsonl")
+        let moved = try AuditLog(settings: auditSettings(other))
+        #expect(moved.missingTail == nil)
+        #expect(moved.head == .genesis)
+        try moved.close()
+        let headPath = AuditHeadFile.defaultPath(keyPath: settings.keyPath)
+        #expect(AuditHeadFile(path: headPath).read(logPath: other) == .genesis)
+        #expect(AuditHeadFile(path: headPath).read(logPath: path) == nil)
         #expect(AuditLog.lostTail(onDisk: log.head, saved: AuditChain.Head(hash: log.head.hash, nextSequence: 2)) == nil)
         #expect(AuditLog.lostTail(onDisk: log.head, saved: AuditChain.Head(hash: String(repeating: "f", count: 64), nextSequence: 4)) == 3...3)
     }

@@ -72,7 +72,7 @@ enum KillTests {
         try expect(access(keyboardSys, F_OK) != 0, "\(keyboardSys) still exists after SIGKILL")
         _ = pointerReader.readAvailable()
         try expect(pointerReader.gone, "the agent pointer node still reads after SIGKILL")
-        note("after SIGKILL: agent keyboard \(sawRelease ? "reported the Shift release, then" : "") went away (ENODEV); nothing is left held")
+        note("after SIGKILL: the agent keyboard \(sawRelease ? "reported the Shift release, then went" : "went") away (ENODEV); nothing is left held")
 
         // The grab died with the process: the physical node reaches other readers again.
         try human.write(Frame([HumanDevices.key(KEY_D, 1)]))

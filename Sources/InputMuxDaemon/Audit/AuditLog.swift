@@ -9,9 +9,9 @@ import Logging
 /// there is no lock; the type is deliberately not `Sendable`. Appends are plain `write`
 /// calls (no buffer in this process), so a crash loses nothing already returned.
 ///
-/// Rotation: when a record would push the current file past `maximumBytes`, the files
-/// shift (`audit.jsonl` → `.1` → `.2` …, the ones beyond `keepFiles` deleted) and the new
-/// file opens with an `AuditRotationNote` record chained to the old file's last record.
+/// Rotation: when a record would push the current file past `maximumBytes`, the file ends
+/// with an `AuditRotationNote` record, the files shift (`audit.jsonl` → `.1` → `.2` …,
+/// the ones beyond `keepFiles` deleted) and the chain continues in a new current file.
 public final class AuditLog {
     public let path: String
     public let maximumBytes: Int
@@ -31,6 +31,8 @@ public final class AuditLog {
     private let files: AuditLogFiles
     private let logger: Logger
     private var headFile: AuditHeadFile.Writer?
+    /// Room kept at the end of each file for the rotation note: the longest note line.
+    private let noteReserve: Int
 
     /// Opens the log with its head saved next to the audit key (`AuditHeadFile`).
     public convenience init(settings: Configuration.AuditSettings, logger: Logger = Logger(label: "inputmuxd.audit")) throws(AuditLogError) {
@@ -48,6 +50,9 @@ public final class AuditLog {
         keepFiles = max(0, settings.keepFiles)
         files = AuditLogFiles(path: path)
         self.logger = logger
+        var longest = AuditChain(head: AuditChain.Head(hash: AuditChain.Head.genesis.hash, nextSequence: .max - 1))
+        let note = AuditRotationNote(deletedThrough: .max, keepFiles: keepFiles).event(time: Instant(nanoseconds: .max))
+        noteReserve = Self.lineBytes(longest.append(note, wallTime: WallTime(nanosecondsSinceEpoch: 0))).count
 
         let (dir, _) = AuditFileIO.split(path)
         do {
@@ -59,14 +64,16 @@ public final class AuditLog {
         let (found, partial) = try Self.resume(files)
         var start = found
         if let headPath {
-            if let saved = AuditHeadFile(path: headPath).read(), let gap = Self.lostTail(onDisk: start, saved: saved) {
+            if let saved = AuditHeadFile(path: headPath).read(logPath: path), let gap = Self.lostTail(onDisk: start, saved: saved) {
                 logger.error("the audit log lost records while the daemon was stopped: its tail was cut or rewritten; the chain continues from the saved head so the gap stays visible",
                              metadata: ["audit.path": .string(path), "audit.missing": "\(gap.lowerBound)-\(gap.upperBound)"])
                 missingTail = gap
                 start = saved
             }
             do {
-                headFile = try AuditHeadFile.Writer(path: headPath)
+                let writer = try AuditHeadFile.Writer(path: headPath, logPath: path)
+                try writer.save(start)  // now, so it names this log even before its first record
+                headFile = writer
             } catch {
                 logger.warning("cannot keep the audit head file; a tail cut while the daemon is stopped will go unnoticed",
                                metadata: ["audit.head_path": .string(headPath), "error": .string(error.reason)])
@@ -118,7 +125,7 @@ public final class AuditLog {
         var next = chain
         var record = next.append(event, wallTime: wallTime)
         var bytes = Self.lineBytes(record)
-        if size > 0, size + bytes.count > maximumBytes {
+        if size > 0, size + bytes.count + (keepFiles > 0 ? noteReserve : 0) > maximumBytes {
             try rotate(time: event.time, wallTime: wallTime)
             next = chain  // the rotation note took a sequence number: chain the record again
             record = next.append(event, wallTime: wallTime)
@@ -177,17 +184,22 @@ public final class AuditLog {
         }
     }
 
-    /// Shifts the files and starts a new current file whose first record is the
-    /// rotation note. On failure the current file is reopened where it was, so logging
-    /// goes on (oversized) and the error reaches the caller.
+    /// Ends the current file with the rotation note, shifts the files and opens a new
+    /// current file. The note is on disk before anything is deleted, so a crash in
+    /// between cannot leave deleted records that no note accounts for. (With keepFiles 0
+    /// the old file itself goes, so the note opens the new file instead.) On failure the
+    /// current file is reopened, so logging goes on (oversized) and the error reaches the
+    /// caller.
     private func rotate(time: Instant, wallTime: WallTime) throws(AuditLogError) {
-        let previous = chain.head.nextSequence - 1
         let present: [Int]
         do { present = try files.rotatedNumbers() } catch { throw rotationError(error) }
         // With keepFiles k, rotated files numbered k and up would become k+1…: deleted.
         var doomed = present.filter { $0 >= keepFiles }.map(files.rotated)
         if keepFiles == 0 { doomed.append(path) }
-        let deletedThrough = doomed.compactMap { (try? AuditLogFiles.tail(of: $0))?.last?.sequence }.max()
+        var deletedThrough = doomed.compactMap { (try? AuditLogFiles.tail(of: $0))?.last?.sequence }.max()
+        if keepFiles == 0 { deletedThrough = chain.head.nextSequence - 1 }  // the current file's end, maybe unflushed
+        let note = AuditRotationNote(deletedThrough: deletedThrough, keepFiles: keepFiles)
+        if keepFiles > 0 { try writeNote(note, time: time, wallTime: wallTime) }
 
         try flush()
         AuditFileIO.close(fd)
@@ -209,8 +221,10 @@ public final class AuditLog {
                                 "cannot reopen it after rotating (\(error.reason)); records are not being logged: check \(AuditFileIO.split(path).directory)")
         }
         if let failure { throw rotationError(failure) }
+        if keepFiles == 0 { try writeNote(note, time: time, wallTime: wallTime) }
+    }
 
-        let note = AuditRotationNote(previousRecord: previous, deletedThrough: deletedThrough, keepFiles: keepFiles)
+    private func writeNote(_ note: AuditRotationNote, time: Instant, wallTime: WallTime) throws(AuditLogError) {
         var next = chain
         let record = next.append(note.event(time: time), wallTime: wallTime)
         try write(Self.lineBytes(record), of: record, then: next)

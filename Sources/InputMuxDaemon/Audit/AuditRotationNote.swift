@@ -1,32 +1,29 @@
 import InputMuxCore
 
-/// The record that opens each new audit file after a rotation. It is chained like any
-/// other record, so it cannot be forged or removed without breaking the chain, and it
-/// says which old records rotation deleted. That is how `AuditLogReader` tells a log
+/// The record that ends each rotated audit file (or, with `keep_files` 0, opens the new
+/// one). It is chained like any other record, so it cannot be forged or removed without
+/// breaking the chain, and it says which old records rotation deleted. That is how `AuditLogReader` tells a log
 /// whose oldest files rotation removed (the note accounts for the missing start) from one
 /// whose oldest files someone deleted (nothing accounts for them).
 ///
 /// The numbers travel in the record's message, in one fixed sentence:
-/// `rotated after record 120; records through 80 deleted (keep_files 2)` or
-/// `rotated after record 120; nothing deleted (keep_files 8)`.
+/// `audit file rotated; records through 80 deleted (keep_files 2)` or
+/// `audit file rotated; nothing deleted (keep_files 8)`.
 public struct AuditRotationNote: Hashable, Sendable {
     public static let action = "audit.rotate"
 
-    /// The last record of the file that was just rotated away (now `<path>.1`).
-    public var previousRecord: UInt64
     /// The newest record in the files rotation deleted; nil when it deleted none.
     public var deletedThrough: UInt64?
     public var keepFiles: Int
 
-    public init(previousRecord: UInt64, deletedThrough: UInt64?, keepFiles: Int) {
-        self.previousRecord = previousRecord
+    public init(deletedThrough: UInt64?, keepFiles: Int) {
         self.deletedThrough = deletedThrough
         self.keepFiles = keepFiles
     }
 
     public var message: String {
         let deleted = deletedThrough.map { "records through \($0) deleted" } ?? "nothing deleted"
-        return "rotated after record \(previousRecord); \(deleted) (keep_files \(keepFiles))"
+        return "audit file rotated; \(deleted) (keep_files \(keepFiles))"
     }
 
     /// The note as an audit event, stamped with the time of the event that caused the
@@ -50,7 +47,7 @@ public struct AuditRotationNote: Hashable, Sendable {
             if let suffix { guard w.last == suffix else { return nil }; w.removeLast() }
             return UInt64(w)
         }
-        guard take("rotated"), take("after"), take("record"), let previous = number(trimming: ";") else { return nil }
+        guard take("audit"), take("file"), take("rotated;") else { return nil }
         var deleted: UInt64?
         if take("records") {
             guard take("through"), let d = number(), take("deleted") else { return nil }
@@ -59,6 +56,6 @@ public struct AuditRotationNote: Hashable, Sendable {
             guard take("nothing"), take("deleted") else { return nil }
         }
         guard take("(keep_files"), let keep = number(trimming: ")"), words.isEmpty else { return nil }
-        self.init(previousRecord: previous, deletedThrough: deleted, keepFiles: Int(keep))
+        self.init(deletedThrough: deleted, keepFiles: Int(keep))
     }
 }
