@@ -32,7 +32,11 @@ extension Engine {
         }
         let lease: LeaseID
         switch check(g, from: s, at: now) {
-        case .rejected(let f): return refuse(explain(f, gesture: g, session: s), lease: f.lease)
+        case .rejected(let f):
+            // Refused requests cost a token too, so a flood of bad gestures cannot flood
+            // the audit log either.
+            if f.code != .rateLimited, sessions[s]!.bucket.allows(at: now) { sessions[s]!.bucket.take(at: now) }
+            return refuse(explain(f, gesture: g, session: s), lease: f.lease)
         case .allowed(let l): lease = l
         }
         // Validate the whole gesture before anything is sent (unmappable text, bad counts).

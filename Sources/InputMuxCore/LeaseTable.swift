@@ -72,6 +72,18 @@ public struct LeaseTable: Sendable {
         return nil
     }
 
+    /// A lease of another session than `holder`, other than `excluded`, that holds
+    /// resources conflicting with `resources` (waiters ignored): what would make handing
+    /// `excluded`'s resources to `holder` put two holders on the same pixels.
+    public func holderConflict(for resources: LeaseResources, holder: SessionID, excluding excluded: LeaseID) -> Lease? {
+        for (s, list) in bySession where s != holder {
+            for l in list where l.id != excluded && l.state.holdsResources && resources.conflict(with: l.resources) != nil {
+                return l
+            }
+        }
+        return nil
+    }
+
     /// 1-based position among the waiters this request is behind: one plus the earlier
     /// conflicting waiters.
     public func queuePosition(for resources: LeaseResources, holder: SessionID, sequence: UInt64) -> Int {

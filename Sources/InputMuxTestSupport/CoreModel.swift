@@ -31,10 +31,10 @@ public struct CoreModel {
     public internal(set) var emittedAgentFrames = 0
     public internal(set) var rejectedGestures = 0
 
-    /// Whether operators and orchestrators also reassign leases. Off by default until the
-    /// engine refuses a reassign that would put two holders on one pixel (see
+    /// Whether operators and orchestrators also reassign leases (on: the engine refuses a
+    /// reassign that would put two holders on one pixel, see
     /// `reassignNeverLeavesTwoHoldersOnOnePixel` in ModelFindingsTests).
-    public var includesReassign = false
+    public var includesReassign = true
 
     var rng: SplitMix64
     let agents: [AgentIdentity]
