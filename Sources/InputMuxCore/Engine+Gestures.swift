@@ -72,8 +72,14 @@ extension Engine {
                 continue
             }
             if let job = seat.finishIfDone() {
-                leases.renew(session: job.session, at: now)
-                out.reply(.done, to: .session(job.session), for: job.request)
+                let s = job.session
+                leases.renew(session: s, at: now)
+                if neutral.held(on: .agentPointer(s)).isEmpty && neutral.held(on: .agentKeyboard(s)).isEmpty {
+                    if seat.heldBy == s { seat.letGo() }
+                } else {
+                    seat.hold(for: s, at: now)
+                }
+                out.reply(.done, to: .session(s), for: job.request)
                 continue
             }
             if seat.isIdle, let job = seat.dequeue() {
@@ -155,6 +161,21 @@ extension Engine {
     mutating func neutralize(_ s: SessionID, pointer: Bool, keyboard: Bool, into out: inout some EngineOutput) {
         if pointer { for f in neutral.releaseAll(on: .agentPointer(s)) { out.emit(f, to: .agentPointer(s)) } }
         if keyboard { for f in neutral.releaseAll(on: .agentKeyboard(s)) { out.emit(f, to: .agentKeyboard(s)) } }
+        if seat.heldBy == s, neutral.held(on: .agentPointer(s)).isEmpty, neutral.held(on: .agentKeyboard(s)).isEmpty {
+            seat.letGo()
+        }
+    }
+
+    /// A session kept the seat (keys or buttons down) too long while others wait: what it
+    /// holds is released, and the seat moves on.
+    mutating func expireSeatHold(into out: inout some EngineOutput) {
+        guard let h = seat.heldBy, let since = seat.heldSince, seat.othersWait,
+              now >= since + config.maximumSeatHold else { return }
+        neutralize(h, pointer: true, keyboard: true, into: &out)
+        seat.letGo()
+        out.audit(AuditEvent(time: now, identity: profiles[h]?.identity, lease: nil, action: "seat", decision: .revoked,
+                             reason: .maxHold, message: "\(name(h)) kept keys or buttons down for \(config.maximumSeatHold) "
+                                + "while others waited; they were released"))
     }
 
     /// Stops the session's running gesture (neutralizing it) and drops its waiting ones.

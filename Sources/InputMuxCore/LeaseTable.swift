@@ -13,6 +13,9 @@ public struct LeaseTable: Sendable {
     public private(set) var queue: [LeaseID] = []
     private var nextID: UInt64 = 1
     private var nextSequence: UInt64 = 1
+    /// Set when something may have freed resources or joined the queue: `advance` is
+    /// O(waiters × leases), so it only runs when it can grant something.
+    private var mayAdvance = false
 
     public init() {}
 
@@ -116,7 +119,7 @@ public struct LeaseTable: Sendable {
         owner[id] = holder
         if bySession.update(holder, { $0.append(lease) }) == nil { bySession[holder] = [lease] }
         if state == .active { activate(id, at: now) }
-        if state == .queued { queue.append(id) }
+        if state == .queued { queue.append(id); mayAdvance = true }
         return id
     }
 
@@ -126,6 +129,7 @@ public struct LeaseTable: Sendable {
         update(id) { $0.state = .queued }
         let at = queue.firstIndex { (self[$0]?.sequence ?? 0) > l.sequence } ?? queue.endIndex
         queue.insert(id, at: at)
+        mayAdvance = true
     }
 
     /// Grants a lease: it becomes active with a fresh TTL.
@@ -156,6 +160,7 @@ public struct LeaseTable: Sendable {
         for l in all where l.resources.area.window == window {
             update(l.id) { $0.resources.area = .window(window, geometry: geometry) }
             moved.append(l.id)
+            mayAdvance = true
         }
         return moved.sorted()
     }
@@ -169,11 +174,14 @@ public struct LeaseTable: Sendable {
         if bySession[s]?.isEmpty == true { bySession[s] = nil }
         l.state = .ended(reason)
         queue.removeAll { $0 == id }
+        mayAdvance = true
         return l
     }
 
     /// Grants every waiter nothing blocks any more, in FIFO order, and returns them.
     public mutating func advance(at now: Instant) -> [LeaseID] {
+        guard mayAdvance else { return [] }
+        mayAdvance = false
         var granted: [LeaseID] = []
         for id in queue {
             guard let w = self[id], w.state == .queued else { continue }
