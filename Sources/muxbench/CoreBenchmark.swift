@@ -27,7 +27,10 @@ struct CoreBenchmark: ParsableCommand {
         let parts = only.isEmpty ? Part.allCases : only
         var rows: [Row] = []
         if parts.contains(.gate) { rows += gateRows(CoreGateBench.run(iterations: gateDecisions)) }
-        if parts.contains(.lease) { rows += leaseRows(CoreLeaseBench.run(rounds: leaseRounds)) }
+        if parts.contains(.lease) {
+            rows += leaseRows(CoreLeaseBench.run(rounds: leaseRounds))
+            rows += shallowLeaseRows(CoreLeaseBench.run(rounds: leaseRounds, waiters: 0))
+        }
         if parts.contains(.memory) { rows += memoryRows(CoreMemoryBench.run(sessions: 1_000)) }
         if parts.contains(.model) { rows += modelRows(CoreModelBench.run(steps: modelSteps)) }
         if parts.contains(.compile) { rows += compileRows(CoreCompileBench.run(iterations: 200_000)) }
@@ -51,6 +54,14 @@ struct CoreBenchmark: ParsableCommand {
             Row(key: "lease_acquire_release_p99_us", label: "lease acquire+release p99",
                 value: Double(lease.percentiles.p99) / 1000, text: Self.fixed(Double(lease.percentiles.p99) / 1000, 1) + " µs",
                 goal: "< 50 µs", met: lease.percentiles.p99 < 50_000),
+        ]
+    }
+
+    /// The same without waiters: what a queue's depth adds.
+    func shallowLeaseRows(_ lease: CoreLeaseBench) -> [Row] {
+        [
+            Row(key: "lease_acquire_release_no_queue_p99_us", label: "lease acquire+release p99 (\(lease.sessions) sessions, no queue)",
+                value: Double(lease.percentiles.p99) / 1000, text: Self.fixed(Double(lease.percentiles.p99) / 1000, 1) + " µs", goal: "", met: nil),
         ]
     }
 
