@@ -128,7 +128,7 @@ extension Engine {
         return StatusSnapshot(time: now, held: held, waiting: queued + pending,
                               sessions: profiles.values.map(\.identity),
                               humanQuietAt: human.pausedUntil, frozenSince: panic.frozenSince,
-                              seatBusyWith: seat.running?.job.session, seatQueueLength: seat.waiting.count,
+                              seatBusyWith: seat.running?.job.session, seatQueueLength: seat.waiting.count, seatHeldBy: seat.heldBy,
                               cancelTargets: targets)
     }
 }

@@ -95,6 +95,7 @@ extension Engine {
     private mutating func start(_ job: SeatScheduler.Job, into out: inout some EngineOutput) {
         let s = job.session
         func drop(_ r: Rejection) {
+            if job.gesture.isFocusClick { focus.forget(s) }
             out.reply(.rejected(r), to: .session(s), for: job.request)
             out.audit(AuditEvent(time: now, identity: profiles[s]?.identity, lease: job.lease, action: job.gesture.kind,
                                  decision: .aborted, reason: r.code, message: r.message))
@@ -182,14 +183,18 @@ extension Engine {
     mutating func cancelSeatWork(of s: SessionID, because why: Rejection, reply: Bool, into out: inout some EngineOutput) {
         if seat.running?.job.session == s, let job = seat.abort() {
             neutralize(s, pointer: true, keyboard: true, into: &out)
+            unrecordFocus(job)
             if reply {
                 out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
                           to: .session(s), for: job.request)
             }
         }
-        for job in seat.drop(where: { $0.session == s }) where reply {
-            out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) dropped: \(why.message)")),
-                      to: .session(s), for: job.request)
+        for job in seat.drop(where: { $0.session == s }) {
+            unrecordFocus(job)
+            if reply {
+                out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) dropped: \(why.message)")),
+                          to: .session(s), for: job.request)
+            }
         }
         let pointer = sessions[s]?.pointer
         sessions[s]?.planned = pointer
@@ -200,12 +205,14 @@ extension Engine {
     mutating func abortSeat(because why: Rejection, waitingReason: Rejection, into out: inout some EngineOutput) {
         if let job = seat.abort() {
             neutralize(job.session, pointer: true, keyboard: true, into: &out)
+            unrecordFocus(job)
             out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
                       to: .session(job.session), for: job.request)
             out.audit(AuditEvent(time: now, identity: profiles[job.session]?.identity, lease: job.lease,
                                  action: job.gesture.kind, decision: .aborted, reason: why.code, message: why.message))
         }
         for job in seat.drop(where: { _ in true }) {
+            unrecordFocus(job)
             out.reply(.rejected(Rejection(waitingReason.code, "\(job.gesture.kind) dropped: \(waitingReason.message)")),
                       to: .session(job.session), for: job.request)
         }
@@ -213,6 +220,13 @@ extension Engine {
             let pointer = sessions[s]!.pointer
             sessions[s]!.planned = pointer
         }
+    }
+
+    /// Focus evidence is recorded when a click is accepted (seat order is acceptance
+    /// order); a click that never ran, or was cut off, proves nothing, so its session
+    /// must click again before typing.
+    mutating func unrecordFocus(_ job: SeatScheduler.Job) {
+        if job.gesture.isFocusClick { focus.forget(job.session) }
     }
 
     // MARK: gesture facts

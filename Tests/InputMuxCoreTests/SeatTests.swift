@@ -150,12 +150,14 @@ import InputMuxTestSupport
         A.acquire(leftHalf)
         B.acquire(rightHalf)
         #expect(A.perform(.mouseDown(at: Point(x: 10, y: 10), button: .left)).isDone)
+        #expect(B.status().seatHeldBy == A.id)
         let mark = t.mark
         let b = B.send(.click(at: Point(x: 1000, y: 10), button: .left, count: 1, modifiers: []))
         t.run(for: 500.ms)
         #expect(B.reply(b) == nil)                       // waiting: a click now would be a drag
         #expect(t.frames(since: mark, on: B.pointer).isEmpty)
         #expect(A.perform(.mouseUp(at: Point(x: 20, y: 20), button: .left)).isDone)
+        #expect(B.status().seatHeldBy == nil)
         t.run(for: 500.ms)
         #expect(B.reply(b) == .done)
         let frames = t.frames(since: mark)
