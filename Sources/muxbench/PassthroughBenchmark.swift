@@ -1,4 +1,5 @@
 import ArgumentParser
+import CInputMuxShim
 import Glibc
 import InputMuxLinux
 
@@ -19,14 +20,6 @@ struct PassthroughBenchmark: ParsableCommand {
     @Option(help: "Pin the benchmark and every process it starts (readers, the passthrough, interception-tools) to this CPU.")
     var cpu: Int?
 
-    /// The syscall number of `sched_setaffinity` (Glibc's wrapper takes a `cpu_set_t`
-    /// Swift does not import).
-    #if arch(arm64)
-    static let schedSetaffinity = 122
-    #else
-    static let schedSetaffinity = 203
-    #endif
-
     func validate() throws {
         if frames < 100 { throw ValidationError("--frames must be at least 100 for a p99 to mean anything") }
     }
@@ -36,12 +29,8 @@ struct PassthroughBenchmark: ParsableCommand {
     /// two cores with everything else) weighs on all three alike.
     func run() throws {
         if let cpu {
-            // A set of one CPU in the kernel's bitmap layout (cpu_set_t is 1024 bits);
-            // children inherit it, so all three paths run under the same placement.
-            var mask = [UInt64](repeating: 0, count: 16)
-            mask[cpu / 64] |= 1 << UInt64(cpu % 64)
-            let rc = mask.withUnsafeMutableBytes { syscall(Self.schedSetaffinity, 0, $0.count, $0.baseAddress) }
-            if rc != 0 { throw ValidationError("cannot pin to CPU \(cpu): errno \(errno)") }
+            // Children inherit the affinity, so all three paths run under the same placement.
+            if inputmux_pin_to_cpu(Int32(cpu)) != 0 { throw ValidationError("cannot pin to CPU \(cpu): errno \(errno)") }
         }
         let warmup = 200, rounds = 10
         let perRound = (frames + rounds - 1) / rounds
