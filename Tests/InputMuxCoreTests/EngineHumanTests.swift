@@ -59,6 +59,17 @@ import Testing
         #expect(t.keyEvents(since: mark, on: A.pointer).map(\.1) == [0])
     }
 
+    @Test func ledEventsEchoedByTheKernelAreNotTheHuman() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf)
+        t.humanFrame(humanKeyboard, [EvdevEvent(type: 0x11, code: 1, value: 1)])   // EV_LED, LED_CAPSL
+        #expect(!t.engine.human.isPaused)
+        #expect(A.perform(.move(to: Point(x: 3, y: 3))).isDone)
+        t.humanFrame(humanMouse, [EvdevEvent(type: EV.rel, code: REL.wheel, value: 1)])
+        #expect(t.engine.human.isPaused)
+    }
+
     @Test func heldKeysOfIdleAgentsAreReleasedWhenTheHumanActs() {
         let t = Timeline()
         let A = t.connect("A")
@@ -146,7 +157,7 @@ import Testing
         #expect(B.events.compactMap(\.grantedLease).isEmpty)    // nobody granted on the way out
         #expect(t.out.records.contains(.device(.destroy(A.id))))
         #expect(t.out.records.contains(.device(.destroy(B.id))))
-        #expect(t.engine.leases.leases.isEmpty)
+        #expect(t.engine.leases.isEmpty)
     }
 }
 
@@ -193,6 +204,19 @@ import Testing
         #expect(t.engine.leases[granted[0]]?.holder == B.id)
         #expect(C.events.compactMap(\.grantedLease).isEmpty)
         #expect(B.perform(.move(to: Point(x: 5, y: 5))).isDone)
+    }
+
+    @Test func reassignRefusesToPutTwoHoldersOnOnePixel() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        let a1 = A.acquire(Region(x: 0, y: 0, width: 400, height: 400)).leaseID!
+        let a2 = A.acquire(Region(x: 200, y: 200, width: 400, height: 400)).leaseID!   // its own: no conflict
+        let r = t.op(.reassign(a1, to: B.id))
+        #expect(r.code == .conflict)
+        #expect(r.rejection!.message.contains("overlaps \"A\"#1's lease \(a2)"))
+        #expect(t.engine.leases[a1]?.holder == A.id)
+        #expect(t.op(.revoke(a2)).isDone)
+        #expect(t.op(.reassign(a1, to: B.id)).isDone)
     }
 
     @Test func everyDecisionIsAuditedAndTypedTextOnlyRedacted() {
