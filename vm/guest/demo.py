@@ -40,18 +40,20 @@ def say(text=""):
     print(text, flush=True)
 
 
-def read_back(path, seconds=0.4):
-    """Everything an agent device emitted recently, as a compositor would read it."""
-    dev = evdev.InputDevice(path)
-    out, end = [], time.time() + seconds
-    while time.time() < end:
-        try:
-            for ev in dev.read():
-                out.append(ev)
-        except BlockingIOError:
-            time.sleep(0.01)
-    dev.close()
-    return out
+class Reader:
+    """Reads an agent's device as a compositor does (opened before the agent acts)."""
+
+    def __init__(self, path):
+        self.dev = evdev.InputDevice(path)
+
+    def take(self, seconds=0.3):
+        out, end = [], time.time() + seconds
+        while time.time() < end:
+            try:
+                out.extend(self.dev.read())
+            except BlockingIOError:
+                time.sleep(0.01)
+        return out
 
 
 def describe(events):
@@ -73,7 +75,7 @@ def main():
     os.makedirs("/tmp/inputmux-demo", exist_ok=True)
     with open("/tmp/inputmux-demo/inputmux.toml", "w") as f:
         f.write(CONFIG)
-    human_kbd = evdev.UInput({e.EV_KEY: [e.KEY_A, e.KEY_B, e.KEY_LEFTCTRL]}, name="demo human keyboard",
+    human_kbd = evdev.UInput({e.EV_KEY: list(range(e.KEY_ESC, e.KEY_KPDOT + 1))}, name="demo human keyboard",
                              vendor=0x046D, product=0xC31C)
     human_mouse = evdev.UInput({e.EV_KEY: [e.BTN_LEFT, e.BTN_RIGHT], e.EV_REL: [e.REL_X, e.REL_Y]},
                                name="demo human mouse", vendor=0x046D, product=0xC077)
@@ -93,22 +95,26 @@ def main():
     regions = {"alice": "0,0,640x1080", "bob": "640,0,640x1080", "carol": "1280,0,640x1080"}
     agents = {n: Agent(n, path=f"{RUN}/agent.sock") for n in regions}
     say("\n== three agents, three disjoint regions, in parallel")
+    pointers = {n: Reader(a.hello["devices"]["pointer"]) for n, a in agents.items()}
+    keyboard = Reader(agents["alice"].hello["devices"]["keyboard"])
     for n, a in agents.items():
         r = a.acquire(regions[n], keyboard=(n == "alice"))
         say(f"   {n}#{a.session}: lease {r['lease']['id']} {r['state']} on {regions[n]}; devices {a.hello['devices']}")
 
-    def work(name, a, x):
-        a.click(x, 500)
-        if name == "alice":
-            a.type("hi")
-    threads = [threading.Thread(target=work, args=(n, a, 100 + 640 * i)) for i, (n, a) in enumerate(agents.items())]
+    threads = [threading.Thread(target=a.click, args=(100 + 640 * i, 500)) for i, a in enumerate(agents.values())]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    for n, a in agents.items():
-        say(f"   {n}'s pointer read back: {describe(read_back(a.hello['devices']['pointer'], 0.2))}")
-    say(f"   alice's keyboard read back: {describe(read_back(agents['alice'].hello['devices']['keyboard'], 0.2))}")
+    for n in agents:
+        say(f"   {n}'s pointer read back: {describe(pointers[n].take())}")
+    try:
+        agents["alice"].type("hi")
+    except InputMuxError as err:
+        say(f"   alice types without clicking again: {err.code}: {err.message}")
+    agents["alice"].click(100, 500)
+    agents["alice"].type("hi")
+    say(f"   alice clicks into her region, then types: {describe(pointers['alice'].take())} | keys: {describe(keyboard.take())}")
     try:
         agents["bob"].click(100, 500)
     except InputMuxError as err:
