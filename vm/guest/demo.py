@@ -45,6 +45,7 @@ class Reader:
 
     def __init__(self, path):
         self.dev = evdev.InputDevice(path)
+        self.position = [None, None]
 
     def take(self, seconds=0.3):
         out, end = [], time.time() + seconds
@@ -56,15 +57,15 @@ class Reader:
         return out
 
 
-def describe(events):
-    x = y = None
+def describe(events, position=None):
+    """Presses in order; clicks with the position the device reported (kept across reads)."""
+    position = position if position is not None else [None, None]
     parts = []
     for ev in events:
-        if ev.type == e.EV_ABS and ev.code == e.ABS_X:
-            x = ev.value
-        elif ev.type == e.EV_ABS and ev.code == e.ABS_Y:
-            y = ev.value
+        if ev.type == e.EV_ABS and ev.code in (e.ABS_X, e.ABS_Y):
+            position[ev.code - e.ABS_X] = ev.value
         elif ev.type == e.EV_KEY and ev.value == 1:
+            x, y = position
             name = e.BTN.get(ev.code) or e.KEY.get(ev.code)
             name = name[0] if isinstance(name, list) else name
             parts.append(f"{name}@{x},{y}" if ev.code >= 0x110 else name.replace("KEY_", "").lower())
@@ -107,14 +108,14 @@ def main():
     for t in threads:
         t.join()
     for n in agents:
-        say(f"   {n}'s pointer read back: {describe(pointers[n].take())}")
+        say(f"   {n}'s pointer read back: {describe(pointers[n].take(), pointers[n].position)}")
     try:
         agents["alice"].type("hi")
     except InputMuxError as err:
         say(f"   alice types without clicking again: {err.code}: {err.message}")
     agents["alice"].click(100, 500)
     agents["alice"].type("hi")
-    say(f"   alice clicks into her region, then types: {describe(pointers['alice'].take())} | keys: {describe(keyboard.take())}")
+    say(f"   alice clicks into her region, then types: {describe(pointers['alice'].take(), pointers['alice'].position)} | keys: {describe(keyboard.take())}")
     try:
         agents["bob"].click(100, 500)
     except InputMuxError as err:
