@@ -399,6 +399,8 @@ vm_make_payload() {
         fi
     done
     cp -a "$VM_DIR/guest/." "$p/guest/"
+    # The standard-library Python client, which guest scripts (the demo) use.
+    cp "$VM_DIR/../examples/python/inputmux_client.py" "$p/guest/"
     # The command, quoted, so arguments survive the trip as they are.
     {
         echo '#!/bin/bash'
