@@ -1,4 +1,5 @@
 import ArgumentParser
+import CInputMuxShim
 import Glibc
 import InputMuxLinux
 
@@ -16,16 +17,13 @@ struct PassthroughBenchmark: ParsableCommand {
     @Option(help: "Frames measured per path (after a warm-up of 200).")
     var frames = 10_000
 
+    /// Pinned by default: under QEMU's TCG a wake-up across virtual CPUs costs an emulated
+    /// IPI, whose cost (and its noise) would swamp what is measured here.
     @Option(help: "Pin the benchmark and every process it starts (readers, the passthrough, interception-tools) to this CPU.")
-    var cpu: Int?
+    var cpu = 0
 
-    /// The syscall number of `sched_setaffinity` (Glibc's wrapper takes a `cpu_set_t`
-    /// Swift does not import).
-    #if arch(arm64)
-    static let schedSetaffinity = 122
-    #else
-    static let schedSetaffinity = 203
-    #endif
+    @Flag(help: "Do not pin: let the scheduler place the processes.")
+    var noPin = false
 
     func validate() throws {
         if frames < 100 { throw ValidationError("--frames must be at least 100 for a p99 to mean anything") }
@@ -35,13 +33,9 @@ struct PassthroughBenchmark: ParsableCommand {
     /// grab theirs), and the paths take turns in rounds, so that a busy host (TCG shares
     /// two cores with everything else) weighs on all three alike.
     func run() throws {
-        if let cpu {
-            // A set of one CPU in the kernel's bitmap layout (cpu_set_t is 1024 bits);
-            // children inherit it, so all three paths run under the same placement.
-            var mask = [UInt64](repeating: 0, count: 16)
-            mask[cpu / 64] |= 1 << UInt64(cpu % 64)
-            let rc = mask.withUnsafeMutableBytes { syscall(Self.schedSetaffinity, 0, $0.count, $0.baseAddress) }
-            if rc != 0 { throw ValidationError("cannot pin to CPU \(cpu): errno \(errno)") }
+        if !noPin {
+            // Children inherit the affinity, so all three paths run under the same placement.
+            if inputmux_pin_to_cpu(Int32(cpu)) != 0 { throw ValidationError("cannot pin to CPU \(cpu): errno \(errno)") }
         }
         let warmup = 200, rounds = 10
         let perRound = (frames + rounds - 1) / rounds
@@ -77,7 +71,8 @@ struct PassthroughBenchmark: ParsableCommand {
         let report = PassthroughReport(
             frames: bare.count, bare: LatencySummary(bare), inputmux: LatencySummary(ours),
             interception: viaTool.isEmpty || interceptionNote != nil ? nil : LatencySummary(viaTool),
-            interceptionNote: interceptionNote, allocations: allocations, pumpedFrames: pumped)
+            interceptionNote: interceptionNote, allocations: allocations, pumpedFrames: pumped,
+            pinnedCPU: noPin ? nil : cpu)
         print(json ? report.json() : report.table())
     }
 }
