@@ -52,14 +52,15 @@ vm_since() { echo "$(( $(vm_now) - $1 ))s"; }
 
 # Installs the host tools the rig needs (idempotent, quiet when all present).
 vm_host_deps() {
-    local need=(qemu-system-x86 busybox-static cpio debootstrap kmod e2fsprogs coreutils util-linux)
+    local need=(qemu-system-x86 busybox-static cpio debootstrap kmod e2fsprogs coreutils util-linux binutils)
     local missing=() p
     for p in "${need[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     if ((${#missing[@]})); then
         vm_log "installing host packages: ${missing[*]}"
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        # stderr only: stdout belongs to the guest command (bench --json).
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
     fi
 }
@@ -399,6 +400,8 @@ vm_make_payload() {
         fi
     done
     cp -a "$VM_DIR/guest/." "$p/guest/"
+    # The standard-library Python client, which guest scripts (the demo) use.
+    cp "$VM_DIR/../examples/python/inputmux_client.py" "$p/guest/"
     # The command, quoted, so arguments survive the trip as they are.
     {
         echo '#!/bin/bash'
