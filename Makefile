@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: deps test host-test kernel-test demo bench vm-shell clean
+.PHONY: deps test host-test kernel-test demo bench vm-shell install clean
 
 deps:
 	bash scripts/deps.sh
@@ -28,6 +28,9 @@ demo: deps
 
 vm-shell: deps
 	bash vm/shell.sh
+
+install:
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash scripts/install.sh
 
 clean:
 	rm -rf .build .build-*

@@ -2,7 +2,11 @@
 # Installs what building and testing InputMux needs on a Debian machine (idempotent).
 set -euo pipefail
 pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev
-      qemu-system-x86 qemu-utils busybox-static cpio debootstrap kmod e2fsprogs)
+      # The real-kernel VM rig (vm/): QEMU (TCG), the guest's boot initramfs,
+      # debootstrap for its root, ext4 images, flock, objdump for the library
+      # check, gcc + static libc for the initramfs fast path.
+      qemu-system-x86 qemu-utils busybox-static cpio debootstrap kmod e2fsprogs
+      util-linux binutils gcc libc6-dev)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -250,10 +250,8 @@ vm_configure_root() {
     # A fixed machine-id: no first-boot setup on every (snapshot) boot.
     echo 0123456789abcdef0123456789abcdef > "$r/etc/machine-id"
     chroot "$r" passwd -d root > /dev/null
-    cat > "$r/etc/fstab" <<'EOF'
-/dev/vda  /             ext4  rw,errors=remount-ro  0 0
-/dev/vdb  /opt/inputmux ext4  rw,nofail,x-systemd.device-timeout=20s  0 0
-EOF
+    # /dev/vdb (the payload) is mounted by image/inputmux-mount-payload.
+    echo '/dev/vda  /  ext4  rw,errors=remount-ro  0 0' > "$r/etc/fstab"
     mkdir -p "$r/opt/inputmux"
 
     # Only the modules a test VM can use: input, hid, virtio, block, ext4 and
@@ -271,12 +269,14 @@ EOF
 
     # Our files: the runner, its unit, the getty autologin for vm/shell.sh.
     install -m 755 "$VM_DIR/image/inputmux-run" "$r/usr/local/sbin/inputmux-run"
+    install -m 755 "$VM_DIR/image/inputmux-mount-payload" "$r/usr/local/sbin/inputmux-mount-payload"
     install -m 644 "$VM_DIR/image/inputmux-run.service" "$r/etc/systemd/system/inputmux-run.service"
+    install -m 644 "$VM_DIR/image/inputmux-payload.service" "$r/etc/systemd/system/inputmux-payload.service"
     mkdir -p "$r/etc/systemd/system/serial-getty@ttyS0.service.d"
     install -m 644 "$VM_DIR/image/autologin.conf" "$r/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf"
     mkdir -p "$r/etc/X11"
     install -m 644 "$VM_DIR/image/xorg-dummy.conf" "$r/etc/X11/xorg-inputmux.conf"
-    chroot "$r" systemctl enable inputmux-run.service > /dev/null 2>&1
+    chroot "$r" systemctl enable inputmux-run.service inputmux-payload.service > /dev/null 2>&1
     local u
     for u in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service \
              fstrim.timer man-db.timer dpkg-db-backup.timer logrotate.timer \

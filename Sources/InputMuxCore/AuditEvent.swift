@@ -7,6 +7,8 @@ public enum AuditDecision: String, Hashable, Sendable, CaseIterable {
     case released, expired, revoked, reassigned
     // Session state
     case connected, disconnected, paused, resumed, frozen, panic
+    // The audit log itself: a new file was started (and old ones possibly deleted)
+    case rotated
 }
 
 /// One decision of the engine, before the daemon stamps it into the hash-chained log

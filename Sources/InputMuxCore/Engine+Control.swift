@@ -6,7 +6,7 @@ extension Engine {
         var identity: AgentIdentity?
         switch who {
         case .operator(let o): actor = "\(o)"
-        case .session(let s): actor = "orchestrator \(name(s))"; identity = sessions[s]?.identity
+        case .session(let s): actor = "orchestrator \(name(s))"; identity = profiles[s]?.identity
         }
         func answer(_ r: Reply, _ decision: AuditDecision, _ reason: ReasonCode?, _ message: String) {
             out.reply(r, to: who, for: request)
@@ -17,8 +17,11 @@ extension Engine {
             answer(.rejected(Rejection(code, message)), .rejected, code, message)
         }
 
+        if isShutDown, command != .status {
+            return refuse(.shutdown, "\(command.verb) refused: the daemon is shutting down")
+        }
         if case .session(let s) = who {
-            guard let state = sessions[s], state.policy.rights.contains(.supervise) else {
+            guard let state = profiles[s], state.policy.rights.contains(.supervise) else {
                 return refuse(.notSupervisor, "\(command.verb) refused: \(name(s)) lacks the supervise right; "
                     + "ask an operator, or grant `supervise` in the policy")
             }
@@ -38,7 +41,7 @@ extension Engine {
         if case .resumeAfterPanic = command {
             guard panic.isFrozen else { return answer(.done, .allowed, nil, "resume: agents were not frozen") }
             panic.thaw()
-            for s in sessions.keys.sorted() { out.notify(.unfrozen, to: s) }
+            for s in sessions.keys { out.notify(.unfrozen, to: s) }
             return answer(.done, .resumed, nil, "agents unfrozen after the panic chord")
         }
         guard let id = command.lease, let l = leases[id] else {
@@ -104,7 +107,7 @@ extension Engine {
 
     /// A snapshot that changes nothing: not a TTL, not a queue position.
     public func status(for who: Requester) -> StatusSnapshot {
-        let live = leases.leases.values.sorted { $0.id < $1.id }
+        let live = leases.all
         let held = live.filter { $0.state.holdsResources }.map(info)
         let queued = leases.queue.compactMap { leases[$0] }.map(info)
         let pending = live.filter { $0.state == .pendingApproval }.map(info)
@@ -112,12 +115,12 @@ extension Engine {
         switch who {
         case .operator: targets = live.map(\.id)
         case .session(let s):
-            if sessions[s]?.policy.rights.contains(.supervise) == true {
+            if profiles[s]?.policy.rights.contains(.supervise) == true {
                 targets = live.filter { $0.holder != s }.map(\.id)
             }
         }
         return StatusSnapshot(time: now, held: held, waiting: queued + pending,
-                              sessions: sessions.values.map(\.identity).sorted { $0.session < $1.session },
+                              sessions: profiles.values.map(\.identity),
                               humanQuietAt: human.pausedUntil, frozenSince: panic.frozenSince,
                               seatBusyWith: seat.running?.job.session, seatQueueLength: seat.waiting.count,
                               cancelTargets: targets)

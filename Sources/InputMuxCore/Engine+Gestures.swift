@@ -24,7 +24,7 @@ extension Engine {
     }
 
     mutating func gesture(_ s: SessionID, _ request: RequestID, _ g: Gesture, into out: inout some EngineOutput) {
-        let identity = sessions[s]!.identity
+        let identity = profiles[s]!.identity
         func refuse(_ r: Rejection, lease: LeaseID?) {
             out.reply(.rejected(r), to: .session(s), for: request)
             out.audit(AuditEvent(time: now, identity: identity, lease: lease, action: g.kind, points: points(of: g, s),
@@ -36,8 +36,13 @@ extension Engine {
         case .allowed(let l): lease = l
         }
         // Validate the whole gesture before anything is sent (unmappable text, bad counts).
+        // It runs after what is queued before it, so it starts where those leave the
+        // pointer; it compiles again, against the seat as it is then, when it starts.
+        var expected = compileContext(for: s, gesture: g)
+        expected.pointerPosition = sessions[s]!.planned ?? expected.pointerPosition
+        expected.cursorMovedByOthers = true
         do throws(Rejection) {
-            _ = try compiler.compile(g, context: compileContext(for: s, gesture: g))
+            _ = try compiler.compile(g, context: expected)
         } catch {
             return refuse(error, lease: lease)
         }
@@ -81,7 +86,7 @@ extension Engine {
         let s = job.session
         func drop(_ r: Rejection) {
             out.reply(.rejected(r), to: .session(s), for: job.request)
-            out.audit(AuditEvent(time: now, identity: sessions[s]?.identity, lease: job.lease, action: job.gesture.kind,
+            out.audit(AuditEvent(time: now, identity: profiles[s]?.identity, lease: job.lease, action: job.gesture.kind,
                                  decision: .aborted, reason: r.code, message: r.message))
         }
         guard let state = sessions[s] else { return }
@@ -104,9 +109,8 @@ extension Engine {
             }
             guard moved, let px = x, let py = y else { continue }
             let p = Point(x: px, y: py)
-            let inside = (leases.bySession[s] ?? []).contains { id in
-                guard let l = leases[id], l.state == .active, l.resources.pointer else { return false }
-                return l.region.contains(p)
+            let inside = leases.leases(of: s).contains { l in
+                l.state == .active && l.resources.pointer && l.region.contains(p)
             }
             if !inside {
                 return drop(Rejection(.outsideRegion, "\(job.gesture.kind) dropped: \(p) is no longer inside your region"))
@@ -120,8 +124,8 @@ extension Engine {
         let state = sessions[s]
         let target = firstPosition(of: gesture) ?? state?.planned ?? state?.pointer
         var region: Region?
-        for id in leases.bySession[s] ?? [] {
-            guard let l = leases[id], l.state == .active, l.resources.pointer else { continue }
+        for l in leases.leases(of: s) {
+            guard l.state == .active, l.resources.pointer else { continue }
             if region == nil { region = l.region }
             if let target, l.region.contains(target) { region = l.region; break }
         }
@@ -173,7 +177,7 @@ extension Engine {
             neutralize(job.session, pointer: true, keyboard: true, into: &out)
             out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
                       to: .session(job.session), for: job.request)
-            out.audit(AuditEvent(time: now, identity: sessions[job.session]?.identity, lease: job.lease,
+            out.audit(AuditEvent(time: now, identity: profiles[job.session]?.identity, lease: job.lease,
                                  action: job.gesture.kind, decision: .aborted, reason: why.code, message: why.message))
         }
         for job in seat.drop(where: { _ in true }) {
@@ -265,6 +269,6 @@ extension Engine {
     /// Typed text is only ever audited redacted (length + keyed hash) unless policy says so.
     func redacted(_ g: Gesture, _ s: SessionID) -> RedactedText? {
         guard case .type(let text) = g else { return nil }
-        return TextRedactor(key: config.redactionKey, logsClearText: sessions[s]?.policy.auditTextInClear ?? false).redact(text)
+        return TextRedactor(key: config.redactionKey, logsClearText: profiles[s]?.policy.auditTextInClear ?? false).redact(text)
     }
 }

@@ -8,21 +8,28 @@ extension Engine {
         var change: FocusEvidence.Change?
         var moved = false
         var panicked = false
+        // Only keys, buttons and motion are the human acting. LED and sound events come
+        // back from the kernel when *agents* toggle Caps Lock; they must not pause anyone.
+        var acting = false
         for e in frame.events {
             switch e.type {
             case EV.key:
+                acting = true
                 if panic.key(e.code, value: e.value, at: now) { panicked = true }
                 guard e.value == 1 else { continue }
                 let k = KeyCode(e.code)
                 if k.isButton { change = .humanClick } else if k.isFocusModifier, change == nil { change = .humanChord }
-            case EV.rel where e.code == REL.x || e.code == REL.y:
-                moved = true
+            case EV.rel:
+                acting = true
+                if e.code == REL.x || e.code == REL.y { moved = true }
             case EV.abs:
+                acting = true
                 moved = true
             default:
                 break
             }
         }
+        guard acting else { return }
         if moved { cursorMover = .human }
         if let change { focus.human(change, time: now) }
         if panicked { return panicNow(into: &out) }
@@ -32,7 +39,7 @@ extension Engine {
             abortSeat(because: Rejection(.abortedByHuman, "human input at \(config.describe(now)) aborted it; "
                         + "what it pressed was released; retry after the resumed event"),
                       waitingReason: why, into: &out)
-            for s in sessions.keys.sorted() {
+            for s in sessions.keys {
                 neutralize(s, pointer: true, keyboard: true, into: &out)
                 out.notify(.humanActive(why), to: s)
             }
@@ -47,9 +54,9 @@ extension Engine {
         let why = Rejection(.panic, "the panic chord (\(config.panicChord)) was pressed at \(config.describe(now)): "
             + "every lease is revoked and agents are frozen until an operator runs `muxctl resume`")
         abortSeat(because: why, waitingReason: why, into: &out)
-        for s in sessions.keys.sorted() { neutralize(s, pointer: true, keyboard: true, into: &out) }
-        for id in leases.leases.keys.sorted() { endLease(id, why, into: &out) }
-        for s in sessions.keys.sorted() { out.notify(.frozen(why), to: s) }
+        for s in sessions.keys { neutralize(s, pointer: true, keyboard: true, into: &out) }
+        for id in leases.all.map(\.id) { endLease(id, why, into: &out) }
+        for s in sessions.keys { out.notify(.frozen(why), to: s) }
         out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "panic", decision: .panic,
                              reason: .panic, message: why.message))
     }
@@ -63,13 +70,14 @@ extension Engine {
         abortSeat(because: why, waitingReason: why, into: &out)
         for w in waits { out.reply(.rejected(why), to: .session(w.session), for: w.request) }
         waits.removeAll()
-        for s in sessions.keys.sorted() { neutralize(s, pointer: true, keyboard: true, into: &out) }
-        for id in leases.leases.keys.sorted() { endLease(id, Rejection(.shutdown, "lease \(id) ended: \(why.message)"), into: &out) }
-        for s in sessions.keys.sorted() {
+        for s in sessions.keys { neutralize(s, pointer: true, keyboard: true, into: &out) }
+        for id in leases.all.map(\.id) { endLease(id, Rejection(.shutdown, "lease \(id) ended: \(why.message)"), into: &out) }
+        for s in sessions.keys {
             out.device(.destroy(s))
-            out.audit(AuditEvent(time: now, identity: sessions[s]?.identity, lease: nil, action: "disconnect",
+            out.audit(AuditEvent(time: now, identity: profiles[s]?.identity, lease: nil, action: "disconnect",
                                  decision: .disconnected, reason: .shutdown, message: why.message))
         }
         sessions.removeAll()
+        profiles.removeAll()
     }
 }

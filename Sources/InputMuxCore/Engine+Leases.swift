@@ -3,9 +3,10 @@
 extension Engine {
     mutating func connect(_ identity: AgentIdentity, _ policy: SessionPolicy, into out: inout some EngineOutput) {
         let s = identity.session
+        guard !isShutDown else { return }
         if sessions[s] != nil { disconnect(s, reason: .disconnected, into: &out) }
-        sessions[s] = SessionState(identity: identity, policy: policy,
-                                   bucket: TokenBucket(policy.rateLimit ?? config.rateLimit, at: now))
+        profiles[s] = SessionProfile(identity: identity, policy: policy)
+        sessions[s] = SessionState(bucket: TokenBucket(policy.rateLimit ?? config.rateLimit, at: now))
         out.device(.create(identity))
         out.audit(AuditEvent(time: now, identity: identity, lease: nil, action: "connect", decision: .connected,
                              reason: nil, message: "session \(identity) connected (uid \(identity.uid), pid \(identity.pid))"))
@@ -18,22 +19,23 @@ extension Engine {
     /// Ends a session: its gestures stop, its devices release everything and go, its
     /// leases end (and their waiters are granted).
     mutating func disconnect(_ s: SessionID, reason: ReasonCode, into out: inout some EngineOutput) {
-        guard let state = sessions[s] else { return }
+        guard let state = profiles[s] else { return }
         cancelSeatWork(of: s, because: Rejection(reason, "session ended"), reply: false, into: &out)
         waits.removeAll { $0.session == s }
         neutralize(s, pointer: true, keyboard: true, into: &out)
-        for id in leases.bySession[s] ?? [] {
+        for id in leases.leases(of: s).map(\.id) {
             endLease(id, Rejection(reason, "lease \(id) ended: session \(state.identity) disconnected"), notify: false, into: &out)
         }
         focus.forget(s)
         sessions[s] = nil
+        profiles[s] = nil
         out.device(.destroy(s))
         out.audit(AuditEvent(time: now, identity: state.identity, lease: nil, action: "disconnect", decision: .disconnected,
                              reason: reason, message: "session \(state.identity) ended"))
     }
 
     mutating func acquire(_ s: SessionID, _ request: RequestID, _ req: LeaseRequest, into out: inout some EngineOutput) {
-        guard let state = sessions[s] else { return }
+        guard let state = profiles[s] else { return }
         func refuse(_ r: Rejection) {
             out.reply(.rejected(r), to: .session(s), for: request)
             out.audit(AuditEvent(time: now, identity: state.identity, lease: nil, action: "acquire",
@@ -113,7 +115,7 @@ extension Engine {
             neutralize(l.holder, pointer: l.resources.pointer, keyboard: l.resources.keyboard, into: &out)
         }
         if notify && sessions[l.holder] != nil { out.notify(.ended(id, why), to: l.holder) }
-        out.audit(AuditEvent(time: now, identity: sessions[l.holder]?.identity, lease: id, action: "lease",
+        out.audit(AuditEvent(time: now, identity: profiles[l.holder]?.identity, lease: id, action: "lease",
                              points: corners(l.region), decision: AuditDecision(ending: why.code), reason: why.code, message: why.message))
     }
 
@@ -122,7 +124,7 @@ extension Engine {
         for id in leases.advance(at: now) {
             guard let l = leases[id] else { continue }
             out.notify(.granted(info(l)), to: l.holder)
-            out.audit(AuditEvent(time: now, identity: sessions[l.holder]?.identity, lease: id, action: "acquire",
+            out.audit(AuditEvent(time: now, identity: profiles[l.holder]?.identity, lease: id, action: "acquire",
                                  points: corners(l.region), decision: .granted, reason: nil,
                                  message: "lease \(id) granted from the queue: \(l.resources)"))
         }
@@ -130,7 +132,7 @@ extension Engine {
 
     mutating func windowMoved(_ w: WindowID, to geometry: Region?, into out: inout some EngineOutput) {
         guard let geometry else {
-            for l in leases.leases.values.sorted(by: { $0.id < $1.id }) where l.resources.area.window == w {
+            for l in leases.all where l.resources.area.window == w {
                 endLease(l.id, Rejection(.windowClosed, "lease \(l.id) ended: \(w) went away"), into: &out)
             }
             return
@@ -142,13 +144,16 @@ extension Engine {
                 endLease(id, Rejection(.conflict, "lease \(id) ended: \(w) moved to \(geometry), over \(name(b.lease.holder))'s "
                     + "lease \(b.lease.id); acquire again"), into: &out)
             } else {
+                // Frames compiled for the old geometry must not play at the new one.
+                cancelSeatWork(of: l.holder, because: Rejection(.outsideRegion, "\(w) moved to \(geometry); "
+                    + "send the gesture again for the new position"), reply: true, into: &out)
                 out.notify(.moved(id, geometry), to: l.holder)
             }
         }
     }
 
     func info(_ l: Lease) -> LeaseInfo {
-        LeaseInfo(id: l.id, holder: sessions[l.holder]?.identity ?? AgentIdentity(name: "?", session: l.holder),
+        LeaseInfo(id: l.id, holder: profiles[l.holder]?.identity ?? AgentIdentity(name: "?", session: l.holder),
                   resources: l.resources, state: l.state, requestedAt: l.requestedAt, grantedAt: l.grantedAt,
                   expiresAt: l.expiresAt, queuePosition: leases.queuePosition(of: l.id))
     }

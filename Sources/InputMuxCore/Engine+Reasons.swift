@@ -2,7 +2,7 @@
 /// Built only when something is refused, never on the allowed path.
 extension Engine {
     func name(_ session: SessionID) -> String {
-        sessions[session].map { "\($0.identity)" } ?? "session #\(session)"
+        profiles[session].map { "\($0.identity)" } ?? "session #\(session)"
     }
 
     /// The gate's refusal as a sentence.
@@ -85,12 +85,14 @@ extension Engine {
         case .humanChord: "human Alt/Super chord"
         case .agentClick(let s): "click by agent \(name(s))"
         case .agentChord(let s): "Alt/Super chord by agent \(name(s))"
+        case .windowSystem(let w?): "the window system focused \(w)"
+        case .windowSystem(nil): "the window system reported no focused window"
         }
     }
 
     /// "what ends it": the ways a blocking lease goes away.
     func endings(of l: Lease) -> String {
-        let who = sessions[l.holder].map { "\"\($0.identity.name)\"" } ?? "its holder"
+        let who = profiles[l.holder].map { "\"\($0.identity.name)\"" } ?? "its holder"
         if l.state == .queued || l.state == .pendingApproval {
             return "it goes when \(who)'s request is granted and released, times out, or is withdrawn"
         }

@@ -13,7 +13,10 @@ public struct Engine: Sendable {
 
     /// The latest instant seen; inputs stamped earlier are treated as happening now.
     public private(set) var now: Instant = .zero
-    var sessions: [SessionID: SessionState] = [:]
+    /// What the gate reads per session: plain values, cheap to look at.
+    var sessions = SessionMap<SessionState>()
+    /// Who each session is and what policy grants it.
+    var profiles = SessionMap<SessionProfile>()
     public internal(set) var leases = LeaseTable()
     public internal(set) var focus = FocusEvidence()
     public internal(set) var human: HumanActivity
@@ -39,9 +42,9 @@ public struct Engine: Sendable {
         if now > self.now { self.now = now }
         switch input {
         case .physical(let device, let frame):
-            // The human goes first: before timers, before any agent work.
+            // The human goes first: before timers, before any agent work. Timers wait for
+            // their tick, so the passthrough path stays short and allocation-free.
             physical(device: device, frame, into: &out)
-            expire(into: &out)
         case .tick:
             expire(into: &out)
         case .connect(let identity, let policy):
@@ -59,6 +62,9 @@ public struct Engine: Sendable {
         case .windowGeometry(let window, let geometry):
             expire(into: &out)
             windowMoved(window, to: geometry, into: &out)
+        case .focusedWindow(let window, let geometry):
+            expire(into: &out)
+            focus.windowSystemReports(window, geometry: geometry, time: now)
         case .shutdown:
             shutdown(into: &out)
         }
@@ -82,7 +88,7 @@ public struct Engine: Sendable {
     /// Everything that lapses by itself: quiet periods, TTLs, queue timeouts, waits.
     mutating func expire(into out: inout some EngineOutput) {
         if human.settle(at: now) {
-            for s in sessions.keys.sorted() { out.notify(.humanQuiet, to: s) }
+            for s in sessions.keys { out.notify(.humanQuiet, to: s) }
             out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "human", decision: .resumed,
                                  reason: nil, message: "human quiet for \(config.quietPeriod): agents resumed"))
         }
@@ -133,22 +139,27 @@ public enum CursorMover: Hashable, Sendable {
 }
 
 /// What the engine keeps per connected session.
+/// Kept free of references on purpose: the gate copies it on every decision.
 struct SessionState: Sendable {
-    var identity: AgentIdentity
-    var policy: SessionPolicy
     var bucket: TokenBucket
     /// The last ABS values written to this session's pointer device. The kernel drops an
     /// ABS event equal to the device's current value, so these decide what a frame moves.
-    var absX: Int32?
-    var absY: Int32?
+    var absX: Int32? = nil
+    var absY: Int32? = nil
     /// Where the session's accepted gestures leave its pointer (gestures with no
     /// position are checked against this).
-    var planned: Point?
+    var planned: Point? = nil
 
     var pointer: Point? {
         guard let x = absX, let y = absY else { return nil }
         return Point(x: x, y: y)
     }
+}
+
+/// What never changes about a session.
+struct SessionProfile: Sendable {
+    var identity: AgentIdentity
+    var policy: SessionPolicy
 }
 
 struct PendingWait: Hashable, Sendable {

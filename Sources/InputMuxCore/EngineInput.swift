@@ -13,6 +13,9 @@ public enum EngineInput: Sendable {
     case physical(device: UInt32, Frame)
     /// A window's geometry changed (X11 adapter); `nil` when the window is gone.
     case windowGeometry(WindowID, Region?)
+    /// The window system's focused window and its geometry (X11 adapter); `nil` when no
+    /// window has focus. Keys are allowed while it lies inside the keyboard lease's region.
+    case focusedWindow(WindowID?, Region?)
     /// `nextDeadline` has come.
     case tick
     /// The daemon is stopping: neutralize everything, end every lease.

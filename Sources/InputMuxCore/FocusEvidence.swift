@@ -14,6 +14,15 @@ public struct FocusEvidence: Hashable, Sendable {
         case humanChord
         case agentClick(SessionID)
         case agentChord(SessionID)
+        /// A window system (the X11 adapter) reported focus on a window away from the
+        /// latest click: something we cannot see (a dialog, an app stealing focus) moved it.
+        case windowSystem(WindowID?)
+    }
+
+    /// The focused window as the window system reports it, once it reported anything.
+    public struct ReportedFocus: Hashable, Sendable {
+        public var window: WindowID?
+        public var geometry: Region?
     }
 
     /// The session whose own click is the latest focus change, and where it clicked.
@@ -22,6 +31,8 @@ public struct FocusEvidence: Hashable, Sendable {
     /// The latest focus change of any kind and when it was accepted.
     public private(set) var lastChange: Change?
     public private(set) var lastChangeAt: Instant?
+    /// Set once a window system reports focus (X11 adapter); nil without one.
+    public private(set) var reported: ReportedFocus?
 
     public init() {}
 
@@ -49,11 +60,27 @@ public struct FocusEvidence: Hashable, Sendable {
         lastChangeAt = time
     }
 
-    /// True when `session`'s latest click is the latest focus change and lies in `region`.
+    /// The window system reports which window has focus (nil: none, or unknown). A
+    /// report that agrees with the latest click (the window holds the click point) keeps
+    /// that evidence; any other report is a focus change nobody here made.
+    public mutating func windowSystemReports(_ window: WindowID?, geometry: Region?, time: Instant) {
+        let previous = reported
+        reported = ReportedFocus(window: window, geometry: geometry)
+        if let p = holderClick, let g = geometry, g.contains(p) { return }
+        if previous == reported { return }
+        holder = nil
+        holderClick = nil
+        lastChange = .windowSystem(window)
+        lastChangeAt = time
+    }
+
+    /// True when `session`'s latest click is the latest focus change and lies in
+    /// `region`, or when the window system reports a focused window lying in `region`.
     @inlinable
     public func proves(_ session: SessionID, in region: Region) -> Bool {
-        guard holder == session, let p = holderClick else { return false }
-        return region.contains(p)
+        if holder == session, let p = holderClick, region.contains(p) { return true }
+        if let g = reported?.geometry { return region.contains(g) }
+        return false
     }
 
     /// Forgets a session (disconnect), so a new session reusing the id starts without evidence.

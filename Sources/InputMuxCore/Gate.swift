@@ -45,9 +45,8 @@ extension Engine {
         // 1. An active lease.
         var anyActive: LeaseID?
         var inactive: LeaseID?
-        for id in ids {
-            guard let l = leases.leases[id] else { continue }
-            if l.state == .active { anyActive = anyActive ?? id } else { inactive = inactive ?? id }
+        for l in ids {
+            if l.state == .active { anyActive = anyActive ?? l.id } else { inactive = inactive ?? l.id }
         }
         guard let firstActive = anyActive else {
             return .rejected(GateFailure(inactive == nil ? .noLease : .leaseNotActive, lease: inactive))
@@ -100,11 +99,11 @@ extension Engine {
         // 4. Keys: the keyboard lease and evidence that focus is in its region.
         var keyboardLease: LeaseID?
         if needsKeyboard {
-            for id in ids {
-                guard let l = leases.leases[id], l.state == .active, l.resources.keyboard else { continue }
-                keyboardLease = id
+            for l in ids {
+                guard l.state == .active, l.resources.keyboard else { continue }
+                keyboardLease = l.id
                 if needsFocus && !focus.proves(session, in: l.region) {
-                    return .rejected(GateFailure(.focusUnproven, lease: id))
+                    return .rejected(GateFailure(.focusUnproven, lease: l.id))
                 }
                 break
             }
@@ -156,19 +155,18 @@ extension Engine {
     }
 
     /// The active pointer lease whose region holds `p`.
-    private func region(of p: Point?, _ ids: [LeaseID]) -> Result<LeaseID, GateFailure> {
+    private func region(of p: Point?, _ held: [Lease]) -> Result<LeaseID, GateFailure> {
         guard let p else { return .failure(GateFailure(.outsideRegion)) }
         var nearest: LeaseID?
-        for id in ids {
-            guard let l = leases.leases[id], l.state == .active, l.resources.pointer else { continue }
-            if l.region.contains(p) { return .success(id) }
-            nearest = nearest ?? id
+        for l in held where l.state == .active && l.resources.pointer {
+            if l.region.contains(p) { return .success(l.id) }
+            nearest = nearest ?? l.id
         }
         return .failure(GateFailure(.outsideRegion, lease: nearest, point: p))
     }
 
     /// Raw pointer frames: ABS, buttons and wheels only, every resulting position inside.
-    private func rawPointer(_ frames: [Frame], from start: Point?, _ ids: [LeaseID]) -> Result<LeaseID, GateFailure> {
+    private func rawPointer(_ frames: [Frame], from start: Point?, _ ids: [Lease]) -> Result<LeaseID, GateFailure> {
         var x = start?.x
         var y = start?.y
         var lease: LeaseID?

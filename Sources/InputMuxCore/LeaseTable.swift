@@ -4,11 +4,11 @@
 /// telling anyone to the `Engine`. Ended leases are removed; their story lives in the
 /// audit log.
 public struct LeaseTable: Sendable {
-    /// Live leases by id.
-    public private(set) var leases: [LeaseID: Lease] = [:]
-    /// Each session's live leases, in grant-request order. The gate reads this, so it is
-    /// kept exact on every change.
-    public private(set) var bySession: [SessionID: [LeaseID]] = [:]
+    /// Each session's live leases, in request order. Leases live with their holder so the
+    /// gate finds everything about a session with one lookup and no per-lease hashing.
+    public private(set) var bySession = SessionMap<[Lease]>()
+    /// Who holds each live lease, to find it by id.
+    private var owner: [LeaseID: SessionID] = [:]
     /// Queued leases, first come first.
     public private(set) var queue: [LeaseID] = []
     private var nextID: UInt64 = 1
@@ -16,11 +16,32 @@ public struct LeaseTable: Sendable {
 
     public init() {}
 
-    public subscript(id: LeaseID) -> Lease? { leases[id] }
+    public subscript(id: LeaseID) -> Lease? {
+        guard let s = owner[id] else { return nil }
+        return bySession[s]?.first { $0.id == id }
+    }
+
+    /// Every live lease, by id (for status and tests; the gate never builds this).
+    public var leases: [LeaseID: Lease] {
+        var d: [LeaseID: Lease] = [:]
+        for list in bySession.values { for l in list { d[l.id] = l } }
+        return d
+    }
+
+    /// Every live lease, oldest id first.
+    public var all: [Lease] { bySession.values.flatMap { $0 }.sorted { $0.id < $1.id } }
+
+    public var isEmpty: Bool { owner.isEmpty }
 
     /// The session's live leases (any state), in request order.
-    public func leases(of session: SessionID) -> [Lease] {
-        (bySession[session] ?? []).compactMap { leases[$0] }
+    public func leases(of session: SessionID) -> [Lease] { bySession[session] ?? [] }
+
+    /// Changes one lease in place.
+    private mutating func update(_ id: LeaseID, _ body: (inout Lease) -> Void) {
+        guard let s = owner[id] else { return }
+        bySession.update(s) { list in
+            if let i = list.firstIndex(where: { $0.id == id }) { body(&list[i]) }
+        }
     }
 
     /// What stands in the way of a request: a holder, or an earlier conflicting waiter.
@@ -36,14 +57,16 @@ public struct LeaseTable: Sendable {
     /// conflicts with itself.
     public func blocker(for resources: LeaseResources, holder: SessionID, sequence: UInt64) -> Blocker? {
         var best: Blocker?
-        for lease in leases.values where lease.holder != holder && lease.state.holdsResources {
-            if let c = resources.conflict(with: lease.resources), best == nil || lease.sequence < best!.lease.sequence {
-                best = Blocker(lease: lease, conflict: c, isWaiter: false)
+        for (s, list) in bySession where s != holder {
+            for lease in list where lease.state.holdsResources {
+                if let c = resources.conflict(with: lease.resources), best == nil || lease.sequence < best!.lease.sequence {
+                    best = Blocker(lease: lease, conflict: c, isWaiter: false)
+                }
             }
         }
         if best != nil { return best }
         for id in queue {
-            guard let w = leases[id], w.sequence < sequence, w.holder != holder else { continue }
+            guard let w = self[id], w.sequence < sequence, w.holder != holder else { continue }
             if let c = resources.conflict(with: w.resources) { return Blocker(lease: w, conflict: c, isWaiter: true) }
         }
         return nil
@@ -54,14 +77,14 @@ public struct LeaseTable: Sendable {
     public func queuePosition(for resources: LeaseResources, holder: SessionID, sequence: UInt64) -> Int {
         var n = 1
         for id in queue {
-            guard let w = leases[id], w.sequence < sequence, w.holder != holder else { continue }
+            guard let w = self[id], w.sequence < sequence, w.holder != holder else { continue }
             if resources.conflict(with: w.resources) != nil { n += 1 }
         }
         return n
     }
 
     public func queuePosition(of id: LeaseID) -> Int? {
-        guard let l = leases[id], l.state == .queued else { return nil }
+        guard let l = self[id], l.state == .queued else { return nil }
         return queuePosition(for: l.resources, holder: l.holder, sequence: l.sequence)
     }
 
@@ -78,8 +101,8 @@ public struct LeaseTable: Sendable {
                           queueDeadline: nil, sequence: nextSequence)
         nextSequence += 1
         if case .wait(let timeout?) = req.mode { lease.queueDeadline = now + timeout }
-        leases[id] = lease
-        bySession[holder, default: []].append(id)
+        owner[id] = holder
+        if bySession.update(holder, { $0.append(lease) }) == nil { bySession[holder] = [lease] }
         if state == .active { activate(id, at: now) }
         if state == .queued { queue.append(id) }
         return id
@@ -87,41 +110,40 @@ public struct LeaseTable: Sendable {
 
     /// Moves a pending lease into the queue (after approval), keeping its request order.
     public mutating func enqueue(_ id: LeaseID) {
-        guard let l = leases[id], l.state != .queued else { return }
-        leases[id]!.state = .queued
-        let at = queue.firstIndex { (leases[$0]?.sequence ?? 0) > l.sequence } ?? queue.endIndex
+        guard let l = self[id], l.state != .queued else { return }
+        update(id) { $0.state = .queued }
+        let at = queue.firstIndex { (self[$0]?.sequence ?? 0) > l.sequence } ?? queue.endIndex
         queue.insert(id, at: at)
     }
 
     /// Grants a lease: it becomes active with a fresh TTL.
     public mutating func activate(_ id: LeaseID, at now: Instant) {
-        guard var l = leases[id] else { return }
         queue.removeAll { $0 == id }
-        l.state = .active
-        l.grantedAt = now
-        l.expiresAt = now + l.ttl
-        l.queueDeadline = nil
-        leases[id] = l
+        update(id) { l in
+            l.state = .active
+            l.grantedAt = now
+            l.expiresAt = now + l.ttl
+            l.queueDeadline = nil
+        }
     }
 
     public mutating func setState(_ id: LeaseID, _ state: LeaseState) {
-        leases[id]?.state = state
+        update(id) { $0.state = state }
     }
 
     /// Renews the TTL of every lease the session holds (heartbeat or activity).
     public mutating func renew(session: SessionID, at now: Instant) {
-        for id in bySession[session] ?? [] {
-            guard let l = leases[id], l.state.holdsResources else { continue }
-            leases[id]!.expiresAt = now + l.ttl
+        bySession.update(session) { list in
+            for i in list.indices where list[i].state.holdsResources { list[i].expiresAt = now + list[i].ttl }
         }
     }
 
     /// Updates the geometry of every lease following `window`; returns the ids it moved.
     public mutating func move(window: WindowID, to geometry: Region) -> [LeaseID] {
         var moved: [LeaseID] = []
-        for (id, l) in leases where l.resources.area.window == window {
-            leases[id]!.resources.area = .window(window, geometry: geometry)
-            moved.append(id)
+        for l in all where l.resources.area.window == window {
+            update(l.id) { $0.resources.area = .window(window, geometry: geometry) }
+            moved.append(l.id)
         }
         return moved.sorted()
     }
@@ -129,11 +151,12 @@ public struct LeaseTable: Sendable {
     /// Removes a lease for good and returns it, marked with how it ended.
     @discardableResult
     public mutating func end(_ id: LeaseID, _ reason: ReasonCode) -> Lease? {
-        guard var l = leases.removeValue(forKey: id) else { return nil }
+        guard let s = owner.removeValue(forKey: id),
+              var l = bySession.update(s, { list in list.firstIndex { $0.id == id }.map { list.remove(at: $0) } }) ?? nil
+        else { return nil }
+        if bySession[s]?.isEmpty == true { bySession[s] = nil }
         l.state = .ended(reason)
         queue.removeAll { $0 == id }
-        bySession[l.holder]?.removeAll { $0 == id }
-        if bySession[l.holder]?.isEmpty == true { bySession[l.holder] = nil }
         return l
     }
 
@@ -141,7 +164,7 @@ public struct LeaseTable: Sendable {
     public mutating func advance(at now: Instant) -> [LeaseID] {
         var granted: [LeaseID] = []
         for id in queue {
-            guard let w = leases[id], w.state == .queued else { continue }
+            guard let w = self[id], w.state == .queued else { continue }
             if blocker(for: w.resources, holder: w.holder, sequence: w.sequence) == nil {
                 activate(id, at: now)
                 granted.append(id)
@@ -154,18 +177,21 @@ public struct LeaseTable: Sendable {
     /// TTL or the maximum hold time.
     public func lapsed(at now: Instant, maximumHold: Duration?) -> [(LeaseID, ReasonCode)] {
         var out: [(LeaseID, ReasonCode)] = []
-        for (id, l) in leases {
-            if let d = l.queueDeadline, !l.state.holdsResources, now >= d {
-                out.append((id, .queueTimeout))
-            } else if l.state.holdsResources {
-                if let max = maximumHold, let g = l.grantedAt, now >= g + max {
-                    out.append((id, .maxHold))
-                } else if let e = l.expiresAt, now >= e {
-                    out.append((id, .ttlExpired))
+        for (_, list) in bySession {
+            for l in list {
+                if let d = l.queueDeadline, !l.state.holdsResources, now >= d {
+                    out.append((l.id, .queueTimeout))
+                } else if l.state.holdsResources {
+                    if let max = maximumHold, let g = l.grantedAt, now >= g + max {
+                        out.append((l.id, .maxHold))
+                    } else if let e = l.expiresAt, now >= e {
+                        out.append((l.id, .ttlExpired))
+                    }
                 }
             }
         }
-        return out.sorted { $0.0 < $1.0 }
+        if out.count > 1 { out.sort { $0.0 < $1.0 } }
+        return out
     }
 
     /// The earliest moment `lapsed` may return something.
@@ -174,12 +200,14 @@ public struct LeaseTable: Sendable {
         func consider(_ t: Instant?) {
             if let t, next == nil || t < next! { next = t }
         }
-        for l in leases.values {
-            if l.state.holdsResources {
-                consider(l.expiresAt)
-                if let max = maximumHold, let g = l.grantedAt { consider(g + max) }
-            } else {
-                consider(l.queueDeadline)
+        for list in bySession.values {
+            for l in list {
+                if l.state.holdsResources {
+                    consider(l.expiresAt)
+                    if let max = maximumHold, let g = l.grantedAt { consider(g + max) }
+                } else {
+                    consider(l.queueDeadline)
+                }
             }
         }
         return next

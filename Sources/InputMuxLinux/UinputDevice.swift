@@ -44,6 +44,9 @@ public final class UinputDevice {
     public let sysname: String
     /// `/dev/input/eventN`, once settled.
     public let devnode: String
+    /// When the kernel created the device (`UI_DEV_CREATE` returned): the moment hotplug
+    /// latency counts from.
+    public let createdAt: Instant
     private var destroyed = false
 
     /// Creates the device and returns once its node exists and udev has processed it.
@@ -62,6 +65,7 @@ public final class UinputDevice {
             if case .failure(let e) = Ioctl.none(fd, inputmux_ui_dev_create()) {
                 throw DeviceError.system(call: "UI_DEV_CREATE", path: "/dev/uinput", errno: e)
             }
+            createdAt = MonotonicClock.now()
             guard case .success(let name) = Ioctl.string(fd, inputmux_ui_get_sysname) else {
                 throw DeviceError.system(call: "UI_GET_SYSNAME", path: "/dev/uinput", errno: .notSupported)
             }

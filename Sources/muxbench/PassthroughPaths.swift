@@ -20,7 +20,8 @@ enum PassthroughPaths {
         }
         close(toParent[1]); close(stopPipe[0])
         var nodeBytes = [UInt8](repeating: 0, count: 64)
-        guard PassthroughProbe.readExactly(toParent[0], &nodeBytes, timeoutMs: 10_000) else {
+        let gotNode = nodeBytes.withUnsafeMutableBytes { PassthroughProbe.readExactly(toParent[0], $0, timeoutMs: 10_000) }
+        guard gotNode else {
             kill(child, SIGKILL)
             throw BenchError("the passthrough child did not report its clone")
         }
@@ -74,11 +75,14 @@ enum PassthroughPaths {
     /// Starts `intercept -g DEV | uinput -d DEV` (interception-tools) in its own process
     /// group and returns the node of the device `uinput` creates and a stop function.
     static func startInterception(physical: UinputDevice) throws -> (node: String, stop: () -> Void) {
-        guard access("/usr/bin/intercept", X_OK) == 0, access("/usr/bin/uinput", X_OK) == 0 else {
+        // Debian ships `intercept` as `interception` (the name clashed with another package).
+        let candidates: [String] = ["/usr/bin/intercept", "/usr/bin/interception"]
+        guard let intercept = candidates.first(where: { access($0, X_OK) == 0 }),
+              access("/usr/bin/uinput", X_OK) == 0 else {
             throw BenchError("interception-tools is not installed (apt-get install interception-tools)")
         }
         let before = Set(eventNodes())
-        let command = "exec /usr/bin/intercept -g \(physical.devnode) | /usr/bin/uinput -d \(physical.devnode)"
+        let command = "exec \(intercept) -g \(physical.devnode) | /usr/bin/uinput -d \(physical.devnode)"
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

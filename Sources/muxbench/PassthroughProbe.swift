@@ -20,10 +20,10 @@ enum PassthroughProbe {
     }
 
     /// The stand-in for the human's mouse.
-    static func physicalSpec() -> UinputSpec {
-        var spec = UinputSpec(name: "muxbench physical mouse",
+    static func physicalSpec(_ path: String) -> UinputSpec {
+        var spec = UinputSpec(name: "muxbench physical mouse (\(path))",
                               identity: DeviceIdentity(bustype: UInt16(BUS_USB), vendor: 0x046d, product: 0xc077, version: 0x0111),
-                              phys: "usb-muxbench/input0")
+                              phys: "usb-muxbench-\(path)/input0")
         spec.keys = [MouseButton.left.code, MouseButton.right.code]
         spec.relative = [REL.x, REL.y]
         spec.misc = [MSC.scan]
@@ -91,18 +91,22 @@ enum PassthroughProbe {
         }
     }
 
-    static func readExactly<T>(_ fd: Int32, _ value: inout T, timeoutMs: Int32) -> Bool {
-        withUnsafeMutableBytes(of: &value) { raw in
-            var got = 0
-            while got < raw.count {
-                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                if poll(&pfd, 1, timeoutMs) <= 0 { return false }
-                let n = read(fd, raw.baseAddress! + got, raw.count - got)
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
-                got += n
-            }
-            return true
+    /// Reads the bytes of a plain value (a tuple of integers), waiting at most `timeoutMs` per read.
+    static func readExactly<T: BitwiseCopyable>(_ fd: Int32, _ value: inout T, timeoutMs: Int32) -> Bool {
+        withUnsafeMutableBytes(of: &value) { raw in readExactly(fd, raw, timeoutMs: timeoutMs) }
+    }
+
+    /// Fills `raw` from `fd`.
+    static func readExactly(_ fd: Int32, _ raw: UnsafeMutableRawBufferPointer, timeoutMs: Int32) -> Bool {
+        var got = 0
+        while got < raw.count {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&pfd, 1, timeoutMs) <= 0 { return false }
+            let n = read(fd, raw.baseAddress! + got, raw.count - got)
+            if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
+            got += n
         }
+        return true
     }
 }
 

@@ -48,7 +48,8 @@ struct PassthroughReport {
             rows.append(["interception-tools (intercept | uinput)", "-", "-", "-", "-", interceptionNote ?? "not measured"])
         }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max()! }
-        var out = "passthrough latency over \(frames) frames per path (one frame in flight; reader blocks on the node)\n"
+        var out = "passthrough latency over \(frames) frames per path, in 10 interleaved rounds "
+            + "(one frame in flight; write on the physical device → a reader blocked on the target node)\n"
         for (i, row) in rows.enumerated() {
             out += row.enumerated().map { c, cell in c == 0 ? Self.pad(cell, widths[c]) : Self.lpad(cell, widths[c]) }
                 .joined(separator: "  ") + "\n"

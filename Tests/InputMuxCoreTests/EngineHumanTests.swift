@@ -59,6 +59,17 @@ import Testing
         #expect(t.keyEvents(since: mark, on: A.pointer).map(\.1) == [0])
     }
 
+    @Test func ledEventsEchoedByTheKernelAreNotTheHuman() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf)
+        t.humanFrame(humanKeyboard, [EvdevEvent(type: 0x11, code: 1, value: 1)])   // EV_LED, LED_CAPSL
+        #expect(!t.engine.human.isPaused)
+        #expect(A.perform(.move(to: Point(x: 3, y: 3))).isDone)
+        t.humanFrame(humanMouse, [EvdevEvent(type: EV.rel, code: REL.wheel, value: 1)])
+        #expect(t.engine.human.isPaused)
+    }
+
     @Test func heldKeysOfIdleAgentsAreReleasedWhenTheHumanActs() {
         let t = Timeline()
         let A = t.connect("A")
@@ -146,7 +157,7 @@ import Testing
         #expect(B.events.compactMap(\.grantedLease).isEmpty)    // nobody granted on the way out
         #expect(t.out.records.contains(.device(.destroy(A.id))))
         #expect(t.out.records.contains(.device(.destroy(B.id))))
-        #expect(t.engine.leases.leases.isEmpty)
+        #expect(t.engine.leases.isEmpty)
     }
 }
 

@@ -84,4 +84,29 @@ import Testing
         #expect(A.perform(.keyChord(keys: [.leftAlt, KeyCode(33)], repeat: 1)).isDone)   // alt+f
         #expect(A.perform(.type(text: "x")).isDone)
     }
+
+    @Test func withAWindowSystemTheFocusedWindowInsideTheRegionIsEvidence() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        t.send(.focusedWindow(WindowID(0x10), Region(x: 100, y: 100, width: 300, height: 200)))
+        #expect(A.perform(.type(text: "x")).isDone)       // no click needed: X11 says where focus is
+        t.send(.focusedWindow(WindowID(0x11), Region(x: 900, y: 100, width: 300, height: 200)))   // straddles the edge
+        let r = A.perform(.type(text: "y"))
+        #expect(r.code == .focusUnproven)
+        #expect(r.rejection!.message.contains("the window system focused window 0x11"))
+    }
+
+    @Test func aWindowSystemReportAgreeingWithTheClickKeepsTheEvidence() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(Region(x: 0, y: 0, width: 500, height: 500), keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        // The clicked window is larger than the region, but it holds the click.
+        t.send(.focusedWindow(WindowID(0x20), Region(x: 0, y: 0, width: 800, height: 600)))
+        #expect(A.perform(.type(text: "x")).isDone)
+        // A dialog steals focus: something nobody here did.
+        t.send(.focusedWindow(WindowID(0x21), Region(x: 600, y: 0, width: 100, height: 100)))
+        #expect(A.perform(.type(text: "x")).code == .focusUnproven)
+    }
 }

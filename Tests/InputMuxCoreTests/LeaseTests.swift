@@ -196,3 +196,68 @@ import Testing
         #expect(A.events.compactMap(\.endedLease).last! == (id, .windowClosed))
     }
 }
+
+@Suite("Leases: reasons and edges") struct LeaseEdgeTests {
+    @Test func reasonsUseWallClockTimeWhenTheDaemonKnowsIt() {
+        // 2026-11-21 12:01:07 UTC at Instant.zero.
+        let t = Timeline { $0.wallClockAtZero = 1_795_262_467 * 1_000_000_000 }
+        let A = t.connect("A"), B = t.connect("B")
+        A.acquire(leftHalf)
+        let b = t.at(2.s) { B.acquire(leftHalf, mode: .try) }
+        #expect(b.reason!.contains("held since 12:01:07.000Z"))
+    }
+
+    @Test func aWindowMoveStopsTheHoldersGestureCompiledForTheOldPlace() {
+        let t = Timeline()
+        let A = t.connect("A")
+        let w = WindowID(7)
+        A.request(.acquire(LeaseRequest(LeaseResources(area: .window(w, geometry: Region(x: 0, y: 0, width: 400, height: 400))))))
+        let r = A.send(.drag(path: [Point(x: 10, y: 10), Point(x: 390, y: 390)], button: .left, modifiers: []))
+        t.run(for: 20.ms)
+        t.send(.windowGeometry(w, Region(x: 1000, y: 0, width: 400, height: 400)))
+        #expect(A.reply(r)?.code == .outsideRegion)
+        #expect(t.engine.neutral.held(on: A.pointer).isEmpty)
+    }
+
+    @Test func aWindowMovedOverAnotherHolderEndsTheWindowLease() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        let w = WindowID(9)
+        let a = A.request(.acquire(LeaseRequest(LeaseResources(area: .window(w, geometry: Region(x: 0, y: 0, width: 100, height: 100)))))).1!.leaseID!
+        B.acquire(rightHalf)
+        t.send(.windowGeometry(w, Region(x: 1000, y: 0, width: 100, height: 100)))
+        #expect(A.events.compactMap(\.endedLease).last! == (a, .conflict))
+    }
+
+    @Test func anApprovedWaiterKeepsItsPlaceInTheQueue() {
+        let t = Timeline { $0.sensitiveRegions = [Region(x: 0, y: 0, width: 10, height: 10)] }
+        let A = t.connect("A"), B = t.connect("B"), C = t.connect("C")
+        let a = A.acquire(rightHalf).leaseID!
+        guard case .pendingApproval(let binfo, _) = B.acquire(desktop) else { Issue.record("expected pending"); return }
+        let c = C.acquire(rightHalf).leaseID!     // queued behind A
+        #expect(t.op(.approve(binfo.id)).isDone)  // B now waits too, and asked before C
+        #expect(t.engine.leases.queue == [binfo.id, c])
+        A.release(a)
+        #expect(B.events.compactMap(\.grantedLease) == [binfo.id])
+        #expect(C.events.compactMap(\.grantedLease).isEmpty)
+    }
+
+    @Test func releaseOfSomeoneElsesLeaseIsRefused() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        let a = A.acquire(leftHalf).leaseID!
+        #expect(B.release(a).code == .unknownLease)
+        #expect(t.engine.leases[a]?.state == .active)
+    }
+
+    @Test func afterShutdownNothingNewStarts() {
+        let t = Timeline()
+        let A = t.connect("A")
+        t.send(.shutdown)
+        let mark = t.mark
+        t.connect("B")
+        #expect(!t.records(since: mark).contains { if case .device(.create) = $0 { true } else { false } })
+        #expect(t.op(.revoke(LeaseID(1))).code == .shutdown)
+        #expect(A.request(.status).1?.code == .unknownSession)
+    }
+}

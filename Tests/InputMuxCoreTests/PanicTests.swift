@@ -17,7 +17,7 @@ import Testing
         #expect(B.events.compactMap(\.endedLease).last! == (b, .panic))
         #expect(C.events.compactMap(\.endedLease).last! == (c, .panic))
         #expect(C.events.compactMap(\.grantedLease).isEmpty)
-        #expect(t.engine.leases.leases.isEmpty)
+        #expect(t.engine.leases.isEmpty)
         #expect(A.events.contains { if case .frozen = $0 { true } else { false } })
         t.humanKeys(release: PanicChord.standard.keys)
         t.run(for: 5.s)

@@ -128,6 +128,22 @@ import InputMuxTestSupport
         #expect(abs.allSatisfy { $0.value == 100 })   // nothing moved, nothing needed to
     }
 
+    @Test func aClickWithoutPositionQueuedBehindItsMoveStartsWhereTheMoveLeftIt() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        A.acquire(leftHalf)
+        B.acquire(rightHalf)
+        let b = B.send(.drag(path: [Point(x: 1000, y: 10), Point(x: 1500, y: 10)], button: .left, modifiers: []))
+        let m = A.send(.move(to: Point(x: 200, y: 300)))     // waits behind B's drag
+        let c = A.send(.click(at: nil, button: .right, count: 1, modifiers: []))
+        t.run(for: 2.s)
+        #expect(B.reply(b) == .done)
+        #expect(A.reply(m) == .done)
+        #expect(A.reply(c) == .done)
+        let seat = SeatCompositor.replay(t.frames())
+        #expect(seat.presses.last! == (A.pointer, Point(x: 200, y: 300)))
+    }
+
     @Test func waitHoldsNothingOnTheSeat() {
         let t = Timeline()
         let A = t.connect("A"), B = t.connect("B")

@@ -45,6 +45,18 @@ enum KillTests {
         let whileGrabbed = physicalReader.readFrames(count: 1, timeout: .milliseconds(300))
         try expect(whileGrabbed.isEmpty, "the node is not grabbed by the helper: read \(whileGrabbed)")
 
+        // A second grab is refused with the holder named (found through /proc/*/fd).
+        let contender = try PhysicalDevice(path: human.devnode)
+        do {
+            try contender.grab()
+            throw TestFailure("a second grab of \(human.devnode) succeeded while the helper held it")
+        } catch let error as DeviceError {
+            guard case .busy(_, let holder) = error else { throw TestFailure("second grab: \(error), expected busy") }
+            try expect(holder?.hasPrefix("pid \(helper.pid) ") == true, "busy names \(holder ?? "nobody"), expected pid \(helper.pid)")
+            try expect(error.description.contains("pid \(helper.pid)"), "message does not name the holder: \(error)")
+        }
+        contender.close()
+
         helper.stop(SIGKILL)
 
         // What the kernel does: closing the uinput fd unregisters the device; input core
@@ -60,7 +72,7 @@ enum KillTests {
         try expect(access(keyboardSys, F_OK) != 0, "\(keyboardSys) still exists after SIGKILL")
         _ = pointerReader.readAvailable()
         try expect(pointerReader.gone, "the agent pointer node still reads after SIGKILL")
-        note("after SIGKILL: agent keyboard \(sawRelease ? "reported the Shift release, then" : "") went away (ENODEV); nothing is left held")
+        note("after SIGKILL: the agent keyboard \(sawRelease ? "reported the Shift release, then went" : "went") away (ENODEV); nothing is left held")
 
         // The grab died with the process: the physical node reaches other readers again.
         try human.write(Frame([HumanDevices.key(KEY_D, 1)]))

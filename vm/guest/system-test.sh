@@ -1,0 +1,470 @@
+#!/bin/bash
+# Whole-system test of InputMux's system files, run as root in the booted
+# Debian guest (vm/system-test.sh on the host starts it):
+#
+#   bash /opt/inputmux/guest/system-test.sh [--stage-b64 BASE64-TAR.GZ]
+#
+# --stage-b64 carries what `DESTDIR=… PREFIX=/usr scripts/install.sh` staged on
+# the host (unit, sysusers/tmpfiles/modules-load snippets, udev rules, default
+# configuration); it is unpacked over /. The binaries come from the rig's
+# payload (/opt/inputmux/bin) and are installed to /usr/bin.
+#
+# Two modes:
+# - daemon: /usr/bin/inputmuxd exists; the real daemon runs in the real unit.
+# - probe: no daemon yet. A drop-in replaces only ExecStart= with a Python
+#   stand-in that does what the daemon needs from its sandbox (open uinput and
+#   create an agent device, grab a physical keyboard, read a peer's
+#   /proc/PID/exe, chown a socket to its group, write its state and log
+#   directories, hear udev hotplug events over netlink, sd_notify READY and
+#   WATCHDOG) and what it must not be able to do (IP sockets, writing /etc,
+#   other devices, /root). Every other line of the unit is the shipped one.
+#
+# Ends with "N passed, N failed" (exit 1 on any failure).
+set -u
+export LC_ALL=C.UTF-8
+
+passed=0 failed=0
+check() { # check NAME OK [DETAIL]
+    if [[ "$2" == 1 ]]; then
+        passed=$((passed + 1)); echo "ok   $1${3:+: $3}"
+    else
+        failed=$((failed + 1)); echo "FAIL $1${3:+: $3}"
+    fi
+}
+is() { [[ "$1" == "$2" ]] && echo 1 || echo 0; }
+note() { echo "     $*"; }
+
+T=/run/inputmux-test
+mkdir -p "$T"
+cleanup_pids=()
+cleanup() {
+    local p
+    for p in "${cleanup_pids[@]}"; do kill "$p" 2> /dev/null; done
+}
+trap cleanup EXIT
+
+# --- install ---------------------------------------------------------------------
+stage_b64=""
+while (($#)); do
+    case "$1" in
+        --stage-b64) stage_b64="$2"; shift 2 ;;
+        *) echo "system-test: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+if [[ -n "$stage_b64" ]]; then
+    base64 -d <<< "$stage_b64" | tar -xz -C / --no-overwrite-dir
+    rc=$?
+    check "staged install unpacked" "$(is "$rc" 0)"
+fi
+for b in inputmuxd muxctl; do
+    [[ -x /opt/inputmux/bin/$b ]] && install -m 0755 "/opt/inputmux/bin/$b" "/usr/bin/$b"
+done
+unit=/usr/lib/systemd/system/inputmuxd.service
+check "unit installed with ExecStart=/usr/bin/inputmuxd" \
+    "$(grep -qx 'ExecStart=/usr/bin/inputmuxd' "$unit" && echo 1 || echo 0)"
+check "default configuration installed" "$([[ -f /etc/inputmux/inputmux.toml ]] && echo 1 || echo 0)"
+
+mode=probe
+[[ -x /usr/bin/inputmuxd ]] && mode=daemon
+echo "# mode: $mode"
+
+if [[ $mode == daemon ]] && /usr/bin/inputmuxd --help 2>&1 | grep -q -- '--check'; then
+    out="$(/usr/bin/inputmuxd --check --config /etc/inputmux/inputmux.toml 2>&1)"
+    rc=$?
+    check "inputmuxd --check accepts the default configuration" "$(is "$rc" 0)" "$out"
+fi
+
+# --- sysusers, tmpfiles, modules-load -----------------------------------------------------
+systemd-sysusers > /dev/null 2>&1
+check "systemd-sysusers creates group inputmux" "$(getent group inputmux > /dev/null && echo 1 || echo 0)"
+check "systemd-sysusers creates group inputmux-admin" "$(getent group inputmux-admin > /dev/null && echo 1 || echo 0)"
+
+systemd-tmpfiles --create > /dev/null 2>&1
+for d in "/run/inputmux 755" "/var/log/inputmux 750" "/var/lib/inputmux 700"; do
+    set -- $d
+    got="$(stat -c '%a %U:%G' "$1" 2> /dev/null)"
+    check "tmpfiles: $1 is $2 root:root" "$(is "$got" "$2 root:root")" "$got"
+done
+
+# inputmux-run loaded uinput already; unload it and let modules-load.d bring it back.
+rmmod uinput 2> /dev/null
+systemctl restart systemd-modules-load.service
+check "modules-load.d loads uinput" "$([[ -d /sys/module/uinput ]] && echo 1 || echo 0)"
+
+# --- udev ---------------------------------------------------------------------------------------
+udevadm control --reload
+udevadm trigger --action=change --subsystem-match=misc --sysname-match=uinput
+udevadm settle --timeout=20
+got="$(stat -c '%a %U:%G' /dev/uinput)"
+check "/dev/uinput is 600 root:root" "$(is "$got" "600 root:root")" "$got"
+
+# Devices the rules must tell apart, held open by a helper until the end:
+#   a "physical" USB keyboard (not ours), a passthrough clone of a Logitech mouse
+#   (phys inputmux/clone/..., original ids kept), an agent pointer and keyboard
+#   (reserved ids 1209:1a01 / 1209:1a02, phys inputmux/agent/...).
+cat > "$T/devices.py" << 'EOF'
+import signal, sys, time
+from evdev import UInput, AbsInfo, ecodes as e
+keys = list(range(1, 249))
+devs = [
+    UInput({e.EV_KEY: keys}, name="InputMux Test USB Keyboard",
+           vendor=0x046d, product=0xc31c, bustype=0x03, phys="usb-0000:00:14.0-1/input0"),
+    UInput({e.EV_KEY: [e.BTN_LEFT, e.BTN_RIGHT, e.BTN_MIDDLE], e.EV_REL: [e.REL_X, e.REL_Y, e.REL_WHEEL]},
+           name="Logitech USB Optical Mouse", vendor=0x046d, product=0xc05a, bustype=0x03,
+           phys="inputmux/clone/usb-0000:00:14.0-2/input0"),
+    UInput({e.EV_KEY: [e.BTN_LEFT, e.BTN_RIGHT, e.BTN_MIDDLE, e.BTN_SIDE, e.BTN_EXTRA],
+            e.EV_ABS: [(e.ABS_X, AbsInfo(0, 0, 1919, 0, 0, 0)), (e.ABS_Y, AbsInfo(0, 0, 1079, 0, 0, 0))],
+            e.EV_REL: [e.REL_WHEEL, e.REL_HWHEEL]},
+           name="inputmux agent test#7 pointer", vendor=0x1209, product=0x1a01, bustype=0x06,
+           phys="inputmux/agent/7/pointer"),
+    UInput({e.EV_KEY: keys}, name="inputmux agent test#7 keyboard",
+           vendor=0x1209, product=0x1a02, bustype=0x06, phys="inputmux/agent/7/keyboard"),
+]
+open(sys.argv[1], "w").write("ready\n")
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+while True:
+    time.sleep(60)
+EOF
+python3 "$T/devices.py" "$T/devices.ready" &
+cleanup_pids+=($!)
+for _ in $(seq 100); do [[ -f "$T/devices.ready" ]] && break; sleep 0.1; done
+udevadm settle --timeout=20
+
+# The event node of the device called $1.
+node_of() {
+    local s
+    for s in /sys/class/input/event*; do
+        [[ "$(cat "$s/device/name" 2> /dev/null)" == "$1" ]] && { echo "/dev/input/$(basename "$s")"; return 0; }
+    done
+    return 1
+}
+# prop NODE KEY: a udev property of NODE ("" when unset).
+prop() { udevadm info --query=property --name="$1" 2> /dev/null | sed -n "s/^$2=//p"; }
+# free NODE: 1 when nobody holds an EVIOCGRAB on it.
+free() { python3 -c 'import evdev,sys; d=evdev.InputDevice(sys.argv[1]); d.grab(); d.ungrab()' "$1" 2> /dev/null && echo 1 || echo 0; }
+
+kbd="$(node_of "InputMux Test USB Keyboard")"
+clone="$(node_of "Logitech USB Optical Mouse")"
+aptr="$(node_of "inputmux agent test#7 pointer")"
+akbd="$(node_of "inputmux agent test#7 keyboard")"
+check "test devices created" "$([[ -n "$kbd" && -n "$clone" && -n "$aptr" && -n "$akbd" ]] && echo 1 || echo 0)" \
+    "$kbd $clone $aptr $akbd"
+
+check "physical keyboard: no INPUTMUX_VIRTUAL" "$(is "$(prop "$kbd" INPUTMUX_VIRTUAL)" "")"
+# logind goes by CURRENT_TAGS (TAGS keeps every tag a device ever had).
+check "physical keyboard keeps the power-switch tag" "$(prop "$kbd" CURRENT_TAGS | grep -q ':power-switch:' && echo 1 || echo 0)"
+check "clone: INPUTMUX_VIRTUAL=1" "$(is "$(prop "$clone" INPUTMUX_VIRTUAL)" 1)"
+check "clone: INPUTMUX_ROLE=clone" "$(is "$(prop "$clone" INPUTMUX_ROLE)" clone)"
+check "clone: ID_BUS=usb from its bustype" "$(is "$(prop "$clone" ID_BUS)" usb)"
+check "clone: 70-mouse.rules hwdb matches through ID_BUS (MOUSE_DPI)" \
+    "$(is "$(prop "$clone" MOUSE_DPI)" "1000@125")" "MOUSE_DPI=$(prop "$clone" MOUSE_DPI)"
+check "clone: still ID_INPUT_MOUSE" "$(is "$(prop "$clone" ID_INPUT_MOUSE)" 1)"
+check "agent pointer: INPUTMUX_VIRTUAL=1" "$(is "$(prop "$aptr" INPUTMUX_VIRTUAL)" 1)"
+check "agent pointer: INPUTMUX_ROLE=agent" "$(is "$(prop "$aptr" INPUTMUX_ROLE)" agent)"
+check "agent pointer: ID_INPUT=1 ID_INPUT_MOUSE=1" \
+    "$(is "$(prop "$aptr" ID_INPUT)$(prop "$aptr" ID_INPUT_MOUSE)" 11)"
+check "agent pointer: no ID_BUS" "$(is "$(prop "$aptr" ID_BUS)" "")"
+check "agent keyboard: INPUTMUX_VIRTUAL=1, ID_INPUT_KEYBOARD=1" \
+    "$(is "$(prop "$akbd" INPUTMUX_VIRTUAL)$(prop "$akbd" ID_INPUT_KEYBOARD)" 11)"
+check "agent keyboard: no power-switch tag (logind ignores its KEY_POWER)" \
+    "$(prop "$akbd" CURRENT_TAGS | grep -q ':power-switch:' && echo 0 || echo 1)" "CURRENT_TAGS=$(prop "$akbd" CURRENT_TAGS)"
+# The parent inputN device carries the mark too (the daemon may look there).
+check "agent keyboard's inputN device is marked too" \
+    "$(is "$(udevadm info --query=property --path="$(udevadm info --query=path --name="$akbd")/.." | sed -n 's/^INPUTMUX_VIRTUAL=//p')" 1)"
+listed="$(timeout 60 libinput list-devices 2> /dev/null | sed -n 's/^Device: *//p')"
+for n in "Logitech USB Optical Mouse" "inputmux agent test#7 pointer" "inputmux agent test#7 keyboard"; do
+    check "libinput lists \"$n\"" "$(grep -qxF "$n" <<< "$listed" && echo 1 || echo 0)"
+done
+
+# --- the service ------------------------------------------------------------------------------
+# A process of another user, standing in for an agent peer (its /proc/PID/exe).
+setpriv --reuid=65534 --regid=65534 --clear-groups sleep 600 &
+peer=$!
+cleanup_pids+=("$peer")
+echo "$peer" > "$T/peer.pid"
+
+if [[ $mode == probe ]]; then
+    mkdir -p /usr/local/libexec
+    cat > /usr/local/libexec/inputmux-probe.py << 'EOF'
+#!/usr/bin/env python3
+"""Stand-in for inputmuxd inside the real unit's sandbox (see system-test.sh).
+
+probe.py service            run as the service; results to /var/lib/inputmux/probe-results
+probe.py monitor NAME SECS  print "seen" if a udev event about NAME arrives within SECS
+"""
+import grp, os, select, signal, socket, sys, time
+
+NETLINK_KOBJECT_UEVENT = 15
+UDEV_GROUP = 2  # udevd's processed events: what libudev's monitor listens to
+
+
+def uevent_socket():
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_KOBJECT_UEVENT)
+    s.bind((0, UDEV_GROUP))
+    return s
+
+
+def monitor(name, secs):
+    s = uevent_socket()
+    deadline = time.monotonic() + secs
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([s], [], [], max(0, deadline - time.monotonic()))
+        if r and name.encode() in s.recv(65536):
+            print("seen")
+            return
+    print("not seen")
+
+
+def service():
+    import evdev
+    from evdev import UInput, ecodes as e
+
+    out = open("/var/lib/inputmux/probe-results", "a", buffering=1)
+
+    def rec(name, ok, detail=""):
+        out.write(f"{'ok' if ok else 'FAIL'}\t{name}\t{detail}\n")
+
+    def attempt(name, fn, should_fail=False):
+        try:
+            r = fn()
+            rec(name, not should_fail, "" if r is None else str(r))
+        except Exception as x:  # noqa: BLE001 - every failure is a result
+            rec(name, should_fail, repr(x))
+
+    state = {}
+
+    def agent_device():
+        state["ui"] = UInput({e.EV_KEY: list(range(1, 249))}, name="inputmux agent probe#1 keyboard",
+                             vendor=0x1209, product=0x1A02, bustype=0x06, phys="inputmux/agent/1/keyboard")
+        return state["ui"].device.path
+
+    def grab():
+        for p in evdev.list_devices():
+            d = evdev.InputDevice(p)
+            if d.name == "InputMux Test USB Keyboard":
+                d.grab()
+                state["grabbed"] = d
+                return p
+            d.close()
+        raise RuntimeError("test keyboard not found")
+
+    def sock():
+        path = "/run/inputmux/agent.sock"
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        if os.path.exists(path):
+            os.unlink(path)
+        s.bind(path)
+        s.listen()
+        os.chown(path, -1, grp.getgrnam("inputmux").gr_gid)
+        os.chmod(path, 0o660)
+        state["sock"] = s
+        st = os.stat(path)
+        return f"{oct(st.st_mode & 0o777)} gid={st.st_gid}"
+
+    def peer_exe():
+        pid = int(open("/run/inputmux-test/peer.pid").read())
+        return f"{os.readlink(f'/proc/{pid}/exe')} (uid {os.stat(f'/proc/{pid}').st_uid})"
+
+    def write(path):
+        with open(path, "w") as f:
+            f.write("probe\n")
+        return path
+
+    attempt("uinput: create an agent device", agent_device)
+    attempt("evdev: grab a physical keyboard", grab)
+    attempt("socket in /run/inputmux chowned to group inputmux (CAP_CHOWN)", sock)
+    attempt("peer /proc/PID/exe of another uid (CAP_SYS_PTRACE, ProtectProc)", peer_exe)
+    attempt("write /var/lib/inputmux", lambda: write("/var/lib/inputmux/probe-state"))
+    attempt("write /var/log/inputmux", lambda: write("/var/log/inputmux/probe.log"))
+    def netlink():
+        state["nl"] = uevent_socket()
+
+    attempt("netlink uevent socket (AF_NETLINK)", netlink)
+    attempt("denied: AF_INET socket", lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM), should_fail=True)
+    attempt("denied: write /etc", lambda: write("/etc/inputmux/probe"), should_fail=True)
+    attempt("denied: open /dev/vda (DevicePolicy=closed)", lambda: os.open("/dev/vda", os.O_RDONLY), should_fail=True)
+    attempt("denied: read /root (ProtectHome)", lambda: os.listdir("/root"), should_fail=True)
+    attempt("denied: write /proc/sys (ProtectKernelTunables)",
+            lambda: write("/proc/sys/kernel/hostname"), should_fail=True)
+    def ptrace_attach():
+        # CAP_SYS_PTRACE is kept for /proc checks only; the syscall must stay blocked.
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        pid = int(open("/run/inputmux-test/peer.pid").read())
+        if libc.ptrace(16, pid, 0, 0) != 0:  # PTRACE_ATTACH
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+        libc.ptrace(17, pid, 0, 0)  # PTRACE_DETACH
+        return "attached"
+
+    attempt("denied: ptrace() (SystemCallFilter)", ptrace_attach, should_fail=True)
+
+    def notify(msg):
+        addr = os.environ.get("NOTIFY_SOCKET")
+        if not addr:
+            return
+        if addr.startswith("@"):
+            addr = "\0" + addr[1:]
+        n = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        n.connect(addr)
+        n.send(msg.encode())
+        n.close()
+
+    running = {"on": True, "ping": True}
+    signal.signal(signal.SIGTERM, lambda *_: running.update(on=False))
+    # SIGUSR1: stop pinging the watchdog, as a stalled event loop would.
+    signal.signal(signal.SIGUSR1, lambda *_: running.update(ping=False))
+    notify("READY=1")
+    rec("sd_notify READY=1", True)
+    nl = state.get("nl")
+    seen = False
+    last_ping = 0.0
+    while running["on"]:
+        if running["ping"] and time.monotonic() - last_ping >= 2:
+            notify("WATCHDOG=1")
+            last_ping = time.monotonic()
+        r, _, _ = select.select([nl] if nl else [], [], [], 0.5)
+        if r and not seen and b"inputmux hotplug probe" in nl.recv(65536):
+            seen = True
+            rec("hotplug event heard through netlink", True)
+    if "grabbed" in state:
+        state["grabbed"].ungrab()
+    if "ui" in state:
+        state["ui"].close()
+    rec("stopped on SIGTERM", True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["monitor"]:
+        monitor(sys.argv[2], float(sys.argv[3]))
+    else:
+        service()
+EOF
+    mkdir -p /run/systemd/system/inputmuxd.service.d
+    printf '[Service]\nExecStart=\nExecStart=/usr/bin/python3 /usr/local/libexec/inputmux-probe.py service\n' \
+        > /run/systemd/system/inputmuxd.service.d/probe.conf
+    rm -f /var/lib/inputmux/probe-results
+fi
+
+systemctl daemon-reload
+verify="$(systemd-analyze verify inputmuxd.service 2>&1)"
+rc=$?
+check "systemd-analyze verify inputmuxd.service" "$(is "$rc" 0)" "$(echo "$verify" | head -3)"
+
+systemctl start inputmuxd.service
+state="$(systemctl is-active inputmuxd.service)"
+check "systemctl start: active" "$(is "$state" active)" "$state"
+check "WatchdogSec=10s in effect" "$(is "$(systemctl show -p WatchdogUSec --value inputmuxd.service)" 10s)"
+sleep 1
+udevadm settle --timeout=20
+
+check "service holds the physical keyboard (grabbed)" "$(is "$(free "$kbd")" 0)"
+check "service leaves the clone alone (ours)" "$(is "$(free "$clone")" 1)"
+check "service leaves the agent keyboard alone (ours)" "$(is "$(free "$akbd")" 1)"
+
+if [[ $mode == probe ]]; then
+    # The agent device the stand-in made from inside the sandbox carries the marks too.
+    pk="$(node_of "inputmux agent probe#1 keyboard")"
+    check "sandboxed uinput device appears" "$([[ -n "$pk" ]] && echo 1 || echo 0)" "$pk"
+    [[ -n "$pk" ]] && check "sandboxed agent device: INPUTMUX_VIRTUAL=1" "$(is "$(prop "$pk" INPUTMUX_VIRTUAL)" 1)"
+    got="$(stat -c '%a %U:%G' /run/inputmux/agent.sock 2> /dev/null)"
+    check "agent.sock is 660 root:inputmux" "$(is "$got" "660 root:inputmux")" "$got"
+else
+    got="$(stat -c '%a %U:%G' /run/inputmux/agent.sock 2> /dev/null)"
+    check "agent.sock is 660 root:inputmux" "$(is "$got" "660 root:inputmux")" "$got"
+    got="$(stat -c '%a %U:%G' /run/inputmux/control.sock 2> /dev/null)"
+    check "control.sock is 660 root:inputmux-admin" "$(is "$got" "660 root:inputmux-admin")" "$got"
+    # The daemon's clone of the physical keyboard: marked, with the original's ID_BUS.
+    kclone=""
+    for s in /sys/class/input/event*; do
+        [[ "$(cat "$s/device/phys" 2> /dev/null)" == "inputmux/clone/usb-0000:00:14.0-1/input0" ]] && kclone="/dev/input/$(basename "$s")"
+    done
+    check "daemon clones the physical keyboard" "$([[ -n "$kclone" ]] && echo 1 || echo 0)" "$kclone"
+    if [[ -n "$kclone" ]]; then
+        check "daemon's clone: INPUTMUX_VIRTUAL=1 ID_BUS=usb" \
+            "$(is "$(prop "$kclone" INPUTMUX_VIRTUAL) $(prop "$kclone" ID_BUS)" "1 usb")"
+    fi
+fi
+
+# Hotplug: a new device after start. The probe must hear it over netlink; the
+# daemon must grab and clone it. The same device is watched by two monitors
+# outside the unit, with and without PrivateNetwork=yes, to show why the unit
+# leaves PrivateNetwork off.
+mon="/usr/bin/python3 /usr/local/libexec/inputmux-probe.py monitor"
+if [[ $mode == probe ]]; then
+    systemd-run --pipe --wait --quiet -p PrivateNetwork=yes $mon "inputmux hotplug probe" 10 > "$T/netns-private.out" 2> /dev/null &
+    pn=$!
+    systemd-run --pipe --wait --quiet $mon "inputmux hotplug probe" 10 > "$T/netns-host.out" 2> /dev/null &
+    hn=$!
+    sleep 3
+fi
+python3 - << 'EOF' &
+import time
+from evdev import UInput, ecodes as e
+u = UInput({e.EV_KEY: list(range(1, 60))}, name="inputmux hotplug probe", vendor=0x046d, product=0xc31d,
+           bustype=0x03, phys="usb-hotplug-test/input0")
+time.sleep(4)
+u.close()
+EOF
+hp=$!
+sleep 3
+if [[ $mode == probe ]]; then
+    wait "$hp" "$pn" "$hn"
+    check "hotplug heard by the service in its sandbox" \
+        "$(grep -q $'^ok\thotplug event heard' /var/lib/inputmux/probe-results 2> /dev/null && echo 1 || echo 0)"
+    check "control: a monitor in the host network namespace hears it" "$(is "$(cat "$T/netns-host.out")" seen)"
+    check "PrivateNetwork=yes would lose it (why the unit leaves it off)" \
+        "$(is "$(cat "$T/netns-private.out")" "not seen")" "$(cat "$T/netns-private.out")"
+else
+    hclone=""
+    for s in /sys/class/input/event*; do
+        [[ "$(cat "$s/device/phys" 2> /dev/null)" == "inputmux/clone/usb-hotplug-test/input0" ]] && hclone=1
+    done
+    check "daemon clones a hotplugged device within 3 s" "$(is "$hclone" 1)"
+    wait "$hp"
+fi
+
+# Exposure score of the real unit (the probe drop-in changes ExecStart only).
+systemd-analyze security --no-pager inputmuxd.service > "$T/security.txt" 2>&1
+score="$(sed -n 's/.*Overall exposure level for inputmuxd.service: \([0-9.]*\).*/\1/p' "$T/security.txt")"
+grep -E '^✗' "$T/security.txt" | sed 's/^/     /'
+check "systemd-analyze security: exposure <= 2.5" \
+    "$(awk -v s="${score:-99}" 'BEGIN { print (s <= 2.5) ? 1 : 0 }')" "exposure ${score:-unknown}"
+
+sleep 8   # past WatchdogSec=10s since the start: the pings keep it alive
+check "alive past WatchdogSec (pings arrive), no restarts" \
+    "$(is "$(systemctl is-active inputmuxd.service) $(systemctl show -p NRestarts --value inputmuxd.service)" "active 0")"
+
+if [[ $mode == probe ]]; then
+    while IFS=$'\t' read -r res name detail; do
+        check "sandbox: $name" "$(is "$res" ok)" "$detail"
+    done < <(grep -v 'hotplug event heard' /var/lib/inputmux/probe-results 2> /dev/null)
+    # A stalled loop (no pings) is killed by the watchdog and restarted.
+    systemctl kill --signal=SIGUSR1 inputmuxd.service
+    restarted=0
+    for _ in $(seq 40); do
+        sleep 1
+        [[ "$(systemctl show -p NRestarts --value inputmuxd.service)" == 1 ]] && { restarted=1; break; }
+    done
+    check "watchdog restarts a service that stops pinging" "$restarted"
+    for _ in $(seq 20); do [[ "$(systemctl is-active inputmuxd.service)" == active ]] && break; sleep 0.5; done
+    sleep 1
+fi
+
+# --- stop ---------------------------------------------------------------------------------------
+systemctl stop inputmuxd.service
+state="$(systemctl is-active inputmuxd.service)"
+check "systemctl stop: inactive" "$(is "$state" inactive)" "$state"
+check "after stop the physical keyboard is ungrabbed" "$(is "$(free "$kbd")" 1)"
+check "after stop /run/inputmux (and its sockets) is gone" "$([[ ! -e /run/inputmux/agent.sock ]] && echo 1 || echo 0)"
+if [[ $mode == probe ]]; then
+    check "sandbox: clean stop on SIGTERM" \
+        "$(grep -q $'^ok\tstopped on SIGTERM' /var/lib/inputmux/probe-results && echo 1 || echo 0)"
+    check "the service's agent device is gone after stop" \
+        "$(node_of "inputmux agent probe#1 keyboard" > /dev/null && echo 0 || echo 1)"
+fi
+check "journalctl -u inputmuxd has the service's log" \
+    "$(journalctl -u inputmuxd.service --no-pager -q | grep -q . && echo 1 || echo 0)"
+
+echo "system-test ($mode): exposure ${score:-unknown}"
+echo "$passed passed, $failed failed"
+((failed == 0 && passed > 0))
