@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import InputMuxCore
 import InputMuxLinux
@@ -70,5 +71,40 @@ enum DaemonAuditTests {
         try expect(!monitor.received.contains { $0.line.contains("hunter2") }, "typed text appeared in clear in the audit stream")
         try expect(!daemon.log().contains("hunter2"), "typed text appeared in clear in the daemon's log")
         try daemon.stop()
+
+        // The same decisions in the hash-chained log on disk, and the chain verifies.
+        let path = daemon.directory + "/audit.jsonl"
+        guard let text = readFileText(path), !text.isEmpty else { throw TestFailure("no audit log at \(path)") }
+        let lines = text.split(separator: "\n")
+        try expect(!text.contains("hunter2"), "typed text in clear in the audit log")
+        let records = lines.compactMap { JSON.parse(Array($0.utf8)) }
+        try expectEqual(records.count, lines.count, "parsable audit lines")
+        for x in expected {
+            let hit = records.first {
+                $0["session"]["name"].string == x.agent && $0["action"].string == x.action && $0["decision"].string == x.decision
+                    && (x.reason == nil || $0["reason"].string == x.reason)
+            }
+            guard let hit else { throw TestFailure("no record \(x) in the audit log") }
+            try expectEqual(hit["session"]["sid"].int, sessions[x.agent], "session id on disk for \(x)")
+            try expectEqual(hit["session"]["uid"].int, Int64(getuid()), "uid on disk for \(x)")
+            try expectEqual(hit["session"]["pid"].int, Int64(getpid()), "pid on disk for \(x)")
+            try expectEqual(hit["session"]["exe"].string, exe, "exe on disk for \(x)")
+        }
+        var verifier = AuditVerifier()
+        for l in lines { verifier.feed(l) }
+        try expect(verifier.finish() == nil, "the audit chain does not verify: \(String(describing: verifier.finish()))")
+        try expectEqual(verifier.records, lines.count, "records verified")
+        // One edited record breaks it.
+        var tampered = AuditVerifier()
+        var edited = false
+        for l in lines {
+            if !edited, l.contains("\"action\":\"click\"") {
+                edited = true
+                tampered.feed(l.replacingOccurrences(of: "\"action\":\"click\"", with: "\"action\":\"move\""))
+            } else {
+                tampered.feed(l)
+            }
+        }
+        try expect(edited && tampered.finish() != nil, "an edited record went unnoticed by the chain")
     }
 }
