@@ -1,4 +1,5 @@
 import CInputMuxSys
+import Foundation
 import Glibc
 import InputMuxCore
 import InputMuxLinux
@@ -36,6 +37,8 @@ final class EngineLoop {
     private var agentDevices: [SessionID: AgentDevices] = [:]
     /// Why the last device creation failed, for the refused session's reply.
     private var deviceFailure: String?
+    /// Set while shutting down: devices are then destroyed before the loop returns.
+    private var stopping = false
     private var nextSession: UInt32 = 1
     private var nextOperator: UInt32 = 1
     private var pendingPhysical: [UInt32: [EvdevEvent]] = [:]
@@ -390,13 +393,21 @@ final class EngineLoop {
                 logger.error("could not create agent devices", metadata: ["session.id": "\(identity.session)", "error": "\(error)"])
             }
         case .destroy(let s):
-            agentDevices.removeValue(forKey: s)?.destroy()
+            guard let d = agentDevices.removeValue(forKey: s) else { return }
+            if stopping { return d.destroy() }
+            // UI_DEV_DESTROY waits for the kernel to tear the nodes down (about 200 ms per
+            // device on a loaded machine), and the queue's grant and every other agent's
+            // paced frames would wait behind it here. The engine has already written the
+            // releases; the devices are this thread's no more.
+            let devices = UncheckedBox(d)
+            Thread { devices.value.destroy() }.start()
         }
     }
 
     // MARK: - Shutdown
 
     private func shutdown() {
+        stopping = true
         handle(.shutdown)
         for c in connections.values {
             c.flush()
