@@ -62,6 +62,11 @@ enum DaemonCrashTests {
         note("SIGKILL → daemon saw the disconnect after \(seen - milliseconds(killedAt)) ms; button "
              + (sawRelease ? "release read back" : "device gone (ENODEV)") + " +\(milliseconds(released) - seen) ms; "
              + "waiter granted +\(milliseconds(granted) - seen) ms")
+        if milliseconds(granted) - seen > 100 {
+            // Where the time went: the audit log stamps each record with the wall clock as it is written.
+            let records = (readFileText(daemon.directory + "/audit.jsonl") ?? "").split(separator: "\n").compactMap { JSON.parse(Array($0.utf8)) }
+            for r in records.suffix(6) { note("audit \(r["time"]) \(r["session"]["name"]) \(r["action"]) \(r["decision"])") }
+        }
         try expect(milliseconds(released) - seen <= 100, "button released \(milliseconds(released) - seen) ms after the daemon saw the disconnect")
         try expect(milliseconds(granted) - seen <= 100, "waiter granted \(milliseconds(granted) - seen) ms after the daemon saw the disconnect")
         let held = try daemon.status()["held"].array

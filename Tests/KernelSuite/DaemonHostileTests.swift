@@ -15,6 +15,7 @@ enum DaemonHostileTests {
         o.extraTOML = """
             [leases]
             default_ttl_s = 600
+            maximum_ttl_s = 600
 
             [[policy]]
             uid = 65534

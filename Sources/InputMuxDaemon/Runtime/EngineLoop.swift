@@ -39,6 +39,8 @@ final class EngineLoop {
     private var deviceFailure: String?
     /// Set while shutting down: devices are then destroyed before the loop returns.
     private var stopping = false
+    /// Devices of sessions that ended during the current engine input (`retireDevices`).
+    private var retiring: [AgentDevices] = []
     private var nextSession: UInt32 = 1
     private var nextOperator: UInt32 = 1
     private var pendingPhysical: [UInt32: [EvdevEvent]] = [:]
@@ -126,6 +128,21 @@ final class EngineLoop {
     private func handle(_ input: EngineInput, at now: Instant = MonotonicClock.now()) {
         var out = LoopOutput(loop: self)
         engine.handle(input, at: now, into: &out)
+        retireDevices()
+    }
+
+    /// Destroys the devices of ended sessions once everything the same input decided
+    /// (the queue's grants above all) is on its way.
+    ///
+    /// UI_DEV_DESTROY waits for the kernel to tear the nodes down (about 200 ms per device
+    /// on a loaded machine); on this thread the waiter's grant and every other agent's
+    /// paced frames would wait behind it. The engine wrote the releases before it asked
+    /// for the destroy, so the devices go to a short-lived thread of their own.
+    private func retireDevices() {
+        guard !retiring.isEmpty else { return }
+        let devices = UncheckedBox(retiring)
+        retiring.removeAll()
+        Thread { for d in devices.value { d.destroy() } }.start()
     }
 
     // MARK: - Human input
@@ -394,13 +411,7 @@ final class EngineLoop {
             }
         case .destroy(let s):
             guard let d = agentDevices.removeValue(forKey: s) else { return }
-            if stopping { return d.destroy() }
-            // UI_DEV_DESTROY waits for the kernel to tear the nodes down (about 200 ms per
-            // device on a loaded machine), and the queue's grant and every other agent's
-            // paced frames would wait behind it here. The engine has already written the
-            // releases; the devices are this thread's no more.
-            let devices = UncheckedBox(d)
-            Thread { devices.value.destroy() }.start()
+            if stopping { d.destroy() } else { retiring.append(d) }
         }
     }
 
