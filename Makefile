@@ -24,7 +24,7 @@ bench: deps
 	bash vm/bench.sh
 
 demo: deps
-	swift run -c release muxbench core --demo
+	bash scripts/demo.sh
 
 vm-shell: deps
 	bash vm/shell.sh

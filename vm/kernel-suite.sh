@@ -27,6 +27,8 @@ if [[ -z "$summary" ]]; then
 fi
 passed="$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/' <<< "$summary")"
 failed="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<< "$summary")"
+# Restated as the log's last count line, with the run's verdict below it.
+echo "kernel-suite: $passed passed, $failed failed"
 if ((failed > 0)); then
     vm_log "kernel suite FAILED: $failed failed, $passed passed"
     exit 1

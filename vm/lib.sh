@@ -52,14 +52,15 @@ vm_since() { echo "$(( $(vm_now) - $1 ))s"; }
 
 # Installs the host tools the rig needs (idempotent, quiet when all present).
 vm_host_deps() {
-    local need=(qemu-system-x86 busybox-static cpio debootstrap kmod e2fsprogs coreutils util-linux)
+    local need=(qemu-system-x86 busybox-static cpio debootstrap kmod e2fsprogs coreutils util-linux binutils)
     local missing=() p
     for p in "${need[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     if ((${#missing[@]})); then
         vm_log "installing host packages: ${missing[*]}"
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        # stderr only: stdout belongs to the guest command (bench --json).
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
     fi
 }
@@ -293,18 +294,22 @@ vm_configure_root() {
     printf '[Journal]\nStorage=volatile\n' > "$r/etc/systemd/journald.conf.d/inputmux.conf"
 }
 
-# Removes what interrupted builds left behind, and guests of other keys (a
-# guest is about 1.3 GB). Runs with the cache lock held. A killed build may
-# still have /dev bind-mounted into its chroot: unmount before deleting.
+# Removes what interrupted builds left behind, and all but the most recently
+# used guests (about 650 MB each; several are kept because work trees of
+# different branches may need different guests at the same time). Runs with the
+# cache lock held, so no other build is in progress. A killed build may still
+# have /dev bind-mounted into its chroot: unmount before deleting.
+VM_KEEP_GUESTS=3
 vm_clean_cache() {
-    local keep="$1" d
+    local d
     for d in "$VM_CACHE"/.tmp-guest.* "$VM_CACHE"/kernel/.tmp.*; do
         [[ -d "$d" ]] || continue
         [[ -d "$d/root" ]] && vm_chroot_umount "$d/root"
         rm -rf --one-file-system "$d"
     done
-    for d in "$VM_CACHE"/guest-*; do
-        [[ -d "$d" && "$(basename "$d")" != "$keep" ]] && rm -rf --one-file-system "$d"
+    # Guests by last use (the .used file is touched by every run), oldest last.
+    ls -1dt "$VM_CACHE"/guest-*/.used 2>/dev/null | tail -n +"$VM_KEEP_GUESTS" | while read -r d; do
+        rm -rf --one-file-system "$(dirname "$d")"
     done
     return 0
 }
@@ -320,9 +325,11 @@ vm_ensure_guest() {
         key="$(vm_guest_key)"
         VM_GUEST="$VM_CACHE/guest-$key"
         if [[ ! -f "$VM_GUEST/root.img" ]]; then
-            vm_clean_cache "guest-$key"
+            # Leaves room for the new one: VM_KEEP_GUESTS - 1 older guests.
+            vm_clean_cache
             vm_build_guest "$VM_GUEST"
         fi
+        touch "$VM_GUEST/.used"
         ln -sfn "guest-$key" "$VM_CACHE/current"
         vm_unlock_cache
     elif [[ -f "$VM_CACHE/current/root.img" ]]; then
@@ -393,6 +400,8 @@ vm_make_payload() {
         fi
     done
     cp -a "$VM_DIR/guest/." "$p/guest/"
+    # The standard-library Python client, which guest scripts (the demo) use.
+    cp "$VM_DIR/../examples/python/inputmux_client.py" "$p/guest/"
     # The command, quoted, so arguments survive the trip as they are.
     {
         echo '#!/bin/bash'

@@ -1,2 +1,12 @@
-// Everything lives in the header as static inline functions; this unit makes the target a library.
+// Most of the shim lives in the header as static inline functions; what needs
+// _GNU_SOURCE (the CPU_* macros) lives here, away from the header's includes.
+#define _GNU_SOURCE
+#include <sched.h>
 #include "CInputMuxShim.h"
+
+int inputmux_pin_to_cpu(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return sched_setaffinity(0, sizeof set, &set);
+}

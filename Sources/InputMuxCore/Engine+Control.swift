@@ -75,6 +75,12 @@ extension Engine {
                 return refuse(.unknownSession, "reassign refused: session #\(target) is not connected")
             }
             guard target != l.holder else { return refuse(.notAllowed, "reassign refused: \(holder) already holds \(id)") }
+            // A session may hold overlapping leases of its own; handing one of them over
+            // must not leave two holders on the same pixels (or two on the keyboard).
+            if let other = leases.holderConflict(for: l.resources, holder: target, excluding: id) {
+                return refuse(.conflict, "reassign refused: \(id)'s \(l.resources) overlaps \(name(other.holder))'s lease "
+                    + "\(other.id) (\(other.resources)); revoke or reassign that one too, first")
+            }
             endLease(id, Rejection(.reassigned, "lease \(id) reassigned to \(name(target)) by \(actor)"), into: &out)
             // The resources pass straight to the target: no waiter gets them in between.
             let req = LeaseRequest(l.resources, mode: .try, ttl: l.ttl)
@@ -122,7 +128,7 @@ extension Engine {
         return StatusSnapshot(time: now, held: held, waiting: queued + pending,
                               sessions: profiles.values.map(\.identity),
                               humanQuietAt: human.pausedUntil, frozenSince: panic.frozenSince,
-                              seatBusyWith: seat.running?.job.session, seatQueueLength: seat.waiting.count,
+                              seatBusyWith: seat.running?.job.session, seatQueueLength: seat.waiting.count, seatHeldBy: seat.heldBy,
                               cancelTargets: targets)
     }
 }

@@ -32,7 +32,11 @@ extension Engine {
         }
         let lease: LeaseID
         switch check(g, from: s, at: now) {
-        case .rejected(let f): return refuse(explain(f, gesture: g, session: s), lease: f.lease)
+        case .rejected(let f):
+            // Refused requests cost a token too, so a flood of bad gestures cannot flood
+            // the audit log either.
+            if f.code != .rateLimited, sessions[s]!.bucket.allows(at: now) { sessions[s]!.bucket.take(at: now) }
+            return refuse(explain(f, gesture: g, session: s), lease: f.lease)
         case .allowed(let l): lease = l
         }
         // Validate the whole gesture before anything is sent (unmappable text, bad counts).
@@ -68,8 +72,14 @@ extension Engine {
                 continue
             }
             if let job = seat.finishIfDone() {
-                leases.renew(session: job.session, at: now)
-                out.reply(.done, to: .session(job.session), for: job.request)
+                let s = job.session
+                leases.renew(session: s, at: now)
+                if neutral.held(on: .agentPointer(s)).isEmpty && neutral.held(on: .agentKeyboard(s)).isEmpty {
+                    if seat.heldBy == s { seat.letGo() }
+                } else {
+                    seat.hold(for: s, at: now)
+                }
+                out.reply(.done, to: .session(s), for: job.request)
                 continue
             }
             if seat.isIdle, let job = seat.dequeue() {
@@ -85,6 +95,7 @@ extension Engine {
     private mutating func start(_ job: SeatScheduler.Job, into out: inout some EngineOutput) {
         let s = job.session
         func drop(_ r: Rejection) {
+            if job.gesture.isFocusClick { focus.forget(s) }
             out.reply(.rejected(r), to: .session(s), for: job.request)
             out.audit(AuditEvent(time: now, identity: profiles[s]?.identity, lease: job.lease, action: job.gesture.kind,
                                  decision: .aborted, reason: r.code, message: r.message))
@@ -151,20 +162,39 @@ extension Engine {
     mutating func neutralize(_ s: SessionID, pointer: Bool, keyboard: Bool, into out: inout some EngineOutput) {
         if pointer { for f in neutral.releaseAll(on: .agentPointer(s)) { out.emit(f, to: .agentPointer(s)) } }
         if keyboard { for f in neutral.releaseAll(on: .agentKeyboard(s)) { out.emit(f, to: .agentKeyboard(s)) } }
+        if seat.heldBy == s, neutral.held(on: .agentPointer(s)).isEmpty, neutral.held(on: .agentKeyboard(s)).isEmpty {
+            seat.letGo()
+        }
+    }
+
+    /// A session kept the seat (keys or buttons down) too long while others wait: what it
+    /// holds is released, and the seat moves on.
+    mutating func expireSeatHold(into out: inout some EngineOutput) {
+        guard let h = seat.heldBy, let since = seat.heldSince, seat.othersWait,
+              now >= since + config.maximumSeatHold else { return }
+        neutralize(h, pointer: true, keyboard: true, into: &out)
+        seat.letGo()
+        out.audit(AuditEvent(time: now, identity: profiles[h]?.identity, lease: nil, action: "seat", decision: .revoked,
+                             reason: .maxHold, message: "\(name(h)) kept keys or buttons down for \(config.maximumSeatHold) "
+                                + "while others waited; they were released"))
     }
 
     /// Stops the session's running gesture (neutralizing it) and drops its waiting ones.
     mutating func cancelSeatWork(of s: SessionID, because why: Rejection, reply: Bool, into out: inout some EngineOutput) {
         if seat.running?.job.session == s, let job = seat.abort() {
             neutralize(s, pointer: true, keyboard: true, into: &out)
+            unrecordFocus(job)
             if reply {
                 out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
                           to: .session(s), for: job.request)
             }
         }
-        for job in seat.drop(where: { $0.session == s }) where reply {
-            out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) dropped: \(why.message)")),
-                      to: .session(s), for: job.request)
+        for job in seat.drop(where: { $0.session == s }) {
+            unrecordFocus(job)
+            if reply {
+                out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) dropped: \(why.message)")),
+                          to: .session(s), for: job.request)
+            }
         }
         let pointer = sessions[s]?.pointer
         sessions[s]?.planned = pointer
@@ -175,12 +205,14 @@ extension Engine {
     mutating func abortSeat(because why: Rejection, waitingReason: Rejection, into out: inout some EngineOutput) {
         if let job = seat.abort() {
             neutralize(job.session, pointer: true, keyboard: true, into: &out)
+            unrecordFocus(job)
             out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
                       to: .session(job.session), for: job.request)
             out.audit(AuditEvent(time: now, identity: profiles[job.session]?.identity, lease: job.lease,
                                  action: job.gesture.kind, decision: .aborted, reason: why.code, message: why.message))
         }
         for job in seat.drop(where: { _ in true }) {
+            unrecordFocus(job)
             out.reply(.rejected(Rejection(waitingReason.code, "\(job.gesture.kind) dropped: \(waitingReason.message)")),
                       to: .session(job.session), for: job.request)
         }
@@ -188,6 +220,13 @@ extension Engine {
             let pointer = sessions[s]!.pointer
             sessions[s]!.planned = pointer
         }
+    }
+
+    /// Focus evidence is recorded when a click is accepted (seat order is acceptance
+    /// order); a click that never ran, or was cut off, proves nothing, so its session
+    /// must click again before typing.
+    mutating func unrecordFocus(_ job: SeatScheduler.Job) {
+        if job.gesture.isFocusClick { focus.forget(job.session) }
     }
 
     // MARK: gesture facts

@@ -80,6 +80,7 @@ public struct Engine: Sendable {
             if let t, next == nil || t < next! { next = t }
         }
         consider(human.pausedUntil)
+        if seat.othersWait, let since = seat.heldSince { consider(since + config.maximumSeatHold) }
         consider(leases.nextDeadline(maximumHold: config.maximumHold))
         for w in waits { consider(w.until) }
         return next
@@ -101,6 +102,7 @@ public struct Engine: Sendable {
             endLease(id, lapse(id, reason), into: &out)
         }
         advanceQueue(into: &out)
+        expireSeatHold(into: &out)
         var i = 0
         while i < waits.count {
             if waits[i].until <= now {

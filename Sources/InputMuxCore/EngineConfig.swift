@@ -23,6 +23,9 @@ public struct EngineConfig: Sendable {
     /// Events per raw frame, and raw frames per gesture.
     public var maximumFrameEvents: Int = 64
     public var maximumRawFrames: Int = 256
+    /// How long a session that left keys or buttons down keeps the seat from others who
+    /// wait for it; then what it holds is released.
+    public var maximumSeatHold: Duration = .seconds(10)
     /// The longest `wait` or `hold` gesture.
     public var maximumWait: Duration = .seconds(30)
     /// Key for redacting typed text in audit records (length + keyed hash).

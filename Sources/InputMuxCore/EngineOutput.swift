@@ -106,6 +106,8 @@ public struct StatusSnapshot: Hashable, Sendable {
     /// The session whose gesture is running on the seat, and how many wait behind it.
     public var seatBusyWith: SessionID?
     public var seatQueueLength: Int
+    /// A session that left keys or buttons down and so keeps the seat until it lets go.
+    public var seatHeldBy: SessionID?
     /// For an orchestrator: the leases it may pause/revoke/reassign. Never its own.
     public var cancelTargets: [LeaseID]
 }

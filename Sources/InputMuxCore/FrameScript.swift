@@ -62,16 +62,13 @@ struct FrameScript {
     /// A pixel next to `p` inside the region (nudging outside it would emit a position
     /// the holder does not own).
     func nudge(from p: Point) throws(Rejection) -> Point {
-        let candidates = [
-            Point(x: p.x &+ 1, y: p.y), Point(x: p.x &- 1, y: p.y),
-            Point(x: p.x, y: p.y &+ 1), Point(x: p.x, y: p.y &- 1),
-        ]
-        for c in candidates {
-            if let region {
-                if region.contains(c) { return c }
-            } else if c.x >= 0 && c.y >= 0 && (c.x != p.x || p.x != .max) && (c.y != p.y || p.y != .max) {
-                return c
-            }
+        let steps: [(Int64, Int64)] = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+        for (dx, dy) in steps {
+            let x = Int64(p.x) + dx, y = Int64(p.y) + dy
+            // Desktop coordinates are never negative; without a region, stay on the desktop's side.
+            guard x >= 0, y >= 0, x <= Int64(Int32.max), y <= Int64(Int32.max) else { continue }
+            let c = Point(x: Int32(x), y: Int32(y))
+            if region?.contains(c) ?? true { return c }
         }
         throw Rejection(.badGesture, "cannot re-assert the pointer at \(p): the cursor was moved by someone else and region \(region.map(\.description) ?? "-") has no neighbouring pixel to nudge through")
     }

@@ -13,6 +13,9 @@ public struct LeaseTable: Sendable {
     public private(set) var queue: [LeaseID] = []
     private var nextID: UInt64 = 1
     private var nextSequence: UInt64 = 1
+    /// Set when something may have freed resources or joined the queue: `advance` is
+    /// O(waiters × leases), so it only runs when it can grant something.
+    private var mayAdvance = false
 
     public init() {}
 
@@ -72,6 +75,18 @@ public struct LeaseTable: Sendable {
         return nil
     }
 
+    /// A lease of another session than `holder`, other than `excluded`, that holds
+    /// resources conflicting with `resources` (waiters ignored): what would make handing
+    /// `excluded`'s resources to `holder` put two holders on the same pixels.
+    public func holderConflict(for resources: LeaseResources, holder: SessionID, excluding excluded: LeaseID) -> Lease? {
+        for (s, list) in bySession where s != holder {
+            for l in list where l.id != excluded && l.state.holdsResources && resources.conflict(with: l.resources) != nil {
+                return l
+            }
+        }
+        return nil
+    }
+
     /// 1-based position among the waiters this request is behind: one plus the earlier
     /// conflicting waiters.
     public func queuePosition(for resources: LeaseResources, holder: SessionID, sequence: UInt64) -> Int {
@@ -104,7 +119,7 @@ public struct LeaseTable: Sendable {
         owner[id] = holder
         if bySession.update(holder, { $0.append(lease) }) == nil { bySession[holder] = [lease] }
         if state == .active { activate(id, at: now) }
-        if state == .queued { queue.append(id) }
+        if state == .queued { queue.append(id); mayAdvance = true }
         return id
     }
 
@@ -114,6 +129,7 @@ public struct LeaseTable: Sendable {
         update(id) { $0.state = .queued }
         let at = queue.firstIndex { (self[$0]?.sequence ?? 0) > l.sequence } ?? queue.endIndex
         queue.insert(id, at: at)
+        mayAdvance = true
     }
 
     /// Grants a lease: it becomes active with a fresh TTL.
@@ -144,6 +160,7 @@ public struct LeaseTable: Sendable {
         for l in all where l.resources.area.window == window {
             update(l.id) { $0.resources.area = .window(window, geometry: geometry) }
             moved.append(l.id)
+            mayAdvance = true
         }
         return moved.sorted()
     }
@@ -157,11 +174,14 @@ public struct LeaseTable: Sendable {
         if bySession[s]?.isEmpty == true { bySession[s] = nil }
         l.state = .ended(reason)
         queue.removeAll { $0 == id }
+        mayAdvance = true
         return l
     }
 
     /// Grants every waiter nothing blocks any more, in FIFO order, and returns them.
     public mutating func advance(at now: Instant) -> [LeaseID] {
+        guard mayAdvance else { return [] }
+        mayAdvance = false
         var granted: [LeaseID] = []
         for id in queue {
             guard let w = self[id], w.state == .queued else { continue }

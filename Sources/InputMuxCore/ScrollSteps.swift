@@ -1,10 +1,13 @@
 /// The wheel frames of one scroll: hi-res units (120 per notch) split into steps of at
 /// most one notch, each with the legacy whole-notch events it completes.
 ///
-/// Sign convention (the kernel's, Documentation/input/event-codes.rst, and libinput's
-/// reading of it): REL_WHEEL > 0 is the wheel turned away from the user, which scrolls
-/// *up*; REL_HWHEEL > 0 scrolls *right*. A gesture's positive `dy` means "scroll down",
-/// so it becomes a negative REL_WHEEL; positive `dx` stays positive.
+/// Sign convention: the kernel's REL_WHEEL counts detents as HID wheels report them,
+/// positive when the wheel turns forward, away from the user, which scrolls *up*;
+/// REL_HWHEEL is positive to the *right*. libinput negates REL_WHEEL into its vertical
+/// axis, whose documented positive direction is down (`libinput_event_pointer_get_scroll_value`:
+/// "the positive direction being down or right"), and keeps REL_HWHEEL as is. A gesture's
+/// positive `dy` means "scroll down", so it becomes a negative REL_WHEEL; positive `dx`
+/// stays positive. The hi-res axes (REL_*_HI_RES, 120 per detent) use the same signs.
 ///
 /// Legacy REL_WHEEL/REL_HWHEEL steps are derived from the running hi-res total: a whole
 /// step is emitted once the accumulated hi-res amount reaches half a notch, and the

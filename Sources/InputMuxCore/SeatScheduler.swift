@@ -27,6 +27,11 @@ public struct SeatScheduler: Sendable {
 
     public private(set) var running: Transaction?
     public private(set) var waiting: [Job] = []
+    /// A session whose finished gestures left keys or buttons down (a `mouseDown`, a
+    /// `keyDown`) keeps the seat: anyone else's click now would drag with its button, or
+    /// type with its Shift. Only its own gestures run until it lets go.
+    public private(set) var heldBy: SessionID?
+    public private(set) var heldSince: Instant?
 
     public init() {}
 
@@ -34,9 +39,31 @@ public struct SeatScheduler: Sendable {
 
     public mutating func enqueue(_ job: Job) { waiting.append(job) }
 
-    /// Takes the first waiting job (to compile and `start`).
+    /// Takes the first waiting job (to compile and `start`): the first of the session
+    /// holding the seat if one does, else the first of all.
     public mutating func dequeue() -> Job? {
-        waiting.isEmpty ? nil : waiting.removeFirst()
+        if let h = heldBy {
+            guard let i = waiting.firstIndex(where: { $0.session == h }) else { return nil }
+            return waiting.remove(at: i)
+        }
+        return waiting.isEmpty ? nil : waiting.removeFirst()
+    }
+
+    /// `session` left something pressed: the seat stays its own.
+    public mutating func hold(for session: SessionID, at now: Instant) {
+        if heldBy != session { heldBy = session; heldSince = now }
+    }
+
+    /// The holder let go (or was made to): the seat is everyone's again.
+    public mutating func letGo() {
+        heldBy = nil
+        heldSince = nil
+    }
+
+    /// Someone other than the holder waits for the seat.
+    public var othersWait: Bool {
+        guard let h = heldBy else { return false }
+        return waiting.contains { $0.session != h }
     }
 
     public mutating func start(_ job: Job, frames: [TimedFrame], at now: Instant) {

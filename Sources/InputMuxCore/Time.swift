@@ -11,8 +11,12 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (a: Instant, b: Instant) -> Bool { a.nanoseconds < b.nanoseconds }
 
+    /// Saturating: a deadline a client sets absurdly far (`wait(timeout: .seconds(.max))`)
+    /// means "never", not a wrap-around into the past.
     public static func + (a: Instant, d: Duration) -> Instant {
-        Instant(nanoseconds: a.nanoseconds &+ d.nanosecondCount)
+        let (sum, overflow) = a.nanoseconds.addingReportingOverflow(d.nanosecondCount)
+        if overflow { return Instant(nanoseconds: d < .zero ? .min : .max) }
+        return Instant(nanoseconds: sum)
     }
 
     public static func - (a: Instant, d: Duration) -> Instant {

@@ -66,6 +66,11 @@ public final class DeviceDiscovery {
     public func inspect(devnode: String, syspath: String = "", udevMarked: Bool = false) throws(DeviceError) -> DiscoveredDevice {
         let device = try PhysicalDevice(path: devnode)
         defer { device.close() }
+        var udevMarked = udevMarked
+        if !udevMarked, !syspath.isEmpty, let record = udev.device(syspath: syspath), record.isInitialized {
+            // A kernel hotplug event carries no udev properties; udevd may have written them by now.
+            udevMarked = record.property(ReservedIdentity.udevProperty) == "1"
+        }
         let mark: OwnMark?
         if device.phys.hasPrefix(ReservedIdentity.physPrefix) {
             mark = .physPrefix

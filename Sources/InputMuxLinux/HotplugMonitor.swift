@@ -14,19 +14,30 @@ public struct HotplugEvent: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(action.rawValue) \(devnode)" }
 }
 
-/// Listens to udev's netlink announcements for the `input` subsystem. Events arrive after
-/// udevd has processed the device, so an added node already has its permissions and
-/// properties. `fileDescriptor` can go into the daemon's epoll set.
+/// Listens to netlink announcements for the `input` subsystem. `fileDescriptor` can go
+/// into the daemon's epoll set.
 public final class HotplugMonitor {
+    /// Whose announcements to listen to.
+    public enum Source: String, Sendable {
+        /// The kernel's uevents: sent when the node exists, before udevd runs its rules.
+        /// The daemon (root) grabs from these, so a new device is grabbed before the
+        /// compositor, which waits for udevd, even hears of it; and udevd's work under
+        /// load does not delay the grab. The udev property is then checked from udev's
+        /// database when udevd has already written it; the `phys` and id marks always apply.
+        case kernel
+        /// udevd's announcements, after its rules ran (permissions and properties set).
+        case udev
+    }
+
     let udev: Udev
     let monitor: OpaquePointer
     public let fileDescriptor: Int32
 
-    /// The corresponding C functions are `udev_monitor_new_from_netlink(udev, "udev")`,
+    /// The corresponding C functions are `udev_monitor_new_from_netlink`,
     /// `udev_monitor_filter_add_match_subsystem_devtype` and `udev_monitor_enable_receiving`.
-    public init() throws(DeviceError) {
+    public init(source: Source = .kernel) throws(DeviceError) {
         udev = try Udev()
-        guard let m = udev_monitor_new_from_netlink(udev.handle, "udev") else {
+        guard let m = udev_monitor_new_from_netlink(udev.handle, source.rawValue) else {
             throw DeviceError.udev("cannot open the udev netlink monitor")
         }
         monitor = m

@@ -7,7 +7,9 @@ import InputMuxCore
 enum NodeSettle {
     /// Waits for `/sys/devices/virtual/input/<sysname>/eventN` and its `/dev/input/eventN`.
     /// Returns the devnode.
-    static func wait(sysname: String, timeout: Duration) throws(DeviceError) -> String {
+    /// With `udev: false` it returns as soon as the node exists (for callers that must not
+    /// wait on udevd, like a test that times how fast hotplug reacts).
+    static func wait(sysname: String, timeout: Duration, udev waitForUdev: Bool = true) throws(DeviceError) -> String {
         let start = MonotonicClock.now()
         let sysdir = "/sys/devices/virtual/input/\(sysname)"
         let udev = try? Udev()
@@ -17,7 +19,7 @@ enum NodeSettle {
                 devnode = "/dev/input/\(event)"
             }
             if let node = devnode, access(node, F_OK) == 0 {
-                if !Udev.daemonRunning { return node }
+                if !waitForUdev || !Udev.daemonRunning { return node }
                 let eventSyspath = sysdir + "/" + node.dropFirst("/dev/input/".count)
                 if let udev, let record = udev.device(syspath: eventSyspath), record.isInitialized { return node }
             }

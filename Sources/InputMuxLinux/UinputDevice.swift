@@ -53,7 +53,9 @@ public final class UinputDevice {
     ///
     /// The corresponding C functions are `open("/dev/uinput")`, `ioctl(UI_SET_*BIT)`,
     /// `ioctl(UI_DEV_SETUP)`, `ioctl(UI_ABS_SETUP)`, `ioctl(UI_DEV_CREATE)` and `ioctl(UI_GET_SYSNAME)`.
-    public init(_ spec: UinputSpec, settleTimeout: Duration = .seconds(5)) throws(DeviceError) {
+    ///
+    /// With `waitForUdev: false` it returns once the node exists, before udevd has processed it.
+    public init(_ spec: UinputSpec, settleTimeout: Duration = .seconds(5), waitForUdev: Bool = true) throws(DeviceError) {
         let fd: FileDescriptor
         do {
             fd = try FileDescriptor.open("/dev/uinput", .writeOnly, options: [.nonBlocking, .closeOnExec])
@@ -70,7 +72,7 @@ public final class UinputDevice {
                 throw DeviceError.system(call: "UI_GET_SYSNAME", path: "/dev/uinput", errno: .notSupported)
             }
             sysname = name
-            devnode = try NodeSettle.wait(sysname: name, timeout: settleTimeout)
+            devnode = try NodeSettle.wait(sysname: name, timeout: settleTimeout, udev: waitForUdev)
         } catch {
             try? fd.close()
             throw error

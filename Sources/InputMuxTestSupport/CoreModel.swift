@@ -15,7 +15,10 @@ import InputMuxCore
 /// 4. a gesture the gate rejects at once emits nothing;
 /// 5. the queue is FIFO among conflicting requests: no lease becomes active while an
 ///    earlier conflicting waiter still waits;
-/// 6. every request gets at most one reply; no agent frames while the human is active.
+/// 6. every request gets at most one reply; no agent frames while the human is active;
+/// 7. every agent button press and wheel step *lands* inside the session's region: the
+///    model replays the frames through a seat that drops ABS events equal to the device's
+///    value and has one cursor, as the kernel and libinput do (the one-cursor problem).
 public struct CoreModel {
     public private(set) var engine: Engine
     public private(set) var now: Instant = .zero
@@ -28,10 +31,10 @@ public struct CoreModel {
     public internal(set) var emittedAgentFrames = 0
     public internal(set) var rejectedGestures = 0
 
-    /// Whether operators and orchestrators also reassign leases. Off by default until the
-    /// engine refuses a reassign that would put two holders on one pixel (see
+    /// Whether operators and orchestrators also reassign leases (on: the engine refuses a
+    /// reassign that would put two holders on one pixel, see
     /// `reassignNeverLeavesTwoHoldersOnOnePixel` in ModelFindingsTests).
-    public var includesReassign = false
+    public var includesReassign = true
 
     var rng: SplitMix64
     let agents: [AgentIdentity]
@@ -44,6 +47,11 @@ public struct CoreModel {
     var pendingGestures: Set<RequestID> = []
     /// Last ABS values written to each agent pointer, as a reader of the device sees them.
     var pointerAt: [SessionID: (x: Int32?, y: Int32?)] = [:]
+    /// The seat as a compositor sees it: each agent device's ABS values as the kernel holds
+    /// them (a new device holds 0,0; an event equal to the held value is dropped), and the
+    /// one cursor, which follows whichever device last actually moved.
+    var kernelAbs: [SessionID: Point] = [:]
+    var seatCursor = Point(x: 960, y: 540)
     var replied: Set<RequestKey> = []
     /// Requests not answered yet, by the session that must still be there to hear it.
     var unanswered: [RequestKey: SessionID?] = [:]

@@ -42,12 +42,18 @@ extension CoreModel {
         for r in out.records {
             switch r {
             case .emit(let device, let frame):
-                guard let s = device.session else { continue }
+                guard let s = device.session else {
+                    humanMoves(frame)
+                    continue
+                }
                 emittedAgentFrames += 1
                 if before.humanPaused && after.humanPaused && !Self.isReleaseOnly(frame) {
                     violation("agent frame \(frame) to \(device) while the human is active")
                 }
-                if case .agentPointer = device { checkPointer(frame, session: s, before: before, after: after) }
+                if case .agentPointer = device {
+                    checkPointer(frame, session: s, before: before, after: after)
+                    checkLanding(frame, session: s, before: before, after: after)
+                }
                 if shadow.filter(frame, on: device) != frame {
                     violation("frame \(frame) to \(device) presses twice or releases what is not down")
                 }
@@ -64,6 +70,8 @@ extension CoreModel {
                 if !replied.insert(RequestKey(who: who, id: id)).inserted {
                     violation("second reply \(reply) to \(who) request \(id)")
                 }
+            case .device(.create(let id)):
+                kernelAbs[id.session] = Point(x: 0, y: 0)
             default: break
             }
         }
@@ -133,6 +141,34 @@ extension CoreModel {
         let regions = before.activeRegions(of: s) + after.activeRegions(of: s)
         if !regions.contains(where: { $0.contains(p) }) {
             violation("pointer frame \(frame) of \(s) at \(p) outside its active regions \(regions)")
+        }
+    }
+
+    /// A human's relative motion moves the seat cursor (clamped to the desktop).
+    mutating func humanMoves(_ frame: Frame) {
+        for e in frame.events where e.type == EV.rel {
+            if e.code == REL.x { seatCursor.x = min(max(seatCursor.x &+ e.value, desktop.x), desktop.x + desktop.width - 1) }
+            if e.code == REL.y { seatCursor.y = min(max(seatCursor.y &+ e.value, desktop.y), desktop.y + desktop.height - 1) }
+        }
+    }
+
+    /// Replays an agent pointer frame through the kernel's drop rule and the one cursor,
+    /// then checks that a press or wheel step happens where the cursor really is: inside
+    /// the session's region.
+    mutating func checkLanding(_ frame: Frame, session s: SessionID, before: Snapshot, after: Snapshot) {
+        var held = kernelAbs[s] ?? Point(x: 0, y: 0)
+        var moved = false
+        for e in frame.events where e.type == EV.abs {
+            if e.code == ABS.x, e.value != held.x { held.x = e.value; moved = true }
+            if e.code == ABS.y, e.value != held.y { held.y = e.value; moved = true }
+        }
+        kernelAbs[s] = held
+        if moved { seatCursor = held }
+        let acts = frame.events.contains { ($0.type == EV.key && $0.value == 1) || $0.type == EV.rel }
+        guard acts else { return }
+        let regions = before.activeRegions(of: s) + after.activeRegions(of: s)
+        if !regions.contains(where: { $0.contains(seatCursor) }) {
+            violation("\(s)'s \(frame) lands at the seat cursor \(seatCursor), outside its active regions \(regions)")
         }
     }
 

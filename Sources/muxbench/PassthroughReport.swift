@@ -7,6 +7,8 @@ struct PassthroughReport {
     var interceptionNote: String?
     var allocations: UInt64
     var pumpedFrames: UInt64
+    /// The CPU every process was pinned to, or nil.
+    var pinnedCPU: Int?
 
     var addedP50: Double { inputmux.p50 - bare.p50 }
     var addedP99: Double { inputmux.p99 - bare.p99 }
@@ -49,7 +51,8 @@ struct PassthroughReport {
         }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max()! }
         var out = "passthrough latency over \(frames) frames per path, in 10 interleaved rounds "
-            + "(one frame in flight; write on the physical device → a reader blocked on the target node)\n"
+            + "(one frame in flight; write on the physical device → a reader blocked on the target node; "
+            + (pinnedCPU.map { "all processes on CPU \($0)" } ?? "not pinned") + ")\n"
         for (i, row) in rows.enumerated() {
             out += row.enumerated().map { c, cell in c == 0 ? Self.pad(cell, widths[c]) : Self.lpad(cell, widths[c]) }
                 .joined(separator: "  ") + "\n"
@@ -71,7 +74,7 @@ struct PassthroughReport {
         }
         func bool(_ b: Bool?) -> String { b.map { $0 ? "true" : "false" } ?? "null" }
         let note = interceptionNote.map { "\"" + $0.replacingAll("\\", "\\\\").replacingAll("\"", "\\\"") + "\"" } ?? "null"
-        return "{\"benchmark\":\"passthrough\",\"frames\":\(frames),"
+        return "{\"benchmark\":\"passthrough\",\"frames\":\(frames),\"pinned_cpu\":\(pinnedCPU.map(String.init) ?? "null"),"
             + "\"bare\":\(path(bare)),\"inputmux\":\(path(inputmux)),\"interception_tools\":\(path(interception)),"
             + "\"interception_tools_note\":\(note),"
             + "\"inputmux_added_p50_us\":\(num(addedP50)),\"inputmux_added_p99_us\":\(num(addedP99)),"

@@ -106,3 +106,21 @@ extension String {
         return replacingCharacters(in: r, with: b)
     }
 }
+
+@Test func duplicatedRecordsAndEditedSequenceNumbersAreFound() {
+    let (lines, head) = sampleLog(6)
+    var doubled = lines
+    doubled.insert(lines[2], at: 3)
+    #expect(AuditVerifier.verify(lines: doubled, expectedHead: head) == .outOfSequence(expected: 4, found: 3))
+    var renumbered = lines
+    renumbered[4] = renumbered[4].replacingFirst("{\"seq\":5,", with: "{\"seq\":6,")
+    #expect(AuditVerifier.verify(lines: renumbered)?.firstBadSequence == 5)
+    // An edited link field (same length, one hex digit changed) without a recomputed hash:
+    // the content check fires on that record.
+    var relinked = lines
+    let prev = AuditEnvelope(lines[3])!.prevHash
+    let changed = (prev.first == "a" ? "b" : "a") + prev.dropFirst()
+    relinked[3] = relinked[3].replacingFirst(prev, with: changed)
+    #expect(AuditEnvelope(relinked[3])?.prevHash == changed)
+    #expect(AuditVerifier.verify(lines: relinked) == .modified(sequence: 4))
+}

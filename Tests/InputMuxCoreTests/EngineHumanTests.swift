@@ -206,6 +206,19 @@ import Testing
         #expect(B.perform(.move(to: Point(x: 5, y: 5))).isDone)
     }
 
+    @Test func reassignRefusesToPutTwoHoldersOnOnePixel() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        let a1 = A.acquire(Region(x: 0, y: 0, width: 400, height: 400)).leaseID!
+        let a2 = A.acquire(Region(x: 200, y: 200, width: 400, height: 400)).leaseID!   // its own: no conflict
+        let r = t.op(.reassign(a1, to: B.id))
+        #expect(r.code == .conflict)
+        #expect(r.rejection!.message.contains("overlaps \"A\"#1's lease \(a2)"))
+        #expect(t.engine.leases[a1]?.holder == A.id)
+        #expect(t.op(.revoke(a2)).isDone)
+        #expect(t.op(.reassign(a1, to: B.id)).isDone)
+    }
+
     @Test func everyDecisionIsAuditedAndTypedTextOnlyRedacted() {
         let t = Timeline()
         let A = t.connect("A")

@@ -43,6 +43,24 @@ import Testing
         #expect(r.rejection!.message.contains("click by agent \"B\"#2"))
     }
 
+    @Test func aClickThatNeverRanProvesNothing() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        A.acquire(leftHalf, keyboard: true)
+        B.acquire(rightHalf)
+        // B's drag runs first; A's click waits behind it and is dropped by human motion.
+        B.send(.drag(path: [Point(x: 1000, y: 10), Point(x: 1800, y: 900)], button: .left, modifiers: []))
+        let click = A.send(.click(at: Point(x: 100, y: 100), button: .left, count: 1, modifiers: []))
+        t.run(for: 30.ms)
+        t.humanMove(dx: 1, dy: 1)
+        #expect(A.reply(click)?.code == .pausedHuman)
+        t.run(for: 2.s)
+        // Focus is where B's drag pressed, not in A's region: A must click again.
+        #expect(A.perform(.type(text: "x")).code == .focusUnproven)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.type(text: "x")).isDone)
+    }
+
     @Test func aClickOutsideTheKeyboardRegionIsNoEvidence() {
         let t = Timeline()
         let A = t.connect("A")

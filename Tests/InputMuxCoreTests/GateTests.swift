@@ -86,6 +86,15 @@ import Testing
         #expect(A.perform(.scroll(at: Point(x: 5, y: 5), dx: 0, dy: 1, unit: .notches)).isDone)
     }
 
+    @Test func refusedGesturesCostATokenToo() {
+        let t = Timeline { $0.rateLimit = RateLimit(burst: 2, perSecond: 1) }
+        let A = t.connect("A")
+        A.acquire(leftHalf)
+        #expect(A.perform(.move(to: Point(x: 5000, y: 0))).code == .outsideRegion)
+        #expect(A.perform(.move(to: Point(x: 5000, y: 0))).code == .outsideRegion)
+        #expect(A.perform(.move(to: Point(x: 5, y: 5))).code == .rateLimited)
+    }
+
     @Test func sizeLimitsRefuseBeforeAnythingIsSent() {
         let t = Timeline {
             $0.maximumTextLength = 5

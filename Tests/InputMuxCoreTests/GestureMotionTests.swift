@@ -132,3 +132,10 @@ private func wheel(_ frames: [TimedFrame], _ code: UInt16) -> [Int32] {
     #expect(frames.finalPointerPosition(from: nil) == Point(x: 90, y: 4))
     #expect([TimedFrame]().finalPointerPosition(from: Point(x: 3, y: 3)) == Point(x: 3, y: 3))
 }
+
+@Test func nudgeWithoutARegionStaysOnTheDesktopSide() throws {
+    for (p, expected) in [(Point(x: 0, y: 0), Point(x: 1, y: 0)), (Point(x: .max, y: 0), Point(x: .max - 1, y: 0))] {
+        let frames = try compiler.compile(.move(to: p), context: CompileContext(pointerPosition: p, cursorMovedByOthers: true, region: nil))
+        #expect(Frames.positions(frames) == [expected, p])
+    }
+}

@@ -242,6 +242,15 @@ import Testing
         #expect(C.events.compactMap(\.grantedLease).isEmpty)
     }
 
+    @Test func anAbsurdTimeoutMeansNeverNotThePast() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        A.acquire(leftHalf)
+        let b = B.acquire(leftHalf, mode: .wait(timeout: .seconds(Int64.max)), ttl: .seconds(Int64.max))
+        t.run(for: 10.s)
+        #expect(t.engine.leases[b.leaseID!]?.state == .queued)
+    }
+
     @Test func releaseOfSomeoneElsesLeaseIsRefused() {
         let t = Timeline()
         let A = t.connect("A"), B = t.connect("B")

@@ -38,14 +38,9 @@ struct ModelFindings {
 
 /// A session may hold overlapping leases of its own; reassigning one of them to another
 /// session must not leave two holders on the same pixels. Found by the random model
-/// (seeds 1–5 with `includesReassign`): `Engine` reassigns without checking the former
-/// holder's *other* leases. Marked a known issue until the engine refuses such a reassign;
-/// when it does, this test reports "known issue was not recorded": remove the wrapper and
-/// turn `includesReassign` on by default.
+/// (seeds 1–5 with `includesReassign`); the engine now refuses such a reassign.
 @Test func reassignNeverLeavesTwoHoldersOnOnePixel() throws {
-    try withKnownIssue("Engine.reassign ignores the former holder's other overlapping leases") {
-        try reassignScenario()
-    }
+    try reassignScenario()
 }
 
 func reassignScenario() throws {

@@ -1,6 +1,6 @@
 import Testing
 import InputMuxCore
-import InputMuxTestSupport
+@testable import InputMuxTestSupport
 
 /// The model-based random test (DESIGN §9.1): 12 agents, random requests and gestures,
 /// human input, disconnects, operator verbs and clock jumps; every invariant of
@@ -77,4 +77,31 @@ func randomModelKeepsEveryInvariant(seed: UInt64) {
         return true
     }
     #expect(lostReply?.contains("never got a reply") == true, "\(lostReply ?? "none")")
+}
+
+/// The landing check sees what the frame check cannot: a press whose ABS values equal the
+/// device's own (so the kernel drops them) lands wherever someone else left the cursor.
+@Test func modelCatchesAClickThatLandsWhereSomeoneElseLeftTheCursor() {
+    var model = CoreModel(seed: 11, agents: 12)
+    var tampered = false
+    for _ in 0..<20_000 where !tampered {
+        // A session whose device already holds a point of its region, while the seat
+        // cursor is outside that region: the missing-nudge situation.
+        let candidate = model.engine.leases.leases.values.sorted { $0.id < $1.id }.first { l in
+            guard l.state == .active, let held = model.kernelAbs[l.holder] else { return false }
+            return l.region.contains(held) && !l.region.contains(model.seatCursor)
+        }
+        guard let l = candidate, let held = model.kernelAbs[l.holder] else {
+            model.step()
+            continue
+        }
+        model.step { out, _ in
+            out.emit(Frame([EvdevEvent(type: EV.abs, code: ABS.x, value: held.x), EvdevEvent(type: EV.abs, code: ABS.y, value: held.y),
+                            EvdevEvent(type: EV.key, code: MouseButton.left.code, value: 1)]), to: .agentPointer(l.holder))
+        }
+        tampered = true
+    }
+    #expect(tampered, "the missing-nudge situation never arose")
+    #expect(model.violations.contains { $0.contains("lands at the seat cursor") }, "\(model.violations)")
+    #expect(!model.violations.contains { $0.contains("outside its active regions [") && !$0.contains("lands at") })
 }

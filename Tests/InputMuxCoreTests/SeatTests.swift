@@ -144,6 +144,45 @@ import InputMuxTestSupport
         #expect(seat.presses.last! == (A.pointer, Point(x: 200, y: 300)))
     }
 
+    @Test func aSessionHoldingAButtonKeepsTheSeatUntilItLetsGo() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        A.acquire(leftHalf)
+        B.acquire(rightHalf)
+        #expect(A.perform(.mouseDown(at: Point(x: 10, y: 10), button: .left)).isDone)
+        #expect(B.status().seatHeldBy == A.id)
+        let mark = t.mark
+        let b = B.send(.click(at: Point(x: 1000, y: 10), button: .left, count: 1, modifiers: []))
+        t.run(for: 500.ms)
+        #expect(B.reply(b) == nil)                       // waiting: a click now would be a drag
+        #expect(t.frames(since: mark, on: B.pointer).isEmpty)
+        #expect(A.perform(.mouseUp(at: Point(x: 20, y: 20), button: .left)).isDone)
+        #expect(B.status().seatHeldBy == nil)
+        t.run(for: 500.ms)
+        #expect(B.reply(b) == .done)
+        let frames = t.frames(since: mark)
+        let aUp = frames.firstIndex { $0.0 == A.pointer && $0.1.events.contains { $0.type == EV.key && $0.value == 0 } }!
+        let bDown = frames.firstIndex { $0.0 == B.pointer && $0.1.events.contains { $0.type == EV.key && $0.value == 1 } }!
+        #expect(aUp < bDown)
+    }
+
+    @Test func theSeatIsNotKeptForeverWhileOthersWait() {
+        let t = Timeline { $0.maximumSeatHold = 2.s }
+        let A = t.connect("A"), B = t.connect("B")
+        A.acquire(leftHalf, keyboard: true)
+        B.acquire(rightHalf)
+        A.click(10, 10)
+        #expect(A.perform(.keyDown(.leftShift)).isDone)
+        let heldAt = t.now
+        let b = B.send(.click(at: Point(x: 1000, y: 10), button: .left, count: 1, modifiers: []))
+        t.advance(to: heldAt + 1900.ms)
+        #expect(B.reply(b) == nil)
+        t.advance(to: heldAt + 2500.ms)
+        #expect(B.reply(b) == .done)
+        #expect(t.engine.neutral.held(on: A.keyboard).isEmpty)
+        #expect(t.audits().contains { $0.action == "seat" && $0.identity?.name == "A" })
+    }
+
     @Test func waitHoldsNothingOnTheSeat() {
         let t = Timeline()
         let A = t.connect("A"), B = t.connect("B")

@@ -109,6 +109,34 @@ def main():
         listed = [line.split(":", 1)[1].strip() for line in lib.stdout.splitlines() if line.startswith("Device:")]
         check("libinput lists the keyboard", kbd_name in listed, f"{listed} ({time.monotonic() - t0:.1f}s)")
         check("libinput lists the pointer", ptr_name in listed)
+
+        # A real desktop view: Xorg reads the pointer through libinput and
+        # moves its cursor where the absolute motion says.
+        here = os.path.dirname(os.path.abspath(__file__))
+        xorg = subprocess.run(["bash", os.path.join(here, "start-xorg.sh"), ":1"], capture_output=True, text=True)
+        check("Xorg (libinput driver) starts", xorg.returncode == 0, xorg.stderr.strip())
+        if xorg.returncode == 0:
+            env = dict(os.environ, DISPLAY=":1")
+            listed = ""
+            deadline = time.monotonic() + 10
+            while ptr_name not in listed and time.monotonic() < deadline:
+                listed = subprocess.run(["xinput", "list", "--name-only"], env=env, capture_output=True, text=True).stdout
+                time.sleep(0.2)
+            check("Xorg lists the pointer", ptr_name in listed)
+            where = ""
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                ptr.write(e.EV_ABS, e.ABS_X, 400)
+                ptr.write(e.EV_ABS, e.ABS_Y, 300)
+                ptr.syn()
+                time.sleep(0.2)
+                where = subprocess.run(["xdotool", "getmouselocation"], env=env, capture_output=True, text=True).stdout
+                if where.startswith("x:"):
+                    x, y = (int(part.split(":")[1]) for part in where.split()[:2])
+                    if abs(x - 400) <= 1 and abs(y - 300) <= 1:
+                        break
+            check("Xorg cursor follows absolute motion to 400,300", where.startswith("x:") and abs(x - 400) <= 1 and abs(y - 300) <= 1, where.strip())
+            subprocess.run(["sh", "-c", "kill $(cat /tmp/xorg-inputmux.pid)"], check=False)
     finally:
         kbd.close()
         ptr.close()

@@ -51,4 +51,9 @@ static inline int inputmux_ioctl_int(int fd, unsigned long request, int arg) { r
 /// ioctl without an argument (UI_DEV_CREATE, UI_DEV_DESTROY).
 static inline int inputmux_ioctl_none(int fd, unsigned long request) { return ioctl(fd, request); }
 
+// MARK: scheduling
+/// Pins the calling process (and the children it starts later) to one CPU; returns -1
+/// and sets errno on failure. The corresponding C function is `sched_setaffinity`.
+int inputmux_pin_to_cpu(int cpu);
+
 #endif
