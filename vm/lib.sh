@@ -118,12 +118,24 @@ vm_ensure_kernel() {
         mkdir -p "$VM_CACHE/kernel"
         tmp="$(mktemp -d "$VM_CACHE/kernel/.tmp.XXXXXX")"
         # apt-get download runs as _apt, which needs to write into the dir.
-        chmod 755 "$tmp"
-        if ! (cd "$tmp" && apt-get download -qq "$VM_KPKG=$VM_KPKG_VERSION" >&2 2>/dev/null); then
-            # Stale lists name a version the mirror no longer has: refresh once.
+        chmod 777 "$tmp"
+        if ! (cd "$tmp" && apt-get download -qq "$VM_KPKG=$VM_KPKG_VERSION" > /dev/null 2>&1); then
+            # Stale lists name a version the mirror no longer has: refresh
+            # them and ask again which kernel linux-image-amd64 means now.
+            vm_log "download failed; updating the apt lists and resolving the kernel again"
             DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+            vm_resolve_kernel || vm_die "cannot resolve the kernel package after apt-get update"
+            rm -rf "$tmp"
+            VM_KDIR="$VM_CACHE/kernel/${VM_KPKG}_${VM_KPKG_VERSION}"
+            if [[ -f "$VM_KDIR/.complete" ]]; then
+                VM_KVER="$(cat "$VM_KDIR/kver")"
+                return 0
+            fi
+            tmp="$(mktemp -d "$VM_CACHE/kernel/.tmp.XXXXXX")"
+            chmod 777 "$tmp"
             (cd "$tmp" && apt-get download -qq "$VM_KPKG=$VM_KPKG_VERSION" >&2) || vm_die "cannot download $VM_KPKG"
         fi
+        chmod 755 "$tmp"
         dpkg-deb -x "$tmp"/*.deb "$tmp/x"
         rm -f "$tmp"/*.deb
         local kver

@@ -4,9 +4,11 @@
 /// smuggle events of another type (EV_LED, EV_SND, force feedback...).
 public enum AgentDeviceProfile {
     /// Keyboard keys an agent keyboard has: the main block KEY_ESC…KEY_MICMUTE (1…248).
-    /// Buttons (0x100…) belong to the pointer.
+    /// Buttons (0x100…) belong to the pointer. The device layer declares exactly these.
+    public static let keyboardKeys: ClosedRange<UInt16> = 1...248
+
     @inlinable
-    public static func keyboardHas(_ key: KeyCode) -> Bool { key.rawValue >= 1 && key.rawValue <= 248 }
+    public static func keyboardHas(_ key: KeyCode) -> Bool { keyboardKeys.contains(key.rawValue) }
 
     /// Whether the agent device of kind `device` has this event's type and code.
     @inlinable

@@ -17,7 +17,7 @@ public struct Engine: Sendable {
     var sessions = SessionMap<SessionState>()
     /// Who each session is and what policy grants it.
     var profiles = SessionMap<SessionProfile>()
-    public internal(set) var leases = LeaseTable()
+    public internal(set) var leases: LeaseTable
     public internal(set) var focus = FocusEvidence()
     public internal(set) var human: HumanActivity
     public internal(set) var panic: PanicDetector
@@ -34,6 +34,7 @@ public struct Engine: Sendable {
         self.config = config
         self.compiler = GestureCompiler(pacing: config.pacing, keymap: config.keymap)
         self.human = HumanActivity(quietPeriod: config.quietPeriod)
+        self.leases = LeaseTable(maximumHold: config.maximumHold)
         self.panic = PanicDetector(chord: config.panicChord)
     }
 
@@ -81,7 +82,7 @@ public struct Engine: Sendable {
         }
         consider(human.pausedUntil)
         if seat.othersWait, let since = seat.heldSince { consider(since + config.maximumSeatHold) }
-        consider(leases.nextDeadline(maximumHold: config.maximumHold))
+        consider(leases.nextDeadline)
         for w in waits { consider(w.until) }
         return next
     }
@@ -93,7 +94,7 @@ public struct Engine: Sendable {
             out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "human", decision: .resumed,
                                  reason: nil, message: "human quiet for \(config.quietPeriod): agents resumed"))
         }
-        for (id, reason) in leases.lapsed(at: now, maximumHold: config.maximumHold) {
+        for (id, reason) in leases.lapsed(at: now) {
             if reason == .ttlExpired, let l = leases[id], seat.isBusy(with: l.holder) {
                 // A gesture running or waiting on the seat is activity: it renews.
                 leases.renew(session: l.holder, at: now)

@@ -9,15 +9,46 @@ public struct LeaseTable: Sendable {
     public private(set) var bySession = SessionMap<[Lease]>()
     /// Who holds each live lease, to find it by id.
     private var owner: [LeaseID: SessionID] = [:]
-    /// Queued leases, first come first.
-    public private(set) var queue: [LeaseID] = []
+    /// The waiters, first come first, with what they wait for, so walking the queue
+    /// needs no lookups.
+    private var waiters: [Waiter] = []
     private var nextID: UInt64 = 1
     private var nextSequence: UInt64 = 1
-    /// Set when something may have freed resources or joined the queue: `advance` is
-    /// O(waiters × leases), so it only runs when it can grant something.
-    private var mayAdvance = false
+    /// What was released (or left the queue) since the last `advance`: only waiters that
+    /// conflict with one of these can have become grantable.
+    private var freed: [LeaseResources] = []
+    /// Waiters to examine whatever was freed (just queued or approved).
+    private var candidates: [LeaseID] = []
+    /// No live lease lapses before this (a lower bound, exact after each `lapsed` scan),
+    /// so timers cost nothing until something can actually lapse.
+    private var earliest: Instant?
+    /// Kept here so every grant notes its maximum-hold deadline.
+    public let maximumHold: Duration?
 
-    public init() {}
+    struct Waiter: Hashable, Sendable {
+        var id: LeaseID
+        var holder: SessionID
+        var sequence: UInt64
+        var resources: LeaseResources
+    }
+
+    /// Every lease holding resources (active or paused), flat, so conflict scans over
+    /// hundreds of sessions are one tight loop.
+    private var holders: [Waiter] = []
+
+    /// Queued leases, first come first.
+    public var queue: [LeaseID] { waiters.map(\.id) }
+
+    public init(maximumHold: Duration? = nil) { self.maximumHold = maximumHold }
+
+    private mutating func note(_ t: Instant?) {
+        if let t, earliest == nil || t < earliest! { earliest = t }
+    }
+
+    private mutating func noteGrant(_ l: Lease) {
+        note(l.expiresAt)
+        if let m = maximumHold, let g = l.grantedAt { note(g + m) }
+    }
 
     public subscript(id: LeaseID) -> Lease? {
         guard let s = owner[id] else { return nil }
@@ -59,18 +90,15 @@ public struct LeaseTable: Sendable {
     /// does (a later request must not jump an earlier conflicting one). A session never
     /// conflicts with itself.
     public func blocker(for resources: LeaseResources, holder: SessionID, sequence: UInt64) -> Blocker? {
-        var best: Blocker?
-        for (s, list) in bySession where s != holder {
-            for lease in list where lease.state.holdsResources {
-                if let c = resources.conflict(with: lease.resources), best == nil || lease.sequence < best!.lease.sequence {
-                    best = Blocker(lease: lease, conflict: c, isWaiter: false)
-                }
-            }
+        var best: (Waiter, LeaseResources.Conflict)?
+        for h in holders where h.holder != holder {
+            if let c = resources.conflict(with: h.resources), best == nil || h.sequence < best!.0.sequence { best = (h, c) }
         }
-        if best != nil { return best }
-        for id in queue {
-            guard let w = self[id], w.sequence < sequence, w.holder != holder else { continue }
-            if let c = resources.conflict(with: w.resources) { return Blocker(lease: w, conflict: c, isWaiter: true) }
+        if let (h, c) = best, let lease = self[h.id] { return Blocker(lease: lease, conflict: c, isWaiter: false) }
+        for w in waiters where w.sequence < sequence && w.holder != holder {
+            if let c = resources.conflict(with: w.resources), let lease = self[w.id] {
+                return Blocker(lease: lease, conflict: c, isWaiter: true)
+            }
         }
         return nil
     }
@@ -79,10 +107,8 @@ public struct LeaseTable: Sendable {
     /// resources conflicting with `resources` (waiters ignored): what would make handing
     /// `excluded`'s resources to `holder` put two holders on the same pixels.
     public func holderConflict(for resources: LeaseResources, holder: SessionID, excluding excluded: LeaseID) -> Lease? {
-        for (s, list) in bySession where s != holder {
-            for l in list where l.id != excluded && l.state.holdsResources && resources.conflict(with: l.resources) != nil {
-                return l
-            }
+        for h in holders where h.holder != holder && h.id != excluded && resources.conflict(with: h.resources) != nil {
+            return self[h.id]
         }
         return nil
     }
@@ -91,9 +117,8 @@ public struct LeaseTable: Sendable {
     /// conflicting waiters.
     public func queuePosition(for resources: LeaseResources, holder: SessionID, sequence: UInt64) -> Int {
         var n = 1
-        for id in queue {
-            guard let w = self[id], w.sequence < sequence, w.holder != holder else { continue }
-            if resources.conflict(with: w.resources) != nil { n += 1 }
+        for w in waiters where w.sequence < sequence && w.holder != holder && resources.conflict(with: w.resources) != nil {
+            n += 1
         }
         return n
     }
@@ -116,10 +141,14 @@ public struct LeaseTable: Sendable {
                           queueDeadline: nil, sequence: nextSequence)
         nextSequence += 1
         if case .wait(let timeout?) = req.mode { lease.queueDeadline = now + timeout }
+        note(lease.queueDeadline)
         owner[id] = holder
         if bySession.update(holder, { $0.append(lease) }) == nil { bySession[holder] = [lease] }
         if state == .active { activate(id, at: now) }
-        if state == .queued { queue.append(id); mayAdvance = true }
+        if state == .queued {
+            waiters.append(Waiter(id: id, holder: holder, sequence: lease.sequence, resources: lease.resources))
+            candidates.append(id)
+        }
         return id
     }
 
@@ -127,31 +156,45 @@ public struct LeaseTable: Sendable {
     public mutating func enqueue(_ id: LeaseID) {
         guard let l = self[id], l.state != .queued else { return }
         update(id) { $0.state = .queued }
-        let at = queue.firstIndex { (self[$0]?.sequence ?? 0) > l.sequence } ?? queue.endIndex
-        queue.insert(id, at: at)
-        mayAdvance = true
+        let at = waiters.firstIndex { $0.sequence > l.sequence } ?? waiters.endIndex
+        waiters.insert(Waiter(id: id, holder: l.holder, sequence: l.sequence, resources: l.resources), at: at)
+        candidates.append(id)
     }
 
     /// Grants a lease: it becomes active with a fresh TTL.
     public mutating func activate(_ id: LeaseID, at now: Instant) {
-        queue.removeAll { $0 == id }
+        waiters.removeAll { $0.id == id }
         update(id) { l in
             l.state = .active
             l.grantedAt = now
             l.expiresAt = now + l.ttl
             l.queueDeadline = nil
         }
+        if let l = self[id] {
+            noteGrant(l)
+            if !holders.contains(where: { $0.id == id }) {
+                holders.append(Waiter(id: id, holder: l.holder, sequence: l.sequence, resources: l.resources))
+            }
+        }
     }
 
+    /// Pause or resume a held lease (both still hold its resources).
     public mutating func setState(_ id: LeaseID, _ state: LeaseState) {
         update(id) { $0.state = state }
+        if !state.holdsResources { holders.removeAll { $0.id == id } }
     }
 
     /// Renews the TTL of every lease the session holds (heartbeat or activity).
     public mutating func renew(session: SessionID, at now: Instant) {
+        var soonest: Instant?
         bySession.update(session) { list in
-            for i in list.indices where list[i].state.holdsResources { list[i].expiresAt = now + list[i].ttl }
+            for i in list.indices where list[i].state.holdsResources {
+                let e = now + list[i].ttl
+                list[i].expiresAt = e
+                if soonest == nil || e < soonest! { soonest = e }
+            }
         }
+        note(soonest)
     }
 
     /// Updates the geometry of every lease following `window`; returns the ids it moved.
@@ -160,7 +203,12 @@ public struct LeaseTable: Sendable {
         for l in all where l.resources.area.window == window {
             update(l.id) { $0.resources.area = .window(window, geometry: geometry) }
             moved.append(l.id)
-            mayAdvance = true
+            freed.append(l.resources)   // where it was
+            if let i = holders.firstIndex(where: { $0.id == l.id }) { holders[i].resources.area = .window(window, geometry: geometry) }
+            if let i = waiters.firstIndex(where: { $0.id == l.id }) {
+                waiters[i].resources.area = .window(window, geometry: geometry)
+                candidates.append(l.id)
+            }
         }
         return moved.sorted()
     }
@@ -172,50 +220,60 @@ public struct LeaseTable: Sendable {
               var l = bySession.update(s, { list in list.firstIndex { $0.id == id }.map { list.remove(at: $0) } }) ?? nil
         else { return nil }
         if bySession[s]?.isEmpty == true { bySession[s] = nil }
+        waiters.removeAll { $0.id == id }
+        holders.removeAll { $0.id == id }
+        // A holder frees what it held; a waiter stops blocking those behind it.
+        if l.state.holdsResources || l.state == .queued { freed.append(l.resources) }
         l.state = .ended(reason)
-        queue.removeAll { $0 == id }
-        mayAdvance = true
         return l
     }
 
     /// Grants every waiter nothing blocks any more, in FIFO order, and returns them.
+    ///
+    /// One pass over the queue: a waiter is examined only if something it conflicts with
+    /// was freed since the last pass (or it just joined); it is blocked by an earlier
+    /// waiter of another session (checked first: a queue of identical requests costs one
+    /// comparison each) or by a holder.
     public mutating func advance(at now: Instant) -> [LeaseID] {
-        guard mayAdvance else { return [] }
-        mayAdvance = false
-        var granted: [LeaseID] = []
-        for id in queue {
-            guard let w = self[id], w.state == .queued else { continue }
-            if blocker(for: w.resources, holder: w.holder, sequence: w.sequence) == nil {
-                activate(id, at: now)
-                granted.append(id)
-            }
+        guard !freed.isEmpty || !candidates.isEmpty else { return [] }
+        defer {
+            freed.removeAll(keepingCapacity: true)
+            candidates.removeAll(keepingCapacity: true)
         }
+        var granted: [LeaseID] = []
+        var earlier: [Waiter] = []
+        for w in waiters {
+            let examine = candidates.contains(w.id) || freed.contains { w.resources.conflict(with: $0) != nil }
+            if examine,
+               !earlier.reversed().contains(where: { $0.holder != w.holder && w.resources.conflict(with: $0.resources) != nil }),
+               !heldConflict(w.resources, holder: w.holder) {
+                granted.append(w.id)
+                update(w.id) { l in
+                    l.state = .active
+                    l.grantedAt = now
+                    l.expiresAt = now + l.ttl
+                    l.queueDeadline = nil
+                }
+                if let l = self[w.id] { noteGrant(l) }
+                holders.append(w)
+            }
+            // Granted or not, it now stands before everyone behind it.
+            earlier.append(w)
+        }
+        if !granted.isEmpty { waiters.removeAll { granted.contains($0.id) } }
         return granted
     }
 
-    /// Leases whose time is up at `now`: waiters past their timeout, holders past their
-    /// TTL or the maximum hold time.
-    public func lapsed(at now: Instant, maximumHold: Duration?) -> [(LeaseID, ReasonCode)] {
-        var out: [(LeaseID, ReasonCode)] = []
-        for (_, list) in bySession {
-            for l in list {
-                if let d = l.queueDeadline, !l.state.holdsResources, now >= d {
-                    out.append((l.id, .queueTimeout))
-                } else if l.state.holdsResources {
-                    if let max = maximumHold, let g = l.grantedAt, now >= g + max {
-                        out.append((l.id, .maxHold))
-                    } else if let e = l.expiresAt, now >= e {
-                        out.append((l.id, .ttlExpired))
-                    }
-                }
-            }
-        }
-        if out.count > 1 { out.sort { $0.0 < $1.0 } }
-        return out
+    /// Whether a lease of another session holds something conflicting with `resources`.
+    private func heldConflict(_ resources: LeaseResources, holder: SessionID) -> Bool {
+        holders.contains { $0.holder != holder && resources.conflict(with: $0.resources) != nil }
     }
 
-    /// The earliest moment `lapsed` may return something.
-    public func nextDeadline(maximumHold: Duration?) -> Instant? {
+    /// Leases whose time is up at `now`: waiters past their timeout, holders past their
+    /// TTL or the maximum hold time. Scans only when something can have lapsed.
+    public mutating func lapsed(at now: Instant) -> [(LeaseID, ReasonCode)] {
+        guard let e = earliest, now >= e else { return [] }
+        var out: [(LeaseID, ReasonCode)] = []
         var next: Instant?
         func consider(_ t: Instant?) {
             if let t, next == nil || t < next! { next = t }
@@ -223,13 +281,25 @@ public struct LeaseTable: Sendable {
         for list in bySession.values {
             for l in list {
                 if l.state.holdsResources {
-                    consider(l.expiresAt)
-                    if let max = maximumHold, let g = l.grantedAt { consider(g + max) }
-                } else {
-                    consider(l.queueDeadline)
+                    if let max = maximumHold, let g = l.grantedAt, now >= g + max {
+                        out.append((l.id, .maxHold))
+                    } else if let e = l.expiresAt, now >= e {
+                        out.append((l.id, .ttlExpired))
+                    } else {
+                        consider(l.expiresAt)
+                        if let max = maximumHold, let g = l.grantedAt { consider(g + max) }
+                    }
+                } else if let d = l.queueDeadline {
+                    if now >= d { out.append((l.id, .queueTimeout)) } else { consider(d) }
                 }
             }
         }
-        return next
+        // Whatever lapsed now is ended or renewed by the engine (a renewal notes itself).
+        earliest = next
+        if out.count > 1 { out.sort { $0.0 < $1.0 } }
+        return out
     }
+
+    /// The earliest moment `lapsed` may return something (possibly a little early).
+    public var nextDeadline: Instant? { earliest }
 }

@@ -111,7 +111,7 @@ public final class AgentDevices {
                                      product: ReservedIdentity.agentKeyboardProduct,
                                      version: UInt16(truncatingIfNeeded: session.rawValue)),
             phys: ReservedIdentity.agentPhys(session: session.rawValue, role: "keyboard"))
-        spec.keys = Array(1...255)
+        spec.keys = Array(AgentDeviceProfile.keyboardKeys)
         spec.misc = [MSC.scan]
         return spec
     }

@@ -34,7 +34,7 @@ enum DeviceHolder {
         let n = readlink(path, &buf, buf.count - 1)
         guard n > 0 else { return nil }
         buf[n] = 0
-        return String(cString: buf)
+        return String(nulTerminated: buf)
     }
 
     static func readFirstLine(_ path: String) -> String? {
@@ -42,7 +42,7 @@ enum DeviceHolder {
         defer { fclose(f) }
         var buf = [CChar](repeating: 0, count: 256)
         guard fgets(&buf, Int32(buf.count), f) != nil else { return nil }
-        return String(cString: buf).trimmingSuffixNewline()
+        return String(nulTerminated: buf).trimmingSuffixNewline()
     }
 }
 

@@ -45,6 +45,6 @@ enum Ioctl {
         let result = buffer.withUnsafeMutableBytes { raw in
             pointer(fd, request(UInt32(raw.count - 1)), raw.baseAddress!)
         }
-        return result.map { _ in String(cString: buffer) }
+        return result.map { _ in String(nulTerminated: buffer) }
     }
 }

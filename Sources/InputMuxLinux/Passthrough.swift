@@ -9,6 +9,7 @@ public final class Passthrough {
     public let device: PhysicalDevice
     public let clone: PassthroughClone
     let buffer: EventBuffer
+    let feedbackBuffer = EventBuffer(capacity: 32)
 
     /// Grabs `device` safely (waiting until no key is down; a device grabbed already is
     /// kept as it is), then clones it. Grabbing first keeps a hotplugged device's grab
@@ -38,6 +39,16 @@ public final class Passthrough {
             observe(events)
             try clone.forward(buffer)
         }
+    }
+
+    /// The descriptor to watch for `feedback()`: the clone's uinput fd.
+    public var feedbackDescriptor: Int32 { clone.feedbackDescriptor }
+
+    /// Passes LED and sound changes clients made on the clone back to the physical device
+    /// (Caps Lock light). Not on the hot path; allocates a little.
+    @discardableResult
+    public func feedback() throws(DeviceError) -> Int {
+        try clone.feedback(to: device, scratch: feedbackBuffer)
     }
 
     /// Ungrabs the physical device and removes the clone.

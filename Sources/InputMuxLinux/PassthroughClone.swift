@@ -78,6 +78,40 @@ public final class PassthroughClone {
         try UinputWrite.all(fd, buffer.events, path: devnode)
     }
 
+    /// The uinput fd: readable when a client (the compositor) wrote LED or sound changes to
+    /// the clone, which belong on the real hardware (`feedback(to:)`).
+    public var feedbackDescriptor: Int32 { fd.rawValue }
+
+    /// Passes what clients wrote to the clone (Caps Lock and Num Lock LEDs, sounds) on to
+    /// the physical device, so its lights follow the clone's state. Returns the number of
+    /// events passed on; uinput's own requests (force-feedback uploads) are not ours to
+    /// answer for the device classes InputMux clones and are dropped.
+    ///
+    /// The corresponding C functions are `read` (on the uinput fd) and `write` (on the evdev node).
+    @discardableResult
+    public func feedback(to physical: PhysicalDevice, scratch: EventBuffer) throws(DeviceError) -> Int {
+        var raw = [input_event](repeating: input_event(), count: 16)
+        var passed = 0
+        while true {
+            let n = raw.withUnsafeMutableBytes { Glibc.read(fd.rawValue, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN { return passed }
+                throw DeviceError.operating("read", devnode, Errno(rawValue: errno))
+            }
+            if n == 0 { return passed }
+            scratch.removeAll()
+            for e in raw[0..<(n / MemoryLayout<input_event>.size)] where e.type == UInt16(EV_LED) || e.type == UInt16(EV_SND) {
+                scratch.append(e)
+            }
+            if scratch.isEmpty || !physical.isWritable { continue }
+            var syn = input_event(); syn.type = UInt16(EV_SYN); syn.code = UInt16(SYN_REPORT)
+            scratch.append(syn)
+            passed += scratch.count - 1
+            try UinputWrite.all(physical.fd, scratch.events, path: physical.path)
+        }
+    }
+
     /// The corresponding C functions are `libevdev_uinput_destroy` (which destroys the
     /// device but leaves a caller's fd open) and `close`.
     public func destroy() {

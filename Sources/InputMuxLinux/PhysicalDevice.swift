@@ -24,13 +24,25 @@ public final class PhysicalDevice {
     private var syncing = false
     private var closed = false
 
-    /// Opens `path` non-blocking and reads what the device is.
+    /// Whether the node is open for writing too (to pass LED changes back to the hardware).
+    public let isWritable: Bool
+
+    /// Opens `path` non-blocking and reads what the device is. Read-write when allowed
+    /// (LED feedback needs it), read-only otherwise.
     ///
     /// The corresponding C functions are `open` and `libevdev_new_from_fd`.
     public init(path: String) throws(DeviceError) {
         let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.nonBlocking, .closeOnExec])
+            fd = try FileDescriptor.open(FilePath(path), .readWrite, options: [.nonBlocking, .closeOnExec])
+            isWritable = true
+        } catch Errno.permissionDenied {
+            do {
+                fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.nonBlocking, .closeOnExec])
+                isWritable = false
+            } catch {
+                throw DeviceError.opening(path, error as? Errno ?? .ioError)
+            }
         } catch {
             throw DeviceError.opening(path, error as? Errno ?? .ioError)
         }

@@ -12,6 +12,7 @@ public struct UinputSpec: Sendable {
     public var relative: [UInt16] = []
     public var absolute: [(code: UInt16, info: AbsAxis)] = []
     public var misc: [UInt16] = []
+    public var leds: [UInt16] = []
     public var properties: [UInt16] = []
     /// Let the kernel generate autorepeat (`EV_REP`).
     public var autorepeat = false
@@ -96,6 +97,8 @@ public final class UinputDevice {
         for r in spec.relative { try set(inputmux_ui_set_relbit(), Int32(r), "UI_SET_RELBIT") }
         if !spec.misc.isEmpty { try set(inputmux_ui_set_evbit(), EV_MSC, "UI_SET_EVBIT") }
         for m in spec.misc { try set(inputmux_ui_set_mscbit(), Int32(m), "UI_SET_MSCBIT") }
+        if !spec.leds.isEmpty { try set(inputmux_ui_set_evbit(), EV_LED, "UI_SET_EVBIT") }
+        for l in spec.leds { try set(inputmux_ui_set_ledbit(), Int32(l), "UI_SET_LEDBIT") }
         if spec.autorepeat { try set(inputmux_ui_set_evbit(), EV_REP, "UI_SET_EVBIT") }
         for p in spec.properties { try set(inputmux_ui_set_propbit(), Int32(p), "UI_SET_PROPBIT") }
         if !spec.absolute.isEmpty { try set(inputmux_ui_set_evbit(), EV_ABS, "UI_SET_EVBIT") }

@@ -54,6 +54,8 @@ struct CoreBenchmark: ParsableCommand {
             Row(key: "lease_acquire_release_p99_us", label: "lease acquire+release p99",
                 value: Double(lease.percentiles.p99) / 1000, text: Self.fixed(Double(lease.percentiles.p99) / 1000, 1) + " µs",
                 goal: "< 50 µs", met: lease.percentiles.p99 < 50_000),
+            Row(key: "lease_handover_p99_us", label: "  handovers, where the queue advances (1 in 11): p50 \(Self.fixed(Double(lease.handover.p50) / 1000, 1)) µs, p99",
+                value: Double(lease.handover.p99) / 1000, text: Self.fixed(Double(lease.handover.p99) / 1000, 1) + " µs", goal: "", met: nil),
         ]
     }
 

@@ -164,8 +164,19 @@ struct CoreDemo {
         case .click(let at, let b, let n, _): "\(b) x\(n) at \(at.map(\.description) ?? "here")"
         case .drag(let path, _, _): "along \(path.map(\.description).joined(separator: " → "))"
         case .type(let text): "\(text.count) characters"
-        case .keyChord(let keys, _): keys.map(\.description).joined(separator: "+")
+        case .keyChord(let keys, _): keys.map(keyName).joined(separator: "+")
         default: ""
+        }
+    }
+
+    /// The few keys the demo uses, by name.
+    static func keyName(_ k: KeyCode) -> String {
+        switch k {
+        case .leftCtrl: "ctrl"
+        case .leftShift: "shift"
+        case .leftAlt: "alt"
+        case KeyCode(46): "c"
+        default: k.description
         }
     }
 

@@ -128,7 +128,7 @@ enum PassthroughPaths {
         defer { fclose(f) }
         var buf = [CChar](repeating: 0, count: 256)
         guard fgets(&buf, 256, f) != nil else { return nil }
-        var s = String(cString: buf)
+        var s = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         while s.hasSuffix("\n") { s.removeLast() }
         return s
     }

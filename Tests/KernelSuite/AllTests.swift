@@ -4,6 +4,7 @@ let allTests: [KernelTest] = [
     KernelTest(name: "discovery-skips-own-devices", body: DiscoveryTests.skipsOwnDevices),
     KernelTest(name: "clone-keeps-capabilities-ids-and-axes", body: PassthroughTests.cloneKeepsDescription),
     KernelTest(name: "grab-hides-physical-and-clone-carries-frames", body: PassthroughTests.grabAndForward),
+    KernelTest(name: "clone-leds-flow-back-to-physical", body: PassthroughTests.ledFeedback),
     KernelTest(name: "safe-grab-waits-for-key-release", body: SafeGrabTests.waitsForRelease),
     KernelTest(name: "hotplug-add-grab-remove-within-a-second", body: HotplugTests.addAndRemove),
     KernelTest(name: "syn-dropped-resync-restores-key-state", body: ResyncTests.floodAndResync),

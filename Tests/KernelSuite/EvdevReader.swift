@@ -55,6 +55,18 @@ final class EvdevReader {
         return frames
     }
 
+    /// LEDs the kernel says are on for this node's device.
+    func ledsOn() throws -> [UInt16] {
+        var bytes = [UInt8](repeating: 0, count: Int(LED_MAX) / 8 + 1)
+        let rc = bytes.withUnsafeMutableBytes { inputmux_ioctl_ptr(fd, inputmux_eviocgled(UInt32($0.count)), $0.baseAddress) }
+        if rc < 0 { throw TestFailure("EVIOCGLED on \(path): errno \(errno)") }
+        var codes: [UInt16] = []
+        for (i, b) in bytes.enumerated() where b != 0 {
+            for bit in 0..<8 where b & (1 << UInt8(bit)) != 0 { codes.append(UInt16(i * 8 + bit)) }
+        }
+        return codes
+    }
+
     /// Keys the kernel says are down on this node.
     func keysDown() throws -> [UInt16] {
         var bytes = [UInt8](repeating: 0, count: Int(KEY_MAX) / 8 + 1)

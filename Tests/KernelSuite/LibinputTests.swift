@@ -18,7 +18,7 @@ enum LibinputTests {
         var devices: [[String: String]] = []
         var current: [String: String] = [:]
         for line in lines + [""] {
-            if line.allSatisfy { $0 == " " || $0 == "\t" } {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 if !current.isEmpty { devices.append(current); current = [:] }
                 continue
             }

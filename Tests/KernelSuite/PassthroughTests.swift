@@ -1,4 +1,5 @@
 import CInputMuxShim
+import Glibc
 import InputMuxCore
 import InputMuxLinux
 
@@ -57,6 +58,26 @@ enum PassthroughTests {
             frames.append(Frame(Array(releases[start..<min(start + 4, releases.count)])))
         }
         return frames
+    }
+
+    static func ledFeedback() throws {
+        var spec = HumanDevices.keyboard("leds")
+        spec.leds = [UInt16(LED_NUML), UInt16(LED_CAPSL), UInt16(LED_SCROLLL)]
+        let human = try UinputDevice(spec)
+        let passthrough = try Passthrough(device: try PhysicalDevice(path: human.devnode))
+        defer { passthrough.close() }
+        try expect(passthrough.device.isWritable, "the physical node was opened read-only as root")
+        // The compositor's side: Caps Lock turned on, written to the clone's node.
+        let compositor = open(passthrough.clone.devnode, O_WRONLY | O_CLOEXEC)
+        try expect(compositor >= 0, "cannot open the clone for writing: errno \(errno)")
+        writeRawFrame(fd: compositor, [EvdevEvent(type: UInt16(EV_LED), code: UInt16(LED_CAPSL), value: 1)])
+        close(compositor)
+        var pfd = pollfd(fd: passthrough.feedbackDescriptor, events: Int16(POLLIN), revents: 0)
+        try expect(poll(&pfd, 1, 2000) == 1, "the clone's uinput fd never became readable after the LED write")
+        let passed = try passthrough.feedback()
+        try expectEqual(passed, 1, "LED events passed back to the physical device")
+        let physical = try EvdevReader(human.devnode)
+        try expectEqual(try physical.ledsOn(), [UInt16(LED_CAPSL)], "LEDs on at the physical device")
     }
 
     static func grabAndForward() throws {

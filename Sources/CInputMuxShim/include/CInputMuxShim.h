@@ -25,6 +25,7 @@ static inline unsigned long inputmux_eviocgname(unsigned int len) { return EVIOC
 static inline unsigned long inputmux_eviocgphys(unsigned int len) { return EVIOCGPHYS(len); }
 static inline unsigned long inputmux_eviocgprop(unsigned int len) { return EVIOCGPROP(len); }
 static inline unsigned long inputmux_eviocgkey(unsigned int len) { return EVIOCGKEY(len); }
+static inline unsigned long inputmux_eviocgled(unsigned int len) { return EVIOCGLED(len); }
 static inline unsigned long inputmux_eviocgbit(unsigned int ev, unsigned int len) { return EVIOCGBIT(ev, len); }
 static inline unsigned long inputmux_eviocgabs(unsigned int abs) { return EVIOCGABS(abs); }
 static inline unsigned long inputmux_eviocgrab(void) { return EVIOCGRAB; }
@@ -35,6 +36,7 @@ static inline unsigned long inputmux_ui_set_keybit(void) { return UI_SET_KEYBIT;
 static inline unsigned long inputmux_ui_set_relbit(void) { return UI_SET_RELBIT; }
 static inline unsigned long inputmux_ui_set_absbit(void) { return UI_SET_ABSBIT; }
 static inline unsigned long inputmux_ui_set_mscbit(void) { return UI_SET_MSCBIT; }
+static inline unsigned long inputmux_ui_set_ledbit(void) { return UI_SET_LEDBIT; }
 static inline unsigned long inputmux_ui_set_propbit(void) { return UI_SET_PROPBIT; }
 static inline unsigned long inputmux_ui_set_phys(void) { return UI_SET_PHYS; }
 static inline unsigned long inputmux_ui_dev_setup(void) { return UI_DEV_SETUP; }
