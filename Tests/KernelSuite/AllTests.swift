@@ -14,6 +14,16 @@ let allTests: [KernelTest] = [
     KernelTest(name: "libinput-reads-agent-motion-clicks-wheel-keys", body: LibinputTests.debugEvents),
     KernelTest(name: "libinput-treats-clone-like-original-touchpad", body: LibinputTests.cloneTouchpad),
     KernelTest(name: "sigkill-releases-grab-and-agent-keys", body: KillTests.sigkillReleases),
+    KernelTest(name: "daemon-three-agents-disjoint-regions-human-passes", body: DaemonLeaseTests.threeAgentsInParallel),
+    KernelTest(name: "daemon-second-agent-queued-then-granted", body: DaemonLeaseTests.queueThenGrant),
+    KernelTest(name: "daemon-operator-status-and-revoke", body: DaemonLeaseTests.operatorStatusAndRevoke),
+    KernelTest(name: "daemon-audit-identifies-every-action", body: DaemonAuditTests.auditIdentifiesEveryAction),
+    KernelTest(name: "daemon-sensitive-region-needs-approval", body: DaemonLeaseTests.sensitiveNeedsApproval),
+    KernelTest(name: "daemon-human-pauses-and-panic-freezes", body: DaemonHumanTests.humanPausesAndPanicFreezes),
+    KernelTest(name: "daemon-human-click-blocks-agent-keys", body: DaemonHumanTests.humanClickBlocksKeys),
+    KernelTest(name: "daemon-agent-killed-mid-drag", body: DaemonCrashTests.agentKilledMidDrag),
+    KernelTest(name: "daemon-hostile-clients", body: DaemonHostileTests.hostileClients),
+    KernelTest(name: "daemon-killed-and-restarted", body: DaemonCrashTests.daemonKilledAndRestarted),
 ]
 
 /// A small deterministic generator (SplitMix64), so a failing run can be replayed.

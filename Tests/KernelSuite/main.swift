@@ -9,6 +9,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--helper-hold", arguments.count >= 2 {
     HoldingHelper.run(physicalNode: arguments[1])
 }
+DaemonHelpers.runIfAsked(arguments)
 if arguments.first == "--list" {
     for test in allTests { print(test.name) }
     exit(0)

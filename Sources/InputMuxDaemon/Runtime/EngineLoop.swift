@@ -1,4 +1,5 @@
 import CInputMuxSys
+import Foundation
 import Glibc
 import InputMuxCore
 import InputMuxLinux
@@ -36,6 +37,10 @@ final class EngineLoop {
     private var agentDevices: [SessionID: AgentDevices] = [:]
     /// Why the last device creation failed, for the refused session's reply.
     private var deviceFailure: String?
+    /// Set while shutting down: devices are then destroyed before the loop returns.
+    private var stopping = false
+    /// Devices of sessions that ended during the current engine input (`retireDevices`).
+    private var retiring: [AgentDevices] = []
     private var nextSession: UInt32 = 1
     private var nextOperator: UInt32 = 1
     private var pendingPhysical: [UInt32: [EvdevEvent]] = [:]
@@ -123,6 +128,21 @@ final class EngineLoop {
     private func handle(_ input: EngineInput, at now: Instant = MonotonicClock.now()) {
         var out = LoopOutput(loop: self)
         engine.handle(input, at: now, into: &out)
+        retireDevices()
+    }
+
+    /// Destroys the devices of ended sessions once everything the same input decided
+    /// (the queue's grants above all) is on its way.
+    ///
+    /// UI_DEV_DESTROY waits for the kernel to tear the nodes down (about 200 ms per device
+    /// on a loaded machine); on this thread the waiter's grant and every other agent's
+    /// paced frames would wait behind it. The engine wrote the releases before it asked
+    /// for the destroy, so the devices go to a short-lived thread of their own.
+    private func retireDevices() {
+        guard !retiring.isEmpty else { return }
+        let devices = UncheckedBox(retiring)
+        retiring.removeAll()
+        Thread { for d in devices.value { d.destroy() } }.start()
     }
 
     // MARK: - Human input
@@ -390,13 +410,15 @@ final class EngineLoop {
                 logger.error("could not create agent devices", metadata: ["session.id": "\(identity.session)", "error": "\(error)"])
             }
         case .destroy(let s):
-            agentDevices.removeValue(forKey: s)?.destroy()
+            guard let d = agentDevices.removeValue(forKey: s) else { return }
+            if stopping { d.destroy() } else { retiring.append(d) }
         }
     }
 
     // MARK: - Shutdown
 
     private func shutdown() {
+        stopping = true
         handle(.shutdown)
         for c in connections.values {
             c.flush()
