@@ -67,21 +67,31 @@ public final class HumanInput: @unchecked Sendable {
     public func run() {
         var fds: [pollfd] = []
         var ids: [UInt32] = []
+        // Per entry: true for a clone's uinput fd, which carries what the compositor writes
+        // back (LEDs such as Caps Lock) for the physical device.
+        var isFeedback: [Bool] = []
         while !stopRequested.isRaised {
             fds.removeAll(keepingCapacity: true)
             ids.removeAll(keepingCapacity: true)
-            fds.append(pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0)); ids.append(0)
-            if let h = hotplug { fds.append(pollfd(fd: h.fileDescriptor, events: Int16(POLLIN), revents: 0)); ids.append(0) }
+            isFeedback.removeAll(keepingCapacity: true)
+            fds.append(pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0)); ids.append(0); isFeedback.append(false)
+            if let h = hotplug {
+                fds.append(pollfd(fd: h.fileDescriptor, events: Int16(POLLIN), revents: 0)); ids.append(0); isFeedback.append(false)
+            }
             for (id, p) in devices {
                 fds.append(pollfd(fd: p.device.fd.rawValue, events: Int16(POLLIN), revents: 0))
-                ids.append(id)
+                ids.append(id); isFeedback.append(false)
+                fds.append(pollfd(fd: p.feedbackDescriptor, events: Int16(POLLIN), revents: 0))
+                ids.append(id); isFeedback.append(true)
             }
             let timeout: Int32 = pendingGrab.isEmpty ? -1 : 20
             let n = poll(&fds, nfds_t(fds.count), timeout)
             if n < 0 && errno != EINTR { logger.error("poll failed", metadata: ["errno": "\(errno)"]); break }
             for i in 0..<fds.count where fds[i].revents != 0 {
                 let id = ids[i]
-                if id != 0 {
+                if id != 0 && isFeedback[i] {
+                    feedback(id)
+                } else if id != 0 {
                     forward(id, revents: fds[i].revents)
                 } else if fds[i].fd == wake.fd {
                     wake.consume()
@@ -127,6 +137,17 @@ public final class HumanInput: @unchecked Sendable {
             p.close()
             devices[id] = nil
             publishInventory()
+        }
+    }
+
+    /// LED and sound changes the compositor made on a clone go back to the real device,
+    /// so the Caps Lock light still follows Caps Lock.
+    private func feedback(_ id: UInt32) {
+        guard let p = devices[id] else { return }
+        do {
+            _ = try p.feedback()
+        } catch {
+            logger.warning("feedback to physical device failed", metadata: ["device.path": "\(p.device.path)", "error": "\(error)"])
         }
     }
 
