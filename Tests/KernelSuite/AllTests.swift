@@ -24,6 +24,7 @@ let allTests: [KernelTest] = [
     KernelTest(name: "daemon-agent-killed-mid-drag", body: DaemonCrashTests.agentKilledMidDrag),
     KernelTest(name: "daemon-hostile-clients", body: DaemonHostileTests.hostileClients),
     KernelTest(name: "daemon-killed-and-restarted", body: DaemonCrashTests.daemonKilledAndRestarted),
+    KernelTest(name: "daemon-caps-lock-light-reaches-physical-keyboard", body: DaemonFeedbackTests.capsLockLightReachesPhysicalKeyboard),
 ]
 
 /// A small deterministic generator (SplitMix64), so a failing run can be replayed.
