@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing InputMux needs on a Debian machine (idempotent).
 set -euo pipefail
-pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev
+pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-data
       # The real-kernel VM rig (vm/): QEMU (TCG), the guest's boot initramfs,
       # debootstrap for its root, ext4 images, flock, objdump for the library
       # check, gcc + static libc for the initramfs fast path.
