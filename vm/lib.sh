@@ -453,3 +453,33 @@ vm_qemu_args() {
         -device "virtserialport,chardev=err,name=inputmux.stderr"
     )
 }
+
+# Judges a suite run from its log: the plain closing line "N passed, N failed"
+# (optionally after one "word:" prefix) must be there with N failed == 0 and
+# N passed > 0, and the run's exit status must be 0. $1 = log, $2 = exit status,
+# $3 = what ran (for messages), $4 = a prefix to restate the count under (as the
+# log's last count line), or empty. Returns non-zero on any failure.
+vm_judge_summary() {
+    local log="$1" rc="$2" what="$3" restate="$4" summary passed failed
+    summary="$(grep -aE '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)"
+    if [[ -z "$summary" ]]; then
+        vm_log "$what FAILED: no 'N passed, N failed' line (run exit status $rc)"
+        return 1
+    fi
+    passed="$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/' <<< "$summary")"
+    failed="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<< "$summary")"
+    [[ -n "$restate" ]] && echo "$restate: $passed passed, $failed failed"
+    if ((failed > 0)); then
+        vm_log "$what FAILED: $failed failed, $passed passed"
+        return 1
+    fi
+    if ((passed == 0)); then
+        vm_log "$what FAILED: it ran no test (0 passed)"
+        return 1
+    fi
+    if ((rc != 0)); then
+        vm_log "$what FAILED: $passed passed, but the run exited with $rc"
+        return 1
+    fi
+    vm_log "$what passed: $passed passed, 0 failed"
+}

@@ -37,15 +37,4 @@ INPUTMUX_VM_PRODUCTS="${INPUTMUX_VM_PRODUCTS:-inputmuxd muxctl}" \
 rc=${PIPESTATUS[0]}
 set -e
 
-summary="$(grep -aE '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)"
-if [[ -z "$summary" ]]; then
-    vm_log "system test FAILED: no 'N passed, N failed' line (run exit status $rc)"
-    exit 1
-fi
-passed="$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/' <<< "$summary")"
-failed="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<< "$summary")"
-if ((failed > 0 || passed == 0 || rc != 0)); then
-    vm_log "system test FAILED: $passed passed, $failed failed (exit status $rc)"
-    exit 1
-fi
-vm_log "system test passed: $passed passed, 0 failed"
+vm_judge_summary "$log" "$rc" "system test" ""
