@@ -101,17 +101,7 @@ final class DaemonUnderTest {
 
     /// The daemon's log (stdout and stderr) from byte `offset` on.
     func log(from offset: Int = 0) -> String {
-        guard let f = fopen(logPath, "r") else { return "" }
-        defer { fclose(f) }
-        fseek(f, offset, SEEK_SET)
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n <= 0 { break }
-            out += buf[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
+        readFileText(logPath, from: offset) ?? ""
     }
 
     var isRunning: Bool {
@@ -202,9 +192,10 @@ func fileSize(_ path: String) -> Int {
     return stat(path, &st) == 0 ? Int(st.st_size) : 0
 }
 
-func readFileText(_ path: String) -> String? {
+func readFileText(_ path: String, from offset: Int = 0) -> String? {
     guard let f = fopen(path, "r") else { return nil }
     defer { fclose(f) }
+    fseek(f, offset, SEEK_SET)
     var out: [UInt8] = []
     var buf = [UInt8](repeating: 0, count: 65536)
     while true {
