@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
+        .executable(name: "muxctl", targets: ["muxctl"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
     ],
     dependencies: [
@@ -91,6 +92,18 @@ let package = Package(
             ]
         ),
 
+        // muxctl's logic: exit statuses, gesture script, status tables, doctor checks over
+        // injected probes, audit views. The executable only wires commands to it.
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxCore", "InputMuxDaemon", "InputMuxKeymap"]),
+        // muxctl: operator and agent verbs, doctor, audit (one file per subcommand).
+        .executableTarget(
+            name: "muxctl",
+            dependencies: [
+                "InputMuxCLI", "InputMuxDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         // Benchmarks that print tables (`swift run -c release muxbench core`).
         .executableTarget(
             name: "muxbench",
@@ -104,6 +117,7 @@ let package = Package(
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
+        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
