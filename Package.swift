@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "InputMuxCore", targets: ["InputMuxCore"]),
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
+        .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
         .executable(name: "muxctl", targets: ["muxctl"]),
@@ -94,12 +95,12 @@ let package = Package(
 
         // muxctl's logic: exit statuses, gesture script, status tables, doctor checks over
         // injected probes, audit views. The executable only wires commands to it.
-        .target(name: "InputMuxCLI", dependencies: ["InputMuxCore", "InputMuxDaemon", "InputMuxKeymap"]),
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxCore", "InputMuxDaemon", "InputMuxKeymap", "InputMuxClient"]),
         // muxctl: operator and agent verbs, doctor, audit (one file per subcommand).
         .executableTarget(
             name: "muxctl",
             dependencies: [
-                "InputMuxCLI", "InputMuxDaemon",
+                "InputMuxCLI", "InputMuxDaemon", "InputMuxClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -113,11 +114,17 @@ let package = Package(
             ]
         ),
 
+        // The client library agents link: the wire protocol over the agent and control
+        // sockets, leases as objects, coordinate scaling and key names. Depends on no
+        // daemon code, so an agent process carries none of it.
+        .target(name: "InputMuxClient"),
+
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
         .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
+        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient"]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
