@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
-        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
+        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient"]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).

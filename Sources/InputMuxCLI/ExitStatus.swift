@@ -30,20 +30,38 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
              "unmappable_text", "invalid_region", "unknown_lease", "unknown_session", "bad_input":
             .badInput
         case "conflict", "approval_denied", "not_allowed", "self_cancel", "not_supervisor", "no_lease",
-             "outside_region", "no_keyboard_lease", "focus_unproven", "rate_limited", "too_many_in_flight":
+             "outside_region", "no_keyboard_lease", "focus_unproven", "rate_limited", "too_many_in_flight", "denied":
             .denied
         case "queue_timeout", "timeout":
             .queueTimeout
-        case "paused_human", "frozen", "lease_not_active":
+        case "audit_broken":
+            .auditBroken
+        case "paused_human", "frozen", "lease_not_active", "paused":
             .paused
         case "revoked", "reassigned", "ttl_expired", "max_hold", "panic", "aborted_by_human", "shutdown",
              "disconnected", "released", "window_closed", "lease_lost":
             .revoked
         // InputMuxClient's own codes: the daemon could not be reached or went away.
-        case "daemon_not_running", "permission_denied", "connection_lost":
+        case "daemon_not_running", "permission_denied", "connection_lost", "unavailable":
             .unavailable
         default:
             .failure
+        }
+    }
+
+    /// A reason code for this status, for replies that carry no daemon code (the lease
+    /// holder's answers): `forReason(code)` gives this status back.
+    public var code: String {
+        switch self {
+        case .success: "ok"
+        case .failure: "failure"
+        case .badInput: "bad_input"
+        case .denied: "denied"
+        case .queueTimeout: "queue_timeout"
+        case .paused: "paused"
+        case .revoked: "revoked"
+        case .unavailable: "unavailable"
+        case .auditBroken: "audit_broken"
         }
     }
 

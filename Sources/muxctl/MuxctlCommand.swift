@@ -17,7 +17,9 @@ struct MuxctlCommand: AsyncParsableCommand {
         \(ExitStatus.helpTable)
         """,
         subcommands: [
-            DoctorCommand.self, AuditCommand.self,
+            StatusCommand.self, SessionsCommand.self, DevicesCommand.self, RevokeCommand.self, PauseCommand.self,
+            ResumeCommand.self, ReassignCommand.self, ApproveCommand.self, DenyCommand.self, UnfreezeCommand.self,
+            MonitorCommand.self, AuditCommand.self, DoctorCommand.self, AgentCommand.self,
         ]
     )
 

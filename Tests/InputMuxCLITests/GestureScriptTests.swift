@@ -1,5 +1,5 @@
 import InputMuxCLI
-import InputMuxCore
+import InputMuxClient
 import Testing
 
 @Suite struct GestureScriptTests {

@@ -1,4 +1,4 @@
-import InputMuxCore
+import InputMuxClient
 
 /// The `muxctl agent … run` syntax: one gesture per line, read from stdin.
 ///
@@ -68,7 +68,7 @@ public enum GestureScript {
         case "scroll":
             let at = try args.point()
             let unit = try args.option("unit").map { v throws(CLIError) in try AgentAction.ScrollUnit.parse(v) } ?? .notches
-            action = .scroll(at: at, dx: try args.int32("dx") ?? 0, dy: try args.int32("dy") ?? 0, unit: unit)
+            action = .scroll(at: at, dx: try args.int("dx") ?? 0, dy: try args.int("dy") ?? 0, unit: unit)
         case "key":
             action = .key(try args.word("a chord such as ctrl+s"), repeat: try args.int("repeat") ?? 1)
         case "keydown", "key_down":
@@ -134,7 +134,7 @@ public enum GestureScript {
         mutating func point() throws(CLIError) -> Point? {
             guard let first = positional.first, Int(first) != nil else { return nil }
             guard positional.count >= 2 else { throw CLIError(.badInput, "\(verb): a position is X Y (got only \(first))") }
-            guard let x = Int32(positional[0]), let y = Int32(positional[1]) else {
+            guard let x = Int(positional[0]), let y = Int(positional[1]) else {
                 throw CLIError(.badInput, "\(verb): a position is two integers X Y (got \(positional[0]) \(positional[1]))")
             }
             positional.removeFirst(2)
@@ -159,12 +159,6 @@ public enum GestureScript {
         mutating func int(_ key: String) throws(CLIError) -> Int? {
             guard let v = option(key) else { return nil }
             guard let i = Int(v) else { throw CLIError(.badInput, "\(verb): \(key)= takes an integer (got \(v))") }
-            return i
-        }
-
-        mutating func int32(_ key: String) throws(CLIError) -> Int32? {
-            guard let v = option(key) else { return nil }
-            guard let i = Int32(v) else { throw CLIError(.badInput, "\(verb): \(key)= takes an integer (got \(v))") }
             return i
         }
 

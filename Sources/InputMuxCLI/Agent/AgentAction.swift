@@ -1,4 +1,4 @@
-import InputMuxCore
+import InputMuxClient
 
 /// One gesture a `muxctl agent` verb or a `run` script line asks for, in the terms of the
 /// wire protocol's `gesture` message (docs/PROTOCOL.md). Checked for shape here; the
@@ -9,7 +9,7 @@ public enum AgentAction: Hashable, Sendable {
     case mouseDown(at: Point?, button: Button)
     case mouseUp(at: Point?, button: Button)
     case drag(path: [Point], button: Button, modifiers: [String])
-    case scroll(at: Point?, dx: Int32, dy: Int32, unit: ScrollUnit)
+    case scroll(at: Point?, dx: Int, dy: Int, unit: ScrollUnit)
     /// A chord such as `ctrl+s`, pressed `repeat` times.
     case key(String, repeat: Int)
     case keyDown(String)
