@@ -457,6 +457,169 @@ if [[ $mode == probe ]]; then
     sleep 1
 fi
 
+# --- muxctl (operator verbs, agent verbs, doctor, audit) --------------------------------
+# Against the daemon running as the installed service. Each function is one area;
+# the MCP server's checks live in their own section.
+
+# mx_run CMD...: runs muxctl, leaves its output in $mx_out and its exit status in $mx_rc.
+mx_run() { mx_out="$("$@" 2>&1)"; mx_rc=$?; }
+# has TEXT OUTPUT: 1 when OUTPUT contains TEXT. both A B: 1 when both are 1.
+has() { grep -qF -- "$1" <<< "$2" && echo 1 || echo 0; }
+both() { [[ "$1" == 1 && "$2" == 1 ]] && echo 1 || echo 0; }
+
+# mx_json FILE EXPR: evaluates a Python expression over the JSON in FILE (bound to j).
+mx_json() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2> /dev/null; }
+
+muxctl_doctor_checks() {
+    mx_run muxctl doctor
+    check "muxctl doctor passes on the installed system" "$(is "$mx_rc" 0)" "$(grep -E '^(FAIL|WARN)' <<< "$mx_out" | head -3 | tr '\n' ' ')"
+    [[ $mx_rc == 0 ]] || sed 's/^/     /' <<< "$mx_out"
+    muxctl doctor --json > "$T/doctor.json" 2>&1
+    check "muxctl doctor --json: uinput, service, sockets and configuration ok" \
+        "$(is "$(mx_json "$T/doctor.json" '" ".join(c["outcome"] for c in j["checks"] if c["name"] in ("uinput module","service","agent socket","control socket","configuration"))')" "ok ok ok ok ok")"
+    printf '[desktop]\nwidth = "wide"\n\n[leases]\nttl = 5\n' > "$T/bad.toml"
+    mx_run muxctl doctor --config "$T/bad.toml"
+    check "muxctl doctor fails on a broken configuration (exit 1)" "$(is "$mx_rc" 1)"
+    check "... naming each bad line and what to do" \
+        "$(grep -q "bad.toml:2: desktop.width" <<< "$mx_out" && grep -q "bad.toml:5: leases.ttl" <<< "$mx_out" && grep -q 'inputmuxd --check' <<< "$mx_out" && echo 1 || echo 0)" \
+        "$(grep -A2 '^FAIL configuration' <<< "$mx_out" | head -3 | tr '\n' ' ')"
+}
+
+# A reader of an evdev node: prints "type code value" of key and abs events for SECS.
+cat > "$T/mx-read.py" << 'EOF'
+import select, sys, time
+import evdev
+d = evdev.InputDevice(sys.argv[1])
+open(sys.argv[2], "w").write("ready\n")
+end = time.time() + float(sys.argv[3])
+while time.time() < end:
+    r, _, _ = select.select([d], [], [], 0.2)
+    if r:
+        for e in d.read():
+            if e.type in (1, 3):
+                print(e.type, e.code, e.value, flush=True)
+EOF
+
+muxctl_agent_checks() {
+    mx_run muxctl agent --name sys-a --region 0,0,960,1080 lease acquire --json
+    check "muxctl agent lease acquire (region 0,0,960,1080)" "$(is "$mx_rc" 0)" "$(head -c 300 <<< "$mx_out")"
+    echo "$mx_out" > "$T/holder.json"
+    local lease ptr
+    lease="$(mx_json "$T/holder.json" 'j["lease"]["id"]')"
+    ptr="$(mx_json "$T/holder.json" 'j["pointer_device"]')"
+
+    muxctl status --json > "$T/status.json" 2>&1
+    check "muxctl status --json shows the agent's session" \
+        "$(is "$(mx_json "$T/status.json" '[s["name"] for s in j["sessions"]].count("sys-a")')" 1)"
+    check "muxctl status --json shows its lease with region and holder" \
+        "$(is "$(mx_json "$T/status.json" '[(l["id"], l["holder"]["name"], l["region"]["width"]) for l in j["held"]]')" "[('$lease', 'sys-a', 960)]")"
+    mx_run muxctl status
+    check "muxctl status (table) lists the lease" "$(grep -qE "^$lease +sys-a#[0-9]+ +active +0,0,960x1080" <<< "$mx_out" && echo 1 || echo 0)"
+    mx_run muxctl agent --name sys-a lease status
+    check "muxctl agent lease status" "$(is "$mx_rc" 0)" "$(head -1 <<< "$mx_out")"
+
+    # The click must land on this agent's own pointer, at the position asked.
+    rm -f "$T/mx-read.ready"
+    python3 "$T/mx-read.py" "$ptr" "$T/mx-read.ready" 6 > "$T/mx-read.out" 2> "$T/mx-read.err" &
+    local reader=$!
+    for _ in $(seq 50); do [[ -f "$T/mx-read.ready" ]] && break; sleep 0.1; done
+    mx_run muxctl agent --name sys-a click 100 200
+    check "muxctl agent click 100 200 (through the lease holder)" "$(is "$mx_rc" 0)" "$mx_out"
+    wait "$reader"
+    check "the click lands on the agent's pointer: ABS 100,200 then BTN_LEFT down, up" \
+        "$(grep -qx '3 0 100' "$T/mx-read.out" && grep -qx '3 1 200' "$T/mx-read.out" && grep -A100 -x '1 272 1' "$T/mx-read.out" | grep -qx '1 272 0' && echo 1 || echo 0)" \
+        "$ptr: $(tr '\n' ';' < "$T/mx-read.out" | head -c 200)"
+
+    # Exit statuses scripts tell apart.
+    mx_run muxctl agent --name sys-a click 1500 10
+    check "outside the region: denied (exit 3)" "$(is "$mx_rc" 3)" "$mx_out"
+    mx_run muxctl agent --name sys-b --region 0,0,500,500 --try click 10 10
+    check "another agent on a taken region, --try: denied (exit 3) naming the holder" \
+        "$(both "$(is "$mx_rc" 3)" "$(has 'sys-a' "$mx_out")")" "$mx_out"
+    mx_run muxctl agent --name sys-c --region 0,0,100,100 --timeout 1 click 5 5
+    check "queued behind it past --timeout 1: queue timeout (exit 4)" "$(is "$mx_rc" 4)" "$mx_out"
+    mx_run muxctl agent --name sys-a frobnicate
+    check "unknown verb: bad input (exit 2) with usage" "$(both "$(is "$mx_rc" 2)" "$(has 'Usage:' "$mx_out")")" "$(head -1 <<< "$mx_out")"
+    mx_run muxctl agent --name sys-a --region 1,2 click 1 1
+    check "bad region: bad input (exit 2)" "$(is "$mx_rc" 2)" "$(head -1 <<< "$mx_out")"
+    mx_out="$(printf 'click 10 10\nbogus 1\n' | muxctl agent --name sys-a run 2>&1)"; mx_rc=$?
+    check "run: a bad script line is named, nothing played (exit 2)" "$(both "$(is "$mx_rc" 2)" "$(has 'line 2' "$mx_out")")" "$mx_out"
+    mx_out="$(printf '# two clicks\nmove 50 50\nclick 60 60 button=right\nscroll 60 60 dy=2\n' | muxctl agent --name sys-a run 2>&1)"; mx_rc=$?
+    check "run: a gesture script through the holder" "$(is "$mx_rc" 0)" "$mx_out"
+
+    # Operator verbs on the live lease.
+    mx_run muxctl pause "$lease"
+    check "muxctl pause $lease" "$(is "$mx_rc" 0)" "$mx_out"
+    mx_run muxctl agent --name sys-a click 100 100
+    check "a paused lease: paused (exit 5)" "$(is "$mx_rc" 5)" "$mx_out"
+    mx_run muxctl resume "$lease"
+    mx_run muxctl agent --name sys-a click 100 100
+    check "muxctl resume: clicks work again" "$(is "$mx_rc" 0)" "$mx_out"
+    mx_run muxctl revoke "$lease"
+    check "muxctl revoke $lease" "$(is "$mx_rc" 0)" "$mx_out"
+    muxctl status --json > "$T/status2.json" 2>&1
+    check "after revoke the lease is gone from status" \
+        "$(is "$(mx_json "$T/status2.json" '[l["id"] for l in j["held"]].count("'"$lease"'")')" 0)"
+    mx_run muxctl agent --name sys-a click 100 200
+    check "a revoked lease: revoked (exit 6)" "$(is "$mx_rc" 6)" "$mx_out"
+    mx_run muxctl agent --name sys-a lease release
+    check "lease release ends the holder" "$(is "$mx_rc" 0)" "$mx_out"
+    mx_run muxctl revoke L99999
+    check "revoke of an unknown lease: bad input (exit 2)" "$(is "$mx_rc" 2)" "$mx_out"
+
+    # Without a holder each verb is a session of its own.
+    mx_out="$(printf 'move 10 10\nclick 20 20\n' | muxctl agent --name sys-d --region 0,0,200,200 run 2>&1)"; mx_rc=$?
+    check "run in a session of its own (connect, lease, act, release)" "$(is "$mx_rc" 0)" "$mx_out"
+    muxctl status --json > "$T/status3.json" 2>&1
+    check "... which leaves no session or lease behind" \
+        "$(is "$(mx_json "$T/status3.json" 'len(j["sessions"]) + len(j["held"])')" 0)"
+}
+
+muxctl_monitor_checks() {
+    muxctl monitor --json > "$T/monitor.out" 2> /dev/null &
+    local mon=$!
+    sleep 1
+    muxctl agent --name sys-m --region 0,0,100,100 click 500 500 > /dev/null 2>&1
+    sleep 1
+    kill "$mon" 2> /dev/null; wait "$mon" 2> /dev/null
+    check "muxctl monitor streams the rejected click with its reason" \
+        "$(grep '"action":"click"' "$T/monitor.out" | grep '"decision":"rejected"' | grep -q '"reason":"outside_region"' && echo 1 || echo 0)" \
+        "$(head -c 300 "$T/monitor.out")"
+}
+
+muxctl_audit_checks() {
+    mx_run muxctl audit -n 5
+    check "muxctl audit -n 5 prints 5 records" "$(is "$(grep -c . <<< "$mx_out")" 5)" "$(tail -1 <<< "$mx_out")"
+    muxctl audit --agent sys-a -n 1000 --json > "$T/audit-a.jsonl" 2>&1
+    check "muxctl audit --agent sys-a: only sys-a's records, including the click" \
+        "$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(int(bool(r) and all(x["session"]["name"]=="sys-a" for x in r) and any(x["action"]=="click" and x["decision"]=="allowed" for x in r)))' "$T/audit-a.jsonl")"
+    mx_run muxctl audit verify
+    check "muxctl audit verify: intact, end checked against the daemon's head" \
+        "$(both "$(is "$mx_rc" 0)" "$(has "ends at the daemon's head" "$mx_out")")" "$mx_out"
+    rm -rf "$T/audit-copy"; mkdir -p "$T/audit-copy"
+    cp /var/log/inputmux/audit.jsonl* "$T/audit-copy/"
+    # Change one record's message (its hash no longer matches).
+    python3 - "$T/audit-copy/audit.jsonl" << 'EOF'
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")
+lines[2] = lines[2].replace('"message":"', '"message":"edited ', 1)
+open(p, "w").write("\n".join(lines))
+EOF
+    local seq
+    seq="$(sed -n 3p "$T/audit-copy/audit.jsonl" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["seq"])')"
+    mx_run muxctl audit verify --log "$T/audit-copy/audit.jsonl"
+    check "muxctl audit verify detects a tampered copy (exit 8), naming record $seq" \
+        "$(both "$(is "$mx_rc" 8)" "$(has "record $seq" "$mx_out")")" "$mx_out"
+}
+
+if [[ $mode == daemon && -x /usr/bin/muxctl ]]; then
+    muxctl_doctor_checks
+    muxctl_agent_checks
+    muxctl_monitor_checks
+    muxctl_audit_checks
+fi
+
 # --- stop ---------------------------------------------------------------------------------------
 systemctl stop inputmuxd.service
 state="$(systemctl is-active inputmuxd.service)"
