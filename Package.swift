@@ -125,6 +125,8 @@ let package = Package(
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
         .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient"]),
+        .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI",
+                                                        .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(

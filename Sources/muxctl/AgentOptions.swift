@@ -36,7 +36,9 @@ struct AgentOptions: ParsableArguments {
     func validate() throws {
         guard let givenName else { throw ValidationError("--name is required: the agent's name, e.g. --name claude-1") }
         guard !givenName.isEmpty, givenName.count <= 64 else { throw ValidationError("--name: 1 to 64 characters") }
-        if let region { _ = try RegionArgument.parse(region) }
+        if let region {
+            do { _ = try RegionArgument.parse(region) } catch { throw ValidationError(error.message) }
+        }
         guard timeout >= 0 else { throw ValidationError("--timeout must not be negative") }
         if let ttl, ttl <= 0 { throw ValidationError("--ttl must be positive") }
     }

@@ -26,7 +26,7 @@ struct MuxctlCommand: AsyncParsableCommand {
     /// Runs the command; every failure ends as one sentence on stderr and an exit status
     /// from `ExitStatus` (usage errors are "bad input", never a stack trace).
     static func main() async {
-        let status: Int32
+        var status = ExitStatus.success.rawValue
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -34,23 +34,21 @@ struct MuxctlCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-            status = ExitStatus.success.rawValue
-        } catch let error as CLIError {
-            Console.error("muxctl: \(error.message)")
-            status = error.status.rawValue
-        } catch let code as ExitCode {
-            status = code.rawValue
         } catch {
-            let exit = exitCode(for: error)
-            if exit == .success {
-                print(fullMessage(for: error))
-                status = 0
-            } else {
-                Console.error(fullMessage(for: error))
-                status = ExitStatus.badInput.rawValue
-            }
+            let (code, message, toStdout) = report(error)
+            if let message { toStdout ? print(message) : Console.error(message) }
+            status = code
         }
         Console.flush()
         Glibc.exit(status)
+    }
+
+    /// What a failure prints (and where) and the exit status it ends with.
+    static func report(_ error: any Error) -> (status: Int32, message: String?, toStdout: Bool) {
+        if let e = error as? CLIError { return (e.status.rawValue, "muxctl: \(e.message)", false) }
+        if let code = error as? ExitCode { return (code.rawValue, nil, false) }
+        // Help and version requests end cleanly; every parse or validation error is bad input.
+        if exitCode(for: error) == .success { return (0, fullMessage(for: error), true) }
+        return (ExitStatus.badInput.rawValue, fullMessage(for: error), false)
     }
 }
