@@ -105,4 +105,11 @@ public struct CLIError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String { message }
+
+    /// The code to pass this failure on with (the lease holder's replies): the daemon's,
+    /// when it still names this status, else the status's own.
+    public var relayCode: String {
+        if let code, ExitStatus.forReason(code) == status { return code }
+        return status.code
+    }
 }

@@ -23,7 +23,7 @@ struct AgentLeaseHoldCommand: AsyncParsableCommand {
             print(AgentRelay.Reply.ok(HolderStatus(client: client, lease: lease).json).line)
             served = (server, holder)
         } catch {
-            print(AgentRelay.Reply.error(code: error.code ?? error.status.code, message: error.message).line)
+            print(AgentRelay.Reply.error(code: error.relayCode, message: error.message).line)
             throw ExitCode(error.status.rawValue)
         }
         Console.flush()

@@ -31,6 +31,12 @@ import Testing
         #expect(!distinct.contains(0) && !distinct.contains(1))
     }
 
+    @Test func relayedFailuresKeepTheirStatus() {
+        #expect(CLIError.daemon(code: "outside_region", message: "m").relayCode == "outside_region")
+        #expect(CLIError(.revoked, "ended", code: "no_lease").relayCode == "revoked")
+        #expect(CLIError(.badInput, "bad line").relayCode == "bad_input")
+    }
+
     @Test func helpTableListsEveryStatus() {
         for s in ExitStatus.allCases {
             #expect(ExitStatus.helpTable.contains("  \(s.rawValue)  \(s.meaning)"))

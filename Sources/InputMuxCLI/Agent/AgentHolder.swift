@@ -86,7 +86,7 @@ public struct AgentHolder: Sendable {
                 try await AgentSession.perform(action, on: lease)
                 return .init(.ok(nil))
             } catch {
-                return .init(.error(code: error.code ?? error.status.code, message: error.message))
+                return .init(.error(code: error.relayCode, message: error.message))
             }
         }
     }

@@ -55,6 +55,11 @@ public enum AgentSession {
             try await lease.perform(action.gesture)
         } catch {
             if case .ended(let why) = lease.state { throw CLIError.daemon(code: why.code.rawValue, message: why.message) }
+            // The daemon no longer knows a lease this session was granted: it ended
+            // (revoked, expired, reassigned) even if its event has not arrived yet.
+            if error.code == .noLease || error.code == .unknownLease {
+                throw CLIError(.revoked, "\(lease.id) has ended (revoked, expired or reassigned): \(error.message)", code: error.code.rawValue)
+            }
             throw failure(error)
         }
     }
