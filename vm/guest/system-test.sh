@@ -663,12 +663,59 @@ EOF
 }
 
 
+# Sensitive regions wait for an operator: approve grants, deny refuses. Needs a
+# [[sensitive]] region, so the service restarts with one and again without it.
+muxctl_approval_checks() {
+    cp /etc/inputmux/inputmux.toml "$T/inputmux.toml.orig"
+    printf '\n[[sensitive]]\nname = "vault"\nregion = "1800,0,120x120"\n' >> /etc/inputmux/inputmux.toml
+    systemctl restart inputmuxd.service
+    for _ in $(seq 50); do [[ -S /run/inputmux/control.sock ]] && muxctl status > /dev/null 2>&1 && break; sleep 0.2; done
+    # The acquire waits in pending_approval; its holder is started in the background.
+    muxctl agent --name sys-v --region 1800,0,100,100 --timeout 20 lease acquire > "$T/approve.out" 2>&1 &
+    local waiter=$! lease="" rc
+    for _ in $(seq 50); do
+        muxctl status --json > "$T/status-p.json" 2>&1
+        lease="$(mx_json "$T/status-p.json" '" ".join(l["id"] for l in j["waiting"] if l["state"]=="pending_approval" and l["holder"]["name"]=="sys-v")')"
+        [[ -n "$lease" ]] && break
+        sleep 0.2
+    done
+    check "a lease on a sensitive region waits in pending_approval (muxctl status)" "$([[ -n "$lease" ]] && echo 1 || echo 0)" "$lease"
+    mx_run muxctl approve "$lease"
+    check "muxctl approve $lease" "$(is "$mx_rc" 0)" "$mx_out"
+    muxctl status --json > "$T/status-p.json" 2>&1
+    check "after approve the lease is active, held by sys-v" \
+        "$(is "$(mx_json "$T/status-p.json" '[(l["holder"]["name"], l["state"]) for l in j["held"] if l["id"]=="'"$lease"'"]')" "[('sys-v', 'active')]")"
+    wait "$waiter"; rc=$?
+    note "lease acquire after approve: exit $rc: $(head -1 "$T/approve.out")"
+    muxctl agent --name sys-v lease release > /dev/null 2>&1
+    muxctl revoke "$lease" > /dev/null 2>&1
+    muxctl agent --name sys-w --region 1800,0,100,100 --timeout 20 lease acquire > "$T/deny.out" 2>&1 &
+    waiter=$! lease=""
+    for _ in $(seq 50); do
+        muxctl status --json > "$T/status-p.json" 2>&1
+        lease="$(mx_json "$T/status-p.json" '" ".join(l["id"] for l in j["waiting"] if l["holder"]["name"]=="sys-w")')"
+        [[ -n "$lease" ]] && break
+        sleep 0.2
+    done
+    mx_run muxctl deny "$lease"
+    check "muxctl deny $lease" "$(is "$mx_rc" 0)" "$mx_out"
+    muxctl status --json > "$T/status-p.json" 2>&1
+    check "after deny the lease is neither held nor waiting" \
+        "$(is "$(mx_json "$T/status-p.json" '[l["id"] for l in j["held"] + j["waiting"]].count("'"$lease"'")')" 0)"
+    wait "$waiter"; rc=$?
+    note "lease acquire after deny: exit $rc: $(head -1 "$T/deny.out")"
+    cp "$T/inputmux.toml.orig" /etc/inputmux/inputmux.toml
+    systemctl restart inputmuxd.service
+    for _ in $(seq 50); do [[ -S /run/inputmux/control.sock ]] && break; sleep 0.2; done
+}
+
 if [[ $mode == daemon && -x /usr/bin/muxctl ]]; then
     muxctl_doctor_checks
     muxctl_agent_checks
     muxctl_monitor_checks
     muxctl_audit_checks
     muxctl_bench
+    muxctl_approval_checks
 fi
 
 # --- stop ---------------------------------------------------------------------------------------
