@@ -134,9 +134,14 @@ public final class PhysicalDevice {
                            _ body: (UnsafeMutableBufferPointer<input_event>) throws(DeviceError) -> Void) throws(DeviceError) -> Int {
         var frames = 0
         var ev = input_event()
+        // In normal mode libevdev would read(2) before returning every single event;
+        // with the BLOCKING flag it reads only once its queue is empty (the fd stays
+        // non-blocking, so that read ends in EAGAIN rather than waiting). A frame then
+        // costs one read before it is forwarded instead of one per event.
+        let normal = UInt32(LIBEVDEV_READ_FLAG_NORMAL.rawValue | LIBEVDEV_READ_FLAG_BLOCKING.rawValue)
+        let sync = UInt32(LIBEVDEV_READ_FLAG_SYNC.rawValue)
         while true {
-            let flags = syncing ? LIBEVDEV_READ_FLAG_SYNC : LIBEVDEV_READ_FLAG_NORMAL
-            let rc = libevdev_next_event(evdev, UInt32(flags.rawValue), &ev)
+            let rc = libevdev_next_event(evdev, syncing ? sync : normal, &ev)
             if rc == -EAGAIN {
                 if syncing {
                     // End of the resync delta; libevdev ends it with SYN_REPORT, but a delta
