@@ -83,23 +83,26 @@ public final class AgentClient: Sendable {
         let holder = ClientHolder()
         let (connection, session) = try await open(socketPath: socketPath, name: name, holder: holder)
         let client = AgentClient(socketPath: socketPath, name: name, options: options, connection: connection, session: session)
-        holder.client.withLock { $0 = client }
+        holder.set(client)
         client.startHeartbeat()
         return client
     }
 
-    /// A late-bound, weak route from the reader thread to the client.
+    /// A late-bound, weak route from the reader thread to the client (the connection's
+    /// handlers hold it; it must not keep the client alive).
     private final class ClientHolder: Sendable {
-        let client = Mutex<AgentClient?>(nil)
-        var value: AgentClient? { client.withLock { $0 } }
+        private struct Ref { weak var client: AgentClient? }
+        private let ref = Mutex(Ref())
+        var value: AgentClient? { ref.withLock { $0.client } }
+        func set(_ client: AgentClient) { ref.withLock { $0.client = client } }
     }
 
     private static func open(socketPath: String, name: String, holder: ClientHolder) async throws(InputMuxError) -> (DaemonConnection, SessionInfo) {
         let connection = try DaemonConnection(path: socketPath, role: .agent)
         // Events before the client exists (none are expected before hello) are dropped.
         connection.start(
-            onEvent: { [weak holder] event in holder?.value?.dispatch(event, from: connection) },
-            onClose: { [weak holder] why in holder?.value?.connectionClosed(connection, why) })
+            onEvent: { event in holder.value?.dispatch(event, from: connection) },
+            onClose: { why in holder.value?.connectionClosed(connection, why) })
         do throws(InputMuxError) {
             let hello = try await connection.request(["type": "hello", "protocol": 1, "name": .string(name)])
             return (connection, try SessionInfo(hello: hello))
@@ -232,7 +235,7 @@ public final class AgentClient: Sendable {
             let latest = state.withLock { $0.connection }
             if latest.closedBy == nil { return latest }
             let holder = ClientHolder()
-            holder.client.withLock { $0 = self }
+            holder.set(self)
             let (connection, session) = try await Self.open(socketPath: socketPath, name: name, holder: holder)
             let subscribers = state.withLock { s in
                 s.connection = connection

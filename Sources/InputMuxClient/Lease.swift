@@ -141,8 +141,11 @@ public final class Lease: Sendable, CustomStringConvertible {
     }
 
     func apply(_ change: Change) {
-        let (waiters, settled) = box.withLock { b -> ([CheckedContinuation<Result<Void, InputMuxError>, Never>], Result<Void, InputMuxError>?) in
-            if b.state.isEnded { return ([], nil) }
+        typealias Waiter = CheckedContinuation<Result<Void, InputMuxError>, Never>
+        // Streams are finished and waiters resumed outside the lock: a stream's
+        // termination handler takes the lock again.
+        let (waiters, settled, finished) = box.withLock { b -> ([Waiter], Result<Void, InputMuxError>?, [AsyncStream<LeaseEvent>.Continuation]) in
+            if b.state.isEnded { return ([], nil, []) }
             let before = b.state
             var out: [LeaseEvent] = []
             switch change {
@@ -175,15 +178,17 @@ public final class Lease: Sendable, CustomStringConvertible {
                 }
             }
             for e in out { for s in b.subscribers.values { s.yield(e) } }
+            var finished: [AsyncStream<LeaseEvent>.Continuation] = []
             if after.isEnded {
-                for s in b.subscribers.values { s.finish() }
+                finished = Array(b.subscribers.values)
                 b.subscribers.removeAll()
             }
-            guard let r = Self.settled(after) else { return ([], nil) }
+            guard let r = Self.settled(after) else { return ([], nil, finished) }
             let w = Array(b.waiters.values)
             b.waiters.removeAll()
-            return (w, r)
+            return (w, r, finished)
         }
+        for s in finished { s.finish() }
         if let settled { for c in waiters { c.resume(returning: settled) } }
     }
 

@@ -58,7 +58,7 @@ public final class OperatorClient: Sendable {
             let info = OperatorInfo(protocolVersion: hello["protocol"].int ?? 1, operatorID: hello["operator"].int ?? 0,
                                     desktop: desktop, devices: devices)
             let client = OperatorClient(connection: connection, info: info)
-            router.client.withLock { $0 = client }
+            router.set(client)
             return client
         } catch {
             connection.close()
@@ -66,10 +66,13 @@ public final class OperatorClient: Sendable {
         }
     }
 
+    /// Routes events from the reader thread to the client without keeping it alive.
     private final class AuditRouter: Sendable {
-        let client = Mutex<OperatorClient?>(nil)
-        func deliver(_ event: JSON) { client.withLock { $0 }?.deliver(event) }
-        func finish() { client.withLock { $0 }?.finishMonitors() }
+        private struct Ref { weak var client: OperatorClient? }
+        private let ref = Mutex(Ref())
+        func set(_ client: OperatorClient) { ref.withLock { $0.client = client } }
+        func deliver(_ event: JSON) { ref.withLock { $0.client }?.deliver(event) }
+        func finish() { ref.withLock { $0.client }?.finishMonitors() }
     }
 
     public func status() async throws(InputMuxError) -> StatusReport {
