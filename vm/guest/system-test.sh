@@ -436,7 +436,8 @@ fi
 # client from PyPI driving `muxctl mcp` over stdio. Each line it prints is a check.
 if [[ $mode == daemon ]]; then
     parts=(example)
-    [[ -x /usr/bin/muxctl ]] && parts+=(mcp)
+    # Once muxctl has its `mcp` verb (muxctl itself may come first).
+    [[ -x /usr/bin/muxctl ]] && /usr/bin/muxctl mcp --help > /dev/null 2>&1 && parts+=(mcp)
     PYTHONPATH=/opt/inputmux/pylib timeout 180 python3 /opt/inputmux/guest/python_clients_test.py "${parts[@]}" \
         > "$T/clients.out" 2>&1
     rc=$?
@@ -707,9 +708,8 @@ muxctl_approval_checks() {
     check "after approve the lease is active, held by sys-v" \
         "$(is "$(mx_json "$T/status-p.json" '[(l["holder"]["name"], l["state"]) for l in j["held"] if l["id"]=="'"$lease"'"]')" "[('sys-v', 'active')]")"
     wait "$waiter"; rc=$?
-    note "lease acquire after approve: exit $rc: $(head -1 "$T/approve.out")"
+    check "... and the waiting muxctl agent lease acquire returns it (exit 0)" "$(is "$rc" 0)" "$(head -1 "$T/approve.out")"
     muxctl agent --name sys-v lease release > /dev/null 2>&1
-    muxctl revoke "$lease" > /dev/null 2>&1
     muxctl agent --name sys-w --region 1800,0,100,100 --timeout 20 lease acquire > "$T/deny.out" 2>&1 &
     waiter=$! lease=""
     for _ in $(seq 50); do
@@ -724,7 +724,7 @@ muxctl_approval_checks() {
     check "after deny the lease is neither held nor waiting" \
         "$(is "$(mx_json "$T/status-p.json" '[l["id"] for l in j["held"] + j["waiting"]].count("'"$lease"'")')" 0)"
     wait "$waiter"; rc=$?
-    note "lease acquire after deny: exit $rc: $(head -1 "$T/deny.out")"
+    check "... and the waiting lease acquire is told: denied (exit 3)" "$(is "$rc" 3)" "$(head -1 "$T/deny.out")"
     cp "$T/inputmux.toml.orig" /etc/inputmux/inputmux.toml
     systemctl restart inputmuxd.service
     for _ in $(seq 50); do [[ -S /run/inputmux/control.sock ]] && break; sleep 0.2; done
