@@ -437,7 +437,7 @@ fi
 if [[ $mode == daemon ]]; then
     parts=(example)
     # Once muxctl has its `mcp` verb (muxctl itself may come first).
-    [[ -x /usr/bin/muxctl ]] && /usr/bin/muxctl mcp --help > /dev/null 2>&1 && parts+=(mcp)
+    [[ -x /usr/bin/muxctl ]] && /usr/bin/muxctl --help 2>&1 | grep -q '^  mcp ' && parts+=(mcp)
     PYTHONPATH=/opt/inputmux/pylib timeout 180 python3 /opt/inputmux/guest/python_clients_test.py "${parts[@]}" \
         > "$T/clients.out" 2>&1
     rc=$?
@@ -610,6 +610,15 @@ muxctl_monitor_checks() {
 }
 
 muxctl_audit_checks() {
+    muxctl audit --follow -n 0 --agent sys-f --json > "$T/follow.out" 2>&1 &
+    local follower=$!
+    sleep 1
+    muxctl agent --name sys-f --region 0,0,100,100 click 10 10 > /dev/null 2>&1
+    sleep 1
+    kill "$follower" 2> /dev/null; wait "$follower" 2> /dev/null
+    check "muxctl audit --follow --agent sys-f prints sys-f's records as they are written" \
+        "$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(int(any(x["action"]=="click" and x["decision"]=="allowed" for x in r) and all(x["session"]["name"]=="sys-f" for x in r)))' "$T/follow.out" 2> /dev/null)" \
+        "$(head -c 200 "$T/follow.out")"
     mx_run muxctl audit -n 5
     check "muxctl audit -n 5 prints 5 records" "$(is "$(grep -c . <<< "$mx_out")" 5)" "$(tail -1 <<< "$mx_out")"
     muxctl audit --agent sys-a -n 1000 --json > "$T/audit-a.jsonl" 2>&1
