@@ -115,7 +115,7 @@ let package = Package(
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
             name: "KernelSuite",
-            dependencies: ["InputMuxCore", "InputMuxLinux"],
+            dependencies: ["InputMuxCore", "InputMuxLinux", "InputMuxClient"],
             path: "Tests/KernelSuite"
         ),
     ],
