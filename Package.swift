@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
         .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
+        .library(name: "InputMuxMCP", targets: ["InputMuxMCP"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
@@ -106,11 +108,29 @@ let package = Package(
         // daemon code, so an agent process carries none of it.
         .target(name: "InputMuxClient"),
 
+        // The MCP server's logic (`muxctl mcp`): computer-use tools over InputMuxClient.
+        .target(
+            name: "InputMuxMCP",
+            dependencies: [
+                "InputMuxClient",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
+
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
-        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient"]),
+        // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
+        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient"]),
+        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxClientTestSupport"]),
+        .testTarget(
+            name: "InputMuxMCPTests",
+            dependencies: [
+                "InputMuxMCP", "InputMuxClient", "InputMuxClientTestSupport",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import InputMuxClient
+import InputMuxClientTestSupport
 
 @Suite("AgentClient against a fake daemon on a real Unix socket")
 struct AgentClientTests {
