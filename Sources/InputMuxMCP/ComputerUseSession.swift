@@ -207,6 +207,7 @@ public final class ComputerUseSession: Sendable {
             "session": .string(client.session.identity.description),
             "desktop": .string(client.desktop.description),
             "coordinates": .string(configuration.coordinates.description),
+            "devices": ["pointer": .string(client.session.pointerDevice), "keyboard": .string(client.session.keyboardDevice)],
         ]
         if let lease = state.withLock({ $0.lease }) {
             var l: [String: JSON] = ["id": .string(lease.id), "region": .string(lease.region.description),
