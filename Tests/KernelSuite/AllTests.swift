@@ -26,7 +26,6 @@ let allTests: [KernelTest] = [
     KernelTest(name: "daemon-killed-and-restarted", body: DaemonCrashTests.daemonKilledAndRestarted),
     KernelTest(name: "daemon-caps-lock-light-reaches-physical-keyboard", body: DaemonFeedbackTests.capsLockLightReachesPhysicalKeyboard),
     KernelTest(name: "client-library-acquire-click-type-queue-revoke-restart", body: ClientLibraryTests.libraryScenario),
-    KernelTest(name: "mcp-server-over-stdio-clicks-types-and-queues", body: MCPServerTests.overStdio),
 ]
 
 /// A small deterministic generator (SplitMix64), so a failing run can be replayed.
