@@ -192,3 +192,29 @@ public final class FakeConnection: Sendable {
         writeLock.unlock()
     }
 }
+
+/// A daemon that takes its time over gestures (each answered `delay` later, from another
+/// thread, as a paced gesture would be) and counts how many were unanswered at once.
+public final class SlowGestures: Sendable {
+    private let counts = Mutex((now: 0, most: 0))
+    private let delay: Duration
+
+    public init(delay: Duration = .milliseconds(10)) { self.delay = delay }
+
+    /// The most gestures that were in flight together.
+    public var mostInFlight: Int { counts.withLock { $0.most } }
+
+    /// The handler: gestures slowly, everything else as `FakeDaemon.standard`.
+    public var handler: @Sendable (JSON, FakeConnection) -> Void {
+        { [self] m, c in
+            guard m["type"] == "gesture" else { return FakeDaemon.standard(m, c) }
+            counts.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+            let micros = useconds_t(delay.components.attoseconds / 1_000_000_000_000)
+            Thread.detachNewThread { [self] in
+                usleep(micros)
+                counts.withLock { $0.now -= 1 }
+                c.reply(m, ["done": true])
+            }
+        }
+    }
+}

@@ -236,17 +236,8 @@ struct AgentClientTests {
 
     @Test("concurrent gestures on one lease go out one at a time, in call order")
     func serialized() async throws {
-        let inFlight = Mutex((now: 0, most: 0))
-        let daemon = try FakeDaemon { m, c in
-            guard m["type"] == "gesture" else { return FakeDaemon.standard(m, c) }
-            inFlight.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
-            // Answer later, from another thread, as a daemon playing a paced gesture would.
-            Thread.detachNewThread {
-                usleep(15_000)
-                inFlight.withLock { $0.now -= 1 }
-                c.reply(m, ["done": true])
-            }
-        }
+        let slow = SlowGestures(delay: .milliseconds(15))
+        let daemon = try FakeDaemon(handler: slow.handler)
         defer { daemon.stop() }
         let agent = try await AgentClient.connect(socketPath: daemon.path, name: "a")
         defer { agent.close() }
@@ -257,7 +248,7 @@ struct AgentClientTests {
             }
             try await group.waitForAll()
         }
-        #expect(inFlight.withLock { $0.most } == 1)
+        #expect(slow.mostInFlight == 1)
         #expect(daemon.received("gesture").count == 6)
     }
 

@@ -252,16 +252,8 @@ struct MCPServerTests {
 
     @Test("concurrent tool calls on one session run one at a time")
     func serialized() async throws {
-        let inFlight = Mutex((now: 0, most: 0))
-        let h = try await Harness { m, c in
-            guard m["type"] == "gesture" else { return FakeDaemon.standard(m, c) }
-            inFlight.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
-            Thread.detachNewThread {
-                usleep(10_000)
-                inFlight.withLock { $0.now -= 1 }
-                c.reply(m, ["done": true])
-            }
-        }
+        let slow = SlowGestures()
+        let h = try await Harness(handler: slow.handler)
         defer { h.stop() }
         _ = try await h.call("lease_acquire")
         try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -275,7 +267,7 @@ struct MCPServerTests {
             }
             for try await failed in group { #expect(!failed) }
         }
-        #expect(inFlight.withLock { $0.most } == 1)
+        #expect(slow.mostInFlight == 1)
         // Each batch's two gestures are adjacent: batches never interleave.
         let xs = h.gestures.map { $0["x"]?.int ?? -1 }
         #expect(xs.count == 8)
