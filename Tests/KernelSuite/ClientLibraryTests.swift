@@ -128,22 +128,35 @@ enum ClientLibraryTests {
         guard case .revoked(let why) = last else { throw TestFailure("lib-b's last lease event: \(String(describing: last))") }
         try expect(why.message.contains("operator"), "the revoke reason should say who: \(why)")
 
-        // Restart: lib-a's new lease is reported lost; the next acquire is a new session.
+        // A crash: lib-a's new lease is reported lost (never carried over); the next
+        // acquire, after the daemon is back, is a new session.
         let again = try blocking { try await agentA.acquire(left) }
-        let oldSession = a.client.session.identity.session
-        try daemon.stop()
+        let sessionEvents = agentA.events
+        daemon.killHard()
         let end: InputMuxClient.LeaseEvent? = try blocking {
             var last: InputMuxClient.LeaseEvent?
             for await e in again.events { last = e }
             return last
         }
-        guard case .ended(let lost) = end, lost.code == InputMuxError.Code.leaseLost else { throw TestFailure("after the daemon stopped: \(String(describing: end))") }
+        guard case .ended(let lost) = end, lost.code == InputMuxError.Code.leaseLost else {
+            throw TestFailure("after the daemon died: \(String(describing: end))")
+        }
         try daemon.start()
         let fresh = try blocking { try await agentA.acquire(left, mode: .try) }
         try expect(fresh.state == .active, "a lease after the restart: \(fresh.state)")
         try expect(again.state.isEnded, "the old lease must stay ended")
-        try expect(a.client.session.identity.session != oldSession || a.client.session.pointerDevice != "",
-                   "a new session after the restart")
+        let told: [SessionEvent] = try blocking {
+            var seen: [SessionEvent] = []
+            for await e in sessionEvents {
+                seen.append(e)
+                if case .reconnected = e { break }
+            }
+            return seen
+        }
+        guard told.count == 2, case .disconnected = told[0], case .reconnected(let info) = told[1] else {
+            throw TestFailure("lib-a's session events over the restart: \(told)")
+        }
+        try expectEqual(info.pointerDevice, a.client.session.pointerDevice, "the new session's pointer")
         let pointer = try EvdevReader(a.client.session.pointerDevice)
         try blocking { try await fresh.click(at: ClientPoint(x: 100, y: 100)) }
         try expectEqual(PointerTrace(pointer.readFrames(count: 3, timeout: .seconds(2))).positions.last,
