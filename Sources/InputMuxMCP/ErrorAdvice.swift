@@ -12,13 +12,13 @@ public enum ErrorAdvice {
             next = "the holder still has the region: call lease_acquire again to keep waiting, or ask the operator"
         case .outsideRegion:
             next = "act inside your lease region\(region.map { " \($0)" } ?? ""), or lease_acquire a region that covers the point"
-        case .pausedHuman:
+        case .pausedHuman, .abortedByHuman:
             next = "the human is using the computer: wait a second or two, then retry"
         case .focusUnproven, .noKeyboardLease:
             next = "click inside your region first (so the focus is yours), then send keys; the lease needs the keyboard (lease_acquire with keyboard true)"
         case .frozen, .panic:
             next = "the operator pressed the panic chord: wait until they run `muxctl resume`"
-        case .leaseLost, .connectionLost:
+        case .leaseLost, .connectionLost, .shutdown, .disconnected:
             next = "the daemon restarted or the connection dropped: call lease_acquire again"
         case .revoked, .leaseNotActive, .noLease, .ttlExpired, .maxHold, .reassigned:
             next = "call lease_acquire to get a lease again (lease_status shows who holds the region)"
