@@ -8,9 +8,10 @@ import InputMuxLinux
 enum DaemonDeviceCreationTests {
     /// The largest gap allowed between two frames of a paced drag (8 ms steps) while other
     /// sessions' devices are being created. Creating one pointer + keyboard pair takes
-    /// tens to hundreds of ms in the guest; four of them on the engine thread would stall
-    /// the drag for far longer than this.
-    static let gapBound: Int64 = 60
+    /// about a second in the TCG guest (four at once: about 3.5 s); on the engine thread
+    /// each would stall the drag that long. Under that load (four creations, udev and the
+    /// engine on two emulated CPUs) the drag's own gaps stay under about 100 ms.
+    static let gapBound: Int64 = 250
 
     static func realtimeMicroseconds() -> Int64 {
         var t = timespec()
@@ -45,11 +46,12 @@ enum DaemonDeviceCreationTests {
         let steady = try AgentSession(daemon, name: "steady")
         _ = try steady.lease("0,0,960x1080")
         let fd = open(steady.pointerNode, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw TestFailure("cannot open \(steady.pointerNode): errno \(errno)") }
+        guard fd >= 0 else { throw TestFailure("cannot open steady's pointer \(steady.pointerNode): errno \(errno)") }
         defer { close(fd) }
 
-        // 200 points 20 px apart (no interpolation): about 1.6 s of frames 8 ms apart.
-        let points: [(x: Int, y: Int)] = (0..<200).map { i in
+        // 600 points 20 px apart (no interpolation): about 5 s of frames 8 ms apart, longer
+        // than the hellos take.
+        let points: [(x: Int, y: Int)] = (0..<600).map { i in
             let x = 100 + (i % 40) * 20
             return (i / 40 % 2 == 0 ? x : 980 - x, 200 + i)
         }
@@ -68,33 +70,46 @@ enum DaemonDeviceCreationTests {
         let newcomers = try (0..<4).map { _ in try DaemonClient(daemon.agentSocket) }
         let helloStart = realtimeMicroseconds()
         let ids = newcomers.enumerated().map { i, c in c.send(["type": "hello", "protocol": 1, "name": .string("newcomer\(i)")]) }
+        // One loop reads the drag's frames (the node's buffer holds only a few dozen) and
+        // every reply as they come.
         var helloEnd = helloStart
-        var replies: [JSON] = []
-        for (c, id) in zip(newcomers, ids) {
-            // Reading the drag's frames as they come keeps their time stamps exact; the
-            // kernel's buffer would hold them anyway.
-            let r = try c.reply(to: id, timeout: .seconds(20))
-            helloEnd = realtimeMicroseconds()
-            replies.append(r)
-            readStamped(fd, into: &frames)
-        }
-        let drag = try steady.client.reply(to: dragID, timeout: .seconds(20))
-        try expect(drag["ok"] == true, "the drag was refused: \(drag)")
-        var last = MonotonicClock.now()
-        while MonotonicClock.now() - last < .milliseconds(100) {
+        var replies: [JSON?] = Array(repeating: nil, count: newcomers.count)
+        var drag: JSON?
+        var lastFrame = MonotonicClock.now()
+        let deadline = MonotonicClock.now() + .seconds(30)
+        while MonotonicClock.now() < deadline
+            && (replies.contains { $0 == nil } || drag == nil || MonotonicClock.now() - lastFrame < .milliseconds(100)) {
+            var pfds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: steady.client.fd, events: Int16(POLLIN), revents: 0)]
+                + newcomers.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+            _ = poll(&pfds, nfds_t(pfds.count), 10)
             let before = frames.count
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            _ = poll(&pfd, 1, 20)
             readStamped(fd, into: &frames)
-            if frames.count > before { last = MonotonicClock.now() }
-        }
-
-        for (i, r) in replies.enumerated() {
-            guard r["ok"] == true, let p = r["result"]["devices"]["pointer"].string, let k = r["result"]["devices"]["keyboard"].string else {
-                throw TestFailure("newcomer\(i)'s hello failed: \(r)")
+            if frames.count > before { lastFrame = MonotonicClock.now() }
+            for (i, c) in newcomers.enumerated() where replies[i] == nil {
+                c.pump(timeout: .zero)
+                if let r = c.take(where: { $0["type"] == "reply" && $0["id"].int == ids[i] }, timeout: .zero) {
+                    replies[i] = r
+                    helloEnd = realtimeMicroseconds()
+                }
             }
-            _ = try EvdevReader(p)
-            _ = try EvdevReader(k)
+            if drag == nil {
+                steady.client.pump(timeout: .zero)
+                drag = steady.client.take(where: { $0["type"] == "reply" && $0["id"].int == dragID }, timeout: .zero)
+            }
+        }
+        guard let drag else { throw TestFailure("the drag was not answered within 30 s") }
+        try expect(drag["ok"] == true, "the drag was refused: \(drag)")
+
+        for (i, reply) in replies.enumerated() {
+            guard let r = reply, r["ok"] == true, let p = r["result"]["devices"]["pointer"].string, let k = r["result"]["devices"]["keyboard"].string else {
+                throw TestFailure("newcomer\(i)'s hello failed: \(reply.map { "\($0)" } ?? "no reply within 30 s")")
+            }
+            do {
+                _ = try EvdevReader(p)
+                _ = try EvdevReader(k)
+            } catch {
+                throw TestFailure("newcomer\(i)'s devices \(p), \(k): \(error); daemon log: \(daemon.log().suffix(1500))")
+            }
         }
         let lastX = frames.last(where: { $0.x != nil })?.x
         try expectEqual(lastX, points.last.map { Int32($0.x) }, "the drag's last position")
@@ -109,8 +124,14 @@ enum DaemonDeviceCreationTests {
         }
         let gap = worst / 1000
         note("4 hellos answered in \(window) ms; \(during) drag frames meanwhile; largest gap \(gap) ms (at +\(worstAt) ms); \(frames.count) frames in all")
-        try expect(during >= 3, "only \(during) drag frames were written while 4 hellos took \(window) ms: device creation stalled the engine")
+        // Paced at 8 ms, the drag should write about window/8 frames; a quarter of that pace
+        // is the floor (TCG is slow), and a stalled engine writes next to none.
+        try expect(during >= 3 && during * 32 >= window,
+                   "only \(during) drag frames were written while 4 hellos took \(window) ms: device creation stalled the engine")
         try expect(gap <= gapBound, "a \(gap) ms gap between drag frames \(worstAt) ms into the hellos (bound \(gapBound) ms): device creation stalled the engine")
+        // The sessions must still be connected here (ARC may end an object's life at its
+        // last use, which would close its connection and remove its devices).
+        withExtendedLifetime((steady, newcomers)) {}
         try daemon.stop()
     }
 }
