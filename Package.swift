@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "InputMuxCore", targets: ["InputMuxCore"]),
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
+        .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
@@ -100,10 +101,16 @@ let package = Package(
             ]
         ),
 
+        // The client library agents link: the wire protocol over the agent and control
+        // sockets, leases as objects, coordinate scaling and key names. Depends on no
+        // daemon code, so an agent process carries none of it.
+        .target(name: "InputMuxClient"),
+
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
+        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient"]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
