@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "muxbench",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport", "CMallocCounter",
+                "InputMuxCore", "InputMuxLinux", "InputMuxDaemon", "InputMuxTestSupport", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -436,7 +436,7 @@ fi
 # client from PyPI driving `muxctl mcp` over stdio. Each line it prints is a check.
 if [[ $mode == daemon ]]; then
     parts=(example)
-    [[ -x /usr/bin/muxctl ]] && parts+=(mcp)
+    [[ -x /usr/bin/muxctl ]] && muxctl mcp --help > /dev/null 2>&1 && parts+=(mcp)
     PYTHONPATH=/opt/inputmux/pylib timeout 180 python3 /opt/inputmux/guest/python_clients_test.py "${parts[@]}" \
         > "$T/clients.out" 2>&1
     rc=$?
