@@ -234,6 +234,23 @@ struct AgentClientTests {
         #expect(info.identity.session == 2)
     }
 
+    @Test("closing the client ends its leases as disconnected, not lost, and says bye")
+    func closeEndsLeases() async throws {
+        let daemon = try FakeDaemon()
+        defer { daemon.stop() }
+        let agent = try await AgentClient.connect(socketPath: daemon.path, name: "a")
+        let lease = try await agent.acquire()
+        let stream = lease.events
+        agent.close()
+        var last: LeaseEvent?
+        for await e in stream { last = e }
+        guard case .ended(let why) = last else { Issue.record("last event \(String(describing: last))"); return }
+        #expect(why.code == .disconnected)
+        #expect(await daemon.eventually { !daemon.received("bye").isEmpty })
+        let after = await #expect(throws: InputMuxError.self) { _ = try await agent.acquire() }
+        #expect(after?.code == .connectionLost)
+    }
+
     @Test("concurrent gestures on one lease go out one at a time, in call order")
     func serialized() async throws {
         let slow = SlowGestures(delay: .milliseconds(15))
