@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
         .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
+        .library(name: "InputMuxMCP", targets: ["InputMuxMCP"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
         .executable(name: "muxctl", targets: ["muxctl"]),
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
@@ -109,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "muxbench",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport", "CMallocCounter",
+                "InputMuxCore", "InputMuxLinux", "InputMuxDaemon", "InputMuxTestSupport", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,19 +121,37 @@ let package = Package(
         // daemon code, so an agent process carries none of it.
         .target(name: "InputMuxClient"),
 
+        // The MCP server's logic (`muxctl mcp`): computer-use tools over InputMuxClient.
+        .target(
+            name: "InputMuxMCP",
+            dependencies: [
+                "InputMuxClient",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
+
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
         .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
-        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient"]),
         .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
+        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient"]),
+        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxClientTestSupport"]),
+        .testTarget(
+            name: "InputMuxMCPTests",
+            dependencies: [
+                "InputMuxMCP", "InputMuxClient", "InputMuxClientTestSupport",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
             name: "KernelSuite",
-            dependencies: ["InputMuxCore", "InputMuxLinux"],
+            dependencies: ["InputMuxCore", "InputMuxLinux", "InputMuxClient"],
             path: "Tests/KernelSuite"
         ),
     ],

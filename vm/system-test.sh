@@ -12,7 +12,8 @@
 # sandbox with a stand-in (probe mode).
 #
 # Passes only on a closing "N passed, N failed" line with N failed == 0 and
-# N passed > 0.
+# N passed > 0; restates that count as "system-test: N passed, N failed" (the
+# line CI looks for).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -37,4 +38,4 @@ INPUTMUX_VM_PYTHON_LIBS=1 INPUTMUX_VM_PRODUCTS="${INPUTMUX_VM_PRODUCTS:-inputmux
 rc=${PIPESTATUS[0]}
 set -e
 
-vm_judge_summary "$log" "$rc" "system test" ""
+vm_judge_summary "$log" "$rc" "system test" "system-test"

@@ -133,8 +133,12 @@ def main():
     for part in which:
         if part == "example":
             example_client()
+        elif part == "mcp":
+            import mcp_pypi_check
+            for name, ok, detail in mcp_pypi_check.run(Reader, pointer_summary, keys):
+                check(name, ok, detail)
         else:
-            print(f"unknown part {part!r}: use example", file=sys.stderr)
+            print(f"unknown part {part!r}: use example or mcp", file=sys.stderr)
             return 2
     return 1 if failures else 0
 

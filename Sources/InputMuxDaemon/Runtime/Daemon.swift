@@ -83,7 +83,7 @@ public final class Daemon: Service, @unchecked Sendable {
         let keyNames = KeyNames(keymap: keymap, linuxName: Self.linuxKeyCode)
         let human = self.human
         let audit = self.audit
-        loop = EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
+        loop = try EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
                           logger: logger, inbox: inbox, agentListener: agentListener, controlListener: controlListener,
                           stopRequested: loopStop, devicesInventory: { human.inventory },
                           onAudit: { audit.record($0) })

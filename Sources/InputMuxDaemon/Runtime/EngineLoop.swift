@@ -35,8 +35,10 @@ final class EngineLoop {
     private var sessions: [SessionID: Connection] = [:]
     private var operators: [OperatorID: Connection] = [:]
     private var agentDevices: [SessionID: AgentDevices] = [:]
-    /// Why the last device creation failed, for the refused session's reply.
-    private var deviceFailure: String?
+    /// Device creation and destruction, off this thread.
+    private let deviceWorkers: AgentDeviceWorkers
+    /// Sessions whose devices are being created: their hello is answered when they are ready.
+    private var creating: Set<SessionID> = []
     /// Set while shutting down: devices are then destroyed before the loop returns.
     private var stopping = false
     /// Devices of sessions that ended during the current engine input (`retireDevices`).
@@ -50,7 +52,7 @@ final class EngineLoop {
 
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
-         devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void) {
+         devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void) throws(DaemonError) {
         self.engine = engine
         self.settings = settings
         self.decoder = decoder
@@ -61,6 +63,7 @@ final class EngineLoop {
         self.stopRequested = stopRequested
         self.devicesInventory = devicesInventory
         self.onAudit = onAudit
+        deviceWorkers = AgentDeviceWorkers(wake: try WakeSignal())
         watchdogInterval = SystemdNotify.watchdogInterval()
         inboxScratch.reserveCapacity(8192)
     }
@@ -76,6 +79,7 @@ final class EngineLoop {
             fds.append(pollfd(fd: inbox.wake.fd, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: agentListener.fd, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: controlListener.fd, events: Int16(POLLIN), revents: 0))
+            fds.append(pollfd(fd: deviceWorkers.wake.fd, events: Int16(POLLIN), revents: 0))
             for c in connections.values {
                 var ev = Int16(POLLIN)
                 if c.pendingOutput > 0 { ev |= Int16(POLLOUT) }
@@ -99,7 +103,11 @@ final class EngineLoop {
             drainPhysical()
             if fds[1].revents != 0 { acceptAll(agentListener, kind: .agent) }
             if fds[2].revents != 0 { acceptAll(controlListener, kind: .control) }
-            for pfd in fds.dropFirst(3) where pfd.revents != 0 {
+            if fds[3].revents != 0 {
+                deviceWorkers.wake.consume()
+                devicesCreated()
+            }
+            for pfd in fds.dropFirst(4) where pfd.revents != 0 {
                 guard let c = connections[pfd.fd] else { continue }
                 if pfd.revents & Int16(POLLOUT) != 0 { c.flush() }
                 if pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { service(c) }
@@ -137,12 +145,11 @@ final class EngineLoop {
     /// UI_DEV_DESTROY waits for the kernel to tear the nodes down (about 200 ms per device
     /// on a loaded machine); on this thread the waiter's grant and every other agent's
     /// paced frames would wait behind it. The engine wrote the releases before it asked
-    /// for the destroy, so the devices go to a short-lived thread of their own.
+    /// for the destroy, so the devices go to the device workers.
     private func retireDevices() {
         guard !retiring.isEmpty else { return }
-        let devices = UncheckedBox(retiring)
+        deviceWorkers.destroy(retiring)
         retiring.removeAll()
-        Thread { for d in devices.value { d.destroy() } }.start()
     }
 
     // MARK: - Human input
@@ -200,6 +207,15 @@ final class EngineLoop {
     }
 
     private func receive(_ line: ArraySlice<UInt8>, from c: Connection) {
+        if c.pendingHello != nil {
+            // Requests pipelined behind the hello wait for its reply, in order.
+            guard c.heldLines.count < limits.maximumInFlight else {
+                protocolError(c, WireError(.tooManyInFlight, "more than \(limits.maximumInFlight) requests sent before the hello reply; wait for it"), id: nil)
+                return
+            }
+            c.heldLines.append(Array(line))
+            return
+        }
         let value: JSONValue
         do {
             value = try JSONValue.parse(line)
@@ -282,23 +298,67 @@ final class EngineLoop {
             sessions[sid] = c
             let identity = AgentIdentity(name: name, session: sid, uid: c.peer.uid, gid: c.peer.gid, pid: c.peer.pid, exe: c.peer.exe)
             handle(.connect(identity, rule.sessionPolicy(textInClear: settings.configuration.audit.textInClear)))
-            guard let devices = agentDevices[sid] else {
-                refuse(c, id: id, "could not create this session's virtual devices: \(deviceFailure ?? "unknown error")")
-                handle(.disconnect(sid))
-                sessions[sid] = nil
-                return
-            }
-            c.helloDone = true
-            send(["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
-                  "result": ["protocol": .int(wireProtocolVersion), "session": .int(Int64(sid.rawValue)),
-                             "identity": WireEncoding.identity(identity),
-                             "desktop": WireEncoding.region(settings.configuration.desktop),
-                             "devices": ["pointer": .string(devices.pointer.devnode), "keyboard": .string(devices.keyboard.devnode)],
-                             "limits": ["max_message_bytes": .int(Int64(limits.maximumMessageBytes)),
-                                        "max_in_flight": .int(Int64(limits.maximumInFlight)),
-                                        "max_text_length": .int(Int64(limits.maximumTextLength)),
-                                        "max_path_points": .int(Int64(limits.maximumPathPoints))]]], to: c)
+            c.identity = identity
+            c.pendingHello = id
+            if !creating.contains(sid) { helloDevicesReady(c, failure: "the engine did not ask for them") }
         }
+    }
+
+    /// Answers hello sessions whose devices the workers finished; devices of sessions
+    /// that ended meanwhile go straight back to the workers for removal.
+    private func devicesCreated() {
+        for (sid, outcome) in deviceWorkers.collect() {
+            creating.remove(sid)
+            let c = sessions[sid]
+            switch outcome {
+            case .ready(let devices):
+                if c == nil || stopping {
+                    retiring.append(devices)
+                } else {
+                    agentDevices[sid] = devices
+                    logger.info("agent devices ready", metadata: ["session.id": "\(sid)", "agent.name": "\(c?.identity?.name ?? "")"])
+                }
+            case .failed(let error):
+                logger.error("could not create agent devices", metadata: ["session.id": "\(sid)", "error": "\(error)"])
+            }
+            if let c, !stopping {
+                var failure: String?
+                if case .failed(let error) = outcome { failure = error }
+                helloDevicesReady(c, failure: failure)
+            }
+        }
+        if !stopping { retireDevices() }
+    }
+
+    /// The hello reply of a session whose devices exist now (or its refusal), then the
+    /// requests it sent meanwhile.
+    private func helloDevicesReady(_ c: Connection, failure: String?) {
+        guard let id = c.pendingHello, let sid = c.session, let identity = c.identity else { return }
+        c.pendingHello = nil
+        guard let devices = agentDevices[sid] else {
+            refuse(c, id: id, "could not create this session's virtual devices: \(failure ?? "unknown error"); check that /dev/uinput exists and the daemon may write it (muxctl doctor)")
+            c.heldLines.removeAll()
+            c.heldEvents.removeAll()
+            sessions[sid] = nil
+            c.session = nil
+            handle(.disconnect(sid))
+            return
+        }
+        c.helloDone = true
+        send(["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
+              "result": ["protocol": .int(wireProtocolVersion), "session": .int(Int64(sid.rawValue)),
+                         "identity": WireEncoding.identity(identity),
+                         "desktop": WireEncoding.region(settings.configuration.desktop),
+                         "devices": ["pointer": .string(devices.pointer.devnode), "keyboard": .string(devices.keyboard.devnode)],
+                         "limits": ["max_message_bytes": .int(Int64(limits.maximumMessageBytes)),
+                                    "max_in_flight": .int(Int64(limits.maximumInFlight)),
+                                    "max_text_length": .int(Int64(limits.maximumTextLength)),
+                                    "max_path_points": .int(Int64(limits.maximumPathPoints))]]], to: c)
+        for event in c.heldEvents { send(event, to: c) }
+        c.heldEvents.removeAll()
+        let held = c.heldLines
+        c.heldLines.removeAll()
+        for line in held where connections[c.fd] != nil && !c.closing { receive(line[...], from: c) }
     }
 
     static func device(_ d: HumanInput.DeviceSummary) -> JSONValue {
@@ -389,6 +449,8 @@ final class EngineLoop {
 
     fileprivate func notify(_ event: LeaseEvent, to session: SessionID) {
         guard let c = sessions[session] else { return }
+        // Nothing reaches a client before its hello reply.
+        if c.pendingHello != nil { c.heldEvents.append(WireEncoding.event(event)); return }
         send(WireEncoding.event(event), to: c)
     }
 
@@ -401,15 +463,13 @@ final class EngineLoop {
     fileprivate func device(_ action: DeviceAction) {
         switch action {
         case .create(let identity):
-            do {
-                agentDevices[identity.session] = try AgentDevices(name: identity.name, session: identity.session,
-                                                                  desktop: settings.configuration.desktop)
-                logger.info("agent devices ready", metadata: ["session.id": "\(identity.session)", "agent.name": "\(identity.name)"])
-            } catch {
-                deviceFailure = "\(error)"
-                logger.error("could not create agent devices", metadata: ["session.id": "\(identity.session)", "error": "\(error)"])
-            }
+            // UI_DEV_CREATE and udev settling take long: the hello is answered when the
+            // workers are done (`devicesCreated`), and the engine keeps running meanwhile.
+            creating.insert(identity.session)
+            deviceWorkers.create(name: identity.name, session: identity.session, desktop: settings.configuration.desktop)
         case .destroy(let s):
+            // A session still being created has no devices yet: `devicesCreated` removes
+            // them when they arrive.
             guard let d = agentDevices.removeValue(forKey: s) else { return }
             if stopping { d.destroy() } else { retiring.append(d) }
         }
@@ -425,6 +485,11 @@ final class EngineLoop {
             c.close()
         }
         connections.removeAll()
+        // Creations under way finish, and nothing they made outlives the daemon.
+        deviceWorkers.waitUntilIdle()
+        devicesCreated()
+        for d in retiring { d.destroy() }
+        retiring.removeAll()
         for d in agentDevices.values { d.destroy() }
         agentDevices.removeAll()
         agentListener.close()
