@@ -13,6 +13,7 @@ struct AgentClickCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Held during the click, e.g. ctrl+shift.", valueName: "keys")) var modifiers: String?
 
     func validate() throws {
+        try agent.requireName()
         guard position.isEmpty || position.count == 2 else { throw ValidationError("give X and Y, or neither") }
     }
 

@@ -12,6 +12,7 @@ struct AgentDragCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Held during the drag, e.g. shift.", valueName: "keys")) var modifiers: String?
 
     func validate() throws {
+        try agent.requireName()
         guard coordinates.count >= 4, coordinates.count % 2 == 0 else { throw ValidationError("give at least two points as X1 Y1 X2 Y2") }
     }
 

@@ -12,6 +12,7 @@ struct AgentKeyCommand: AsyncParsableCommand {
     @Option(name: .customLong("repeat"), help: "Press each chord this many times.") var times = 1
 
     func validate() throws {
+        try agent.requireName()
         guard !chords.isEmpty else { throw ValidationError("give at least one chord, e.g. ctrl+s") }
     }
 

@@ -13,6 +13,8 @@ struct AgentLeaseAcquireCommand: ParsableCommand {
     @OptionGroup var agent: AgentOptions
     @OptionGroup var json: JSONFlag
 
+    func validate() throws { try agent.requireName() }
+
     func run() throws {
         try AgentRelay.prepare(directory: agent.relayDirectory)
         guard !AgentRelay.holderListens(at: agent.relayPath) else {

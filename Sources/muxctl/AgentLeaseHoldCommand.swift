@@ -11,6 +11,8 @@ struct AgentLeaseHoldCommand: AsyncParsableCommand {
 
     @OptionGroup var agent: AgentOptions
 
+    func validate() throws { try agent.requireName() }
+
     func run() async throws {
         // Its own session: the terminal's Ctrl-C for `lease acquire` must not end it later.
         setsid()

@@ -8,6 +8,8 @@ struct AgentLeaseReleaseCommand: ParsableCommand {
 
     @OptionGroup var agent: AgentOptions
 
+    func validate() throws { try agent.requireName() }
+
     func run() throws {
         guard AgentRelay.holderListens(at: agent.relayPath) else {
             throw CLIError(.failure, "agent \"\(agent.name)\" holds no lease through muxctl")

@@ -9,6 +9,8 @@ struct AgentLeaseStatusCommand: ParsableCommand {
     @OptionGroup var agent: AgentOptions
     @OptionGroup var json: JSONFlag
 
+    func validate() throws { try agent.requireName() }
+
     func run() throws {
         guard AgentRelay.holderListens(at: agent.relayPath) else {
             throw CLIError(.failure, "agent \"\(agent.name)\" holds no lease through muxctl (`lease acquire` takes one)")

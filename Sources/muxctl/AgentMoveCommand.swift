@@ -10,6 +10,8 @@ struct AgentMoveCommand: AsyncParsableCommand {
     @Argument var x: Int
     @Argument var y: Int
 
+    func validate() throws { try agent.requireName() }
+
     func run() async throws {
         try await agent.play([.move(Point(x: x, y: y))])
     }

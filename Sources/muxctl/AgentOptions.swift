@@ -34,13 +34,18 @@ struct AgentOptions: ParsableArguments {
     @OptionGroup var config: ConfigOption
 
     func validate() throws {
-        guard let givenName else { throw ValidationError("--name is required: the agent's name, e.g. --name claude-1") }
-        guard !givenName.isEmpty, givenName.count <= 64 else { throw ValidationError("--name: 1 to 64 characters") }
+        if let givenName, givenName.isEmpty || givenName.count > 64 { throw ValidationError("--name: 1 to 64 characters") }
         if let region {
             do { _ = try RegionArgument.parse(region) } catch { throw ValidationError(error.message) }
         }
         guard timeout >= 0 else { throw ValidationError("--timeout must not be negative") }
         if let ttl, ttl <= 0 { throw ValidationError("--ttl must be positive") }
+    }
+
+    /// Checked by each verb, not by `agent` itself, so `agent VERB --help` shows the
+    /// verb's help even without --name.
+    func requireName() throws {
+        guard givenName != nil else { throw ValidationError("--name is required: the agent's name, e.g. --name claude-1") }
     }
 
     var socketPath: String { socket ?? config.paths.agentSocket }

@@ -22,6 +22,8 @@ struct AgentRunCommand: AsyncParsableCommand {
 
     @OptionGroup var agent: AgentOptions
 
+    func validate() throws { try agent.requireName() }
+
     func run() async throws {
         let input = FileHandle.standardInput.readDataToEndOfFile()
         let script = try GestureScript.parse(script: String(decoding: input, as: UTF8.self))

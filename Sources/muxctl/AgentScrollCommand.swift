@@ -13,6 +13,7 @@ struct AgentScrollCommand: AsyncParsableCommand {
     @Option(help: "notches (wheel clicks) or pixels.") var unit = "notches"
 
     func validate() throws {
+        try agent.requireName()
         guard position.isEmpty || position.count == 2 else { throw ValidationError("give X and Y, or neither") }
     }
 

@@ -11,6 +11,7 @@ struct AgentTypeCommand: AsyncParsableCommand {
     @Argument(help: "The text.") var words: [String] = []
 
     func validate() throws {
+        try agent.requireName()
         guard !words.isEmpty else { throw ValidationError("give the text to type") }
     }
 

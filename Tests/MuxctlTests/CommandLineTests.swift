@@ -81,10 +81,28 @@ import Testing
         #expect(help.contains("EXIT STATUS:"))
         #expect(help.contains("4  queue timeout"))
         do {
-            _ = try parse(["--help"])
+            var help = try parse(["--help"])
+            try help.run()
+            Issue.record("--help ran")
         } catch {
             let (status, message, toStdout) = MuxctlCommand.report(error)
             #expect(status == 0 && toStdout && message?.contains("USAGE: muxctl") == true)
+        }
+    }
+
+    @Test func verbHelpWithoutAName() throws {
+        for (args, overview) in [(["agent", "click", "--help"], "OVERVIEW: Click at X Y"),
+                                 (["agent", "lease", "acquire", "--help"], "OVERVIEW: Acquire a lease")] {
+            do {
+                // A help request parses to ArgumentParser's help command, which throws.
+                var help = try parse(args)
+                try help.run()
+                Issue.record("\(args) ran")
+            } catch {
+                let (status, message, _) = MuxctlCommand.report(error)
+                #expect(status == 0)
+                #expect(message?.hasPrefix(overview) == true, "\(message ?? "")")
+            }
         }
     }
 
