@@ -56,13 +56,13 @@ enum AgentInjection {
     /// Types `text` with `agent` (which holds a keyboard lease on `region` and has clicked
     /// there): request sent → last key release readable on its keyboard node, and the
     /// characters that read back (non-modifier presses).
-    static func type(_ text: String, agent: BenchAgent, at x: Int) throws -> (total: Int64, characters: Int) {
+    static func type(_ text: String, agent: BenchAgent, at x: Int) throws -> (total: Int64, characters: Int, overruns: Int) {
         let node = try EventNode(agent.keyboardNode)
         _ = try agent.client.ok(["type": "gesture", "action": "click", "x": .int(Int64(x)), "y": 500])
         node.drain()
         let t0 = MonotonicClock.now()
         let id = agent.client.send(["type": "gesture", "action": "type", "text": .string(text)])
-        var characters = 0, lastRelease = t0
+        var characters = 0, overruns = 0, lastRelease = t0
         var buf = [input_event](repeating: input_event(), count: 64)
         var replied = false
         let deadline = t0 + .seconds(60)
@@ -70,7 +70,11 @@ enum AgentInjection {
             let n = buf.withUnsafeMutableBytes { read(node.fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 let now = MonotonicClock.now()
-                for e in buf[0..<(n / MemoryLayout<input_event>.size)] where e.type == UInt16(EV_KEY) {
+                for e in buf[0..<(n / MemoryLayout<input_event>.size)] {
+                    // The kernel dropped events because this reader fell behind (its buffer
+                    // holds a few dozen): what is missing was written, not lost by the daemon.
+                    if e.type == UInt16(EV_SYN) && e.code == UInt16(SYN_DROPPED) { overruns += 1 }
+                    guard e.type == UInt16(EV_KEY) else { continue }
                     if e.value == 1 && !EventNode.modifiers.contains(e.code) { characters += 1 }
                     if e.value == 0 { lastRelease = now }
                 }
@@ -87,7 +91,7 @@ enum AgentInjection {
             }
         }
         agent.client.discardEvents()
-        return ((lastRelease - t0).nanosecondCount, characters)
+        return ((lastRelease - t0).nanosecondCount, characters, overruns)
     }
 
     /// Connects `count` sessions, 8 hellos at a time.
