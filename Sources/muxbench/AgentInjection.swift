@@ -94,23 +94,32 @@ enum AgentInjection {
         return ((lastRelease - t0).nanosecondCount, characters, overruns)
     }
 
-    /// Connects `count` sessions, 8 hellos at a time.
-    static func connect(_ count: Int, socket: String, prefix: String) throws -> [BenchAgent] {
+    /// Connects `count` sessions, `lanes` hellos at a time. A refused hello is tried
+    /// again (twice at most): with hundreds of devices udev can fall behind the daemon's
+    /// settle timeout. Returns the sessions and how many hellos were refused on the way.
+    static func connect(_ count: Int, socket: String, prefix: String, lanes: Int = 8) throws -> (agents: [BenchAgent], refused: Int) {
         let made = Mutex<[Int: Handoff<BenchAgent>]>([:])
         let failures = Mutex<[String]>([])
-        let lanes = min(8, count)
+        let refused = Mutex(0)
+        let lanes = max(1, min(lanes, count))
         runConcurrently(lanes) { lane in
             for i in stride(from: lane, to: count, by: lanes) {
-                do {
-                    let a = try BenchAgent(socket: socket, name: "\(prefix)\(i)")
-                    let h = Handoff(value: a)
-                    made.withLock { $0[i] = h }
-                } catch {
-                    failures.withLock { $0.append("\(error)") }
+                var attempt = 0
+                while true {
+                    do {
+                        let a = try BenchAgent(socket: socket, name: "\(prefix)\(i)")
+                        let h = Handoff(value: a)
+                        made.withLock { $0[i] = h }
+                        break
+                    } catch {
+                        attempt += 1
+                        refused.withLock { $0 += 1 }
+                        if attempt > 2 { failures.withLock { $0.append("\(error)") }; break }
+                    }
                 }
             }
         }
         if let f = failures.withLock({ $0.first }) { throw BenchError("connecting \(count) sessions: \(f)") }
-        return made.withLock { m in (0..<count).map { m[$0]!.value } }
+        return (made.withLock { m in (0..<count).map { m[$0]!.value } }, refused.withLock { $0 })
     }
 }

@@ -44,7 +44,7 @@ struct InjectionComparison {
                 let key = pacing ? "on" : "off"
                 let n = pacing ? max(4, clicks / 4) : clicks
                 let daemon = try BenchDaemon(pacing: pacing)
-                let agents = try AgentInjection.connect(8, socket: daemon.agentSocket, prefix: "bench")
+                let agents = try AgentInjection.connect(8, socket: daemon.agentSocket, prefix: "bench").agents
                 for (i, a) in agents.enumerated() { _ = try a.lease(AgentInjection.column(i, of: 8).text) }
                 let one = try AgentInjection.clicks([agents[0]], columns: 8, clicks: n)
                 r.ours["\(key)-1", default: Clicks()].add(one.latencies, wall: one.wall, clicks: n)
@@ -156,7 +156,7 @@ struct InjectionComparison {
             t.rows.append([label, Stats.fmt(o.total, digits: 1), Stats.fmt(o.total.map { $0 / Double(n) }),
                            Stats.fmt(Stats.ratio(o.total, peerTotal), digits: 3) + "x",
                            o.characters.map(String.init).joined(separator: "/"),
-                           o.overruns > 0 ? "\(o.dropped) (reader overran \(o.overruns)x)" : "\(o.dropped)",
+                           o.overruns > 0 ? "n/a (reader overran \(o.overruns)x)" : "\(o.dropped)",
                            key == "on" ? "faster than ydotool, 0 dropped" : "(reported apart)",
                            key == "on" ? Stats.verdict(ok) : "info"])
         }
