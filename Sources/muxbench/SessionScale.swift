@@ -13,6 +13,9 @@ struct SessionScale {
     var grantLatencies: [Int64] = []
     /// Hellos refused on the way (devices not settled in time) and tried again.
     var refusedHellos = 0
+    /// Sessions connected while the grants were timed, and why not all of them.
+    var connected = 0
+    var connectError: String?
 
     static let memoryGoalKB = 40 * 1024
     static let grantGoalP99Ms = 2.0
@@ -40,13 +43,23 @@ struct SessionScale {
         r.rssAtMemorySessionsKB = daemon.residentKilobytes()
         note("\(memorySessions) sessions: VmRSS \(r.rssAtMemorySessionsKB.map(String.init) ?? "?") kB")
         guard grants > 0 else { return r }
-        if sessions > memorySessions {
-            let more = try AgentInjection.connect(sessions - memorySessions, socket: daemon.agentSocket, prefix: "more", lanes: 4)
-            agents += more.agents
-            r.refusedHellos += more.refused
+        // The rest in small batches, one hello at a time: udev in the TCG guest falls
+        // behind with hundreds of devices. If it still cannot keep up, the grants are timed
+        // with the sessions that did connect, and the table says so.
+        while agents.count < sessions {
+            let batch = min(16, sessions - agents.count)
+            do {
+                let more = try AgentInjection.connect(batch, socket: daemon.agentSocket, prefix: "more\(agents.count)-", lanes: 1)
+                agents += more.agents
+                r.refusedHellos += more.refused
+            } catch {
+                r.connectError = "\(error)"
+                break
+            }
         }
+        r.connected = agents.count
         r.rssAtAllSessionsKB = daemon.residentKilobytes()
-        note("\(sessions) sessions connected; timing \(grants) lease grants")
+        note("\(agents.count) sessions connected; timing \(grants) lease grants")
         for k in 0..<grants {
             let i = (k * 37) % agents.count
             let a = agents[i]
@@ -66,14 +79,17 @@ struct SessionScale {
 
     var grantP50: Double? { Stats.quantile(Stats.ms(grantLatencies), 0.5) }
     var grantP99: Double? { Stats.quantile(Stats.ms(grantLatencies), 0.99) }
-    var grantGoal: Bool? { grantP99.map { $0 < Self.grantGoalP99Ms } }
+    var grantGoal: Bool? { grantP99.map { $0 < Self.grantGoalP99Ms && connected >= sessions } }
     var memoryGoal: Bool? { rssAtMemorySessionsKB.map { $0 < Self.memoryGoalKB } }
 
     func leaseTable() -> String {
         var t = BenchTable(title: "lease grants with \(sessions) sessions connected (acquire sent → reply \"active\"; each grant released before the next)",
                            header: ["sessions", "grants", "p50 ms", "p99 ms", "goal", "verdict"])
-        t.rows.append(["\(sessions)", "\(grantLatencies.count)", Stats.fmt(grantP50, digits: 3), Stats.fmt(grantP99, digits: 3),
+        t.rows.append(["\(connected)", "\(grantLatencies.count)", Stats.fmt(grantP50, digits: 3), Stats.fmt(grantP99, digits: 3),
                        "p99 < \(Stats.fmt(Self.grantGoalP99Ms, digits: 0)) ms", Stats.verdict(grantGoal)])
+        if let e = connectError {
+            t.notes.append("only \(connected) of \(sessions) sessions connected: \(e)")
+        }
         if refusedHellos > 0 {
             t.notes.append("\(refusedHellos) hello(s) were refused while connecting (the devices did not settle in udev within the daemon's 5 s) and tried again.")
         }
@@ -81,7 +97,8 @@ struct SessionScale {
     }
 
     func leaseJSON() -> JSONValue {
-        ["sessions": .int(Int64(sessions)), "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
+        ["sessions": .int(Int64(sessions)), "connected": .int(Int64(connected)),
+         "connect_error": connectError.map { .string($0) } ?? .null, "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
          "p99_ms": Stats.json(grantP99), "refused_hellos_retried": .int(Int64(refusedHellos)), "goal_p99_ms": Stats.json(Self.grantGoalP99Ms), "goal_met": Stats.json(grantGoal)]
     }
 
@@ -93,8 +110,8 @@ struct SessionScale {
         t.rows.append(["\(memorySessions)", mb(rssAtMemorySessionsKB),
                        Stats.fmt(Stats.ratio(rssAtMemorySessionsKB.map(Double.init), rssIdleKB.map(Double.init))) + "x",
                        "< 40 MB", Stats.verdict(memoryGoal)])
-        if let all = rssAtAllSessionsKB, sessions > memorySessions {
-            t.rows.append(["\(sessions)", mb(all), Stats.fmt(Stats.ratio(Double(all), rssIdleKB.map(Double.init))) + "x", "-", "info"])
+        if let all = rssAtAllSessionsKB, connected > memorySessions {
+            t.rows.append(["\(connected)", mb(all), Stats.fmt(Stats.ratio(Double(all), rssIdleKB.map(Double.init))) + "x", "-", "info"])
         }
         return t.render()
     }
@@ -103,7 +120,7 @@ struct SessionScale {
         ["idle_rss_kb": rssIdleKB.map { .int(Int64($0)) } ?? .null,
          "sessions": .int(Int64(memorySessions)),
          "rss_kb": rssAtMemorySessionsKB.map { .int(Int64($0)) } ?? .null,
-         "rss_kb_at_\(sessions)_sessions": rssAtAllSessionsKB.map { .int(Int64($0)) } ?? .null,
+         "rss_kb_at_\(connected)_sessions": rssAtAllSessionsKB.map { .int(Int64($0)) } ?? .null,
          "goal_kb": .int(Int64(Self.memoryGoalKB)), "goal_met": Stats.json(memoryGoal)]
     }
 }
