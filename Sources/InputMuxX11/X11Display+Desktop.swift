@@ -1,6 +1,7 @@
 import CX11
 import CXrandr
 import InputMuxCore
+import struct InputMuxCore.Region
 
 extension X11Display {
     /// The desktop in root-window pixels: the bounding box of every active RandR monitor

@@ -1,5 +1,6 @@
 import CX11
 import InputMuxCore
+import struct InputMuxCore.Region
 
 /// Where the X server sends keys right now.
 public struct X11Focus: Hashable, Sendable {

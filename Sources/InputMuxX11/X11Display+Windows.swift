@@ -1,6 +1,7 @@
 import CX11
 import Glibc
 import InputMuxCore
+import struct InputMuxCore.Region
 
 /// How an agent names the window it wants to lease.
 public enum WindowMatch: Hashable, Sendable, CustomStringConvertible {

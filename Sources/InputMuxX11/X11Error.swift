@@ -30,7 +30,3 @@ public enum X11Error: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-import InputMuxCore
-
-/// Xlib has a `Region` of its own; here a region is always InputMux's.
-typealias Region = InputMuxCore.Region

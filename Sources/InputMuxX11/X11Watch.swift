@@ -3,6 +3,7 @@ import CXi
 import CXrandr
 import Glibc
 import InputMuxCore
+import struct InputMuxCore.Region
 
 /// Something the X server told us that the engine must know.
 public enum X11Change: Hashable, Sendable {
