@@ -51,15 +51,20 @@ public final class X11Watch {
         XSelectInput(x.display, x.root, SubstructureNotifyMask | PropertyChangeMask)
         x.watchDesktop()
         refreshDevices()
+        // Raw events on the master devices (sourceid names the slave); the hierarchy
+        // (devices coming and going) only for all devices, as XInput2 requires.
+        select(XIAllMasterDevices, [XI_RawKeyPress, XI_RawKeyRelease, XI_RawButtonPress, XI_RawButtonRelease, XI_RawMotion])
+        select(XIAllDevices, [XI_HierarchyChanged])
+        x.flush()
+    }
+
+    private func select(_ device: Int32, _ events: [Int32]) {
         var bits = [UInt8](repeating: 0, count: 4)
-        for ev in [XI_RawKeyPress, XI_RawKeyRelease, XI_RawButtonPress, XI_RawButtonRelease, XI_RawMotion, XI_HierarchyChanged] {
-            bits[Int(ev) >> 3] |= UInt8(1 << (Int(ev) & 7))
-        }
+        for ev in events { bits[Int(ev) >> 3] |= UInt8(1 << (Int(ev) & 7)) }
         bits.withUnsafeMutableBufferPointer { b in
-            var mask = XIEventMask(deviceid: XIAllMasterDevices, mask_len: Int32(b.count), mask: b.baseAddress)
+            var mask = XIEventMask(deviceid: device, mask_len: Int32(b.count), mask: b.baseAddress)
             XISelectEvents(x.display, x.root, &mask, 1)
         }
-        x.flush()
     }
 
     public var trackedWindows: Set<WindowID> { Set(tracked.keys) }
