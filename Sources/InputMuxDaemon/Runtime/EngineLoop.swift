@@ -34,13 +34,14 @@ final class EngineLoop {
     private var connections: [Int32: Connection] = [:]
     private var sessions: [SessionID: Connection] = [:]
     private var operators: [OperatorID: Connection] = [:]
-    private var agentDevices: [SessionID: AgentDevices] = [:]
+    /// Where agents' frames go: uinput devices or XTest (`[output] mode`).
+    private let output: AgentOutput
+    /// The X11 adapter, when `[x11] enabled`.
+    private let x11: X11Bridge?
+    /// What each session's hello reply lists as its devices.
+    private var agentDevices: [SessionID: [String: String]] = [:]
     /// Why the last device creation failed, for the refused session's reply.
     private var deviceFailure: String?
-    /// Set while shutting down: devices are then destroyed before the loop returns.
-    private var stopping = false
-    /// Devices of sessions that ended during the current engine input (`retireDevices`).
-    private var retiring: [AgentDevices] = []
     private var nextSession: UInt32 = 1
     private var nextOperator: UInt32 = 1
     private var pendingPhysical: [UInt32: [EvdevEvent]] = [:]
@@ -50,8 +51,11 @@ final class EngineLoop {
 
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
+         output: AgentOutput, x11: X11Bridge?,
          devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void) {
         self.engine = engine
+        self.output = output
+        self.x11 = x11
         self.settings = settings
         self.decoder = decoder
         self.logger = logger
@@ -72,10 +76,14 @@ final class EngineLoop {
     func run() {
         var fds: [pollfd] = []
         while !stopRequested.isRaised {
+            // The X server's news first: Xlib may hold events it read during a reply.
+            if let x11 { for input in x11.service() { handle(input) } }
             fds.removeAll(keepingCapacity: true)
             fds.append(pollfd(fd: inbox.wake.fd, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: agentListener.fd, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: controlListener.fd, events: Int16(POLLIN), revents: 0))
+            let fixed = x11 == nil ? 3 : 4
+            if let x11 { fds.append(pollfd(fd: x11.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
             for c in connections.values {
                 var ev = Int16(POLLIN)
                 if c.pendingOutput > 0 { ev |= Int16(POLLOUT) }
@@ -99,7 +107,7 @@ final class EngineLoop {
             drainPhysical()
             if fds[1].revents != 0 { acceptAll(agentListener, kind: .agent) }
             if fds[2].revents != 0 { acceptAll(controlListener, kind: .control) }
-            for pfd in fds.dropFirst(3) where pfd.revents != 0 {
+            for pfd in fds.dropFirst(fixed) where pfd.revents != 0 {
                 guard let c = connections[pfd.fd] else { continue }
                 if pfd.revents & Int16(POLLOUT) != 0 { c.flush() }
                 if pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { service(c) }
@@ -128,21 +136,8 @@ final class EngineLoop {
     private func handle(_ input: EngineInput, at now: Instant = MonotonicClock.now()) {
         var out = LoopOutput(loop: self)
         engine.handle(input, at: now, into: &out)
-        retireDevices()
-    }
-
-    /// Destroys the devices of ended sessions once everything the same input decided
-    /// (the queue's grants above all) is on its way.
-    ///
-    /// UI_DEV_DESTROY waits for the kernel to tear the nodes down (about 200 ms per device
-    /// on a loaded machine); on this thread the waiter's grant and every other agent's
-    /// paced frames would wait behind it. The engine wrote the releases before it asked
-    /// for the destroy, so the devices go to a short-lived thread of their own.
-    private func retireDevices() {
-        guard !retiring.isEmpty else { return }
-        let devices = UncheckedBox(retiring)
-        retiring.removeAll()
-        Thread { for d in devices.value { d.destroy() } }.start()
+        // Devices of ended sessions go once everything this input decided is on its way.
+        output.retire()
     }
 
     // MARK: - Human input
@@ -223,9 +218,21 @@ final class EngineLoop {
             protocolError(c, WireError(.outOfOrder, "send hello first: {\"type\":\"hello\",\"id\":1,\"protocol\":1,\"name\":\"…\"}"), id: request.id)
         case _ where c.inFlight >= limits.maximumInFlight:
             protocolError(c, WireError(.tooManyInFlight, "more than \(limits.maximumInFlight) requests unanswered; wait for replies"), id: request.id)
-        case .agent(let r):
+        case .agent(var r):
             guard let s = c.session else { return }
             c.inFlight += 1
+            if request.window != nil || x11 != nil {
+                do throws(Rejection) {
+                    guard let x11 else {
+                        throw Rejection(.noSuchWindow, "lease refused: window leases need the X11 adapter; set [x11] enabled = true in inputmux.toml")
+                    }
+                    let before: [EngineInput]
+                    (r, before) = try x11.prepare(r, window: request.window)
+                    for input in before { handle(input) }
+                } catch {
+                    return reply(.rejected(error), to: .session(s), for: request.id)
+                }
+            }
             handle(.agent(s, request.id, r))
         case .control(let command):
             guard let o = c.operatorID else { return }
@@ -293,7 +300,7 @@ final class EngineLoop {
                   "result": ["protocol": .int(wireProtocolVersion), "session": .int(Int64(sid.rawValue)),
                              "identity": WireEncoding.identity(identity),
                              "desktop": WireEncoding.region(settings.configuration.desktop),
-                             "devices": ["pointer": .string(devices.pointer.devnode), "keyboard": .string(devices.keyboard.devnode)],
+                             "devices": .object(devices.mapValues { .string($0) }),
                              "limits": ["max_message_bytes": .int(Int64(limits.maximumMessageBytes)),
                                         "max_in_flight": .int(Int64(limits.maximumInFlight)),
                                         "max_text_length": .int(Int64(limits.maximumTextLength)),
@@ -358,16 +365,7 @@ final class EngineLoop {
     // MARK: - Engine output
 
     fileprivate func emit(_ frame: Frame, to device: DeviceRef) {
-        guard let s = device.session, let d = agentDevices[s] else { return }
-        do {
-            switch device {
-            case .agentPointer: try d.pointer.write(frame)
-            case .agentKeyboard: try d.keyboard.write(frame)
-            case .passthrough: break
-            }
-        } catch {
-            logger.error("writing to agent device failed", metadata: ["session.id": "\(s)", "error": "\(error)"])
-        }
+        output.write(frame, to: device)
     }
 
     fileprivate func reply(_ reply: Reply, to requester: Requester, for id: RequestID) {
@@ -381,6 +379,7 @@ final class EngineLoop {
         var message = WireEncoding.reply(reply, id: id)
         if case .status = reply, c.kind == .control, case .object(var o) = message, case .object(var r) = o["result"] ?? .null {
             r["devices"] = .array(devicesInventory().map(Self.device))
+            if let x11 { r["foreign_input"] = x11.foreignStatus() }
             o["result"] = .object(r)
             message = .object(o)
         }
@@ -402,30 +401,29 @@ final class EngineLoop {
         switch action {
         case .create(let identity):
             do {
-                agentDevices[identity.session] = try AgentDevices(name: identity.name, session: identity.session,
-                                                                  desktop: settings.configuration.desktop)
+                agentDevices[identity.session] = try output.create(identity)
                 logger.info("agent devices ready", metadata: ["session.id": "\(identity.session)", "agent.name": "\(identity.name)"])
             } catch {
                 deviceFailure = "\(error)"
                 logger.error("could not create agent devices", metadata: ["session.id": "\(identity.session)", "error": "\(error)"])
             }
         case .destroy(let s):
-            guard let d = agentDevices.removeValue(forKey: s) else { return }
-            if stopping { d.destroy() } else { retiring.append(d) }
+            guard agentDevices.removeValue(forKey: s) != nil else { return }
+            output.destroy(s)
         }
     }
 
     // MARK: - Shutdown
 
     private func shutdown() {
-        stopping = true
+        output.beginShutdown()
         handle(.shutdown)
         for c in connections.values {
             c.flush()
             c.close()
         }
         connections.removeAll()
-        for d in agentDevices.values { d.destroy() }
+        output.destroyAll()
         agentDevices.removeAll()
         agentListener.close()
         controlListener.close()
