@@ -55,11 +55,14 @@ final class RecordingClient {
         }
     }
 
-    /// Reads what arrived within `timeout` seconds.
+    /// Reads everything that arrives within `timeout` seconds.
     func pump(timeout: Double) {
-        for line in reader.read(timeout: timeout) {
-            if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { events.append(o) }
-        }
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            for line in reader.read(timeout: max(0.01, deadline.timeIntervalSinceNow)) {
+                if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { events.append(o) }
+            }
+        } while Date() < deadline
     }
 
     /// Waits until a record matches; returns it.
@@ -69,7 +72,9 @@ final class RecordingClient {
         while true {
             while seen < events.count { if match(events[seen]) { return events[seen] }; seen += 1 }
             if Date() >= deadline { return nil }
-            pump(timeout: 0.05)
+            for line in reader.read(timeout: 0.05) {
+                if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { events.append(o) }
+            }
         }
     }
 
