@@ -21,6 +21,8 @@ kernel-test:
 
 bench: deps
 	swift run -c release muxbench core
+	swift build -c release --product inputmuxd
+	swift run -c release muxbench x11
 	bash vm/bench.sh
 
 demo: deps

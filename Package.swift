@@ -106,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "muxbench",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport", "CMallocCounter",
+                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport", "CMallocCounter", "CX11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
