@@ -1,16 +1,20 @@
 # InputMux: two set-up commands on a fresh Debian machine:
 #   make demo   the main job (daemon, or the real-kernel VM demo where there is no /dev/uinput)
-#   make test   every test: host tests, then the kernel suite in a QEMU guest
+#   make test   every test: host tests, the kernel suite in a QEMU guest, then the
+#               whole-system test (systemd guest, installed service)
 SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: deps test host-test kernel-test demo bench vm-shell install clean
+.PHONY: deps test host-test kernel-test system-test demo bench vm-shell install clean
+
+# The VM targets share the machine's cores and must run one after the other.
+.NOTPARALLEL:
 
 deps:
 	bash scripts/deps.sh
 
-test: deps host-test kernel-test
+test: deps host-test kernel-test system-test
 
 host-test:
 	swift build --build-tests
@@ -18,6 +22,9 @@ host-test:
 
 kernel-test:
 	bash vm/kernel-suite.sh
+
+system-test:
+	bash vm/system-test.sh
 
 bench: deps
 	swift run -c release muxbench core

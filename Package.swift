@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
         .library(name: "InputMuxX11", targets: ["InputMuxX11"]),
+        .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
@@ -106,15 +107,21 @@ let package = Package(
         .executableTarget(
             name: "muxbench",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxTestSupport", "CMallocCounter", "CX11",
+                "InputMuxCore", "InputMuxLinux", "InputMuxDaemon", "InputMuxTestSupport", "CMallocCounter", "CX11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // The client library agents link: the wire protocol over the agent and control
+        // sockets, leases as objects, coordinate scaling and key names. Depends on no
+        // daemon code, so an agent process carries none of it.
+        .target(name: "InputMuxClient"),
 
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
+        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient"]),
         // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
         .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore"],
                     resources: [.copy("Fixtures")]),

@@ -10,7 +10,10 @@ pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-da
       # debootstrap for its root, ext4 images, flock, objdump for the library
       # check, gcc + static libc for the initramfs fast path.
       qemu-system-x86 qemu-utils busybox-static cpio debootstrap kmod e2fsprogs
-      util-linux binutils gcc libc6-dev)
+      util-linux binutils gcc libc6-dev
+      # pip fetches the guest's PyPI packages (vm/guest/requirements.txt: the
+      # MCP client that tests `muxctl mcp`) on the host.
+      python3-pip)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

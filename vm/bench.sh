@@ -1,6 +1,28 @@
 #!/usr/bin/env bash
-# Runs the passthrough benchmark against the real kernel in the QEMU guest and
-# prints its table: muxbench passthrough [ARGS] (e.g. --json, which then is
-# the only thing on stdout).
+# Runs the benchmarks against the real kernel in the QEMU guest and prints their
+# tables: `muxbench passthrough` (the human's input path vs the bare kernel hop and
+# interception-tools), then `muxbench daemon` (inputmuxd end to end: injection and
+# typing vs ydotool, lease grants with 256 sessions, passthrough under a 16-agent
+# flood, memory with 64 sessions).
+#
+#   bash vm/bench.sh [--json] [MUXBENCH-DAEMON-ARGS...]
+#
+# The daemon benchmark's JSON is copied to ${INPUTMUX_BENCH_OUT:-bench-results}/daemon.json.
+# With --json, stdout is one JSON object {"passthrough": …, "daemon": …} and nothing else.
 set -euo pipefail
-exec bash "$(dirname "$0")/run-in-guest.sh" --timeout "${INPUTMUX_BENCH_TIMEOUT:-900}" -- muxbench passthrough "$@"
+source "$(dirname "$0")/lib.sh"
+results="${INPUTMUX_BENCH_OUT:-$VM_REPO/bench-results}"
+mkdir -p "$results"
+# The rig copies the guest's /opt/inputmux/out back as DIR/out.
+export INPUTMUX_VM_OUT="$(mktemp -d "${TMPDIR:-/tmp}/inputmux-bench.XXXXXX")"
+trap 'rm -rf "$INPUTMUX_VM_OUT"' EXIT
+set +e
+bash "$VM_DIR/run-in-guest.sh" --timeout "${INPUTMUX_BENCH_TIMEOUT:-2400}" -- bash /opt/inputmux/guest/bench.sh "$@"
+rc=$?
+set -e
+for f in "$INPUTMUX_VM_OUT"/out/*.json; do
+    [[ -f "$f" ]] || continue
+    cp "$f" "$results/"
+    vm_log "benchmark JSON: $results/$(basename "$f")"
+done
+exit "$rc"

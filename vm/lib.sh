@@ -395,7 +395,37 @@ vm_check_libs() {
     fi
 }
 
+# PyPI packages guest tests use (vm/guest/requirements.txt, pinned), installed on
+# the host by pip for the guest's Python (bookworm: CPython 3.11, x86_64 glibc)
+# into a cache directory keyed on the requirements; prints that directory. Wheels
+# only, chosen by the guest's tags rather than the host interpreter's, so a host
+# with another Python still fetches what the guest can import.
+vm_python_libs() {
+    local req="$VM_DIR/guest/requirements.txt" key dir tmp py
+    key="$(sha256sum "$req" | cut -c1-16)"
+    dir="$VM_CACHE/pylib-$key"
+    if [[ ! -d "$dir" ]]; then
+        mkdir -p "$VM_CACHE"
+        py="$(command -v python3)" || vm_die "python3 is needed to fetch the guest's PyPI packages (scripts/deps.sh)"
+        tmp="$(mktemp -d "$VM_CACHE/pylib-tmp.XXXXXX")"
+        vm_log "fetching the guest's PyPI packages ($(grep -v '^#' "$req" | xargs))"
+        if ! "$py" -m pip install --quiet --disable-pip-version-check --no-warn-conflicts --root-user-action=ignore \
+                --break-system-packages --no-compile --target "$tmp" \
+                --only-binary=:all: --implementation cp --python-version 3.11 --abi cp311 --abi abi3 --abi none \
+                --platform manylinux_2_36_x86_64 --platform manylinux_2_28_x86_64 \
+                --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --platform any \
+                -r "$req" >&2; then
+            rm -rf "$tmp"
+            vm_die "pip could not fetch vm/guest/requirements.txt (network to PyPI needed once; then it is cached in $VM_CACHE)"
+        fi
+        mv "$tmp" "$dir"
+    fi
+    echo "$dir"
+}
+
 # Builds the per-run payload disk: /opt/inputmux/{bin,guest,run} in the guest.
+# With INPUTMUX_VM_PYTHON_LIBS=1 it also carries /opt/inputmux/pylib (vm_python_libs),
+# for guest scripts run with PYTHONPATH=/opt/inputmux/pylib.
 # $1 = run dir; the command to run is the rest.
 vm_make_payload() {
     local run="$1"; shift
@@ -412,6 +442,9 @@ vm_make_payload() {
         fi
     done
     cp -a "$VM_DIR/guest/." "$p/guest/"
+    if [[ "${INPUTMUX_VM_PYTHON_LIBS:-0}" == 1 ]]; then
+        cp -a "$(vm_python_libs)" "$p/pylib"
+    fi
     # The standard-library Python client, which guest scripts (the demo) use.
     cp "$VM_DIR/../examples/python/inputmux_client.py" "$p/guest/"
     # The command, quoted, so arguments survive the trip as they are.

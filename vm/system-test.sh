@@ -12,7 +12,8 @@
 # sandbox with a stand-in (probe mode).
 #
 # Passes only on a closing "N passed, N failed" line with N failed == 0 and
-# N passed > 0.
+# N passed > 0; restates that count as "system-test: N passed, N failed" (the
+# line CI looks for).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -31,10 +32,10 @@ mapfile -t top < <(ls -A "$stage")
 blob="$(tar -C "$stage" --owner=0 --group=0 -czf - "${top[@]}" | base64 -w0)"
 
 set +e
-INPUTMUX_VM_PRODUCTS="${INPUTMUX_VM_PRODUCTS:-inputmuxd muxctl}" \
+INPUTMUX_VM_PYTHON_LIBS=1 INPUTMUX_VM_PRODUCTS="${INPUTMUX_VM_PRODUCTS:-inputmuxd muxctl}" \
     bash "$VM_DIR/run-in-guest.sh" --timeout "${INPUTMUX_SYSTEM_TEST_TIMEOUT:-600}" "${args[@]}" \
     -- bash /opt/inputmux/guest/system-test.sh --stage-b64 "$blob" | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 
-vm_judge_summary "$log" "$rc" "system test" ""
+vm_judge_summary "$log" "$rc" "system test" "system-test"

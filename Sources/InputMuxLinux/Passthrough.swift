@@ -27,17 +27,18 @@ public final class Passthrough {
         }
     }
 
-    /// Forwards every pending frame; returns how many. `observe` sees each frame before it
-    /// is forwarded (the daemon uses it to notice human activity); it must not allocate
-    /// to keep the path allocation-free.
+    /// Forwards every pending frame; returns how many. `observe` sees each frame right
+    /// after it went out on the clone (the daemon uses it to notice human activity), so
+    /// nothing it does delays the frame; it must not allocate, to keep the path
+    /// allocation-free. It sees the frame as read, autorepeats included.
     @discardableResult
     @inline(__always)
     public func pump(observe: (UnsafeMutableBufferPointer<input_event>) -> Void = { _ in }) throws(DeviceError) -> Int {
         let clone = self.clone
         let buffer = self.buffer
         return try device.readFrames(into: buffer) { (events) throws(DeviceError) in
-            observe(events)
             try clone.forward(buffer)
+            observe(buffer.events)
         }
     }
 

@@ -14,6 +14,8 @@ public final class PassthroughClone {
     let uinput: OpaquePointer
     let fd: FileDescriptor
     private var destroyed = false
+    /// A frame minus its autorepeats (`forward`); as large as the passthrough's read buffer.
+    private let withoutRepeats = EventBuffer(capacity: 512)
 
     /// Creates the clone of `original` and waits until its node has settled.
     ///
@@ -65,17 +67,22 @@ public final class PassthroughClone {
     /// Re-emits a frame as read from the original, in one `write`. Autorepeat events
     /// (key value 2) are dropped: the clone has `EV_REP` like the original, so the kernel
     /// repeats on the clone by itself and forwarding them would double every repeat.
+    /// `buffer` is left as read (the daemon still counts a repeat as the human being
+    /// active); the frame without its repeats is built in a scratch buffer.
     ///
     /// The corresponding C function is `write`.
     @inline(__always)
     public func forward(_ buffer: EventBuffer) throws(DeviceError) {
         var hasRepeat = false
         for e in buffer.events where e.type == UInt16(EV_KEY) && e.value == 2 { hasRepeat = true; break }
-        if hasRepeat {
-            buffer.removeAll { $0.type == UInt16(EV_KEY) && $0.value == 2 }
-            if buffer.count <= 1 { return }
+        guard hasRepeat else {
+            try UinputWrite.all(fd, buffer.events, path: devnode)
+            return
         }
-        try UinputWrite.all(fd, buffer.events, path: devnode)
+        withoutRepeats.removeAll()
+        for e in buffer.events where !(e.type == UInt16(EV_KEY) && e.value == 2) { withoutRepeats.append(e) }
+        if withoutRepeats.count <= 1 { return }
+        try UinputWrite.all(fd, withoutRepeats.events, path: devnode)
     }
 
     /// The uinput fd: readable when a client (the compositor) wrote LED or sound changes to

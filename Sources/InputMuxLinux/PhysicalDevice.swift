@@ -22,6 +22,8 @@ public final class PhysicalDevice {
 
     let evdev: OpaquePointer
     private var syncing = false
+    /// One `read`'s worth of events, allocated once (`readFrames`).
+    private let batch: UnsafeMutablePointer<input_event>
     private var closed = false
 
     /// Whether the node is open for writing too (to pass LED changes back to the hardware).
@@ -62,6 +64,8 @@ public final class PhysicalDevice {
         self.path = path
         self.fd = fd
         self.evdev = dev
+        batch = .allocate(capacity: Self.batchCapacity)
+        batch.initialize(repeating: input_event(), count: Self.batchCapacity)
         name = libevdev_get_name(dev).map { String(cString: $0) } ?? ""
         phys = libevdev_get_phys(dev).map { String(cString: $0) } ?? ""
         identity = DeviceIdentity(
@@ -71,7 +75,10 @@ public final class PhysicalDevice {
             version: UInt16(truncatingIfNeeded: libevdev_get_id_version(dev)))
     }
 
-    deinit { close() }
+    deinit {
+        close()
+        batch.deallocate()
+    }
 
     /// Ungrabs (if grabbed) and closes. Closing releases a grab anyway; the explicit
     /// ungrab makes the release visible in order with the rest of shutdown.
@@ -123,57 +130,119 @@ public final class PhysicalDevice {
     /// Reads every pending event and hands each complete frame (including its terminating
     /// `SYN_REPORT`) to `body`, reusing `buffer`. Allocates nothing.
     ///
+    /// The hot path reads the node directly, a batch of whole frames per `read` (evdev
+    /// hands out complete packets only), so a frame reaches `body` after one system call;
+    /// a batch shorter than asked for means the kernel's queue is empty, and no second
+    /// read is spent to learn it. libevdev still keeps the device's state: every event is
+    /// passed on to it once its batch has gone out.
+    ///
     /// After the kernel dropped events (`SYN_DROPPED`) the partial frame is discarded and
     /// libevdev's resync delta (the changes that bring the key, axis and slot state up to
-    /// date) is delivered as one frame, so a consumer that forwards frames ends with the
-    /// right state too. Returns the number of frames delivered; stops at `EAGAIN`.
+    /// date, computed against that tracked state) is delivered as one frame, so a consumer
+    /// that forwards frames ends with the right state too. Returns the number of frames
+    /// delivered; stops when nothing is pending.
     ///
-    /// The corresponding C function is `libevdev_next_event`.
+    /// The corresponding C functions are `read`, `libevdev_set_event_value` (tracking) and
+    /// `libevdev_next_event` (`LIBEVDEV_READ_FLAG_FORCE_SYNC`, then `LIBEVDEV_READ_FLAG_SYNC`).
     @discardableResult
     public func readFrames(into buffer: EventBuffer,
                            _ body: (UnsafeMutableBufferPointer<input_event>) throws(DeviceError) -> Void) throws(DeviceError) -> Int {
         var frames = 0
-        var ev = input_event()
         while true {
-            let flags = syncing ? LIBEVDEV_READ_FLAG_SYNC : LIBEVDEV_READ_FLAG_NORMAL
-            let rc = libevdev_next_event(evdev, UInt32(flags.rawValue), &ev)
-            if rc == -EAGAIN {
-                if syncing {
-                    // End of the resync delta; libevdev ends it with SYN_REPORT, but a delta
-                    // cut short still has to reach the consumer as a frame.
-                    syncing = false
-                    if !buffer.isEmpty {
-                        if !buffer.events[buffer.count - 1].isSynReport {
-                            var syn = input_event(); syn.type = UInt16(EV_SYN); syn.code = UInt16(SYN_REPORT)
-                            buffer.append(syn)
-                        }
-                        try body(buffer.events); frames += 1
-                        buffer.removeAll()
-                    }
-                    continue
-                }
-                return frames
-            }
-            if rc < 0 { throw DeviceError.operating("libevdev_next_event", path, LibevdevResult.errno(rc)) }
-            if rc == Int32(LIBEVDEV_READ_STATUS_SYNC.rawValue) && !syncing {
-                // This event is SYN_DROPPED itself: what was buffered is incomplete.
-                syncing = true
-                resyncCount += 1
-                buffer.removeAll()
+            if syncing {
+                frames += try deliverResync(into: buffer, body)
                 continue
             }
+            let n = Glibc.read(fd.rawValue, batch, Self.batchCapacity * MemoryLayout<input_event>.stride)
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                if e == EAGAIN { return frames }
+                throw DeviceError.operating("read", path, Errno(rawValue: e))
+            }
+            let count = n / MemoryLayout<input_event>.stride
+            if count == 0 { return frames }
+            var used = 0
+            var dropped = false
+            while used < count {
+                let ev = batch[used]
+                if ev.type == UInt16(EV_SYN) && ev.code == UInt16(SYN_DROPPED) { dropped = true; break }
+                used += 1
+                if buffer.isFull {
+                    // A frame larger than the buffer: pass on what we have; the kernel only
+                    // delivers to readers at SYN_REPORT, so a split frame stays one frame downstream.
+                    try body(buffer.events)
+                    buffer.removeAll()
+                }
+                buffer.append(ev)
+                if ev.isSynReport {
+                    if buffer.count > 1 { try body(buffer.events); frames += 1 }
+                    buffer.removeAll()
+                }
+            }
+            track(count: used)
+            if dropped {
+                // What was buffered is incomplete, and what follows in this batch up to the
+                // next SYN_REPORT is not to be trusted: libevdev re-reads the state instead.
+                buffer.removeAll()
+                resyncCount += 1
+                syncing = true
+                var ev = input_event()
+                let rc = libevdev_next_event(evdev, UInt32(LIBEVDEV_READ_FLAG_FORCE_SYNC.rawValue), &ev)
+                if rc < 0 && rc != -EAGAIN {
+                    throw DeviceError.operating("libevdev_next_event", path, LibevdevResult.errno(rc))
+                }
+                continue
+            }
+            if count < Self.batchCapacity { return frames }
+        }
+    }
+
+    /// How many events one `read` asks for: more than any keyboard, mouse or touchpad
+    /// puts in one frame.
+    static let batchCapacity = 256
+
+    /// Tells libevdev what the first `count` events of the batch changed, so its view of
+    /// keys, axes and touch slots (the base of a resync delta) stays the device's.
+    @inline(__always)
+    private func track(count: Int) {
+        for i in 0..<count {
+            let ev = batch[i]
+            switch Int32(ev.type) {
+            case EV_KEY, EV_ABS, EV_LED, EV_SW:
+                _ = libevdev_set_event_value(evdev, UInt32(ev.type), UInt32(ev.code), ev.value)
+            default:
+                break
+            }
+        }
+    }
+
+    /// Reads libevdev's resync delta to its end and delivers it as one frame.
+    private func deliverResync(into buffer: EventBuffer,
+                               _ body: (UnsafeMutableBufferPointer<input_event>) throws(DeviceError) -> Void) throws(DeviceError) -> Int {
+        var ev = input_event()
+        buffer.removeAll()
+        while true {
+            let rc = libevdev_next_event(evdev, UInt32(LIBEVDEV_READ_FLAG_SYNC.rawValue), &ev)
+            if rc == -EAGAIN { break }
+            if rc < 0 { throw DeviceError.operating("libevdev_next_event", path, LibevdevResult.errno(rc)) }
             if buffer.isFull {
-                // A frame larger than the buffer: pass on what we have; the kernel only
-                // delivers to readers at SYN_REPORT, so a split frame stays one frame downstream.
                 try body(buffer.events)
                 buffer.removeAll()
             }
             buffer.append(ev)
-            if ev.isSynReport {
-                if buffer.count > 1 { try body(buffer.events); frames += 1 }
-                buffer.removeAll()
-            }
         }
+        syncing = false
+        guard !buffer.isEmpty else { return 0 }
+        // libevdev ends the delta with SYN_REPORT, but a delta cut short still has to
+        // reach the consumer as a frame.
+        if !buffer.events[buffer.count - 1].isSynReport {
+            var syn = input_event(); syn.type = UInt16(EV_SYN); syn.code = UInt16(SYN_REPORT)
+            buffer.append(syn)
+        }
+        try body(buffer.events)
+        buffer.removeAll()
+        return 1
     }
 
     /// Reads the pending frames as values (allocates; for tests and slow paths).

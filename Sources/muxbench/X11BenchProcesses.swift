@@ -5,7 +5,7 @@ import InputMuxLinux
 
 /// A process the X11 benchmark starts: spawned with an empty signal mask, its stdout on
 /// a pipe, stopped with SIGTERM (then SIGKILL) and reaped.
-final class BenchProcess {
+final class X11BenchProcess {
     let pid: pid_t
     let stdout: Int32
     private var reaped = false
@@ -84,7 +84,7 @@ final class BenchProcess {
 }
 
 /// One agent connection speaking the wire protocol as JSON lines (docs/PROTOCOL.md).
-final class BenchAgent {
+final class X11BenchAgent {
     let fd: Int32
     private var pending: [UInt8] = []
     private var nextID = 1

@@ -30,13 +30,13 @@ struct X11Benchmark: ParsableCommand {
     var window = 16
 
     func run() throws {
-        let xvfb = try BenchProcess("/usr/bin/Xvfb", ["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        let xvfb = try X11BenchProcess("/usr/bin/Xvfb", ["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
         guard let n = xvfb.firstLine(timeout: .seconds(15)).flatMap({ Int($0) }) else { throw BenchError("Xvfb did not start") }
         let display = ":\(n)"
         let probe = try X11ClickProbe(display: display)
         let (daemon, dir) = try startDaemon(display: display)
         defer { daemon.stop(); try? FileManager.default.removeItem(atPath: dir) }
-        let agent = try BenchAgent(socket: dir + "/agent.sock", name: "bench")
+        let agent = try X11BenchAgent(socket: dir + "/agent.sock", name: "bench")
         let lease = try agent.request("{\"type\":\"acquire\",\"id\":ID,\"window\":\(probe.window)}")
         guard lease.contains("\"state\":\"active\"") else { throw BenchError("window lease refused: \(lease)") }
 
@@ -57,7 +57,7 @@ struct X11Benchmark: ParsableCommand {
 
     /// inputmuxd in XTest mode on `display`, unpaced (`[pacing] enabled = false`, what the
     /// configuration suggests for XTest sandboxes), with sockets in a temporary directory.
-    func startDaemon(display: String) throws -> (BenchProcess, String) {
+    func startDaemon(display: String) throws -> (X11BenchProcess, String) {
         var template = Array("/tmp/inputmux-x11bench-XXXXXX".utf8CString)
         guard let p = mkdtemp(&template) else { throw BenchError("mkdtemp failed") }
         let dir = String(cString: p)
@@ -88,7 +88,7 @@ struct X11Benchmark: ParsableCommand {
         try config.write(toFile: dir + "/inputmux.toml", atomically: true, encoding: .utf8)
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("inputmuxd").path
-        let d = try BenchProcess(exe, ["--config", dir + "/inputmux.toml", "--log-level", "error"])
+        let d = try X11BenchProcess(exe, ["--config", dir + "/inputmux.toml", "--log-level", "error"])
         let deadline = MonotonicClock.now() + .seconds(20)
         while access(dir + "/agent.sock", F_OK) != 0 {
             guard MonotonicClock.now() < deadline else { throw BenchError("inputmuxd did not start (build it: swift build -c release --product inputmuxd)") }
@@ -101,7 +101,7 @@ struct X11Benchmark: ParsableCommand {
     static func point(_ i: Int) -> (Int, Int) { (20 + (i % 30) * 11, 20 + (i / 30 % 30) * 11) }
 
     /// Clicks per second with `window` requests in flight, until the window saw them all.
-    func inputmuxThroughput(_ agent: BenchAgent, _ probe: X11ClickProbe, count: Int) throws -> Double {
+    func inputmuxThroughput(_ agent: X11BenchAgent, _ probe: X11ClickProbe, count: Int) throws -> Double {
         let start = MonotonicClock.now()
         let before = probe.presses
         var sent = 0, answered = 0
@@ -123,7 +123,7 @@ struct X11Benchmark: ParsableCommand {
     }
 
     /// One click at a time: request sent → ButtonPress in the window.
-    func inputmuxLatency(_ agent: BenchAgent, _ probe: X11ClickProbe, count: Int) throws -> [Int64] {
+    func inputmuxLatency(_ agent: X11BenchAgent, _ probe: X11ClickProbe, count: Int) throws -> [Int64] {
         var out: [Int64] = []
         for i in 0..<count {
             let (x, y) = Self.point(i + 7)
@@ -144,7 +144,7 @@ struct X11Benchmark: ParsableCommand {
         var last = start
         for i in 0..<count {
             let (x, y) = Self.point(i)
-            let p = try BenchProcess("/usr/bin/xdotool", ["mousemove", "\(x)", "\(y)", "click", "1"], environment: ["DISPLAY": display])
+            let p = try X11BenchProcess("/usr/bin/xdotool", ["mousemove", "\(x)", "\(y)", "click", "1"], environment: ["DISPLAY": display])
             p.wait()
             if let t = probe.drain() { last = t }
         }
@@ -161,7 +161,7 @@ struct X11Benchmark: ParsableCommand {
         for i in 0..<count {
             let (x, y) = Self.point(i + 7)
             let t0 = MonotonicClock.now()
-            let p = try BenchProcess("/usr/bin/xdotool", ["mousemove", "\(x)", "\(y)", "click", "1"], environment: ["DISPLAY": display])
+            let p = try X11BenchProcess("/usr/bin/xdotool", ["mousemove", "\(x)", "\(y)", "click", "1"], environment: ["DISPLAY": display])
             guard let t1 = probe.nextPress(timeout: .seconds(10)) else { throw BenchError("an xdotool click never arrived") }
             out.append((t1 - t0).nanosecondCount)
             p.wait()

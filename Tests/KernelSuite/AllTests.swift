@@ -25,6 +25,7 @@ let allTests: [KernelTest] = [
     KernelTest(name: "daemon-hostile-clients", body: DaemonHostileTests.hostileClients),
     KernelTest(name: "daemon-killed-and-restarted", body: DaemonCrashTests.daemonKilledAndRestarted),
     KernelTest(name: "daemon-caps-lock-light-reaches-physical-keyboard", body: DaemonFeedbackTests.capsLockLightReachesPhysicalKeyboard),
+    KernelTest(name: "daemon-device-creation-does-not-stall-paced-gestures", body: DaemonDeviceCreationTests.creationDoesNotStallPacedGestures),
 ]
 
 /// A small deterministic generator (SplitMix64), so a failing run can be replayed.

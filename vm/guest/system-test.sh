@@ -430,6 +430,27 @@ else
     wait "$hp"
 fi
 
+# --- clients in other languages ------------------------------------------------------------------
+# vm/guest/python_clients_test.py against the live daemon: the standard-library
+# Python example client (examples/python), and, once muxctl is installed, the MCP
+# client from PyPI driving `muxctl mcp` over stdio. Each line it prints is a check.
+if [[ $mode == daemon ]]; then
+    parts=(example)
+    [[ -x /usr/bin/muxctl ]] && muxctl mcp --help > /dev/null 2>&1 && parts+=(mcp)
+    PYTHONPATH=/opt/inputmux/pylib timeout 180 python3 /opt/inputmux/guest/python_clients_test.py "${parts[@]}" \
+        > "$T/clients.out" 2>&1
+    rc=$?
+    while read -r res rest; do
+        case "$res" in
+            PASS) check "$rest" 1 ;;
+            FAIL) check "${rest%% (*}" 0 "${rest#* (}" ;;
+        esac
+    done < "$T/clients.out"
+    npass="$(grep -c '^PASS' "$T/clients.out")"
+    check "python clients test ran to its end (${parts[*]})" "$([[ $rc == 0 && $npass -gt 0 ]] && echo 1 || echo 0)" \
+        "exit $rc, $npass passed; $(grep -v '^PASS\|^FAIL' "$T/clients.out" | tail -5 | tr '\n' ' ')"
+fi
+
 # Exposure score of the real unit (the probe drop-in changes ExecStart only).
 systemd-analyze security --no-pager inputmuxd.service > "$T/security.txt" 2>&1
 score="$(sed -n 's/.*Overall exposure level for inputmuxd.service: \([0-9.]*\).*/\1/p' "$T/security.txt")"

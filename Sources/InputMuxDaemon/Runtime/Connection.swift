@@ -16,6 +16,12 @@ final class Connection {
     var session: SessionID?
     var operatorID: OperatorID?
     var helloDone = false
+    /// The hello waiting for this session's devices; meanwhile requests and events are
+    /// held (`heldLines`, `heldEvents`) and go out after its reply.
+    var pendingHello: RequestID?
+    var identity: AgentIdentity?
+    var heldLines: [[UInt8]] = []
+    var heldEvents: [JSONValue] = []
     var monitoring = false
     var inFlight = 0
     var protocolErrors = 0

@@ -98,23 +98,23 @@ public final class Daemon: Service, @unchecked Sendable {
         engineWake = try WakeSignal()
         let inbox = PhysicalInbox(wake: engineWake)
         humanWake = try WakeSignal()
-        let output: AgentOutput
+        let xtest: XTestOutput?
         if c.output == .xtest, let x11 {
             human = nil
-            output = XTestAgentOutput(display: x11.display)
+            xtest = XTestOutput(display: x11.display)
         } else {
             let h = try HumanInput(inbox: inbox, wake: humanWake, logger: logger)
             try h.start()
             human = h
-            output = UinputAgentOutput(desktop: c.desktop, logger: logger)
+            xtest = nil
         }
 
         let keyNames = KeyNames(keymap: keymap, linuxName: Self.linuxKeyCode)
         let human = self.human
         let audit = self.audit
-        loop = EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
+        loop = try EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
                           logger: logger, inbox: inbox, agentListener: agentListener, controlListener: controlListener,
-                          stopRequested: loopStop, output: output, x11: x11, devicesInventory: { human?.inventory ?? [] },
+                          stopRequested: loopStop, xtest: xtest, x11: x11, devicesInventory: { human?.inventory ?? [] },
                           onAudit: { audit.record($0) })
     }
 

@@ -34,14 +34,19 @@ final class EngineLoop {
     private var connections: [Int32: Connection] = [:]
     private var sessions: [SessionID: Connection] = [:]
     private var operators: [OperatorID: Connection] = [:]
-    /// Where agents' frames go: uinput devices or XTest (`[output] mode`).
-    private let output: AgentOutput
+    private var agentDevices: [SessionID: AgentDevices] = [:]
+    /// `[output] mode = "xtest"`: agents' frames go into the X server instead of uinput.
+    private let xtest: XTestOutput?
     /// The X11 adapter, when `[x11] enabled`.
     private let x11: X11Bridge?
-    /// What each session's hello reply lists as its devices.
-    private var agentDevices: [SessionID: [String: String]] = [:]
-    /// Why the last device creation failed, for the refused session's reply.
-    private var deviceFailure: String?
+    /// Device creation and destruction, off this thread.
+    private let deviceWorkers: AgentDeviceWorkers
+    /// Sessions whose devices are being created: their hello is answered when they are ready.
+    private var creating: Set<SessionID> = []
+    /// Set while shutting down: devices are then destroyed before the loop returns.
+    private var stopping = false
+    /// Devices of sessions that ended during the current engine input (`retireDevices`).
+    private var retiring: [AgentDevices] = []
     private var nextSession: UInt32 = 1
     private var nextOperator: UInt32 = 1
     private var pendingPhysical: [UInt32: [EvdevEvent]] = [:]
@@ -51,10 +56,10 @@ final class EngineLoop {
 
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
-         output: AgentOutput, x11: X11Bridge?,
-         devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void) {
+         xtest: XTestOutput? = nil, x11: X11Bridge? = nil,
+         devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void) throws(DaemonError) {
         self.engine = engine
-        self.output = output
+        self.xtest = xtest
         self.x11 = x11
         self.settings = settings
         self.decoder = decoder
@@ -65,6 +70,7 @@ final class EngineLoop {
         self.stopRequested = stopRequested
         self.devicesInventory = devicesInventory
         self.onAudit = onAudit
+        deviceWorkers = AgentDeviceWorkers(wake: try WakeSignal())
         watchdogInterval = SystemdNotify.watchdogInterval()
         inboxScratch.reserveCapacity(8192)
     }
@@ -82,8 +88,8 @@ final class EngineLoop {
             fds.append(pollfd(fd: inbox.wake.fd, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: agentListener.fd, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: controlListener.fd, events: Int16(POLLIN), revents: 0))
-            let fixed = x11 == nil ? 3 : 4
-            if let x11 { fds.append(pollfd(fd: x11.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
+            fds.append(pollfd(fd: deviceWorkers.wake.fd, events: Int16(POLLIN), revents: 0))
+            fds.append(pollfd(fd: x11?.fileDescriptor ?? -1, events: Int16(POLLIN), revents: 0))
             for c in connections.values {
                 var ev = Int16(POLLIN)
                 if c.pendingOutput > 0 { ev |= Int16(POLLOUT) }
@@ -107,7 +113,11 @@ final class EngineLoop {
             drainPhysical()
             if fds[1].revents != 0 { acceptAll(agentListener, kind: .agent) }
             if fds[2].revents != 0 { acceptAll(controlListener, kind: .control) }
-            for pfd in fds.dropFirst(fixed) where pfd.revents != 0 {
+            if fds[3].revents != 0 {
+                deviceWorkers.wake.consume()
+                devicesCreated()
+            }
+            for pfd in fds.dropFirst(5) where pfd.revents != 0 {
                 guard let c = connections[pfd.fd] else { continue }
                 if pfd.revents & Int16(POLLOUT) != 0 { c.flush() }
                 if pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { service(c) }
@@ -136,8 +146,20 @@ final class EngineLoop {
     private func handle(_ input: EngineInput, at now: Instant = MonotonicClock.now()) {
         var out = LoopOutput(loop: self)
         engine.handle(input, at: now, into: &out)
-        // Devices of ended sessions go once everything this input decided is on its way.
-        output.retire()
+        retireDevices()
+    }
+
+    /// Destroys the devices of ended sessions once everything the same input decided
+    /// (the queue's grants above all) is on its way.
+    ///
+    /// UI_DEV_DESTROY waits for the kernel to tear the nodes down (about 200 ms per device
+    /// on a loaded machine); on this thread the waiter's grant and every other agent's
+    /// paced frames would wait behind it. The engine wrote the releases before it asked
+    /// for the destroy, so the devices go to the device workers.
+    private func retireDevices() {
+        guard !retiring.isEmpty else { return }
+        deviceWorkers.destroy(retiring)
+        retiring.removeAll()
     }
 
     // MARK: - Human input
@@ -195,6 +217,15 @@ final class EngineLoop {
     }
 
     private func receive(_ line: ArraySlice<UInt8>, from c: Connection) {
+        if c.pendingHello != nil {
+            // Requests pipelined behind the hello wait for its reply, in order.
+            guard c.heldLines.count < limits.maximumInFlight else {
+                protocolError(c, WireError(.tooManyInFlight, "more than \(limits.maximumInFlight) requests sent before the hello reply; wait for it"), id: nil)
+                return
+            }
+            c.heldLines.append(Array(line))
+            return
+        }
         let value: JSONValue
         do {
             value = try JSONValue.parse(line)
@@ -289,23 +320,67 @@ final class EngineLoop {
             sessions[sid] = c
             let identity = AgentIdentity(name: name, session: sid, uid: c.peer.uid, gid: c.peer.gid, pid: c.peer.pid, exe: c.peer.exe)
             handle(.connect(identity, rule.sessionPolicy(textInClear: settings.configuration.audit.textInClear)))
-            guard let devices = agentDevices[sid] else {
-                refuse(c, id: id, "could not create this session's virtual devices: \(deviceFailure ?? "unknown error")")
-                handle(.disconnect(sid))
-                sessions[sid] = nil
-                return
-            }
-            c.helloDone = true
-            send(["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
-                  "result": ["protocol": .int(wireProtocolVersion), "session": .int(Int64(sid.rawValue)),
-                             "identity": WireEncoding.identity(identity),
-                             "desktop": WireEncoding.region(settings.configuration.desktop),
-                             "devices": .object(devices.mapValues { .string($0) }),
-                             "limits": ["max_message_bytes": .int(Int64(limits.maximumMessageBytes)),
-                                        "max_in_flight": .int(Int64(limits.maximumInFlight)),
-                                        "max_text_length": .int(Int64(limits.maximumTextLength)),
-                                        "max_path_points": .int(Int64(limits.maximumPathPoints))]]], to: c)
+            c.identity = identity
+            c.pendingHello = id
+            if !creating.contains(sid) { helloDevicesReady(c, failure: "the engine did not ask for them") }
         }
+    }
+
+    /// Answers hello sessions whose devices the workers finished; devices of sessions
+    /// that ended meanwhile go straight back to the workers for removal.
+    private func devicesCreated() {
+        for (sid, outcome) in deviceWorkers.collect() {
+            creating.remove(sid)
+            let c = sessions[sid]
+            switch outcome {
+            case .ready(let devices):
+                if c == nil || stopping {
+                    retiring.append(devices)
+                } else {
+                    agentDevices[sid] = devices
+                    logger.info("agent devices ready", metadata: ["session.id": "\(sid)", "agent.name": "\(c?.identity?.name ?? "")"])
+                }
+            case .failed(let error):
+                logger.error("could not create agent devices", metadata: ["session.id": "\(sid)", "error": "\(error)"])
+            }
+            if let c, !stopping {
+                var failure: String?
+                if case .failed(let error) = outcome { failure = error }
+                helloDevicesReady(c, failure: failure)
+            }
+        }
+        if !stopping { retireDevices() }
+    }
+
+    /// The hello reply of a session whose devices exist now (or its refusal), then the
+    /// requests it sent meanwhile.
+    private func helloDevicesReady(_ c: Connection, failure: String?) {
+        guard let id = c.pendingHello, let sid = c.session, let identity = c.identity else { return }
+        c.pendingHello = nil
+        guard let devices = xtest?.devices ?? agentDevices[sid].map({ ["pointer": $0.pointer.devnode, "keyboard": $0.keyboard.devnode] }) else {
+            refuse(c, id: id, "could not create this session's virtual devices: \(failure ?? "unknown error"); check that /dev/uinput exists and the daemon may write it (muxctl doctor)")
+            c.heldLines.removeAll()
+            c.heldEvents.removeAll()
+            sessions[sid] = nil
+            c.session = nil
+            handle(.disconnect(sid))
+            return
+        }
+        c.helloDone = true
+        send(["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
+              "result": ["protocol": .int(wireProtocolVersion), "session": .int(Int64(sid.rawValue)),
+                         "identity": WireEncoding.identity(identity),
+                         "desktop": WireEncoding.region(settings.configuration.desktop),
+                         "devices": .object(devices.mapValues { .string($0) }),
+                         "limits": ["max_message_bytes": .int(Int64(limits.maximumMessageBytes)),
+                                    "max_in_flight": .int(Int64(limits.maximumInFlight)),
+                                    "max_text_length": .int(Int64(limits.maximumTextLength)),
+                                    "max_path_points": .int(Int64(limits.maximumPathPoints))]]], to: c)
+        for event in c.heldEvents { send(event, to: c) }
+        c.heldEvents.removeAll()
+        let held = c.heldLines
+        c.heldLines.removeAll()
+        for line in held where connections[c.fd] != nil && !c.closing { receive(line[...], from: c) }
     }
 
     static func device(_ d: HumanInput.DeviceSummary) -> JSONValue {
@@ -365,7 +440,17 @@ final class EngineLoop {
     // MARK: - Engine output
 
     fileprivate func emit(_ frame: Frame, to device: DeviceRef) {
-        output.write(frame, to: device)
+        if let xtest { return xtest.write(frame, to: device) }
+        guard let s = device.session, let d = agentDevices[s] else { return }
+        do {
+            switch device {
+            case .agentPointer: try d.pointer.write(frame)
+            case .agentKeyboard: try d.keyboard.write(frame)
+            case .passthrough: break
+            }
+        } catch {
+            logger.error("writing to agent device failed", metadata: ["session.id": "\(s)", "error": "\(error)"])
+        }
     }
 
     fileprivate func reply(_ reply: Reply, to requester: Requester, for id: RequestID) {
@@ -388,6 +473,8 @@ final class EngineLoop {
 
     fileprivate func notify(_ event: LeaseEvent, to session: SessionID) {
         guard let c = sessions[session] else { return }
+        // Nothing reaches a client before its hello reply.
+        if c.pendingHello != nil { c.heldEvents.append(WireEncoding.event(event)); return }
         send(WireEncoding.event(event), to: c)
     }
 
@@ -400,30 +487,37 @@ final class EngineLoop {
     fileprivate func device(_ action: DeviceAction) {
         switch action {
         case .create(let identity):
-            do {
-                agentDevices[identity.session] = try output.create(identity)
-                logger.info("agent devices ready", metadata: ["session.id": "\(identity.session)", "agent.name": "\(identity.name)"])
-            } catch {
-                deviceFailure = "\(error)"
-                logger.error("could not create agent devices", metadata: ["session.id": "\(identity.session)", "error": "\(error)"])
-            }
+            // XTest: the X server's own XTEST devices serve every session; nothing to make.
+            if xtest != nil { return }
+            // UI_DEV_CREATE and udev settling take long: the hello is answered when the
+            // workers are done (`devicesCreated`), and the engine keeps running meanwhile.
+            creating.insert(identity.session)
+            deviceWorkers.create(name: identity.name, session: identity.session, desktop: settings.configuration.desktop)
         case .destroy(let s):
-            guard agentDevices.removeValue(forKey: s) != nil else { return }
-            output.destroy(s)
+            xtest?.forget(s)
+            // A session still being created has no devices yet: `devicesCreated` removes
+            // them when they arrive.
+            guard let d = agentDevices.removeValue(forKey: s) else { return }
+            if stopping { d.destroy() } else { retiring.append(d) }
         }
     }
 
     // MARK: - Shutdown
 
     private func shutdown() {
-        output.beginShutdown()
+        stopping = true
         handle(.shutdown)
         for c in connections.values {
             c.flush()
             c.close()
         }
         connections.removeAll()
-        output.destroyAll()
+        // Creations under way finish, and nothing they made outlives the daemon.
+        deviceWorkers.waitUntilIdle()
+        devicesCreated()
+        for d in retiring { d.destroy() }
+        retiring.removeAll()
+        for d in agentDevices.values { d.destroy() }
         agentDevices.removeAll()
         agentListener.close()
         controlListener.close()

@@ -1,0 +1,160 @@
+import Foundation
+import Synchronization
+
+/// One NDJSON connection to inputmuxd (agent or control socket).
+///
+/// Requests get increasing ids and are answered by the reply with the same id; events
+/// go to `onEvent` in arrival order. A dedicated reader thread does the blocking reads,
+/// so no task of the cooperative pool ever waits on the socket. Reply handlers run on
+/// that thread before the next message is read: a lease created from an acquire reply
+/// is therefore registered before the `granted` event that follows it is dispatched.
+public final class DaemonConnection: Sendable {
+    public let socketPath: String
+    private let socket: UnixSocket
+    private let writeLock = NSLock()
+    private let state: Mutex<State>
+
+    private struct State {
+        var nextID: Int64 = 1
+        var pending: [Int64: @Sendable (Result<JSON, InputMuxError>) -> Void] = [:]
+        var closedBy: InputMuxError?
+        var onEvent: (@Sendable (JSON) -> Void)?
+        var onClose: (@Sendable (InputMuxError) -> Void)?
+        var reading = false
+    }
+
+    /// Connects; nothing is sent yet (the caller sends hello).
+    init(path: String, role: UnixSocket.Role) throws(InputMuxError) {
+        socketPath = path
+        socket = try UnixSocket.connect(to: path, role: role)
+        state = Mutex(State())
+    }
+
+    /// Installs the event and close handlers, then starts reading.
+    func start(onEvent: @escaping @Sendable (JSON) -> Void, onClose: @escaping @Sendable (InputMuxError) -> Void) {
+        state.withLock {
+            $0.onEvent = onEvent
+            $0.onClose = onClose
+            $0.reading = true
+        }
+        let thread = Thread { [self] in readLoop() }
+        thread.name = "inputmux-client-reader"
+        thread.start()
+    }
+
+    /// Why the connection closed, once it has.
+    public var closedBy: InputMuxError? { state.withLock { $0.closedBy } }
+
+    /// Sends `message` (an object; `id` is added) and waits for its reply. `transform`
+    /// turns the reply's `result` into the value returned; it runs on the reader thread
+    /// before any later message is handled.
+    func request<T: Sendable>(
+        _ message: JSON,
+        transform: @escaping @Sendable (JSON) throws(InputMuxError) -> T
+    ) async throws(InputMuxError) -> T {
+        let outcome: Result<T, InputMuxError> = await withCheckedContinuation { continuation in
+            let handler: @Sendable (Result<JSON, InputMuxError>) -> Void = { reply in
+                continuation.resume(returning: reply.flatMap { json in Result { () throws(InputMuxError) -> T in try transform(json) } })
+            }
+            let id: Int64? = state.withLock { s in
+                guard s.closedBy == nil else { return nil }
+                let id = s.nextID
+                s.nextID += 1
+                s.pending[id] = handler
+                return id
+            }
+            guard let id else {
+                handler(.failure(closedBy ?? Self.lost(socketPath)))
+                return
+            }
+            if !send(message.with("id", .int(id))) {
+                let waiting = state.withLock { $0.pending.removeValue(forKey: id) }
+                waiting?(.failure(closedBy ?? Self.lost(socketPath)))
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Sends and returns the reply's `result`.
+    func request(_ message: JSON) async throws(InputMuxError) -> JSON {
+        try await request(message) { (json: JSON) throws(InputMuxError) -> JSON in json }
+    }
+
+    /// Writes one message as one line (no id added); false if the connection is gone.
+    @discardableResult
+    func send(_ message: JSON) -> Bool {
+        let line = Array((message.serialized + "\n").utf8)
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        return socket.write(line)
+    }
+
+    /// Says bye and closes. Pending requests fail with `connection_lost`.
+    public func close() {
+        send(["type": "bye"])
+        finish(InputMuxError(.connectionLost, "the connection to inputmuxd was closed by this client"))
+        socket.shutdownBoth()
+        // The reader closes the descriptor when it stops; without a reader, close it here.
+        if !state.withLock({ $0.reading }) { socket.close() }
+    }
+
+    // MARK: - Reading
+
+    private func readLoop() {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var line: [UInt8] = []
+        while let n = socket.read(into: &buffer) {
+            var start = 0
+            for i in 0..<n where buffer[i] == UInt8(ascii: "\n") {
+                line.append(contentsOf: buffer[start..<i])
+                dispatch(line)
+                line.removeAll(keepingCapacity: true)
+                start = i + 1
+            }
+            line.append(contentsOf: buffer[start..<n])
+        }
+        finish(Self.lost(socketPath))
+        socket.close()
+    }
+
+    private func dispatch(_ line: [UInt8]) {
+        guard let message = JSON.parse(line) else { return }
+        switch message["type"].string {
+        case "event":
+            state.withLock { $0.onEvent }?(message)
+        case "reply":
+            guard let id = message["id"].int.map(Int64.init) else { return }
+            guard let handler = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return }
+            if message["ok"].bool == true {
+                handler(.success(message["result"]))
+            } else {
+                let error = message["error"]
+                handler(.failure(InputMuxError(InputMuxError.Code(rawValue: error["code"].string ?? "unknown"),
+                                               error["message"].string ?? "inputmuxd refused the request without a reason")))
+            }
+        default:
+            return
+        }
+    }
+
+    /// Marks the connection closed once; fails what was waiting and tells the owner.
+    private func finish(_ why: InputMuxError) {
+        let (waiting, onClose) = state.withLock { s -> ([@Sendable (Result<JSON, InputMuxError>) -> Void], (@Sendable (InputMuxError) -> Void)?) in
+            guard s.closedBy == nil else { return ([], nil) }
+            s.closedBy = why
+            let waiting = Array(s.pending.values)
+            s.pending.removeAll()
+            let onClose = s.onClose
+            s.onClose = nil
+            s.onEvent = nil
+            return (waiting, onClose)
+        }
+        for handler in waiting { handler(.failure(why)) }
+        onClose?(why)
+    }
+
+    static func lost(_ path: String) -> InputMuxError {
+        InputMuxError(.connectionLost,
+            "inputmuxd closed the connection on \(path) (it stopped, restarted or refused this session); every lease of this session has ended: connect again and acquire a new lease")
+    }
+}

@@ -1,0 +1,48 @@
+/// Who an agent session is, as the daemon established it from the kernel (`SO_PEERCRED`)
+/// and the name the agent declared.
+public struct Identity: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var name: String
+    public var session: Int
+    public var uid: Int
+    public var gid: Int
+    public var pid: Int
+    public var exe: String
+
+    public init(name: String, session: Int, uid: Int, gid: Int, pid: Int, exe: String) {
+        self.name = name
+        self.session = session
+        self.uid = uid
+        self.gid = gid
+        self.pid = pid
+        self.exe = exe
+    }
+
+    /// `"name"#session`, as the daemon's sentences write it.
+    public var description: String { "\"\(name)\"#\(session)" }
+}
+
+/// What the hello reply told an agent session.
+public struct SessionInfo: Sendable, Hashable {
+    public var protocolVersion: Int
+    public var identity: Identity
+    /// The whole desktop in logical pixels; coordinate spaces scale onto it.
+    public var desktop: Region
+    /// The session's own virtual devices (evdev nodes).
+    public var pointerDevice: String
+    public var keyboardDevice: String
+    public var maxTextLength: Int?
+    public var maxPathPoints: Int?
+
+    init(hello r: JSON) throws(InputMuxError) {
+        guard let identity = try? r["identity"].decode(Identity.self), let desktop = Region(r["desktop"]) else {
+            throw InputMuxError(.protocolViolation, "the hello reply lacks identity or desktop: \(r); is inputmuxd the same version as this client?")
+        }
+        protocolVersion = r["protocol"].int ?? 1
+        self.identity = identity
+        self.desktop = desktop
+        pointerDevice = r["devices"]["pointer"].string ?? ""
+        keyboardDevice = r["devices"]["keyboard"].string ?? ""
+        maxTextLength = r["limits"]["max_text_length"].int
+        maxPathPoints = r["limits"]["max_path_points"].int
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Key names as agents write them, turned into the names inputmuxd documents.
+///
+/// xdotool syntax passes through (`ctrl+shift+t`, `Return`, `KP_0`, `a`, `KEY_ESC`).
+/// The words OpenAI's computer-use actions send (`CTRL`, `ENTER`, `ARROWLEFT`, `SPACE`,
+/// `BACKSPACE`, `ESC`, `CMD`/`META`) become the daemon's modifier words and X keysym
+/// names; in an OpenAI key list a single letter means that key (`"A"` → `a`).
+public enum KeyNames {
+    /// Modifier spellings → the daemon's modifier words.
+    static let modifiers: [String: String] = [
+        "ctrl": "ctrl", "control": "ctrl", "ctl": "ctrl",
+        "ctrl_l": "ctrl_l", "control_l": "ctrl_l", "ctrl_r": "ctrl_r", "control_r": "ctrl_r",
+        "shift": "shift", "shift_l": "shift_l", "shift_r": "shift_r",
+        "alt": "alt", "option": "alt", "opt": "alt", "alt_l": "alt_l", "alt_r": "alt_r", "altgr": "altgr",
+        "super": "super", "meta": "super", "cmd": "super", "command": "super", "win": "super",
+        "windows": "super", "os": "super", "super_l": "super_l", "super_r": "super_r",
+    ]
+
+    /// Other key words (any case) → X keysym names.
+    static let words: [String: String] = [
+        "enter": "Return", "return": "Return", "esc": "Escape", "escape": "Escape",
+        "arrowleft": "Left", "arrowright": "Right", "arrowup": "Up", "arrowdown": "Down",
+        "left": "Left", "right": "Right", "up": "Up", "down": "Down",
+        "backspace": "BackSpace", "delete": "Delete", "del": "Delete", "space": "space", "tab": "Tab",
+        "pageup": "Prior", "page_up": "Prior", "pgup": "Prior", "prior": "Prior",
+        "pagedown": "Next", "page_down": "Next", "pgdn": "Next", "next": "Next",
+        "home": "Home", "end": "End", "insert": "Insert", "ins": "Insert",
+        "capslock": "Caps_Lock", "caps_lock": "Caps_Lock", "numlock": "Num_Lock", "num_lock": "Num_Lock",
+        "scrolllock": "Scroll_Lock", "scroll_lock": "Scroll_Lock",
+        "printscreen": "Print", "print": "Print", "pause": "Pause", "menu": "Menu",
+    ]
+
+    /// Single characters → X keysym names, for OpenAI lists that send `"/"` or `"-"`.
+    static let symbols: [Character: String] = [
+        "/": "slash", "\\": "backslash", "-": "minus", "=": "equal", ",": "comma", ".": "period",
+        ";": "semicolon", "'": "apostrophe", "`": "grave", "[": "bracketleft", "]": "bracketright",
+        " ": "space", "+": "plus",
+    ]
+
+    /// One key name in the daemon's spelling. `letterIsKey` (OpenAI lists) reads a single
+    /// upper-case letter as that key, not as shift plus the key.
+    public static func normalizeKey(_ name: String, letterIsKey: Bool = false) -> String {
+        if name.hasPrefix("KEY_") || name.hasPrefix("BTN_") { return name }
+        let lower = name.lowercased()
+        if let m = modifiers[lower] { return m }
+        if let w = words[lower] { return w }
+        if lower.count >= 2, lower.count <= 3, lower.first == "f", let n = Int(lower.dropFirst()), (1...24).contains(n) {
+            return "F\(n)"
+        }
+        if name.count == 1, let c = name.first {
+            if let s = symbols[c] { return s }
+            if letterIsKey, c.isLetter { return lower }
+        }
+        return name
+    }
+
+    /// A chord in xdotool syntax (`ctrl+shift+t`, `CTRL+ENTER`) in the daemon's spelling.
+    public static func normalize(_ chord: String) throws(InputMuxError) -> String {
+        try join(split(chord).map { normalizeKey($0) }, original: chord)
+    }
+
+    /// An OpenAI `keypress` list (`["CTRL", "A"]`) as one chord (`ctrl+a`).
+    public static func normalize(openAIKeys keys: [String]) throws(InputMuxError) -> String {
+        guard !keys.isEmpty else { throw InputMuxError(.badInput, "keys: give at least one key, e.g. [\"CTRL\", \"S\"]") }
+        let parts = keys.flatMap { $0 == "+" ? ["+"] : split($0) }
+        return try join(parts.map { normalizeKey($0, letterIsKey: true) }, original: keys.joined(separator: "+"))
+    }
+
+    /// `ctrl+s` → [ctrl, s]; a trailing `+` is the plus key (`ctrl++`).
+    static func split(_ chord: String) -> [String] {
+        let trimmed = chord.trimmingCharacters(in: .whitespaces)
+        if trimmed == "+" { return ["+"] }
+        var parts = trimmed.split(separator: "+", omittingEmptySubsequences: true).map {
+            String($0).trimmingCharacters(in: .whitespaces)
+        }
+        if trimmed.hasSuffix("++") { parts.append("+") }
+        return parts
+    }
+
+    private static func join(_ parts: [String], original: String) throws(InputMuxError) -> String {
+        guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else {
+            throw InputMuxError(.badInput, "key \"\(original)\": no key name; write e.g. \"ctrl+s\", \"Return\" or \"KP_0\"")
+        }
+        // The daemon splits on "+", so the plus key travels by its keysym name.
+        return parts.map { $0 == "+" ? "plus" : $0 }.joined(separator: "+")
+    }
+}

@@ -1,0 +1,141 @@
+import Synchronization
+
+/// One audit decision streamed by `monitor`: what an agent tried, and what the daemon
+/// decided and why.
+public struct AuditRecord: Sendable, Hashable, Decodable {
+    public var timeMs: Int
+    public var action: String
+    /// `allowed`, `rejected`, …
+    public var decision: String
+    public var reason: String?
+    public var message: String
+    public var points: [[Int]]
+    public var agent: Identity?
+    public var lease: String?
+    /// Typed text appears only as its length and keyed hash.
+    public var text: RedactedText?
+
+    public struct RedactedText: Sendable, Hashable, Codable {
+        public var length: Int
+        public var hmac: String
+    }
+}
+
+/// What the control socket's hello reply told an operator.
+public struct OperatorInfo: Sendable, Hashable {
+    public var protocolVersion: Int
+    public var operatorID: Int
+    public var desktop: Region
+    public var devices: [StatusReport.DeviceSummary]
+}
+
+/// An operator on inputmuxd's control socket (what `muxctl` speaks): status, lease
+/// verbs, unfreeze after a panic, and the live stream of audit decisions.
+public final class OperatorClient: Sendable {
+    public static let defaultSocketPath = "/run/inputmux/control.sock"
+
+    public let connection: DaemonConnection
+    public let info: OperatorInfo
+    private let audit: Mutex<[Int: AsyncStream<AuditRecord>.Continuation]>
+
+    private init(connection: DaemonConnection, info: OperatorInfo) {
+        self.connection = connection
+        self.info = info
+        audit = Mutex([:])
+    }
+
+    /// Connects and says hello. Needs root or the configured admin group.
+    public static func connect(socketPath: String = defaultSocketPath) async throws(InputMuxError) -> OperatorClient {
+        let connection = try DaemonConnection(path: socketPath, role: .control)
+        let router = AuditRouter()
+        connection.start(onEvent: { router.deliver($0) }, onClose: { _ in router.finish() })
+        do throws(InputMuxError) {
+            let hello = try await connection.request(["type": "hello", "protocol": 1])
+            guard let desktop = Region(hello["desktop"]) else {
+                throw InputMuxError(.protocolViolation, "the control hello reply lacks the desktop: \(hello)")
+            }
+            let devices = (try? hello["devices"].decode([StatusReport.DeviceSummary].self)) ?? []
+            let info = OperatorInfo(protocolVersion: hello["protocol"].int ?? 1, operatorID: hello["operator"].int ?? 0,
+                                    desktop: desktop, devices: devices)
+            let client = OperatorClient(connection: connection, info: info)
+            router.set(client)
+            return client
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
+    /// Routes events from the reader thread to the client without keeping it alive.
+    private final class AuditRouter: Sendable {
+        private struct Ref { weak var client: OperatorClient? }
+        private let ref = Mutex(Ref())
+        func set(_ client: OperatorClient) { ref.withLock { $0.client = client } }
+        func deliver(_ event: JSON) { ref.withLock { $0.client }?.deliver(event) }
+        func finish() { ref.withLock { $0.client }?.finishMonitors() }
+    }
+
+    public func status() async throws(InputMuxError) -> StatusReport {
+        try await statusJSON().decode(StatusReport.self)
+    }
+
+    public func statusJSON() async throws(InputMuxError) -> JSON {
+        try await connection.request(["type": "status"])
+    }
+
+    public func revoke(_ lease: String) async throws(InputMuxError) { try await verb("revoke", lease) }
+    public func pause(_ lease: String) async throws(InputMuxError) { try await verb("pause", lease) }
+    public func resume(_ lease: String) async throws(InputMuxError) { try await verb("resume", lease) }
+    /// Grants a lease waiting in `pending_approval` (a sensitive region).
+    public func approve(_ lease: String) async throws(InputMuxError) { try await verb("approve", lease) }
+    public func deny(_ lease: String) async throws(InputMuxError) { try await verb("deny", lease) }
+
+    /// Moves a held lease to another session.
+    public func reassign(_ lease: String, to session: Int) async throws(InputMuxError) {
+        _ = try await connection.request(["type": "reassign", "lease": .string(lease), "to": .int(Int64(session))])
+    }
+
+    /// Lets agents act again after the panic chord froze them.
+    public func unfreeze() async throws(InputMuxError) {
+        _ = try await connection.request(["type": "unfreeze"])
+    }
+
+    /// Sends any control request as is (an `id` is added) and returns its `result`.
+    public func request(_ message: JSON) async throws(InputMuxError) -> JSON {
+        try await connection.request(message)
+    }
+
+    private func verb(_ type: String, _ lease: String) async throws(InputMuxError) {
+        _ = try await connection.request(["type": .string(type), "lease": .string(lease)])
+    }
+
+    /// Every audit decision from now on, as raw JSON lines are decoded. The stream ends
+    /// when the connection closes.
+    public func monitor() async throws(InputMuxError) -> AsyncStream<AuditRecord> {
+        let (stream, continuation) = AsyncStream<AuditRecord>.makeStream(bufferingPolicy: .unbounded)
+        let token = audit.withLock { a in
+            let t = (a.keys.max() ?? 0) + 1
+            a[t] = continuation
+            return t
+        }
+        continuation.onTermination = { [weak self] _ in self?.audit.withLock { _ = $0.removeValue(forKey: token) } }
+        do throws(InputMuxError) {
+            _ = try await connection.request(["type": "monitor"])
+        } catch {
+            continuation.finish()
+            throw error
+        }
+        return stream
+    }
+
+    private func deliver(_ event: JSON) {
+        guard event["event"].string == "audit", let record = try? event.decode(AuditRecord.self) else { return }
+        for c in audit.withLock({ Array($0.values) }) { c.yield(record) }
+    }
+
+    private func finishMonitors() {
+        for c in audit.withLock({ Array($0.values) }) { c.finish() }
+    }
+
+    public func close() { connection.close() }
+}

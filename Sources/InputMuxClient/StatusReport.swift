@@ -1,0 +1,36 @@
+/// The daemon's `status` result, on either socket. Reading it never takes, extends or
+/// disturbs a lease.
+public struct StatusReport: Sendable, Hashable, Decodable {
+    /// The daemon's monotonic clock, in milliseconds, when the status was taken.
+    public var timeMs: Int
+    /// Active and paused leases.
+    public var held: [LeaseInfo]
+    /// Queued leases in FIFO order, then those pending approval.
+    public var waiting: [LeaseInfo]
+    public var sessions: [Identity]
+    /// Gestures waiting for the seat.
+    public var seatQueue: Int
+    /// For an orchestrator: leases it may pause, revoke or reassign.
+    public var cancelTargets: [String]
+    /// Agents are paused for the human until then.
+    public var humanQuietMs: Int?
+    /// Set after the panic chord, until `unfreeze`.
+    public var frozenSinceMs: Int?
+    /// The session whose gesture runs on the seat now.
+    public var seatBusyWith: Int?
+    /// Control socket only: grabbed physical devices and their clones.
+    public var devices: [DeviceSummary]?
+
+    /// A grabbed physical device and its passthrough clone.
+    public struct DeviceSummary: Sendable, Hashable, Codable {
+        public var id: Int
+        public var path: String
+        public var name: String
+        public var clone: String
+        public var classes: String
+    }
+
+    /// True while agents wait for the human to be quiet.
+    public var humanActive: Bool { humanQuietMs.map { $0 > timeMs } ?? false }
+    public var frozen: Bool { frozenSinceMs != nil }
+}

@@ -1,0 +1,139 @@
+import Glibc
+import InputMuxCore
+import InputMuxDaemon
+import InputMuxLinux
+
+/// The human's passthrough through inputmuxd (write on a "physical" device the daemon
+/// grabbed → read on its clone, as `muxbench passthrough` measures it), idle and while
+/// `agents` sessions flood the daemon with clicks, in 10 interleaved rounds.
+struct PassthroughUnderFlood {
+    var agents: Int
+    var idle: [Int64] = []
+    var flood: [Int64] = []
+    var floodOK = 0
+    var floodRejected = 0
+
+    static let goalRatio = 1.2
+
+    static func run(agents: Int, frames: Int) throws -> PassthroughUnderFlood {
+        var r = PassthroughUnderFlood(agents: agents)
+        let physical = try UinputDevice(PassthroughProbe.physicalSpec("flood"))
+        // Quiet period 0: the human's frames do not pause the agents, so the flood goes on
+        // while the human's frames are timed.
+        let daemon = try BenchDaemon(pacing: false, quietPeriodMs: 0)
+        let clone = try daemon.clone(of: physical.devnode)
+        let flooder = try FloodProcess(socket: daemon.agentSocket, agents: agents)
+        defer { flooder.stop() }
+        let rounds = 10, perRound = max(10, frames / rounds)
+        _ = try PassthroughProbe.measure(physical: physical, targetNode: clone, count: 200)
+        for _ in 0..<rounds {
+            r.idle += try PassthroughProbe.measure(physical: physical, targetNode: clone, count: perRound)
+            flooder.command("f")
+            MonotonicClock.sleep(.milliseconds(200))
+            r.flood += try PassthroughProbe.measure(physical: physical, targetNode: clone, count: perRound)
+            let counts = flooder.command("i", expectLine: true)
+            r.floodOK += counts.0
+            r.floodRejected += counts.1
+        }
+        flooder.stop()
+        daemon.stop()
+        return r
+    }
+
+    var idleP50: Double? { Stats.quantile(idle.map { Double($0) / 1000 }, 0.5) }
+    var idleP99: Double? { Stats.quantile(idle.map { Double($0) / 1000 }, 0.99) }
+    var floodP50: Double? { Stats.quantile(flood.map { Double($0) / 1000 }, 0.5) }
+    var floodP99: Double? { Stats.quantile(flood.map { Double($0) / 1000 }, 0.99) }
+    var goalP50: Bool? { Stats.ratio(floodP50, idleP50).map { $0 <= Self.goalRatio } }
+    var goalP99: Bool? { Stats.ratio(floodP99, idleP99).map { $0 <= Self.goalRatio } }
+
+    func table() -> String {
+        var t = BenchTable(title: "human passthrough through inputmuxd (physical write → clone readable), idle vs \(agents) agents flooding clicks, 10 interleaved rounds",
+                           header: ["state", "frames", "p50 µs", "p99 µs", "p50 vs idle", "p99 vs idle", "goal", "verdict"])
+        t.rows.append(["idle", "\(idle.count)", Stats.fmt(idleP50, digits: 1), Stats.fmt(idleP99, digits: 1), "1.0x", "1.0x", "-", "baseline"])
+        t.rows.append(["\(agents) agents flooding", "\(flood.count)", Stats.fmt(floodP50, digits: 1), Stats.fmt(floodP99, digits: 1),
+                       Stats.fmt(Stats.ratio(floodP50, idleP50)) + "x", Stats.fmt(Stats.ratio(floodP99, idleP99)) + "x",
+                       "≤ 1.2x idle", "p50 \(Stats.verdict(goalP50)), p99 \(Stats.verdict(goalP99))"])
+        t.notes.append("flood: each agent clicks in its own column with pacing off, one click in flight; \(floodOK) clicks carried out and \(floodRejected) refused during the timed flood phases (quiet period 0, so the human's frames do not pause the agents).")
+        return t.render()
+    }
+
+    func json() -> JSONValue {
+        ["agents": .int(Int64(agents)),
+         "idle": ["p50_us": Stats.json(idleP50), "p99_us": Stats.json(idleP99), "frames": .int(Int64(idle.count))],
+         "flood": ["p50_us": Stats.json(floodP50), "p99_us": Stats.json(floodP99), "frames": .int(Int64(flood.count)),
+                   "clicks_done": .int(Int64(floodOK)), "clicks_refused": .int(Int64(floodRejected))],
+         "p50_ratio": Stats.json(Stats.ratio(floodP50, idleP50)), "p99_ratio": Stats.json(Stats.ratio(floodP99, idleP99)),
+         "goal_ratio": Stats.json(Self.goalRatio), "goal_p50_met": Stats.json(goalP50), "goal_p99_met": Stats.json(goalP99)]
+    }
+}
+
+/// `muxbench flood-agents` in a child process (so the timed process stays single-threaded
+/// and forks its readers safely), driven through its stdin.
+final class FloodProcess {
+    let pid: pid_t
+    private let toChild: Int32
+    private let fromChild: Int32
+    private var pendingOutput: [UInt8] = []
+    private var stopped = false
+
+    init(socket: String, agents: Int) throws {
+        var input: [Int32] = [0, 0], output: [Int32] = [0, 0]
+        guard pipe(&input) == 0, pipe(&output) == 0 else { throw BenchError("pipe: errno \(errno)") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_addclose(&actions, input[1])
+        posix_spawn_file_actions_addclose(&actions, output[0])
+        pid = try BenchProcess.spawn(["/proc/self/exe", "flood-agents", "--socket", socket, "--agents", "\(agents)"], actions: &actions)
+        close(input[0]); close(output[1])
+        toChild = input[1]
+        fromChild = output[0]
+        guard let ready = readLine(timeout: 180), ready == "READY" else {
+            stop()
+            throw BenchError("the flood agents did not get ready")
+        }
+    }
+
+    /// Sends one command byte; with `expectLine`, returns the "OK n REJECTED m" counts.
+    @discardableResult
+    func command(_ c: Character, expectLine: Bool = false) -> (Int, Int) {
+        var b = c.asciiValue ?? 0
+        _ = write(toChild, &b, 1)
+        guard expectLine, let line = readLine(timeout: 30) else { return (0, 0) }
+        let parts = line.split(separator: " ")
+        guard parts.count == 4 else { return (0, 0) }
+        return (Int(parts[1]) ?? 0, Int(parts[3]) ?? 0)
+    }
+
+    private func readLine(timeout: Int32) -> String? {
+        while true {
+            if let nl = pendingOutput.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pendingOutput[..<nl], as: UTF8.self)
+                pendingOutput.removeSubrange(...nl)
+                return line
+            }
+            var pfd = pollfd(fd: fromChild, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, timeout * 1000) > 0 else { return nil }
+            var buf = [UInt8](repeating: 0, count: 256)
+            let n = read(fromChild, &buf, buf.count)
+            guard n > 0 else { return nil }
+            pendingOutput += buf[0..<n]
+        }
+    }
+
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        close(toChild)
+        var status: Int32 = 0
+        let began = MonotonicClock.now()
+        while waitpid(pid, &status, WNOHANG) != pid {
+            if MonotonicClock.now() - began > .seconds(10) { kill(pid, SIGKILL); waitpid(pid, &status, 0); break }
+            MonotonicClock.sleep(.milliseconds(10))
+        }
+        close(fromChild)
+    }
+}

@@ -1,0 +1,100 @@
+import InputMuxCore
+import InputMuxDaemon
+import InputMuxLinux
+
+/// Many sessions on one daemon: its memory with `memorySessions` connected, and the
+/// latency of a lease grant (acquire sent → reply "active") with `sessions` connected.
+struct SessionScale {
+    var sessions: Int
+    var memorySessions: Int
+    var rssIdleKB: Int?
+    var rssAtMemorySessionsKB: Int?
+    var rssAtAllSessionsKB: Int?
+    var grantLatencies: [Int64] = []
+
+    static let memoryGoalKB = 40 * 1024
+    static let grantGoalP99Ms = 2.0
+
+    /// Cell `i` of a 16 x 16 grid over the desktop.
+    static func cell(_ i: Int) -> String { "\((i % 16) * 120),\((i / 16 % 16) * 67),120x67" }
+
+    static func run(sessions: Int, memorySessions: Int, grants: Int) throws -> SessionScale {
+        var r = SessionScale(sessions: sessions, memorySessions: memorySessions)
+        let daemon = try BenchDaemon(pacing: false)
+        MonotonicClock.sleep(.milliseconds(500))
+        r.rssIdleKB = daemon.residentKilobytes()
+        var agents = try AgentInjection.connect(memorySessions, socket: daemon.agentSocket, prefix: "scale")
+        // Every session does something once, so its state is all there.
+        for (i, a) in agents.enumerated() {
+            let lease = try a.lease(cell(i))
+            let x = (i % 16) * 120 + 60, y = (i / 16 % 16) * 67 + 30
+            _ = try a.client.ok(["type": "gesture", "action": "click", "x": .int(Int64(x)), "y": .int(Int64(y))])
+            _ = try a.client.ok(["type": "release", "lease": lease])
+            a.client.discardEvents()
+        }
+        MonotonicClock.sleep(.milliseconds(300))
+        r.rssAtMemorySessionsKB = daemon.residentKilobytes()
+        note("\(memorySessions) sessions: VmRSS \(r.rssAtMemorySessionsKB.map(String.init) ?? "?") kB")
+        guard grants > 0 else { return r }
+        if sessions > memorySessions {
+            agents += try AgentInjection.connect(sessions - memorySessions, socket: daemon.agentSocket, prefix: "more")
+        }
+        r.rssAtAllSessionsKB = daemon.residentKilobytes()
+        note("\(sessions) sessions connected; timing \(grants) lease grants")
+        for k in 0..<grants {
+            let i = (k * 37) % agents.count
+            let a = agents[i]
+            let t0 = MonotonicClock.now()
+            let reply = try a.client.request(["type": "acquire", "region": .string(cell(i)), "mode": "try"])
+            let t1 = MonotonicClock.now()
+            guard reply.field("ok") == .bool(true), reply.field("result").field("state") == "active" else {
+                throw BenchError("lease grant \(k) not active: \(reply.serializedText)")
+            }
+            r.grantLatencies.append((t1 - t0).nanosecondCount)
+            _ = try a.client.ok(["type": "release", "lease": reply.field("result").field("lease").field("id")])
+            a.client.discardEvents()
+        }
+        daemon.stop()
+        return r
+    }
+
+    var grantP50: Double? { Stats.quantile(Stats.ms(grantLatencies), 0.5) }
+    var grantP99: Double? { Stats.quantile(Stats.ms(grantLatencies), 0.99) }
+    var grantGoal: Bool? { grantP99.map { $0 < Self.grantGoalP99Ms } }
+    var memoryGoal: Bool? { rssAtMemorySessionsKB.map { $0 < Self.memoryGoalKB } }
+
+    func leaseTable() -> String {
+        var t = BenchTable(title: "lease grants with \(sessions) sessions connected (acquire sent → reply \"active\"; each grant released before the next)",
+                           header: ["sessions", "grants", "p50 ms", "p99 ms", "goal", "verdict"])
+        t.rows.append(["\(sessions)", "\(grantLatencies.count)", Stats.fmt(grantP50, digits: 3), Stats.fmt(grantP99, digits: 3),
+                       "p99 < \(Stats.fmt(Self.grantGoalP99Ms, digits: 0)) ms", Stats.verdict(grantGoal)])
+        return t.render()
+    }
+
+    func leaseJSON() -> JSONValue {
+        ["sessions": .int(Int64(sessions)), "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
+         "p99_ms": Stats.json(grantP99), "goal_p99_ms": Stats.json(Self.grantGoalP99Ms), "goal_met": Stats.json(grantGoal)]
+    }
+
+    func memoryTable() -> String {
+        func mb(_ kb: Int?) -> String { Stats.fmt(kb.map { Double($0) / 1024 }, digits: 1) }
+        var t = BenchTable(title: "inputmuxd memory (VmRSS from /proc/PID/status; each session leased, clicked and released once)",
+                           header: ["sessions", "VmRSS MB", "vs idle", "goal", "verdict"])
+        t.rows.append(["0", mb(rssIdleKB), "1.0x", "-", "info"])
+        t.rows.append(["\(memorySessions)", mb(rssAtMemorySessionsKB),
+                       Stats.fmt(Stats.ratio(rssAtMemorySessionsKB.map(Double.init), rssIdleKB.map(Double.init))) + "x",
+                       "< 40 MB", Stats.verdict(memoryGoal)])
+        if let all = rssAtAllSessionsKB, sessions > memorySessions {
+            t.rows.append(["\(sessions)", mb(all), Stats.fmt(Stats.ratio(Double(all), rssIdleKB.map(Double.init))) + "x", "-", "info"])
+        }
+        return t.render()
+    }
+
+    func memoryJSON() -> JSONValue {
+        ["idle_rss_kb": rssIdleKB.map { .int(Int64($0)) } ?? .null,
+         "sessions": .int(Int64(memorySessions)),
+         "rss_kb": rssAtMemorySessionsKB.map { .int(Int64($0)) } ?? .null,
+         "rss_kb_at_\(sessions)_sessions": rssAtAllSessionsKB.map { .int(Int64($0)) } ?? .null,
+         "goal_kb": .int(Int64(Self.memoryGoalKB)), "goal_met": Stats.json(memoryGoal)]
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Glibc
+import InputMuxClient
+import Synchronization
+
+/// An in-process stand-in for inputmuxd: a real Unix socket speaking the NDJSON framing,
+/// answering through a handler the test gives. It records every message it receives.
+final class FakeDaemon: Sendable {
+    let path: String
+    private let listener: Int32
+    private let state = Mutex(State())
+    let handler: @Sendable (JSON, FakeConnection) -> Void
+
+    private struct State {
+        var received: [JSON] = []
+        var connections: [FakeConnection] = []
+        var nextSession = 1
+    }
+
+    /// `handler` answers each message; `FakeDaemon.standard` plays a small daemon.
+    init(handler: @escaping @Sendable (JSON, FakeConnection) -> Void = FakeDaemon.standard) throws {
+        path = NSTemporaryDirectory() + "imx-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        unlink(path)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else { throw FakeDaemonError.cannotListen(errno) }
+        listener = fd
+        self.handler = handler
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    enum FakeDaemonError: Error { case cannotListen(Int32) }
+
+    /// Every message received so far, in order, on every connection.
+    var received: [JSON] { state.withLock { $0.received } }
+    var connections: [FakeConnection] { state.withLock { $0.connections } }
+
+    /// Messages of `type` (and gesture `action`) received so far.
+    func received(_ type: String, action: String? = nil) -> [JSON] {
+        received.filter { $0["type"].string == type && (action == nil || $0["action"].string == action) }
+    }
+
+    /// Waits (polling) until `condition` holds or `timeout` passes.
+    func eventually(_ timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return condition()
+    }
+
+    /// Closes every connection, as a daemon that stops would.
+    func dropAll() {
+        for c in connections { c.drop() }
+    }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+        dropAll()
+        unlink(path)
+    }
+
+    private func acceptLoop() {
+        while true {
+            let fd = accept(listener, nil, nil)
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            let session = state.withLock { s in
+                defer { s.nextSession += 1 }
+                return s.nextSession
+            }
+            let c = FakeConnection(fd: fd, session: session)
+            state.withLock { $0.connections.append(c) }
+            let thread = Thread { [self] in c.readLoop { message in
+                state.withLock { $0.received.append(message) }
+                handler(message, c)
+            } }
+            thread.start()
+        }
+    }
+
+    /// A daemon in miniature: hello with a 1920x1080 desktop, leases granted at once on
+    /// a free region (try: conflict; wait: queued), gestures done, status listing leases.
+    static let standard: @Sendable (JSON, FakeConnection) -> Void = { m, c in
+        switch m["type"].string {
+        case "hello": c.reply(m, helloResult(session: c.session, name: m["name"].string ?? "op"))
+        case "acquire": c.reply(m, ["state": "active", "lease": lease("L\(c.session)", session: c.session, region: m["region"].string ?? "0,0,1920x1080")])
+        case "status": c.reply(m, ["time_ms": 1000, "held": [], "waiting": [], "sessions": [], "seat_queue": 0, "cancel_targets": []])
+        default: c.reply(m, ["done": true])
+        }
+    }
+
+    static func helloResult(session: Int, name: String) -> JSON {
+        ["protocol": 1, "session": .int(Int64(session)),
+         "identity": identity(name, session),
+         "desktop": ["x": 0, "y": 0, "width": 1920, "height": 1080, "text": "0,0,1920x1080"],
+         "devices": ["pointer": "/dev/input/event7", "keyboard": "/dev/input/event8"],
+         "limits": ["max_message_bytes": 65536, "max_in_flight": 32, "max_text_length": 4096, "max_path_points": 1024]]
+    }
+
+    static func identity(_ name: String, _ session: Int) -> JSON {
+        ["name": .string(name), "session": .int(Int64(session)), "uid": 1000, "gid": 1000, "pid": 42, "exe": "/usr/bin/agent"]
+    }
+
+    static func lease(_ id: String, session: Int, name: String = "agent", region: String = "0,0,1920x1080",
+                      state: String = "active", keyboard: Bool = false, ttlMs: Int64 = 30000) -> JSON {
+        let r = Region(parsing: region)!
+        return ["id": .string(id), "holder": identity(name, session), "state": .string(state),
+                "region": ["x": .int(Int64(r.x)), "y": .int(Int64(r.y)), "width": .int(Int64(r.width)), "height": .int(Int64(r.height)), "text": .string(r.description)],
+                "pointer": true, "keyboard": .bool(keyboard), "requested_ms": 1000, "granted_ms": 1000, "expires_ms": .int(1000 + ttlMs)]
+    }
+}
+
+/// One accepted connection of the fake daemon.
+final class FakeConnection: Sendable {
+    let fd: Int32
+    let session: Int
+    private let writeLock = NSLock()
+
+    init(fd: Int32, session: Int) {
+        self.fd = fd
+        self.session = session
+    }
+
+    func send(_ message: JSON) {
+        let bytes = Array((message.serialized + "\n").utf8)
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    func reply(_ request: JSON, _ result: JSON) {
+        send(["type": "reply", "id": request["id"], "ok": true, "result": result])
+    }
+
+    func fail(_ request: JSON, _ code: String, _ message: String) {
+        send(["type": "reply", "id": request["id"], "ok": false, "error": ["code": .string(code), "message": .string(message)]])
+    }
+
+    func event(_ fields: JSON) { send(fields.with("type", "event")) }
+
+    func drop() { shutdown(fd, Int32(SHUT_RDWR)) }
+
+    func readLoop(_ onMessage: (JSON) -> Void) {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var line: [UInt8] = []
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            for b in buffer[0..<n] {
+                if b == UInt8(ascii: "\n") {
+                    if let m = JSON.parse(line) { onMessage(m) }
+                    line.removeAll()
+                } else {
+                    line.append(b)
+                }
+            }
+        }
+        close(fd)
+    }
+}
