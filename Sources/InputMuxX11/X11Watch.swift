@@ -83,8 +83,19 @@ public final class X11Watch {
 
     public func untrack(_ w: WindowID) { tracked[w] = nil }
 
-    /// Reads every waiting event and returns what changed.
+    /// Reads every waiting event and returns what changed. The geometry queries it makes
+    /// may read more events into Xlib's queue, where polling the socket would not see
+    /// them: those are read too before it returns.
     public func pump() -> [X11Change] {
+        var changes: [X11Change] = []
+        for _ in 0..<8 {
+            changes += pumpOnce()
+            if x.pendingEvents == 0 { break }
+        }
+        return changes
+    }
+
+    private func pumpOnce() -> [X11Change] {
         var changes: [X11Change] = []
         var geometryDirty = false
         var foreignMotion: ForeignInjection?
