@@ -169,6 +169,23 @@ import Testing
         #expect(client.received("press", in: "a").count == 2)   // the agent's and xdotool's
     }
 
+    @Test func xtestModeRunsWithoutRootUinputOrPhysicalDevices() throws {
+        let x = try XvfbServer()
+        let client = try RecordingClient(display: x.display, ["a:10,10,300x200"])
+        let mux = try MuxDaemon(display: x.display, unprivileged: true)
+        let status = try String(contentsOfFile: "/proc/\(mux.child.pid)/status", encoding: .utf8)
+        let uid = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }?.split(separator: "\t").dropFirst().first.map(String.init)
+        #expect(uid == (getuid() == 0 ? "65534" : "\(getuid())"))
+        let op = try WireClient(socket: mux.controlSocket, name: "op")
+        let hello = try op.request(["type": "status"])
+        #expect(((hello["result"] as? [String: Any])?["devices"] as? [Any])?.isEmpty == true)   // nothing grabbed
+        let agent = try WireClient(socket: mux.agentSocket, name: "sandboxed")
+        #expect(try agent.request(["type": "acquire", "window_title": "test a"]).ok)
+        #expect(try agent.request(["type": "gesture", "action": "click", "x": 40, "y": 40]).ok)
+        client.pump(timeout: 0.5)
+        #expect(client.received("press", in: "a").map { "\($0["x"]!),\($0["y"]!)" } == ["30,30"])
+    }
+
     @Test func anUnreachableDisplayStopsTheDaemonWithASentence() throws {
         let dir = try MuxDaemon.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -26,9 +26,11 @@ final class MuxDaemon {
         return String(cString: p)
     }
 
-    /// `extra` is appended to the configuration.
-    init(display: String, pauseOnForeign: Bool = false, extra: String = "") throws {
+    /// `extra` is appended to the configuration. `unprivileged`: when the tests run as
+    /// root, the daemon runs as nobody (through setpriv), with its directory owned by nobody.
+    init(display: String, pauseOnForeign: Bool = false, unprivileged: Bool = false, extra: String = "") throws {
         dir = try Self.temporaryDirectory()
+        let asNobody = unprivileged && getuid() == 0
         let config = """
         [sockets]
         agent = "\(dir)/agent.sock"
@@ -50,14 +52,22 @@ final class MuxDaemon {
         rate_per_second = 1000
         burst = 1000
         [[policy]]
-        uid = \(getuid())
+        uid = \(asNobody ? 65534 : getuid())
         names = ["*"]
         max_sessions = 16
         \(extra)
         """
         try config.write(toFile: dir + "/inputmux.toml", atomically: true, encoding: .utf8)
-        child = try Child(try Self.executable(), ["--config", dir + "/inputmux.toml", "--log-level", "warning"],
-                          stderrToNull: false)
+        let args = ["--config", dir + "/inputmux.toml", "--log-level", "warning"]
+        if asNobody {
+            guard chown(dir, 65534, 65534) == 0, chown(dir + "/inputmux.toml", 65534, 65534) == 0 else {
+                throw X11TestFailure("cannot hand \(dir) to nobody: errno \(errno)")
+            }
+            child = try Child("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", try Self.executable()] + args,
+                              stderrToNull: false)
+        } else {
+            child = try Child(try Self.executable(), args, stderrToNull: false)
+        }
         let deadline = Date().addingTimeInterval(20)
         while access(dir + "/control.sock", F_OK) != 0 {
             if Date() > deadline || child.wait(timeout: 0.05) != -1 {
