@@ -10,8 +10,10 @@ let package = Package(
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
         .library(name: "InputMuxX11", targets: ["InputMuxX11"]),
         .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
+        .library(name: "InputMuxMCP", targets: ["InputMuxMCP"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
+        .executable(name: "muxctl", targets: ["muxctl"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
     ],
     dependencies: [
@@ -21,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
@@ -103,6 +106,18 @@ let package = Package(
             ]
         ),
 
+        // muxctl's logic: exit statuses, gesture script, status tables, doctor checks over
+        // injected probes, audit views. The executable only wires commands to it.
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxCore", "InputMuxDaemon", "InputMuxKeymap", "InputMuxClient"]),
+        // muxctl: operator and agent verbs, doctor, audit (one file per subcommand).
+        .executableTarget(
+            name: "muxctl",
+            dependencies: [
+                "InputMuxCLI", "InputMuxDaemon", "InputMuxClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         // Benchmarks that print tables (`swift run -c release muxbench core`).
         .executableTarget(
             name: "muxbench",
@@ -117,19 +132,44 @@ let package = Package(
         // daemon code, so an agent process carries none of it.
         .target(name: "InputMuxClient"),
 
+        // The MCP server's logic (`muxctl mcp`): computer-use tools over InputMuxClient.
+        .target(
+            name: "InputMuxMCP",
+            dependencies: [
+                "InputMuxClient",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
+
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
+<<<<<<< HEAD
         .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient"]),
         // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
         .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore"],
                     resources: [.copy("Fixtures")]),
+=======
+        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
+        .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI",
+                                                        .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
+        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient"]),
+        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxClientTestSupport"]),
+        .testTarget(
+            name: "InputMuxMCPTests",
+            dependencies: [
+                "InputMuxMCP", "InputMuxClient", "InputMuxClientTestSupport",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
+>>>>>>> main
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
             name: "KernelSuite",
-            dependencies: ["InputMuxCore", "InputMuxLinux"],
+            dependencies: ["InputMuxCore", "InputMuxLinux", "InputMuxClient"],
             path: "Tests/KernelSuite"
         ),
     ],
