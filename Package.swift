@@ -145,12 +145,6 @@ let package = Package(
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
-<<<<<<< HEAD
-        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient"]),
-        // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
-        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore"],
-                    resources: [.copy("Fixtures")]),
-=======
         .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -164,7 +158,9 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
->>>>>>> main
+        // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
+        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore"],
+                    resources: [.copy("Fixtures")]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
