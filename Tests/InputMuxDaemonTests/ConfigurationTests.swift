@@ -38,6 +38,7 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
 
             [pacing]
             minimum_hold_ms = 12
+            typing_hold_ms = 11
             typing_interval_ms = 5
 
             [human]
@@ -62,6 +63,7 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
         #expect(c.desktop.width == 2560)
         #expect(c.keymap.layout == "fr")
         #expect(c.pacing.minimumHold == .milliseconds(12))
+        #expect(c.pacing.typingHold == .milliseconds(11))
         #expect(c.pacing.typingInterval == .milliseconds(5))
         #expect(c.quietPeriod == .milliseconds(750))
         #expect(c.panicChord.keys == [.leftCtrl, .esc])

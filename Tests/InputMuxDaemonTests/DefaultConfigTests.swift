@@ -32,7 +32,7 @@ import Testing
         #expect(c.keymap == .init(layout: "us", variant: "", model: "pc105", options: ""))
         #expect(c.pacing == Pacing(
             minimumHold: .milliseconds(15), doubleClickInterval: .milliseconds(60),
-            typingInterval: .milliseconds(12), moveSettle: .milliseconds(10),
+            typingHold: .milliseconds(10), typingInterval: .milliseconds(2), moveSettle: .milliseconds(10),
             dragStepInterval: .milliseconds(8), dragStepPixels: 32,
             scrollStepInterval: .milliseconds(10), pixelsPerNotch: 50))
         #expect(c.quietPeriod == .milliseconds(1000))

@@ -140,13 +140,14 @@ private struct Reader {
         }
         if let t = table(root, "pacing", at: "") {
             let p = "pacing"
-            onlyKnown(t, at: p, ["minimum_hold_ms", "double_click_interval_ms", "typing_interval_ms",
+            onlyKnown(t, at: p, ["minimum_hold_ms", "double_click_interval_ms", "typing_hold_ms", "typing_interval_ms",
                                  "move_settle_ms", "drag_step_interval_ms", "drag_step_pixels",
                                  "scroll_step_interval_ms", "pixels_per_notch", "enabled"])
             var pacing = c.pacing
             if bool(t, "enabled", at: p) == false { pacing = .unpaced }
             pacing.minimumHold = milliseconds(t, "minimum_hold_ms", at: p, max: 1000) ?? pacing.minimumHold
             pacing.doubleClickInterval = milliseconds(t, "double_click_interval_ms", at: p, max: 1000) ?? pacing.doubleClickInterval
+            pacing.typingHold = milliseconds(t, "typing_hold_ms", at: p, max: 1000) ?? pacing.typingHold
             pacing.typingInterval = milliseconds(t, "typing_interval_ms", at: p, max: 1000) ?? pacing.typingInterval
             pacing.moveSettle = milliseconds(t, "move_settle_ms", at: p, max: 1000) ?? pacing.moveSettle
             pacing.dragStepInterval = milliseconds(t, "drag_step_interval_ms", at: p, max: 1000) ?? pacing.dragStepInterval
