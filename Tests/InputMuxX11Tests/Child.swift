@@ -71,13 +71,14 @@ final class Child {
         exited = true
     }
 
-    /// Waits for the child to end by itself; its exit code (or -1 after `timeout`).
+    /// Waits for the child to end by itself; its exit code, 128 + the signal that killed
+    /// it, or -1 when it still runs after `timeout`.
     func wait(timeout: Double) -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if waitpid(pid, &status, WNOHANG) == pid {
                 exited = true
-                return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+                return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
             }
             usleep(5_000)
         }

@@ -70,9 +70,9 @@ final class MuxDaemon {
         }
         let deadline = Date().addingTimeInterval(20)
         while access(dir + "/control.sock", F_OK) != 0 {
-            if Date() > deadline || child.wait(timeout: 0.05) != -1 {
-                throw X11TestFailure("inputmuxd did not start (its sockets never appeared in \(dir))")
-            }
+            let exit = child.wait(timeout: 0.05)
+            if exit != -1 { throw X11TestFailure("inputmuxd exited with status \(exit) before its sockets appeared in \(dir)") }
+            if Date() > deadline { throw X11TestFailure("inputmuxd did not start: its sockets never appeared in \(dir)") }
         }
     }
 
