@@ -8,9 +8,12 @@ let package = Package(
         .library(name: "InputMuxCore", targets: ["InputMuxCore"]),
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
+        .library(name: "InputMuxX11", targets: ["InputMuxX11"]),
         .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
+        .library(name: "InputMuxMCP", targets: ["InputMuxMCP"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
+        .executable(name: "muxctl", targets: ["muxctl"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
     ],
     dependencies: [
@@ -20,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
@@ -48,6 +52,16 @@ let package = Package(
             providers: [.apt(["libxkbcommon-dev", "xkb-data"])]
         ),
 
+        // The X11 adapter's libraries: Xlib, XTest (injection), RandR (desktop geometry),
+        // XInput2 (raw events, to see other XTest clients).
+        .systemLibrary(name: "CX11", pkgConfig: "x11", providers: [.apt(["libx11-dev"])]),
+        .systemLibrary(name: "CXtst", pkgConfig: "xtst", providers: [.apt(["libxtst-dev"])]),
+        .systemLibrary(name: "CXrandr", pkgConfig: "xrandr", providers: [.apt(["libxrandr-dev"])]),
+        .systemLibrary(name: "CXi", pkgConfig: "xi", providers: [.apt(["libxi-dev"])]),
+        // X11: display connection, RandR geometry, window lookup and tracking, focus,
+        // XTest injection, the foreign-injection watch. One owner thread per connection.
+        .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "CX11", "CXtst", "CXrandr", "CXi"]),
+
         // Text through the real keymap: libxkbcommon's reverse map character → key + modifiers.
         .target(name: "InputMuxKeymap", dependencies: ["InputMuxCore", "CXKBCommon"]),
 
@@ -68,7 +82,7 @@ let package = Package(
         .target(
             name: "InputMuxDaemon",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxKeymap", "CInputMuxSys", "CLibevdev", "CSystemd",
+                "InputMuxCore", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11", "CInputMuxSys", "CLibevdev", "CSystemd",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,11 +106,23 @@ let package = Package(
             ]
         ),
 
+        // muxctl's logic: exit statuses, gesture script, status tables, doctor checks over
+        // injected probes, audit views. The executable only wires commands to it.
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxCore", "InputMuxDaemon", "InputMuxKeymap", "InputMuxClient"]),
+        // muxctl: operator and agent verbs, doctor, audit (one file per subcommand).
+        .executableTarget(
+            name: "muxctl",
+            dependencies: [
+                "InputMuxCLI", "InputMuxDaemon", "InputMuxClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         // Benchmarks that print tables (`swift run -c release muxbench core`).
         .executableTarget(
             name: "muxbench",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxDaemon", "InputMuxTestSupport", "CMallocCounter",
+                "InputMuxCore", "InputMuxLinux", "InputMuxDaemon", "InputMuxTestSupport", "CMallocCounter", "CX11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,16 +132,40 @@ let package = Package(
         // daemon code, so an agent process carries none of it.
         .target(name: "InputMuxClient"),
 
+        // The MCP server's logic (`muxctl mcp`): computer-use tools over InputMuxClient.
+        .target(
+            name: "InputMuxMCP",
+            dependencies: [
+                "InputMuxClient",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
+
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
-        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient"]),
+        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
+        .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI",
+                                                        .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
+        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient"]),
+        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxClientTestSupport"]),
+        .testTarget(
+            name: "InputMuxMCPTests",
+            dependencies: [
+                "InputMuxMCP", "InputMuxClient", "InputMuxClientTestSupport",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
+        // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
+        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore"],
+                    resources: [.copy("Fixtures")]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
             name: "KernelSuite",
-            dependencies: ["InputMuxCore", "InputMuxLinux"],
+            dependencies: ["InputMuxCore", "InputMuxLinux", "InputMuxClient"],
             path: "Tests/KernelSuite"
         ),
     ],

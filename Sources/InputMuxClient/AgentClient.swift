@@ -319,14 +319,16 @@ public final class AgentClient: Sendable {
     }
 
     private func connectionClosed(_ connection: DaemonConnection, _ why: InputMuxError) {
-        let (lost, subscribers): ([Lease], [AsyncStream<SessionEvent>.Continuation]) = state.withLock { s in
+        let (lost, subscribers, closedHere): ([Lease], [AsyncStream<SessionEvent>.Continuation], Bool) = state.withLock { s in
             let lost = s.leases.values.filter { $0.connection === connection }
             for l in lost { s.leases[l.id] = nil }
-            return (Array(lost), s.closed ? [] : Array(s.subscribers.values))
+            return (Array(lost), s.closed ? [] : Array(s.subscribers.values), s.closed)
         }
         for l in lost {
-            l.apply(.ended(Reason(code: .leaseLost,
-                message: "\(l.id) is gone: the connection to inputmuxd dropped (\(why.message)); the daemon ends every lease of a closed session, so acquire a new lease")))
+            l.apply(.ended(closedHere
+                ? Reason(code: .disconnected, message: "\(l.id) ended: this client closed its session")
+                : Reason(code: .leaseLost,
+                         message: "\(l.id) is gone: the connection to inputmuxd dropped (\(why.message)); the daemon ends every lease of a closed session, so acquire a new lease")))
         }
         for s in subscribers { s.yield(.disconnected(why)) }
     }

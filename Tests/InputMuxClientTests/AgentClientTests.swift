@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import InputMuxClient
+import InputMuxClientTestSupport
 
 @Suite("AgentClient against a fake daemon on a real Unix socket")
 struct AgentClientTests {
@@ -233,19 +234,27 @@ struct AgentClientTests {
         #expect(info.identity.session == 2)
     }
 
+    @Test("closing the client ends its leases as disconnected, not lost, and says bye")
+    func closeEndsLeases() async throws {
+        let daemon = try FakeDaemon()
+        defer { daemon.stop() }
+        let agent = try await AgentClient.connect(socketPath: daemon.path, name: "a")
+        let lease = try await agent.acquire()
+        let stream = lease.events
+        agent.close()
+        var last: LeaseEvent?
+        for await e in stream { last = e }
+        guard case .ended(let why) = last else { Issue.record("last event \(String(describing: last))"); return }
+        #expect(why.code == .disconnected)
+        #expect(await daemon.eventually { !daemon.received("bye").isEmpty })
+        let after = await #expect(throws: InputMuxError.self) { _ = try await agent.acquire() }
+        #expect(after?.code == .connectionLost)
+    }
+
     @Test("concurrent gestures on one lease go out one at a time, in call order")
     func serialized() async throws {
-        let inFlight = Mutex((now: 0, most: 0))
-        let daemon = try FakeDaemon { m, c in
-            guard m["type"] == "gesture" else { return FakeDaemon.standard(m, c) }
-            inFlight.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
-            // Answer later, from another thread, as a daemon playing a paced gesture would.
-            Thread.detachNewThread {
-                usleep(15_000)
-                inFlight.withLock { $0.now -= 1 }
-                c.reply(m, ["done": true])
-            }
-        }
+        let slow = SlowGestures(delay: .milliseconds(15))
+        let daemon = try FakeDaemon(handler: slow.handler)
         defer { daemon.stop() }
         let agent = try await AgentClient.connect(socketPath: daemon.path, name: "a")
         defer { agent.close() }
@@ -256,7 +265,7 @@ struct AgentClientTests {
             }
             try await group.waitForAll()
         }
-        #expect(inFlight.withLock { $0.most } == 1)
+        #expect(slow.mostInFlight == 1)
         #expect(daemon.received("gesture").count == 6)
     }
 

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import InputMuxClient
+import InputMuxClientTestSupport
 
 @Suite("OperatorClient against a fake daemon")
 struct OperatorClientTests {

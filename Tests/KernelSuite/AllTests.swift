@@ -26,6 +26,7 @@ let allTests: [KernelTest] = [
     KernelTest(name: "daemon-killed-and-restarted", body: DaemonCrashTests.daemonKilledAndRestarted),
     KernelTest(name: "daemon-caps-lock-light-reaches-physical-keyboard", body: DaemonFeedbackTests.capsLockLightReachesPhysicalKeyboard),
     KernelTest(name: "daemon-device-creation-does-not-stall-paced-gestures", body: DaemonDeviceCreationTests.creationDoesNotStallPacedGestures),
+    KernelTest(name: "client-library-acquire-click-type-queue-revoke-restart", body: ClientLibraryTests.libraryScenario),
 ]
 
 /// A small deterministic generator (SplitMix64), so a failing run can be replayed.

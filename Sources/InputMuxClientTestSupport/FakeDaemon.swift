@@ -3,22 +3,24 @@ import Glibc
 import InputMuxClient
 import Synchronization
 
-/// An in-process stand-in for inputmuxd: a real Unix socket speaking the NDJSON framing,
+/// An in-process stand-in for inputmuxd, for host tests of clients (the library, muxctl,
+/// the MCP server): a real Unix socket speaking the NDJSON framing,
 /// answering through a handler the test gives. It records every message it receives.
-final class FakeDaemon: Sendable {
-    let path: String
+public final class FakeDaemon: Sendable {
+    public let path: String
     private let listener: Int32
     private let state = Mutex(State())
-    let handler: @Sendable (JSON, FakeConnection) -> Void
+    public let handler: @Sendable (JSON, FakeConnection) -> Void
 
     private struct State {
-        var received: [JSON] = []
-        var connections: [FakeConnection] = []
+        public var received: [JSON] = []
+        public var connections: [FakeConnection] = []
         var nextSession = 1
+        var stopped = false
     }
 
     /// `handler` answers each message; `FakeDaemon.standard` plays a small daemon.
-    init(handler: @escaping @Sendable (JSON, FakeConnection) -> Void = FakeDaemon.standard) throws {
+    public init(handler: @escaping @Sendable (JSON, FakeConnection) -> Void = FakeDaemon.standard) throws {
         path = NSTemporaryDirectory() + "imx-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -39,19 +41,19 @@ final class FakeDaemon: Sendable {
         thread.start()
     }
 
-    enum FakeDaemonError: Error { case cannotListen(Int32) }
+    public enum FakeDaemonError: Error { case cannotListen(Int32) }
 
     /// Every message received so far, in order, on every connection.
-    var received: [JSON] { state.withLock { $0.received } }
-    var connections: [FakeConnection] { state.withLock { $0.connections } }
+    public var received: [JSON] { state.withLock { $0.received } }
+    public var connections: [FakeConnection] { state.withLock { $0.connections } }
 
     /// Messages of `type` (and gesture `action`) received so far.
-    func received(_ type: String, action: String? = nil) -> [JSON] {
+    public func received(_ type: String, action: String? = nil) -> [JSON] {
         received.filter { $0["type"].string == type && (action == nil || $0["action"].string == action) }
     }
 
     /// Waits (polling) until `condition` holds or `timeout` passes.
-    func eventually(_ timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+    public func eventually(_ timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition() { return true }
@@ -61,11 +63,12 @@ final class FakeDaemon: Sendable {
     }
 
     /// Closes every connection, as a daemon that stops would.
-    func dropAll() {
+    public func dropAll() {
         for c in connections { c.drop() }
     }
 
-    func stop() {
+    public func stop() {
+        state.withLock { $0.stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         dropAll()
@@ -73,7 +76,7 @@ final class FakeDaemon: Sendable {
     }
 
     private func acceptLoop() {
-        while true {
+        while !state.withLock({ $0.stopped }) {
             let fd = accept(listener, nil, nil)
             if fd < 0 {
                 if errno == EINTR { continue }
@@ -95,7 +98,7 @@ final class FakeDaemon: Sendable {
 
     /// A daemon in miniature: hello with a 1920x1080 desktop, leases granted at once on
     /// a free region (try: conflict; wait: queued), gestures done, status listing leases.
-    static let standard: @Sendable (JSON, FakeConnection) -> Void = { m, c in
+    public static let standard: @Sendable (JSON, FakeConnection) -> Void = { m, c in
         switch m["type"].string {
         case "hello": c.reply(m, helloResult(session: c.session, name: m["name"].string ?? "op"))
         case "acquire": c.reply(m, ["state": "active", "lease": lease("L\(c.session)", session: c.session, region: m["region"].string ?? "0,0,1920x1080")])
@@ -104,7 +107,7 @@ final class FakeDaemon: Sendable {
         }
     }
 
-    static func helloResult(session: Int, name: String) -> JSON {
+    public static func helloResult(session: Int, name: String) -> JSON {
         ["protocol": 1, "session": .int(Int64(session)),
          "identity": identity(name, session),
          "desktop": ["x": 0, "y": 0, "width": 1920, "height": 1080, "text": "0,0,1920x1080"],
@@ -112,11 +115,11 @@ final class FakeDaemon: Sendable {
          "limits": ["max_message_bytes": 65536, "max_in_flight": 32, "max_text_length": 4096, "max_path_points": 1024]]
     }
 
-    static func identity(_ name: String, _ session: Int) -> JSON {
+    public static func identity(_ name: String, _ session: Int) -> JSON {
         ["name": .string(name), "session": .int(Int64(session)), "uid": 1000, "gid": 1000, "pid": 42, "exe": "/usr/bin/agent"]
     }
 
-    static func lease(_ id: String, session: Int, name: String = "agent", region: String = "0,0,1920x1080",
+    public static func lease(_ id: String, session: Int, name: String = "agent", region: String = "0,0,1920x1080",
                       state: String = "active", keyboard: Bool = false, ttlMs: Int64 = 30000) -> JSON {
         let r = Region(parsing: region)!
         return ["id": .string(id), "holder": identity(name, session), "state": .string(state),
@@ -126,20 +129,24 @@ final class FakeDaemon: Sendable {
 }
 
 /// One accepted connection of the fake daemon.
-final class FakeConnection: Sendable {
+public final class FakeConnection: Sendable {
     let fd: Int32
-    let session: Int
+    public let session: Int
+    /// Guards writes and the descriptor's life: once closed, its number may belong to
+    /// another test's socket, so nothing touches it again.
     private let writeLock = NSLock()
+    private let closed = Mutex(false)
 
     init(fd: Int32, session: Int) {
         self.fd = fd
         self.session = session
     }
 
-    func send(_ message: JSON) {
+    public func send(_ message: JSON) {
         let bytes = Array((message.serialized + "\n").utf8)
         writeLock.lock()
         defer { writeLock.unlock() }
+        if closed.withLock({ $0 }) { return }
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -148,17 +155,21 @@ final class FakeConnection: Sendable {
         }
     }
 
-    func reply(_ request: JSON, _ result: JSON) {
+    public func reply(_ request: JSON, _ result: JSON) {
         send(["type": "reply", "id": request["id"], "ok": true, "result": result])
     }
 
-    func fail(_ request: JSON, _ code: String, _ message: String) {
+    public func fail(_ request: JSON, _ code: String, _ message: String) {
         send(["type": "reply", "id": request["id"], "ok": false, "error": ["code": .string(code), "message": .string(message)]])
     }
 
-    func event(_ fields: JSON) { send(fields.with("type", "event")) }
+    public func event(_ fields: JSON) { send(fields.with("type", "event")) }
 
-    func drop() { shutdown(fd, Int32(SHUT_RDWR)) }
+    public func drop() {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        if !closed.withLock({ $0 }) { shutdown(fd, Int32(SHUT_RDWR)) }
+    }
 
     func readLoop(_ onMessage: (JSON) -> Void) {
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -175,6 +186,35 @@ final class FakeConnection: Sendable {
                 }
             }
         }
+        writeLock.lock()
+        closed.withLock { $0 = true }
         close(fd)
+        writeLock.unlock()
+    }
+}
+
+/// A daemon that takes its time over gestures (each answered `delay` later, from another
+/// thread, as a paced gesture would be) and counts how many were unanswered at once.
+public final class SlowGestures: Sendable {
+    private let counts = Mutex((now: 0, most: 0))
+    private let delay: Duration
+
+    public init(delay: Duration = .milliseconds(10)) { self.delay = delay }
+
+    /// The most gestures that were in flight together.
+    public var mostInFlight: Int { counts.withLock { $0.most } }
+
+    /// The handler: gestures slowly, everything else as `FakeDaemon.standard`.
+    public var handler: @Sendable (JSON, FakeConnection) -> Void {
+        { [self] m, c in
+            guard m["type"] == "gesture" else { return FakeDaemon.standard(m, c) }
+            counts.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+            let micros = useconds_t(delay.components.attoseconds / 1_000_000_000_000)
+            Thread.detachNewThread { [self] in
+                usleep(micros)
+                counts.withLock { $0.now -= 1 }
+                c.reply(m, ["done": true])
+            }
+        }
     }
 }

@@ -1,0 +1,84 @@
+import InputMuxClient
+
+/// One thing a tool call asks for, in desktop pixels, ready to run on the lease.
+public enum ActionStep: Sendable, Hashable {
+    case gesture(Gesture)
+    /// Report where this session's gestures left the pointer.
+    case cursorPosition
+}
+
+/// Points and distances from the model's coordinate space to desktop pixels.
+public struct Scaler: Sendable, Hashable {
+    public var space: CoordinateSpace
+    public var desktop: Region
+
+    public init(space: CoordinateSpace, desktop: Region) {
+        self.space = space
+        self.desktop = desktop
+    }
+
+    public func point(_ x: Double, _ y: Double) -> Point { space.toDesktop(x: x, y: y, desktop: desktop) }
+
+    public func distance(_ dx: Double, _ dy: Double) -> (dx: Int, dy: Int) {
+        space.scaleDistance(dx: dx, dy: dy, desktop: desktop)
+    }
+
+    /// A desktop point in the model's space, as text (`X=…,Y=…`).
+    public func describe(_ p: Point) -> String {
+        let m = space.fromDesktop(p, desktop: desktop)
+        if space == .unit { return "X=\(m.x),Y=\(m.y)" }
+        return "X=\(Int(m.x)),Y=\(Int(m.y))"
+    }
+}
+
+/// Bad tool arguments: a sentence that says what a valid call looks like.
+public struct ArgumentError: Error, Sendable {
+    public let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Reads tool arguments with errors that name the field.
+struct Arguments: Sendable {
+    let json: JSON
+    let context: String
+
+    init(_ json: JSON, context: String) {
+        self.json = json
+        self.context = context
+    }
+
+    func string(_ key: String) throws(ArgumentError) -> String {
+        guard let s = json[key].string else { throw ArgumentError("\(context): `\(key)` (a string) is required") }
+        return s
+    }
+
+    func optionalString(_ key: String) -> String? { json[key].string }
+
+    func number(_ key: String) throws(ArgumentError) -> Double? {
+        if json[key].isNull { return nil }
+        guard let d = json[key].double else { throw ArgumentError("\(context): `\(key)` must be a number") }
+        return d
+    }
+
+    func int(_ key: String) throws(ArgumentError) -> Int? {
+        try number(key).map { Int($0.rounded()) }
+    }
+
+    /// `[x, y]` under `key`.
+    func pair(_ key: String) throws(ArgumentError) -> (Double, Double)? {
+        if json[key].isNull { return nil }
+        guard let a = json[key].array, a.count == 2, let x = a[0].double, let y = a[1].double else {
+            throw ArgumentError("\(context): `\(key)` must be [x, y] (two numbers)")
+        }
+        return (x, y)
+    }
+
+    /// `x` and `y` members, both or neither.
+    func xy() throws(ArgumentError) -> (Double, Double)? {
+        switch (try number("x"), try number("y")) {
+        case (let x?, let y?): return (x, y)
+        case (nil, nil): return nil
+        default: throw ArgumentError("\(context): give both `x` and `y`")
+        }
+    }
+}

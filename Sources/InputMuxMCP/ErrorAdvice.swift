@@ -1,0 +1,38 @@
+import InputMuxClient
+
+/// Tool error sentences: what the daemon said, then what the model can do about it.
+public enum ErrorAdvice {
+    public static func sentence(for error: InputMuxError, region: Region?) -> String {
+        let said = error.message.isEmpty ? error.code.rawValue : error.message
+        let next: String
+        switch error.code {
+        case .conflict:
+            next = "retry after the holder releases (lease_acquire with mode \"wait\"), choose a region that does not overlap, or ask the operator (`muxctl status`, `muxctl revoke`)"
+        case .queueTimeout, .timeout:
+            next = "the holder still has the region: call lease_acquire again to keep waiting, or ask the operator"
+        case .outsideRegion:
+            next = "act inside your lease region\(region.map { " \($0)" } ?? ""), or lease_acquire a region that covers the point"
+        case .pausedHuman, .abortedByHuman:
+            next = "the human is using the computer: wait a second or two, then retry"
+        case .focusUnproven, .noKeyboardLease:
+            next = "click inside your region first (so the focus is yours), then send keys; the lease needs the keyboard (lease_acquire with keyboard true)"
+        case .frozen, .panic:
+            next = "the operator pressed the panic chord: wait until they run `muxctl resume`"
+        case .leaseLost, .connectionLost, .shutdown, .disconnected:
+            next = "the daemon restarted or the connection dropped: call lease_acquire again"
+        case .revoked, .leaseNotActive, .noLease, .ttlExpired, .maxHold, .reassigned:
+            next = "call lease_acquire to get a lease again (lease_status shows who holds the region)"
+        case .approvalDenied:
+            next = "the operator denied this region; choose another region"
+        case .unmappableText:
+            next = "the keyboard layout cannot type those characters; type the rest, or use key with a keysym name"
+        case .rateLimited:
+            next = "slow down: wait a moment between actions"
+        case .daemonNotRunning, .permissionDenied:
+            next = "ask the operator to fix the service; nothing was done"
+        default:
+            next = "check the arguments against the tool's schema, or lease_status to see the lease"
+        }
+        return "\(error.code.rawValue): \(said) — \(next)."
+    }
+}
