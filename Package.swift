@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "InputMuxMCP", targets: ["InputMuxMCP"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
+        .executable(name: "muxctl", targets: ["muxctl"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
     ],
     dependencies: [
@@ -114,6 +115,15 @@ let package = Package(
             dependencies: [
                 "InputMuxClient",
                 .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
+
+        // muxctl: one file per subcommand; `mcp` serves the computer-use tools over stdio.
+        .executableTarget(
+            name: "muxctl",
+            dependencies: [
+                "InputMuxClient", "InputMuxMCP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
