@@ -122,10 +122,16 @@ let package = Package(
         .executableTarget(
             name: "muxctl",
             dependencies: [
-                "InputMuxClient", "InputMuxMCP",
+                "InputMuxClient", "InputMuxMCP", "CNoCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // `-lcurl` (autolinked by FoundationNetworking) finds CNoCurl's empty archive
+            // first: the calls are answered by CNoCurl, and no libcurl.so is needed.
+            linkerSettings: [.unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl"])]
         ),
+        // Failing stand-ins for the libcurl calls the MCP SDK's unused HTTP transport
+        // links, so muxctl runs where libcurl is not installed (no_curl.c says why).
+        .target(name: "CNoCurl", exclude: ["empty-libcurl"]),
 
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CNoCurl
 
 /// `muxctl`: the operator's and agents' front door to inputmuxd.
 @main
