@@ -95,6 +95,22 @@ let package = Package(
             ]
         ),
 
+        // muxctl's logic: exit statuses, gesture script, status tables, doctor checks over
+        // injected probes, audit views. The executable only wires commands to it.
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxCore", "InputMuxDaemon", "InputMuxKeymap", "InputMuxClient"]),
+        // muxctl: operator and agent verbs, doctor, audit (one file per subcommand).
+        .executableTarget(
+            name: "muxctl",
+            dependencies: [
+                "InputMuxCLI", "InputMuxDaemon", "InputMuxClient", "InputMuxMCP", "CNoCurl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // `-lcurl` (autolinked by FoundationNetworking, through the MCP SDK) finds
+            // CNoCurl's empty archive first: CNoCurl answers those calls, and muxctl needs
+            // no libcurl.so where it runs.
+            linkerSettings: [.unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl"])]
+        ),
+
         // Benchmarks that print tables (`swift run -c release muxbench core`).
         .executableTarget(
             name: "muxbench",
@@ -118,17 +134,6 @@ let package = Package(
             ]
         ),
 
-        // muxctl: one file per subcommand; `mcp` serves the computer-use tools over stdio.
-        .executableTarget(
-            name: "muxctl",
-            dependencies: [
-                "InputMuxClient", "InputMuxMCP", "CNoCurl",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // `-lcurl` (autolinked by FoundationNetworking) finds CNoCurl's empty archive
-            // first: the calls are answered by CNoCurl, and no libcurl.so is needed.
-            linkerSettings: [.unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl"])]
-        ),
         // Failing stand-ins for the libcurl calls the MCP SDK's unused HTTP transport
         // links, so muxctl runs where libcurl is not installed (no_curl.c says why).
         .target(name: "CNoCurl", exclude: ["empty-libcurl"]),
@@ -137,6 +142,9 @@ let package = Package(
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
+        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
+        .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI",
+                                                        .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
         .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient"]),
         .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxClientTestSupport"]),

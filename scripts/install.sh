@@ -102,6 +102,7 @@ for r in "$repo"/udev/*.rules; do
     put "udev/$(basename "$r")" "$UDEV_RULES_DIR/$(basename "$r")" 0644
 done
 put docs/INSTALL.md "$DOC_DIR/INSTALL.md" 0644
+put docs/MUXCTL.md "$DOC_DIR/MUXCTL.md" 0644
 # The commented default, always current here, for comparing with /etc after upgrades.
 put inputmux.toml "$DOC_DIR/inputmux.toml" 0644
 

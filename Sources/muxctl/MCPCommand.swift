@@ -34,8 +34,10 @@ struct MCPCommand: AsyncParsableCommand {
     var timeout: Double = 30
 
     @Option(name: .customLong("agent-socket"), help: ArgumentHelp(
-        "The daemon's agent socket (env INPUTMUX_AGENT_SOCKET; default /run/inputmux/agent.sock).", valueName: "path"))
+        "The daemon's agent socket (env INPUTMUX_AGENT_SOCKET; default: the configuration's, /run/inputmux/agent.sock).", valueName: "path"))
     var socket: String?
+
+    @OptionGroup var config: ConfigOption
 
     func validate() throws {
         guard !name.isEmpty, name.count <= 64 else { throw ValidationError("--name: 1 to 64 characters, e.g. --name claude-1") }
@@ -51,7 +53,7 @@ struct MCPCommand: AsyncParsableCommand {
     func run() async throws {
         let session = ComputerUseSession(configuration: .init(
             name: name,
-            socketPath: socket ?? ProcessInfo.processInfo.environment["INPUTMUX_AGENT_SOCKET"] ?? AgentClient.defaultSocketPath,
+            socketPath: socket ?? config.paths.agentSocket,
             region: region.flatMap(Region.init(parsing:)),
             keyboard: !noKeyboard,
             coordinates: CoordinateSpace(parsing: coordinates) ?? .desktop,

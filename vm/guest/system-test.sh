@@ -436,7 +436,8 @@ fi
 # client from PyPI driving `muxctl mcp` over stdio. Each line it prints is a check.
 if [[ $mode == daemon ]]; then
     parts=(example)
-    [[ -x /usr/bin/muxctl ]] && muxctl mcp --help > /dev/null 2>&1 && parts+=(mcp)
+    # Once muxctl has its `mcp` verb (muxctl itself may come first).
+    [[ -x /usr/bin/muxctl ]] && /usr/bin/muxctl --help 2>&1 | grep -q '^  mcp ' && parts+=(mcp)
     PYTHONPATH=/opt/inputmux/pylib timeout 180 python3 /opt/inputmux/guest/python_clients_test.py "${parts[@]}" \
         > "$T/clients.out" 2>&1
     rc=$?
@@ -476,6 +477,275 @@ if [[ $mode == probe ]]; then
     check "watchdog restarts a service that stops pinging" "$restarted"
     for _ in $(seq 20); do [[ "$(systemctl is-active inputmuxd.service)" == active ]] && break; sleep 0.5; done
     sleep 1
+fi
+
+# --- muxctl (operator verbs, agent verbs, doctor, audit) --------------------------------
+# Against the daemon running as the installed service. Each function is one area;
+# the MCP server's checks live in their own section.
+
+# mx_run CMD...: runs muxctl, leaves its output in $mx_out and its exit status in $mx_rc.
+mx_run() { mx_out="$("$@" 2>&1)"; mx_rc=$?; }
+# has TEXT OUTPUT: 1 when OUTPUT contains TEXT. both A B: 1 when both are 1.
+has() { grep -qF -- "$1" <<< "$2" && echo 1 || echo 0; }
+both() { [[ "$1" == 1 && "$2" == 1 ]] && echo 1 || echo 0; }
+
+# mx_json FILE EXPR: evaluates a Python expression over the JSON in FILE (bound to j).
+mx_json() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2> /dev/null; }
+
+muxctl_doctor_checks() {
+    mx_run muxctl doctor
+    check "muxctl doctor passes on the installed system" "$(is "$mx_rc" 0)" "$(grep -E '^(FAIL|WARN)' <<< "$mx_out" | head -3 | tr '\n' ' ')"
+    [[ $mx_rc == 0 ]] || sed 's/^/     /' <<< "$mx_out"
+    muxctl doctor --json > "$T/doctor.json" 2>&1
+    check "muxctl doctor --json: uinput, service, sockets and configuration ok" \
+        "$(is "$(mx_json "$T/doctor.json" '" ".join(c["outcome"] for c in j["checks"] if c["name"] in ("uinput module","service","agent socket","control socket","configuration"))')" "ok ok ok ok ok")"
+    printf '[desktop]\nwidth = "wide"\n\n[leases]\nttl = 5\n' > "$T/bad.toml"
+    mx_run muxctl doctor --config "$T/bad.toml"
+    check "muxctl doctor fails on a broken configuration (exit 1)" "$(is "$mx_rc" 1)"
+    check "... naming each bad line and what to do" \
+        "$(grep -q "bad.toml:2: desktop.width" <<< "$mx_out" && grep -q "bad.toml:5: leases.ttl" <<< "$mx_out" && grep -q 'inputmuxd --check' <<< "$mx_out" && echo 1 || echo 0)" \
+        "$(grep -A2 '^FAIL configuration' <<< "$mx_out" | head -3 | tr '\n' ' ')"
+}
+
+# A reader of an evdev node: prints "type code value" of key and abs events for SECS.
+cat > "$T/mx-read.py" << 'EOF'
+import select, sys, time
+import evdev
+d = evdev.InputDevice(sys.argv[1])
+open(sys.argv[2], "w").write("ready\n")
+end = time.time() + float(sys.argv[3])
+while time.time() < end:
+    r, _, _ = select.select([d], [], [], 0.2)
+    if r:
+        for e in d.read():
+            if e.type in (1, 3):
+                print(e.type, e.code, e.value, flush=True)
+EOF
+
+muxctl_agent_checks() {
+    mx_run muxctl agent --name sys-a --region 0,0,960,1080 lease acquire --json
+    check "muxctl agent lease acquire (region 0,0,960,1080)" "$(is "$mx_rc" 0)" "$(head -c 300 <<< "$mx_out")"
+    echo "$mx_out" > "$T/holder.json"
+    local lease ptr
+    lease="$(mx_json "$T/holder.json" 'j["lease"]["id"]')"
+    ptr="$(mx_json "$T/holder.json" 'j["pointer_device"]')"
+
+    muxctl status --json > "$T/status.json" 2>&1
+    check "muxctl status --json shows the agent's session" \
+        "$(is "$(mx_json "$T/status.json" '[s["name"] for s in j["sessions"]].count("sys-a")')" 1)"
+    check "muxctl status --json shows its lease with region and holder" \
+        "$(is "$(mx_json "$T/status.json" '[(l["id"], l["holder"]["name"], l["region"]["width"]) for l in j["held"]]')" "[('$lease', 'sys-a', 960)]")"
+    mx_run muxctl status
+    check "muxctl status (table) lists the lease" "$(grep -qE "^$lease +sys-a#[0-9]+ +active +0,0,960x1080" <<< "$mx_out" && echo 1 || echo 0)"
+    mx_run muxctl agent --name sys-a lease status
+    check "muxctl agent lease status" "$(is "$mx_rc" 0)" "$(head -1 <<< "$mx_out")"
+
+    # The click must land on this agent's own pointer, at the position asked.
+    rm -f "$T/mx-read.ready"
+    python3 "$T/mx-read.py" "$ptr" "$T/mx-read.ready" 6 > "$T/mx-read.out" 2> "$T/mx-read.err" &
+    local reader=$!
+    for _ in $(seq 50); do [[ -f "$T/mx-read.ready" ]] && break; sleep 0.1; done
+    mx_run muxctl agent --name sys-a click 100 200
+    check "muxctl agent click 100 200 (through the lease holder)" "$(is "$mx_rc" 0)" "$mx_out"
+    wait "$reader"
+    check "the click lands on the agent's pointer: ABS 100,200 then BTN_LEFT down, up" \
+        "$(grep -qx '3 0 100' "$T/mx-read.out" && grep -qx '3 1 200' "$T/mx-read.out" && grep -A100 -x '1 272 1' "$T/mx-read.out" | grep -qx '1 272 0' && echo 1 || echo 0)" \
+        "$ptr: $(tr '\n' ';' < "$T/mx-read.out" | head -c 200)"
+
+    # Exit statuses scripts tell apart.
+    mx_run muxctl agent --name sys-a click 1500 10
+    check "outside the region: denied (exit 3)" "$(is "$mx_rc" 3)" "$mx_out"
+    mx_run muxctl agent --name sys-b --region 0,0,500,500 --try click 10 10
+    check "another agent on a taken region, --try: denied (exit 3) naming the holder" \
+        "$(both "$(is "$mx_rc" 3)" "$(has 'sys-a' "$mx_out")")" "$mx_out"
+    mx_run muxctl agent --name sys-c --region 0,0,100,100 --timeout 1 click 5 5
+    check "queued behind it past --timeout 1: queue timeout (exit 4)" "$(is "$mx_rc" 4)" "$mx_out"
+    mx_run muxctl agent --name sys-a frobnicate
+    check "unknown verb: bad input (exit 2) with usage" "$(both "$(is "$mx_rc" 2)" "$(has 'Usage:' "$mx_out")")" "$(head -1 <<< "$mx_out")"
+    mx_run muxctl agent --name sys-a --region 1,2 click 1 1
+    check "bad region: bad input (exit 2)" "$(is "$mx_rc" 2)" "$(head -1 <<< "$mx_out")"
+    mx_out="$(printf 'click 10 10\nbogus 1\n' | muxctl agent --name sys-a run 2>&1)"; mx_rc=$?
+    check "run: a bad script line is named, nothing played (exit 2)" "$(both "$(is "$mx_rc" 2)" "$(has 'line 2' "$mx_out")")" "$mx_out"
+    mx_out="$(printf '# two clicks\nmove 50 50\nclick 60 60 button=right\nscroll 60 60 dy=2\n' | muxctl agent --name sys-a run 2>&1)"; mx_rc=$?
+    check "run: a gesture script through the holder" "$(is "$mx_rc" 0)" "$mx_out"
+
+    # Operator verbs on the live lease.
+    mx_run muxctl pause "$lease"
+    check "muxctl pause $lease" "$(is "$mx_rc" 0)" "$mx_out"
+    mx_run muxctl agent --name sys-a click 100 100
+    check "a paused lease: paused (exit 5)" "$(is "$mx_rc" 5)" "$mx_out"
+    mx_run muxctl resume "$lease"
+    mx_run muxctl agent --name sys-a click 100 100
+    check "muxctl resume: clicks work again" "$(is "$mx_rc" 0)" "$mx_out"
+    mx_run muxctl revoke "$lease"
+    check "muxctl revoke $lease" "$(is "$mx_rc" 0)" "$mx_out"
+    muxctl status --json > "$T/status2.json" 2>&1
+    check "after revoke the lease is gone from status" \
+        "$(is "$(mx_json "$T/status2.json" '[l["id"] for l in j["held"]].count("'"$lease"'")')" 0)"
+    mx_run muxctl agent --name sys-a click 100 200
+    check "a revoked lease: revoked (exit 6)" "$(is "$mx_rc" 6)" "$mx_out"
+    mx_run muxctl agent --name sys-a lease release
+    check "lease release ends the holder" "$(is "$mx_rc" 0)" "$mx_out"
+    mx_run muxctl revoke L99999
+    check "revoke of an unknown lease: bad input (exit 2)" "$(is "$mx_rc" 2)" "$mx_out"
+
+    # Without a holder each verb is a session of its own.
+    mx_out="$(printf 'move 10 10\nclick 20 20\n' | muxctl agent --name sys-d --region 0,0,200,200 run 2>&1)"; mx_rc=$?
+    check "run in a session of its own (connect, lease, act, release)" "$(is "$mx_rc" 0)" "$mx_out"
+    muxctl status --json > "$T/status3.json" 2>&1
+    check "... which leaves no session or lease behind" \
+        "$(is "$(mx_json "$T/status3.json" 'len(j["sessions"]) + len(j["held"])')" 0)"
+}
+
+muxctl_monitor_checks() {
+    muxctl monitor --json > "$T/monitor.out" 2> /dev/null &
+    local mon=$!
+    sleep 1
+    muxctl agent --name sys-m --region 0,0,100,100 click 500 500 > /dev/null 2>&1
+    sleep 1
+    kill "$mon" 2> /dev/null; wait "$mon" 2> /dev/null
+    check "muxctl monitor streams the rejected click with its reason" \
+        "$(grep '"action":"click"' "$T/monitor.out" | grep '"decision":"rejected"' | grep -q '"reason":"outside_region"' && echo 1 || echo 0)" \
+        "$(head -c 300 "$T/monitor.out")"
+}
+
+muxctl_audit_checks() {
+    muxctl audit --follow -n 0 --agent sys-f --json > "$T/follow.out" 2>&1 &
+    local follower=$!
+    sleep 1
+    muxctl agent --name sys-f --region 0,0,100,100 click 10 10 > /dev/null 2>&1
+    sleep 1
+    kill "$follower" 2> /dev/null; wait "$follower" 2> /dev/null
+    check "muxctl audit --follow --agent sys-f prints sys-f's records as they are written" \
+        "$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(int(any(x["action"]=="click" and x["decision"]=="allowed" for x in r) and all(x["session"]["name"]=="sys-f" for x in r)))' "$T/follow.out" 2> /dev/null)" \
+        "$(head -c 200 "$T/follow.out")"
+    mx_run muxctl audit -n 5
+    check "muxctl audit -n 5 prints 5 records" "$(is "$(grep -c . <<< "$mx_out")" 5)" "$(tail -1 <<< "$mx_out")"
+    muxctl audit --agent sys-a -n 1000 --json > "$T/audit-a.jsonl" 2>&1
+    check "muxctl audit --agent sys-a: only sys-a's records, including the click" \
+        "$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(int(bool(r) and all(x["session"]["name"]=="sys-a" for x in r) and any(x["action"]=="click" and x["decision"]=="allowed" for x in r)))' "$T/audit-a.jsonl")"
+    mx_run muxctl audit verify
+    check "muxctl audit verify: intact, end checked against the daemon's head" \
+        "$(both "$(is "$mx_rc" 0)" "$(has "ends at the daemon's head" "$mx_out")")" "$mx_out"
+    rm -rf "$T/audit-copy"; mkdir -p "$T/audit-copy"
+    cp /var/log/inputmux/audit.jsonl* "$T/audit-copy/"
+    # Change one record's message (its hash no longer matches).
+    python3 - "$T/audit-copy/audit.jsonl" << 'EOF'
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")
+lines[2] = lines[2].replace('"message":"', '"message":"edited ', 1)
+open(p, "w").write("\n".join(lines))
+EOF
+    local seq
+    seq="$(sed -n 3p "$T/audit-copy/audit.jsonl" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["seq"])')"
+    mx_run muxctl audit verify --log "$T/audit-copy/audit.jsonl"
+    check "muxctl audit verify detects a tampered copy (exit 8), naming record $seq" \
+        "$(both "$(is "$mx_rc" 8)" "$(has "record $seq" "$mx_out")")" "$mx_out"
+}
+
+# Per-command cost of the CLI path, the way scripts call it: `muxctl agent … click` in
+# a loop (through a held lease, and as a session of its own), against `ydotool click`
+# in the same run. ydotool goes last: its device is a "physical" one to inputmuxd, and
+# its clicks pause agents for the quiet period.
+muxctl_bench() {
+    local n="${MUXCTL_BENCH_CLICKS:-15}" i t0 t1
+    : > "$T/bench.txt"
+    muxctl agent --name bench --region 0,0,960,1080 lease acquire > /dev/null 2>&1
+    muxctl agent --name bench click 10 10 > /dev/null 2>&1   # warm the page cache
+    for i in $(seq "$n"); do
+        t0=$(date +%s%N); muxctl agent --name bench click $((20 + i)) 20 > /dev/null 2>&1; t1=$(date +%s%N)
+        echo "held $(( (t1 - t0) / 1000 ))" >> "$T/bench.txt"
+    done
+    muxctl agent --name bench lease release > /dev/null 2>&1
+    for i in $(seq "$n"); do
+        t0=$(date +%s%N); muxctl agent --name bench1 --region 960,0,960,1080 click $((980 + i)) 20 > /dev/null 2>&1; t1=$(date +%s%N)
+        echo "oneshot $(( (t1 - t0) / 1000 ))" >> "$T/bench.txt"
+    done
+    for i in $(seq "$n"); do
+        t0=$(date +%s%N); muxctl agent --name nobody lease status > /dev/null 2>&1; t1=$(date +%s%N)
+        echo "startup $(( (t1 - t0) / 1000 ))" >> "$T/bench.txt"
+    done
+    if command -v ydotool > /dev/null; then
+        for i in $(seq "$n"); do
+            t0=$(date +%s%N); ydotool click 1 > /dev/null 2>&1; t1=$(date +%s%N)
+            echo "ydotool $(( (t1 - t0) / 1000 ))" >> "$T/bench.txt"
+        done
+    fi
+    python3 - "$T/bench.txt" << 'EOF'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    k, us = line.split()
+    runs.setdefault(k, []).append(int(us) / 1000)
+rows = [("muxctl agent click (held lease)", "held"), ("muxctl agent click (own session)", "oneshot"),
+        ("muxctl start-up alone (no request)", "startup"), ("ydotool click 1 (as Debian ships it)", "ydotool")]
+base = statistics.median(runs["ydotool"]) if "ydotool" in runs else None
+print("# muxctl CLI per-command time, %d commands each, same VM run (TCG)" % max(len(v) for v in runs.values()))
+print("# %-38s %10s %10s %10s %12s" % ("command", "median ms", "min ms", "max ms", "vs ydotool"))
+for label, k in rows:
+    if k not in runs:
+        continue
+    v = runs[k]
+    m = statistics.median(v)
+    ratio = "%.2fx" % (m / base) if base else "-"
+    print("# %-38s %10.1f %10.1f %10.1f %12s" % (label, m, min(v), max(v), ratio))
+EOF
+}
+
+
+# Sensitive regions wait for an operator: approve grants, deny refuses. Needs a
+# [[sensitive]] region, so the service restarts with one and again without it.
+muxctl_approval_checks() {
+    cp /etc/inputmux/inputmux.toml "$T/inputmux.toml.orig"
+    printf '\n[[sensitive]]\nname = "vault"\nregion = "1800,0,120x120"\n' >> /etc/inputmux/inputmux.toml
+    systemctl restart inputmuxd.service
+    for _ in $(seq 50); do [[ -S /run/inputmux/control.sock ]] && muxctl status > /dev/null 2>&1 && break; sleep 0.2; done
+    # The acquire waits in pending_approval; its holder is started in the background.
+    muxctl agent --name sys-v --region 1800,0,100,100 --timeout 20 lease acquire > "$T/approve.out" 2>&1 &
+    local waiter=$! lease="" rc
+    for _ in $(seq 50); do
+        muxctl status --json > "$T/status-p.json" 2>&1
+        lease="$(mx_json "$T/status-p.json" '" ".join(l["id"] for l in j["waiting"] if l["state"]=="pending_approval" and l["holder"]["name"]=="sys-v")')"
+        [[ -n "$lease" ]] && break
+        sleep 0.2
+    done
+    check "a lease on a sensitive region waits in pending_approval (muxctl status)" "$([[ -n "$lease" ]] && echo 1 || echo 0)" "$lease"
+    mx_run muxctl approve "$lease"
+    check "muxctl approve $lease" "$(is "$mx_rc" 0)" "$mx_out"
+    muxctl status --json > "$T/status-p.json" 2>&1
+    check "after approve the lease is active, held by sys-v" \
+        "$(is "$(mx_json "$T/status-p.json" '[(l["holder"]["name"], l["state"]) for l in j["held"] if l["id"]=="'"$lease"'"]')" "[('sys-v', 'active')]")"
+    wait "$waiter"; rc=$?
+    check "... and the waiting muxctl agent lease acquire returns it (exit 0)" "$(is "$rc" 0)" "$(head -1 "$T/approve.out")"
+    muxctl agent --name sys-v lease release > /dev/null 2>&1
+    muxctl agent --name sys-w --region 1800,0,100,100 --timeout 20 lease acquire > "$T/deny.out" 2>&1 &
+    waiter=$! lease=""
+    for _ in $(seq 50); do
+        muxctl status --json > "$T/status-p.json" 2>&1
+        lease="$(mx_json "$T/status-p.json" '" ".join(l["id"] for l in j["waiting"] if l["holder"]["name"]=="sys-w")')"
+        [[ -n "$lease" ]] && break
+        sleep 0.2
+    done
+    mx_run muxctl deny "$lease"
+    check "muxctl deny $lease" "$(is "$mx_rc" 0)" "$mx_out"
+    muxctl status --json > "$T/status-p.json" 2>&1
+    check "after deny the lease is neither held nor waiting" \
+        "$(is "$(mx_json "$T/status-p.json" '[l["id"] for l in j["held"] + j["waiting"]].count("'"$lease"'")')" 0)"
+    wait "$waiter"; rc=$?
+    check "... and the waiting lease acquire is told: denied (exit 3)" "$(is "$rc" 3)" "$(head -1 "$T/deny.out")"
+    cp "$T/inputmux.toml.orig" /etc/inputmux/inputmux.toml
+    systemctl restart inputmuxd.service
+    for _ in $(seq 50); do [[ -S /run/inputmux/control.sock ]] && break; sleep 0.2; done
+}
+
+if [[ $mode == daemon && -x /usr/bin/muxctl ]]; then
+    muxctl_doctor_checks
+    muxctl_agent_checks
+    muxctl_monitor_checks
+    muxctl_audit_checks
+    muxctl_bench
+    muxctl_approval_checks
 fi
 
 # --- stop ---------------------------------------------------------------------------------------

@@ -1,0 +1,93 @@
+import Foundation
+import InputMuxClient
+
+/// What `muxctl agent lease status` shows: the holder's session and lease.
+public struct HolderStatus: Codable, Sendable, Equatable {
+    public var agent: Identity
+    /// The holder process (it ends with `lease release`).
+    public var holderPid: Int
+    /// active, queued, pending_approval, paused, ended.
+    public var state: String
+    /// Why the lease is paused or ended.
+    public var reason: String?
+    public var lease: LeaseInfo
+    public var pointerDevice: String
+    public var keyboardDevice: String
+
+    public var json: String {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? e.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    public init(json: String) throws(CLIError) {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        do { self = try d.decode(HolderStatus.self, from: Data(json.utf8)) } catch {
+            throw CLIError(.failure, "the lease holder's status could not be read (\(error))")
+        }
+    }
+
+    public init(client: AgentClient, lease: Lease) {
+        let session = client.session
+        agent = session.identity
+        holderPid = Int(getpid())
+        (state, reason) = switch lease.state {
+        case .active: ("active", nil)
+        case .queued(let p, let why): ("queued", "position \(p): \(why)")
+        case .pendingApproval(let why): ("pending_approval", why)
+        case .paused(let why): ("paused", why.description)
+        case .ended(let why): ("ended", why.description)
+        }
+        self.lease = lease.info
+        pointerDevice = session.pointerDevice
+        keyboardDevice = session.keyboardDevice
+    }
+
+    /// One paragraph for people.
+    public var text: String {
+        var uses = ["pointer"]
+        if lease.keyboard { uses.append("keyboard") }
+        return """
+        \(lease.id) \(state)\(reason.map { " (\($0))" } ?? "") on \(lease.region) (\(uses.joined(separator: "+")))
+        agent \(agent.name)#\(agent.session), held by muxctl pid \(holderPid)
+        devices: pointer \(pointerDevice), keyboard \(keyboardDevice)
+        """
+    }
+}
+
+/// The lease holder's answers to the requests of later `muxctl agent` commands.
+public struct AgentHolder: Sendable {
+    public let client: AgentClient
+    public let lease: Lease
+
+    public init(client: AgentClient, lease: Lease) {
+        self.client = client
+        self.lease = lease
+    }
+
+    public func handle(_ line: String) async -> AgentRelayServer.Answer {
+        switch line {
+        case "status":
+            return .init(.ok(HolderStatus(client: client, lease: lease).json))
+        case "release":
+            var reply = AgentRelay.Reply.ok(nil)
+            do { try await lease.release() } catch {
+                // Already gone on the daemon's side (revoked, daemon restarted): the lease
+                // is over either way, which is what release asked for.
+                if !lease.state.isEnded { reply = .error(code: error.code.rawValue, message: error.message) }
+            }
+            client.close()
+            return .init(reply, stop: true)
+        default:
+            do {
+                guard let action = try GestureScript.parse(line: line) else { return .init(.ok(nil)) }
+                try await AgentSession.perform(action, on: lease)
+                return .init(.ok(nil))
+            } catch {
+                return .init(.error(code: error.relayCode, message: error.message))
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import InputMuxClient
+
+/// How `muxctl monitor` prints one audit decision streamed by the control socket
+/// (`{"type":"event","event":"audit",…}`, docs/PROTOCOL.md).
+public enum MonitorView {
+    public static func line(_ r: AuditRecord, clock: String) -> String {
+        let agent = r.agent.map { "\($0.name)#\($0.session)" } ?? "-"
+        var action = r.action
+        if !r.points.isEmpty {
+            let shown = r.points.prefix(4).map { $0.map(String.init).joined(separator: ",") }
+            action += " " + shown.joined(separator: " ") + (r.points.count > 4 ? " …" : "")
+        }
+        if let t = r.text { action += " (\(t.length) chars)" }
+        let verdict = (r.decision == "allowed" ? r.decision : r.decision.uppercased()) + (r.reason.map { " \($0)" } ?? "")
+        return "\(clock)  \(verdict)  \(agent)  \(r.lease ?? "-")  \(action)  \(r.message)"
+    }
+}
+
+extension MonitorView {
+    /// One compact JSON line per decision (`--json`), in the protocol's field names.
+    public static func json(_ r: AuditRecord) -> String {
+        var o: [String: JSON] = [
+            "time_ms": .int(Int64(r.timeMs)), "action": .string(r.action), "decision": .string(r.decision),
+            "message": .string(r.message), "points": .array(r.points.map { .array($0.map { .int(Int64($0)) }) }),
+        ]
+        if let reason = r.reason { o["reason"] = .string(reason) }
+        if let lease = r.lease { o["lease"] = .string(lease) }
+        if let a = r.agent {
+            o["agent"] = ["name": .string(a.name), "session": .int(Int64(a.session)), "uid": .int(Int64(a.uid)),
+                          "gid": .int(Int64(a.gid)), "pid": .int(Int64(a.pid)), "exe": .string(a.exe)]
+        }
+        if let t = r.text { o["text"] = ["length": .int(Int64(t.length)), "hmac": .string(t.hmac)] }
+        return JSON.object(o).serialized
+    }
+}

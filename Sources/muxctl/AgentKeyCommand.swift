@@ -1,0 +1,21 @@
+import ArgumentParser
+import InputMuxCLI
+
+/// `muxctl agent key CHORD…`
+struct AgentKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key", abstract: "Press key chords in order, e.g. ctrl+s Return.",
+        discussion: "Keys need the keyboard lease and focus evidence: click inside the region first (the daemon refuses keys after a human click elsewhere).")
+
+    @OptionGroup var agent: AgentOptions
+    @Argument(help: "Chords in xdotool syntax.") var chords: [String] = []
+    @Option(name: .customLong("repeat"), help: "Press each chord this many times.") var times = 1
+
+    func validate() throws {
+        guard !chords.isEmpty else { throw ValidationError("give at least one chord, e.g. ctrl+s") }
+    }
+
+    func run() async throws {
+        try await agent.play(try chords.map { c throws(CLIError) in try AgentAction.key(c, repeat: times).validated() })
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import InputMuxCLI
+
+/// `muxctl agent --name N lease status`
+struct AgentLeaseStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the lease this agent holds through muxctl (exit 1 when none).")
+
+    @OptionGroup var agent: AgentOptions
+    @OptionGroup var json: JSONFlag
+
+    func run() throws {
+        guard AgentRelay.holderListens(at: agent.relayPath) else {
+            throw CLIError(.failure, "agent \"\(agent.name)\" holds no lease through muxctl (`lease acquire` takes one)")
+        }
+        let status = try HolderStatus(json: try AgentRelay.send("status", to: agent.relayPath).get() ?? "{}")
+        print(json.enabled ? JSONOutput.render(status, snakeCase: true) : status.text)
+    }
+}

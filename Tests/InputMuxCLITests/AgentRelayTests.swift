@@ -1,0 +1,89 @@
+import Foundation
+import InputMuxCLI
+import InputMuxClient
+import Testing
+
+@Suite struct AgentRelayTests {
+    @Test func repliesReadBack() throws {
+        for r: AgentRelay.Reply in [.ok(nil), .ok(#"{"a":1}"#), .error(code: "outside_region", message: "click at 5,5 is outside L3")] {
+            #expect(AgentRelay.Reply(line: r.line) == r)
+        }
+        #expect(AgentRelay.Reply.error(code: "x", message: "two\nlines").line == "error x two lines")
+        #expect(AgentRelay.Reply(line: "garbage") == .error(code: "protocol_violation", message: "the lease holder answered \"garbage\""))
+    }
+
+    @Test func errorRepliesKeepTheirExitStatus() {
+        #expect(throws: CLIError.daemon(code: "revoked", message: "gone")) { try AgentRelay.Reply.error(code: "revoked", message: "gone").get() }
+        for status in ExitStatus.allCases where status != .success {
+            #expect(ExitStatus.forReason(status.code) == status, "\(status)")
+        }
+    }
+
+    @Test func socketNamesNeverLeaveTheDirectory() {
+        #expect(AgentRelay.socketPath(directory: "/d", name: "claude-1") == "/d/claude-1.sock")
+        #expect(AgentRelay.socketPath(directory: "/d", name: "../x") == "/d/%2E.%2Fx.sock")
+        #expect(AgentRelay.socketPath(directory: "/d", name: "a b/c") == "/d/a%20b%2Fc.sock")
+        #expect(AgentRelay.directory(uid: 7, environment: [:]) == "/tmp/inputmux-muxctl-7")
+        #expect(AgentRelay.directory(uid: 7, environment: ["XDG_RUNTIME_DIR": "/run/user/7"]) == "/run/user/7/inputmux-muxctl")
+    }
+
+    @Test func aHolderAnswersInOrderAndStopsOnRelease() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString.prefix(8))").path
+        try AgentRelay.prepare(directory: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = AgentRelay.socketPath(directory: dir, name: "t")
+        let server = try AgentRelayServer(path: path)
+        let serving = Task {
+            await server.serve { line in
+                switch line {
+                case "release": .init(.ok(nil), stop: true)
+                case "click 1 2": .init(.ok(nil))
+                default: .init(.error(code: "outside_region", message: "not there: \(line)"))
+                }
+            }
+        }
+        #expect(AgentRelay.holderListens(at: path))
+        #expect(try AgentRelay.send("click 1 2", to: path) == .ok(nil))
+        #expect(throws: CLIError.daemon(code: "outside_region", message: "not there: move 9 9")) {
+            try AgentRelay.send("move 9 9", to: path).get()
+        }
+        #expect(try AgentRelay.send("release", to: path) == .ok(nil))
+        await serving.value
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!AgentRelay.holderListens(at: path))
+    }
+
+    @Test func anUnsafeDirectoryIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(throws: CLIError.self) { try AgentRelay.prepare(directory: dir) }
+    }
+}
+
+@Suite struct AgentActionTests {
+    @Test(arguments: [
+        "move 1 2", "click", "click 5 6 button=right count=2 modifiers=ctrl+shift", "down 1 2 button=middle", "up",
+        "drag 1 2 3 4 5 6 modifiers=alt", "scroll 5 5 dx=-2 dy=3 unit=pixels", "scroll dy=1", "key ctrl+s repeat=2",
+        "keydown shift", "keyup shift", "hold ctrl+alt 300", "type a\\\\b\\nc\\td  e", "wait 10",
+    ])
+    func scriptLinesReadBackToTheSameAction(_ line: String) throws {
+        let action = try #require(try GestureScript.parse(line: line))
+        #expect(try GestureScript.parse(line: action.scriptLine) == action)
+    }
+
+    @Test func keysNeedTheKeyboardLease() throws {
+        #expect(AgentAction.type("x").needsKeyboard)
+        #expect(AgentAction.key("ctrl+s", repeat: 1).needsKeyboard)
+        #expect(AgentAction.click(at: nil, button: .left, count: 1, modifiers: ["ctrl"]).needsKeyboard)
+        #expect(!AgentAction.click(at: nil, button: .left, count: 1, modifiers: []).needsKeyboard)
+        #expect(!AgentAction.move(Point(x: 1, y: 1)).needsKeyboard)
+    }
+
+    @Test func gesturesAreTheClientLibrarys() {
+        #expect(AgentAction.click(at: Point(x: 1, y: 2), button: .right, count: 2, modifiers: ["ctrl", "shift"]).gesture
+            == .click(at: Point(x: 1, y: 2), button: .right, count: 2, modifiers: "ctrl+shift"))
+        #expect(AgentAction.key("Return", repeat: 3).gesture == .keys("Return", repeat: 3))
+        #expect(AgentAction.scroll(at: nil, dx: 0, dy: -4, unit: .pixels).gesture == .scroll(at: nil, dx: 0, dy: -4, unit: .pixels))
+    }
+}
