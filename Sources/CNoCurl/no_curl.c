@@ -4,6 +4,11 @@
 // lack. These definitions satisfy the linker instead: every call fails as libcurl
 // does when it cannot start (CURLE_FAILED_INIT, NULL handles), so an HTTP transport
 // reports an error rather than crashing. Nothing in muxctl makes such a call.
+//
+// The autolinked `-lcurl` resolves to empty-libcurl/libcurl.a (an empty archive) as
+// long as no libcurl development package puts a libcurl.so earlier on the linker's
+// path; if one does, muxctl links libcurl.so.4 again. The kernel suite's muxctl mcp
+// test fails in the guest (which has no libcurl) when that happens.
 #include <stddef.h>
 #include "CNoCurl.h"
 
