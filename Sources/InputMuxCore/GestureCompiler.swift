@@ -124,7 +124,7 @@ public struct GestureCompiler: Sendable {
             for st in strokes {
                 if !first { s.wait(pacing.typingInterval) }
                 first = false
-                s.stroke(st.modifiers + [st.key], hold: pacing.minimumHold)
+                s.stroke(st.modifiers + [st.key], hold: pacing.typingHold)
             }
 
         case .wait(let d):

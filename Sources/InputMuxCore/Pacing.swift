@@ -10,7 +10,12 @@ public struct Pacing: Hashable, Sendable {
     /// Release → next press within a double or triple click. Far below any desktop's
     /// double-click time (typically 400 ms) so the clicks group.
     public var doubleClickInterval: Duration
-    /// Release of one typed character → press of the next (the typing cadence).
+    /// Press → release of a typed character (`type`). Keyboard clients take key events
+    /// from their queue in order, so a keystroke needs only the hold DESIGN §3 names as
+    /// the floor (10 ms), not the longer one clicks get.
+    public var typingHold: Duration
+    /// Release of one typed character → press of the next (the typing cadence). Press
+    /// and release are separate frames whatever it is.
     public var typingInterval: Duration
     /// Move → press, so the client has seen the pointer at its target before the press.
     public var moveSettle: Duration
@@ -29,7 +34,8 @@ public struct Pacing: Hashable, Sendable {
     public init(
         minimumHold: Duration = .milliseconds(15),
         doubleClickInterval: Duration = .milliseconds(60),
-        typingInterval: Duration = .milliseconds(12),
+        typingHold: Duration = .milliseconds(10),
+        typingInterval: Duration = .milliseconds(2),
         moveSettle: Duration = .milliseconds(10),
         dragStepInterval: Duration = .milliseconds(8),
         dragStepPixels: Int32 = 32,
@@ -38,6 +44,7 @@ public struct Pacing: Hashable, Sendable {
     ) {
         self.minimumHold = minimumHold
         self.doubleClickInterval = doubleClickInterval
+        self.typingHold = typingHold
         self.typingInterval = typingInterval
         self.moveSettle = moveSettle
         self.dragStepInterval = dragStepInterval
@@ -52,7 +59,7 @@ public struct Pacing: Hashable, Sendable {
     /// No waits at all (tests, benchmarks, XTest sandboxes). Press and release still
     /// never share a frame: the compiler keeps that rule whatever the pacing.
     public static let unpaced = Pacing(
-        minimumHold: .zero, doubleClickInterval: .zero, typingInterval: .zero, moveSettle: .zero,
+        minimumHold: .zero, doubleClickInterval: .zero, typingHold: .zero, typingInterval: .zero, moveSettle: .zero,
         dragStepInterval: .zero, dragStepPixels: 0, scrollStepInterval: .zero, pixelsPerNotch: 50)
 
     /// The hold configuration should stay within: shorter and GTK/Wayland apps miss
@@ -63,7 +70,7 @@ public struct Pacing: Hashable, Sendable {
     public var problem: String? {
         let waits: [(String, Duration)] = [
             ("minimum_hold", minimumHold), ("double_click_interval", doubleClickInterval),
-            ("typing_interval", typingInterval), ("move_settle", moveSettle),
+            ("typing_hold", typingHold), ("typing_interval", typingInterval), ("move_settle", moveSettle),
             ("drag_step_interval", dragStepInterval), ("scroll_step_interval", scrollStepInterval),
         ]
         for (name, d) in waits where d < .zero || d > .seconds(1) {

@@ -35,7 +35,9 @@ import InputMuxTestSupport
     #expect(keys.map(\.code) == [30, 30, 42, 48, 48, 42])
     #expect(keys.map(\.value) == [1, 0, 1, 1, 0, 0])
     #expect(keys[2].offset - keys[1].offset == pacing.typingInterval)
-    #expect(Frames.checkPressReleasePairs(frames, hold: pacing.minimumHold))
+    // Typed characters are held `typingHold`, not the longer hold clicks and chords get.
+    #expect(keys[1].offset - keys[0].offset == pacing.typingHold)
+    #expect(Frames.checkPressReleasePairs(frames, hold: pacing.typingHold))
 }
 
 /// A keymap that puts out-of-range codes in its answer must not reach the device.

@@ -3,6 +3,7 @@ import InputMuxCore
 
 @Test func standardPacingHoldsWithinWhatGTKNeeds() {
     #expect(Pacing.recommendedHold.contains(Pacing.standard.minimumHold))
+    #expect(Pacing.recommendedHold.contains(Pacing.standard.typingHold))
     #expect(Pacing.standard.problem == nil)
     #expect(Pacing.unpaced.problem == nil)
     #expect(Pacing.unpaced.minimumHold == .zero)
@@ -12,6 +13,9 @@ import InputMuxCore
     var p = Pacing.standard
     p.typingInterval = .milliseconds(-1)
     #expect(p.problem?.contains("typing_interval") == true)
+    p = .standard
+    p.typingHold = .seconds(2)
+    #expect(p.problem?.contains("typing_hold") == true)
     p = .standard
     p.pixelsPerNotch = 0
     #expect(p.problem?.contains("pixels_per_notch") == true)

@@ -38,6 +38,7 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
 
             [pacing]
             minimum_hold_ms = 12
+            typing_hold_ms = 11
             typing_interval_ms = 5
 
             [human]
@@ -62,6 +63,7 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
         #expect(c.desktop.width == 2560)
         #expect(c.keymap.layout == "fr")
         #expect(c.pacing.minimumHold == .milliseconds(12))
+        #expect(c.pacing.typingHold == .milliseconds(11))
         #expect(c.pacing.typingInterval == .milliseconds(5))
         #expect(c.quietPeriod == .milliseconds(750))
         #expect(c.panicChord.keys == [.leftCtrl, .esc])
@@ -123,6 +125,34 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
         #expect(p.contains { $0.key == "sensitive[0].region" && $0.line == 5 })
         #expect(p.contains { $0.key == "policy[0].regions" && $0.message.contains("inside the desktop") && $0.line == 9 })
         #expect(p.contains { $0.key == "policy[0].rights" && $0.message.contains("root") && $0.line == 10 })
+    }
+
+    @Test func theX11SectionIsReadAndXTestNeedsIt() throws {
+        let c = try ConfigurationLoader.parse("""
+            [output]
+            mode = "xtest"
+            [x11]
+            enabled = true
+            display = ":99"
+            xauthority = "/run/user/1000/Xauthority"
+            pause_on_foreign_input = true
+            """, keyName: keyName)
+        #expect(c.output == .xtest)
+        #expect(c.x11 == .init(enabled: true, display: ":99", xauthority: "/run/user/1000/Xauthority", pauseOnForeignInput: true))
+        let p = problems("""
+            [output]
+            mode = "xtest"
+
+            [x11]
+            display = "99"
+            xauthority = "Xauthority"
+            colour = 3
+            """)
+        #expect(p.contains { $0.line == 2 && $0.key == "output.mode" && $0.message.contains("[x11] enabled = true") })
+        #expect(p.contains { $0.line == 5 && $0.key == "x11.display" && $0.message.contains("\":0\"") })
+        #expect(p.contains { $0.line == 6 && $0.key == "x11.xauthority" && $0.message.contains("absolute") })
+        #expect(p.contains { $0.line == 7 && $0.key == "x11.colour" && $0.message.contains("unknown key") })
+        #expect(p.count == 4)
     }
 
     @Test func theErrorDescriptionIsFileLineKeyMessage() {

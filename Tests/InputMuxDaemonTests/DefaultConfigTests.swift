@@ -32,7 +32,7 @@ import Testing
         #expect(c.keymap == .init(layout: "us", variant: "", model: "pc105", options: ""))
         #expect(c.pacing == Pacing(
             minimumHold: .milliseconds(15), doubleClickInterval: .milliseconds(60),
-            typingInterval: .milliseconds(12), moveSettle: .milliseconds(10),
+            typingHold: .milliseconds(10), typingInterval: .milliseconds(2), moveSettle: .milliseconds(10),
             dragStepInterval: .milliseconds(8), dragStepPixels: 32,
             scrollStepInterval: .milliseconds(10), pixelsPerNotch: 50))
         #expect(c.quietPeriod == .milliseconds(1000))
@@ -59,6 +59,7 @@ import Testing
         #expect(c.audit.textInClear == false)
         #expect(c.audit.keyPath == "/var/lib/inputmux/audit.key")
         #expect(c.output == .uinput)
+        #expect(c.x11 == .init(enabled: false, display: "", xauthority: "", pauseOnForeignInput: false))
         // Out of the box nobody but root is admitted: the sample rule is commented out.
         #expect(c.policies.isEmpty)
     }
@@ -78,6 +79,7 @@ import Testing
         #expect(file.sockets == empty.sockets)
         #expect(file.audit == empty.audit)
         #expect(file.output == empty.output)
+        #expect(file.x11 == empty.x11)
     }
 
     /// The commented samples are meant to be uncommented: with their leading "# "
