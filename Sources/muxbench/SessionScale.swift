@@ -1,3 +1,4 @@
+import Glibc
 import InputMuxCore
 import InputMuxDaemon
 import InputMuxLinux
@@ -53,7 +54,7 @@ struct SessionScale {
                 agents += more.agents
                 r.refusedHellos += more.refused
             } catch {
-                r.connectError = "\(error)"
+                r.connectError = "\(error); input nodes then: \(Self.inputNodeCounts())"
                 break
             }
         }
@@ -75,6 +76,20 @@ struct SessionScale {
         }
         daemon.stop()
         return r
+    }
+
+    /// How many event, mouse and js nodes /dev/input holds (the kernel's input minors
+    /// are 1024 in all, shared by evdev, mousedev and joydev).
+    static func inputNodeCounts() -> String {
+        var counts: [String: Int] = [:]
+        if let d = opendir("/dev/input") {
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                for kind in ["event", "mouse", "js"] where name.hasPrefix(kind) { counts[kind, default: 0] += 1 }
+            }
+            closedir(d)
+        }
+        return ["event", "mouse", "js"].map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
     }
 
     var grantP50: Double? { Stats.quantile(Stats.ms(grantLatencies), 0.5) }
