@@ -162,7 +162,7 @@ struct InjectionComparison {
         }
         t.rows.append(["ydotool type (defaults)", Stats.fmt(peerTotal, digits: 1), Stats.fmt(peerTotal.map { $0 / Double(n) }), "1.0x",
                        peerTyping.characters.map(String.init).joined(separator: "/"), "\(peerTyping.dropped)", "-", peerNote ?? "peer"])
-        t.notes.append("ydotool type defaults: --delay 100 ms before typing, --key-delay 12 ms. inputmuxd defaults: each key held 15 ms (minimum_hold), 12 ms between characters.")
+        t.notes.append("ydotool type defaults: --delay 100 ms before typing, --key-delay 12 ms. inputmuxd: its default [pacing] (each typed key held, then a pause before the next character; see inputmux.toml).")
         t.notes.append("\"reader overran\": the kernel reported SYN_DROPPED to the benchmark's reader (it fell behind an unpaced burst), so characters it missed were written but not counted.")
         return t.render()
     }
