@@ -28,6 +28,8 @@ system-test:
 
 bench: deps
 	swift run -c release muxbench core
+	swift build -c release --product inputmuxd
+	swift run -c release muxbench x11
 	bash vm/bench.sh
 
 demo: deps

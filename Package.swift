@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "InputMuxCore", targets: ["InputMuxCore"]),
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
+        .library(name: "InputMuxX11", targets: ["InputMuxX11"]),
         .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
         .library(name: "InputMuxMCP", targets: ["InputMuxMCP"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
@@ -51,6 +52,16 @@ let package = Package(
             providers: [.apt(["libxkbcommon-dev", "xkb-data"])]
         ),
 
+        // The X11 adapter's libraries: Xlib, XTest (injection), RandR (desktop geometry),
+        // XInput2 (raw events, to see other XTest clients).
+        .systemLibrary(name: "CX11", pkgConfig: "x11", providers: [.apt(["libx11-dev"])]),
+        .systemLibrary(name: "CXtst", pkgConfig: "xtst", providers: [.apt(["libxtst-dev"])]),
+        .systemLibrary(name: "CXrandr", pkgConfig: "xrandr", providers: [.apt(["libxrandr-dev"])]),
+        .systemLibrary(name: "CXi", pkgConfig: "xi", providers: [.apt(["libxi-dev"])]),
+        // X11: display connection, RandR geometry, window lookup and tracking, focus,
+        // XTest injection, the foreign-injection watch. One owner thread per connection.
+        .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "CX11", "CXtst", "CXrandr", "CXi"]),
+
         // Text through the real keymap: libxkbcommon's reverse map character → key + modifiers.
         .target(name: "InputMuxKeymap", dependencies: ["InputMuxCore", "CXKBCommon"]),
 
@@ -71,7 +82,7 @@ let package = Package(
         .target(
             name: "InputMuxDaemon",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxKeymap", "CInputMuxSys", "CLibevdev", "CSystemd",
+                "InputMuxCore", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11", "CInputMuxSys", "CLibevdev", "CSystemd",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,16 +113,20 @@ let package = Package(
         .executableTarget(
             name: "muxctl",
             dependencies: [
-                "InputMuxCLI", "InputMuxDaemon", "InputMuxClient",
+                "InputMuxCLI", "InputMuxDaemon", "InputMuxClient", "InputMuxMCP", "CNoCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // `-lcurl` (autolinked by FoundationNetworking, through the MCP SDK) finds
+            // CNoCurl's empty archive first: CNoCurl answers those calls, and muxctl needs
+            // no libcurl.so where it runs.
+            linkerSettings: [.unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl"])]
         ),
 
         // Benchmarks that print tables (`swift run -c release muxbench core`).
         .executableTarget(
             name: "muxbench",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxDaemon", "InputMuxTestSupport", "CMallocCounter",
+                "InputMuxCore", "InputMuxLinux", "InputMuxDaemon", "InputMuxTestSupport", "CMallocCounter", "CX11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -130,6 +145,10 @@ let package = Package(
             ]
         ),
 
+        // Failing stand-ins for the libcurl calls the MCP SDK's unused HTTP transport
+        // links, so muxctl runs where libcurl is not installed (no_curl.c says why).
+        .target(name: "CNoCurl", exclude: ["empty-libcurl"]),
+
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
@@ -147,6 +166,9 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
+        // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
+        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore"],
+                    resources: [.copy("Fixtures")]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(

@@ -2,6 +2,10 @@
 # Installs what building and testing InputMux needs on a Debian machine (idempotent).
 set -euo pipefail
 pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-data
+      # The X11 adapter (Xlib, XTest, RandR, XInput2) and its host tests: a private
+      # Xvfb, real X clients (python3-xlib under /usr/bin/python3), xdotool as the
+      # stray injector and the benchmark's reference, xdpyinfo/xwininfo for people.
+      libx11-dev libxtst-dev libxrandr-dev libxi-dev xvfb xdotool python3-xlib x11-utils
       # The real-kernel VM rig (vm/): QEMU (TCG), the guest's boot initramfs,
       # debootstrap for its root, ext4 images, flock, objdump for the library
       # check, gcc + static libc for the initramfs fast path.

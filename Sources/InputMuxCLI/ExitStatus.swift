@@ -27,16 +27,16 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     public static func forReason(_ code: String) -> ExitStatus {
         switch code {
         case "malformed", "too_large", "unknown_version", "out_of_order", "unknown_type", "bad_gesture",
-             "unmappable_text", "invalid_region", "unknown_lease", "unknown_session", "bad_input":
+             "unmappable_text", "invalid_region", "unknown_lease", "unknown_session", "bad_input", "no_such_window":
             .badInput
         case "conflict", "approval_denied", "not_allowed", "self_cancel", "not_supervisor", "no_lease",
-             "outside_region", "no_keyboard_lease", "focus_unproven", "rate_limited", "too_many_in_flight", "denied":
+             "outside_region", "no_keyboard_lease", "focus_unproven", "focus_elsewhere", "rate_limited", "too_many_in_flight", "denied":
             .denied
         case "queue_timeout", "timeout":
             .queueTimeout
         case "audit_broken":
             .auditBroken
-        case "paused_human", "frozen", "lease_not_active", "paused":
+        case "paused_human", "frozen", "lease_not_active", "paused", "foreign_input":
             .paused
         case "revoked", "reassigned", "ttl_expired", "max_hold", "panic", "aborted_by_human", "shutdown",
              "disconnected", "released", "window_closed", "lease_lost":

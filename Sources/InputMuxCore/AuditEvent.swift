@@ -7,6 +7,8 @@ public enum AuditDecision: String, Hashable, Sendable, CaseIterable {
     case released, expired, revoked, reassigned
     // Session state
     case connected, disconnected, paused, resumed, frozen, panic
+    // Something seen, not decided: input another XTest client injected
+    case observed
     // The audit log itself: a new file was started (and old ones possibly deleted)
     case rotated
 }

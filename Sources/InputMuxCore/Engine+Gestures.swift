@@ -104,6 +104,13 @@ extension Engine {
         guard leases[job.lease]?.state == .active else {
             return drop(Rejection(.leaseNotActive, "\(job.gesture.kind) dropped: lease \(job.lease) is no longer active"))
         }
+        // With a window system, focus is checked again now: gestures of others that ran
+        // since this one was accepted may have moved it.
+        if config.windowSystemFocus, job.gesture.needsFocus,
+           let k = leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard }),
+           !focus.windowSystemProves(k.resources.area) {
+            return drop(Rejection(.focusElsewhere, "\(job.gesture.kind) dropped: " + focusElsewhere(lease: k.id)))
+        }
         let frames: [TimedFrame]
         do throws(Rejection) {
             frames = try compiler.compile(job.gesture, context: compileContext(for: s, gesture: job.gesture))
@@ -128,6 +135,11 @@ extension Engine {
             }
         }
         seat.start(job, frames: frames, at: now)
+        if config.windowSystemFocus, let px = x, let py = y, x != state.absX || y != state.absY || job.gesture.isFocusClick {
+            let p = Point(x: px, y: py)
+            let l = leases.leases(of: s).first { $0.state == .active && $0.resources.area.window != nil && $0.region.contains(p) }
+            focus.pointerGestureStarted(by: s, window: l?.resources.area.window, geometry: l?.region, time: now)
+        }
     }
 
     /// What the compiler needs to know about the seat (DESIGN §3, one cursor).

@@ -33,19 +33,36 @@ extension Engine {
         if moved { cursorMover = .human }
         if let change { focus.human(change, time: now) }
         if panicked { return panicNow(into: &out) }
-        if human.input(at: now) {
-            let why = Rejection(.pausedHuman, "paused: human input at \(config.describe(now)); agents resume "
-                + "\(config.quietPeriod) after the human's last input")
-            abortSeat(because: Rejection(.abortedByHuman, "human input at \(config.describe(now)) aborted it; "
-                        + "what it pressed was released; retry after the resumed event"),
-                      waitingReason: why, into: &out)
-            for s in sessions.keys {
-                neutralize(s, pointer: true, keyboard: true, into: &out)
-                out.notify(.humanActive(why), to: s)
-            }
-            out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "human", decision: .paused,
-                                 reason: .pausedHuman, message: why.message))
+        if human.input(at: now) { pauseAgents(for: "human input", into: &out) }
+    }
+
+    /// The human (or input standing for it) just became active: every agent's running
+    /// gesture stops, what it holds is released, and everyone waits for the quiet period.
+    mutating func pauseAgents(for cause: String, into out: inout some EngineOutput) {
+        let why = Rejection(.pausedHuman, "paused: \(cause) at \(config.describe(now)); agents resume "
+            + "\(config.quietPeriod) after the last such input")
+        abortSeat(because: Rejection(.abortedByHuman, "\(cause) at \(config.describe(now)) aborted it; "
+                    + "what it pressed was released; retry after the resumed event"),
+                  waitingReason: why, into: &out)
+        for s in sessions.keys {
+            neutralize(s, pointer: true, keyboard: true, into: &out)
+            out.notify(.humanActive(why), to: s)
         }
+        out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "human", decision: .paused,
+                             reason: .pausedHuman, message: why.message))
+    }
+
+    /// Input another XTest client injected (X11 adapter): always audited; with
+    /// `pauseOnForeignInput` it counts as the human's (it may be a person's tool) and
+    /// pauses every agent. It never touches the panic chord: that is physical only.
+    mutating func foreign(_ f: ForeignInput, into out: inout some EngineOutput) {
+        let pausing = config.pauseOnForeignInput
+        out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "foreign_input", points: f.position.map { [$0] } ?? [],
+                             decision: .observed, reason: .foreignInput,
+                             message: "input injected by another XTest client: \(f.description)"
+                                + (pausing ? "; agents pause as for human input" : "; agents were not paused (x11.pause_on_foreign_input is off)")))
+        guard pausing else { return }
+        if human.input(at: now) { pauseAgents(for: "input from another XTest client", into: &out) }
     }
 
     /// The panic chord: revoke every lease, stop and neutralize everything, freeze agents

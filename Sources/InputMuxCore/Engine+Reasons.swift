@@ -50,6 +50,8 @@ extension Engine {
             } else {
                 msg = "\(what) rejected: nothing proves focus is in your region yet; click inside \(r) first"
             }
+        case .focusElsewhere:
+            msg = "\(what) rejected: " + focusElsewhere(lease: f.lease)
         case .pausedHuman:
             let until = human.pausedUntil.map { " until \(config.describe($0))" } ?? ""
             msg = "paused: human input\(until); nothing was sent, retry after the resumed event"
@@ -87,7 +89,25 @@ extension Engine {
         case .agentChord(let s): "Alt/Super chord by agent \(name(s))"
         case .windowSystem(let w?): "the window system focused \(w)"
         case .windowSystem(nil): "the window system reported no focused window"
+        case .agentPointer(let s): "pointer gesture by agent \(name(s))"
         }
+    }
+
+    /// Window-system mode: where the focus is instead of the lease's window or region.
+    func focusElsewhere(lease: LeaseID?) -> String {
+        let area = lease.flatMap { leases[$0] }.map { "\($0.resources.area)" } ?? "your lease"
+        let since = focus.lastChangeAt.map { " since \(config.describe($0))" } ?? ""
+        let there: String
+        switch (focus.reported, focus.lastChange) {
+        case (nil, _): there = "the window system has not reported a focused window yet"
+        case (let r?, .agentPointer(let s)?) where r.window == nil:
+            there = "focus may have followed the \(describe(.agentPointer(s)))\(since) out of any leased window"
+        case (let r?, .agentPointer(let s)?):
+            there = "the focus went to \(r.window!) with the \(describe(.agentPointer(s)))\(since)"
+        case (let r?, _):
+            there = r.window.map { "the focused window is \($0)\(r.geometry.map { " at \($0)" } ?? "")" } ?? "no window has the focus"
+        }
+        return "\(there), not \(area); click inside your window first"
     }
 
     /// "what ends it": the ways a blocking lease goes away.

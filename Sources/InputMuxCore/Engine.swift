@@ -66,6 +66,9 @@ public struct Engine: Sendable {
         case .focusedWindow(let window, let geometry):
             expire(into: &out)
             focus.windowSystemReports(window, geometry: geometry, time: now)
+        case .foreignInput(let f):
+            expire(into: &out)
+            foreign(f, into: &out)
         case .shutdown:
             shutdown(into: &out)
         }

@@ -28,6 +28,13 @@ public struct EngineConfig: Sendable {
     public var maximumSeatHold: Duration = .seconds(10)
     /// The longest `wait` or `hold` gesture.
     public var maximumWait: Duration = .seconds(30)
+    /// A window system (the X11 adapter) reports the real focus (`EngineInput.focusedWindow`):
+    /// keys then need the focused window to be the lease's window (or lie inside its
+    /// region) instead of click evidence (DESIGN §3.3), checked when a key gesture is
+    /// accepted and again when it starts on the seat.
+    public var windowSystemFocus = false
+    /// Input another XTest client injected pauses agents like the human's (X11 adapter).
+    public var pauseOnForeignInput = false
     /// Key for redacting typed text in audit records (length + keyed hash).
     public var redactionKey: [UInt8] = []
     /// Unix time (ns) at `Instant.zero`, so reasons can say `12:01:07Z`; `nil` prints `t+…`.

@@ -16,10 +16,25 @@ public enum EngineInput: Sendable {
     /// The window system's focused window and its geometry (X11 adapter); `nil` when no
     /// window has focus. Keys are allowed while it lies inside the keyboard lease's region.
     case focusedWindow(WindowID?, Region?)
+    /// Another XTest client injected input (the X11 adapter's raw-event watch): audited,
+    /// and it pauses agents like the human's input when `pauseOnForeignInput` is set.
+    case foreignInput(ForeignInput)
     /// `nextDeadline` has come.
     case tick
     /// The daemon is stopping: neutralize everything, end every lease.
     case shutdown
+}
+
+/// Input injected into the display by a client other than InputMux.
+public struct ForeignInput: Hashable, Sendable {
+    /// What it was, for the audit message (e.g. "button press of button 1 from Virtual core XTEST pointer").
+    public var description: String
+    /// Where the pointer was.
+    public var position: Point?
+
+    public init(description: String, position: Point?) {
+        self.description = description; self.position = position
+    }
 }
 
 /// A control-socket connection, so replies find their `muxctl`.

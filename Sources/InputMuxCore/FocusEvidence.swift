@@ -17,6 +17,9 @@ public struct FocusEvidence: Hashable, Sendable {
         /// A window system (the X11 adapter) reported focus on a window away from the
         /// latest click: something we cannot see (a dialog, an app stealing focus) moved it.
         case windowSystem(WindowID?)
+        /// With a window system: an agent's pointer gesture started, so focus may have
+        /// followed the pointer or the click (into that agent's window, if it holds one there).
+        case agentPointer(SessionID)
     }
 
     /// The focused window as the window system reports it, once it reported anything.
@@ -81,6 +84,32 @@ public struct FocusEvidence: Hashable, Sendable {
         if holder == session, let p = holderClick, region.contains(p) { return true }
         if let g = reported?.geometry { return region.contains(g) }
         return false
+    }
+
+    /// Window-system mode (`EngineConfig.windowSystemFocus`): an agent's pointer gesture
+    /// started on the seat and leaves the pointer at a point inside `window` (the
+    /// session's window lease there, with its geometry), or inside no leased window
+    /// (`nil`). Under pointer-root focus keys follow the pointer, under click-to-focus
+    /// they follow the click; either way the focus is now predicted to be there until
+    /// the window system reports again. Without this, a key gesture queued behind another
+    /// agent's click would be played into that agent's window.
+    public mutating func pointerGestureStarted(by session: SessionID, window: WindowID?, geometry: Region?, time: Instant) {
+        let predicted = ReportedFocus(window: window, geometry: window == nil ? nil : geometry)
+        guard predicted != reported else { return }
+        reported = predicted
+        lastChange = .agentPointer(session)
+        lastChangeAt = time
+    }
+
+    /// Window-system mode: whether keys for a lease on `area` go where they should: the
+    /// focused window is the leased window (window leases), or lies inside the region.
+    @inlinable
+    public func windowSystemProves(_ area: LeaseArea) -> Bool {
+        guard let r = reported else { return false }
+        switch area {
+        case .window(let w, _): return r.window == w
+        case .region(let region): return r.geometry.map { region.contains($0) } ?? false
+        }
     }
 
     /// Forgets a session (disconnect), so a new session reusing the id starts without evidence.

@@ -102,8 +102,12 @@ extension Engine {
             for l in ids {
                 guard l.state == .active, l.resources.keyboard else { continue }
                 keyboardLease = l.id
-                if needsFocus && !focus.proves(session, in: l.region) {
-                    return .rejected(GateFailure(.focusUnproven, lease: l.id))
+                if needsFocus {
+                    if config.windowSystemFocus {
+                        if !focus.windowSystemProves(l.resources.area) { return .rejected(GateFailure(.focusElsewhere, lease: l.id)) }
+                    } else if !focus.proves(session, in: l.region) {
+                        return .rejected(GateFailure(.focusUnproven, lease: l.id))
+                    }
                 }
                 break
             }

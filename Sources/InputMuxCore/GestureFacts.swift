@@ -68,6 +68,19 @@ extension Gesture {
         }
     }
 
+    /// The gesture presses keys, so the keys need focus in the lease's region (DESIGN §3.3);
+    /// releases alone never do.
+    @inlinable
+    public var needsFocus: Bool {
+        switch self {
+        case .keyChord, .keyDown, .hold, .type: return true
+        case .raw(let device, let frames):
+            guard device == .keyboard else { return false }
+            return frames.contains { f in f.events.contains { $0.type == EV.key && $0.value != 0 } }
+        case .click, .drag, .keyUp, .move, .mouseDown, .mouseUp, .scroll, .wait: return false
+        }
+    }
+
     /// The gesture writes to the session's pointer.
     @inlinable
     public var usesPointer: Bool {

@@ -30,6 +30,7 @@ public enum ReasonCode: String, Hashable, Sendable, CaseIterable, Codable {
     case outsideRegion = "outside_region"
     case noKeyboardLease = "no_keyboard_lease"
     case focusUnproven = "focus_unproven"
+    case focusElsewhere = "focus_elsewhere"   // the window system's focused window is not the lease's
     case pausedHuman = "paused_human"
     case frozen                               // panic: frozen until an operator resumes
     case rateLimited = "rate_limited"
@@ -47,4 +48,7 @@ public enum ReasonCode: String, Hashable, Sendable, CaseIterable, Codable {
     case abortedByHuman = "aborted_by_human"
     case shutdown
     case windowClosed = "window_closed"  // a window lease's window went away
+    case noSuchWindow = "no_such_window" // a window lease names no (single) window, or X11 is off
+    // Observations
+    case foreignInput = "foreign_input"  // another XTest client injected input (X11 adapter)
 }

@@ -127,6 +127,34 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
         #expect(p.contains { $0.key == "policy[0].rights" && $0.message.contains("root") && $0.line == 10 })
     }
 
+    @Test func theX11SectionIsReadAndXTestNeedsIt() throws {
+        let c = try ConfigurationLoader.parse("""
+            [output]
+            mode = "xtest"
+            [x11]
+            enabled = true
+            display = ":99"
+            xauthority = "/run/user/1000/Xauthority"
+            pause_on_foreign_input = true
+            """, keyName: keyName)
+        #expect(c.output == .xtest)
+        #expect(c.x11 == .init(enabled: true, display: ":99", xauthority: "/run/user/1000/Xauthority", pauseOnForeignInput: true))
+        let p = problems("""
+            [output]
+            mode = "xtest"
+
+            [x11]
+            display = "99"
+            xauthority = "Xauthority"
+            colour = 3
+            """)
+        #expect(p.contains { $0.line == 2 && $0.key == "output.mode" && $0.message.contains("[x11] enabled = true") })
+        #expect(p.contains { $0.line == 5 && $0.key == "x11.display" && $0.message.contains("\":0\"") })
+        #expect(p.contains { $0.line == 6 && $0.key == "x11.xauthority" && $0.message.contains("absolute") })
+        #expect(p.contains { $0.line == 7 && $0.key == "x11.colour" && $0.message.contains("unknown key") })
+        #expect(p.count == 4)
+    }
+
     @Test func theErrorDescriptionIsFileLineKeyMessage() {
         let e = ConfigurationError(file: "/etc/inputmux/inputmux.toml",
                                    problems: [.init(line: 4, key: "desktop.width", message: "must be an integer")])

@@ -59,6 +59,7 @@ import Testing
         #expect(c.audit.textInClear == false)
         #expect(c.audit.keyPath == "/var/lib/inputmux/audit.key")
         #expect(c.output == .uinput)
+        #expect(c.x11 == .init(enabled: false, display: "", xauthority: "", pauseOnForeignInput: false))
         // Out of the box nobody but root is admitted: the sample rule is commented out.
         #expect(c.policies.isEmpty)
     }
@@ -78,6 +79,7 @@ import Testing
         #expect(file.sockets == empty.sockets)
         #expect(file.audit == empty.audit)
         #expect(file.output == empty.output)
+        #expect(file.x11 == empty.x11)
     }
 
     /// The commented samples are meant to be uncommented: with their leading "# "

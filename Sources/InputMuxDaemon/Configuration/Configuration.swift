@@ -14,6 +14,7 @@ public struct Configuration: Sendable {
     public var sockets = SocketSettings()
     public var audit = AuditSettings()
     public var output = OutputMode.uinput
+    public var x11 = X11Settings()
     /// Who may connect, as whom, and with what. No rule matching a peer means refusal.
     public var policies: [PolicyRule] = []
 
@@ -69,6 +70,18 @@ public struct Configuration: Sendable {
         public var textInClear = false
         /// Where the redaction key lives (created 0600 on first start).
         public var keyPath = "/var/lib/inputmux/audit.key"
+    }
+
+    /// The X11 adapter (DESIGN §8): window leases, real focus checks, RandR geometry,
+    /// the foreign-injection watch, and the XTest output mode.
+    public struct X11Settings: Hashable, Sendable {
+        public var enabled = false
+        /// The X display; empty means `$DISPLAY`.
+        public var display = ""
+        /// The cookie file; empty means `$XAUTHORITY` or `~/.Xauthority`.
+        public var xauthority = ""
+        /// Input another XTest client injects pauses agents like the human's.
+        public var pauseOnForeignInput = false
     }
 
     public enum OutputMode: String, Hashable, Sendable {

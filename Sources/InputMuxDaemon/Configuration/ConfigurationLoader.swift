@@ -116,7 +116,7 @@ private struct Reader {
     mutating func configuration(_ root: TOMLTable, keyName: (String) -> KeyCode?) -> Configuration {
         var c = Configuration()
         onlyKnown(root, at: "", ["desktop", "keymap", "pacing", "human", "panic", "leases", "limits",
-                                 "sensitive", "sockets", "audit", "output", "policy"])
+                                 "sensitive", "sockets", "audit", "output", "x11", "policy"])
         if let t = table(root, "desktop", at: "") {
             onlyKnown(t, at: "desktop", ["x", "y", "width", "height"])
             let x = int(t, "x", at: "desktop", in: -32768...32767) ?? 0
@@ -248,6 +248,23 @@ private struct Reader {
                     fail("output.mode", "must be \"uinput\" or \"xtest\" (got \"\(s)\")")
                 }
             }
+        }
+        if let t = table(root, "x11", at: "") {
+            let p = "x11"
+            onlyKnown(t, at: p, ["enabled", "display", "xauthority", "pause_on_foreign_input"])
+            c.x11.enabled = bool(t, "enabled", at: p) ?? c.x11.enabled
+            if let d = string(t, "display", at: p) {
+                if d.isEmpty || d.contains(":") { c.x11.display = d } else {
+                    fail("x11.display", "an X display looks like \":0\" or \"host:1.0\" (got \"\(d)\"); leave it empty for $DISPLAY")
+                }
+            }
+            if let a = string(t, "xauthority", at: p) {
+                if a.isEmpty || a.hasPrefix("/") { c.x11.xauthority = a } else { fail("x11.xauthority", "must be an absolute path (or empty)") }
+            }
+            c.x11.pauseOnForeignInput = bool(t, "pause_on_foreign_input", at: p) ?? c.x11.pauseOnForeignInput
+        }
+        if c.output == .xtest && !c.x11.enabled {
+            fail("output.mode", "output.mode = \"xtest\" injects through the X server: it needs [x11] enabled = true (and display, if $DISPLAY is not set)")
         }
         if let v = root["policy"] {
             if let a = v.array {

@@ -1,4 +1,5 @@
 import InputMuxCore
+import InputMuxX11
 
 /// The protocol version this daemon speaks.
 public let wireProtocolVersion: Int64 = 1
@@ -7,6 +8,9 @@ public let wireProtocolVersion: Int64 = 1
 public struct WireRequest: Sendable {
     public var id: RequestID
     public var body: Body
+    /// For a window lease: the window the X11 adapter must find (by id, class or title)
+    /// and whose geometry it fills in before the engine sees the request.
+    public var window: WindowMatch? = nil
 
     public enum Body: Sendable {
         case hello(version: Int64, name: String?)
@@ -54,7 +58,7 @@ public struct WireDecoder: Sendable {
             return WireRequest(id: id, body: .control(command))
         }
         switch type {
-        case "acquire": return WireRequest(id: id, body: .agent(.acquire(try leaseRequest(f))))
+        case "acquire": return WireRequest(id: id, body: .agent(.acquire(try leaseRequest(f))), window: try windowMatch(f))
         case "release": return WireRequest(id: id, body: .agent(.release(try lease(f))))
         case "heartbeat": return WireRequest(id: id, body: .agent(.heartbeat))
         case "status": return WireRequest(id: id, body: .agent(.status))
@@ -107,11 +111,10 @@ public struct WireDecoder: Sendable {
         let pointer = try f.bool("pointer") ?? true
         guard pointer || keyboard else { throw WireError(.malformed, "pointer/keyboard: a lease needs the pointer, the keyboard or both") }
         let area: LeaseArea
-        if f.has("window") {
-            let w = try f.int("window")
-            guard w > 0 else { throw WireError(.malformed, "window: an X11 window id (XID)") }
-            // The X11 adapter fills the geometry; without it the window lease cannot be checked.
-            area = .window(WindowID(UInt64(w)), geometry: f.has("region") ? try region(f, "region") : Region(x: 0, y: 0, width: 0, height: 0))
+        if let match = try windowMatch(f) {
+            // The X11 adapter finds the window and fills in its id and geometry.
+            let id = if case .id(let raw) = match { raw } else { UInt64(0) }
+            area = .window(WindowID(id), geometry: Region(x: 0, y: 0, width: 0, height: 0))
         } else {
             area = .region(try region(f, "region"))
         }
@@ -124,6 +127,21 @@ public struct WireDecoder: Sendable {
         let ttl = try f.optionalInt("ttl_ms").map { Duration.milliseconds($0) }
         if let t = ttl, t <= .zero { throw WireError(.malformed, "ttl_ms: must be positive") }
         return LeaseRequest(LeaseResources(area: area, pointer: pointer, keyboard: keyboard), mode: mode, ttl: ttl)
+    }
+
+    /// `window` (an XID), or `window_class` and/or `window_title`: a window lease.
+    func windowMatch(_ f: JSONFields) throws(WireError) -> WindowMatch? {
+        if f.has("window") {
+            let w = try f.int("window")
+            guard w > 0 else { throw WireError(.malformed, "window: an X11 window id (XID), e.g. 0x2a00007 as 44040199") }
+            return .id(UInt64(w))
+        }
+        let cls = try f.optionalString("window_class"), title = try f.optionalString("window_title")
+        if cls == nil && title == nil { return nil }
+        if cls?.isEmpty == true || title?.isEmpty == true {
+            throw WireError(.malformed, "window_class / window_title: give a non-empty WM_CLASS name or title text")
+        }
+        return .match(className: cls, title: title)
     }
 
     func controlCommand(_ verb: String, _ f: JSONFields) throws(WireError) -> ControlCommand? {

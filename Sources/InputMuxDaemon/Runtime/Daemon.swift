@@ -3,6 +3,7 @@ import Foundation
 import InputMuxCore
 import InputMuxKeymap
 import InputMuxLinux
+import InputMuxX11
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -18,7 +19,9 @@ public final class Daemon: Service, @unchecked Sendable {
     // and never touched again from here.
     private let logger: Logger
     private let lock: InstanceLock
-    private let human: HumanInput
+    /// The human's devices: grabbed and cloned in uinput mode; none in XTest mode, where
+    /// the X server owns the input devices (and an Xvfb sandbox has none).
+    private let human: HumanInput?
     private let humanWake: WakeSignal
     private let loop: EngineLoop
     private let loopStop = StopFlag()
@@ -27,8 +30,9 @@ public final class Daemon: Service, @unchecked Sendable {
 
     /// Everything that can fail at start fails here, before READY, with a sentence that
     /// says what to do.
-    public init(configuration c: Configuration, logger: Logger) throws {
+    public init(configuration initial: Configuration, logger: Logger) throws {
         self.logger = logger
+        var c = initial
         try SocketListener.ensureSafeDirectory(SocketListener.directory(of: c.sockets.agentPath))
         lock = try InstanceLock(path: SocketListener.directory(of: c.sockets.agentPath) + "/inputmuxd.lock")
 
@@ -36,7 +40,24 @@ public final class Daemon: Service, @unchecked Sendable {
                                    options: c.keymap.options)
         audit = try AuditSink(settings: c.audit, logger: logger)
 
+        // The X11 adapter: its connection belongs to the engine thread from here on.
+        var x11: X11Bridge?
+        if c.x11.enabled {
+            let display: X11Display
+            do {
+                display = try X11Display(display: c.x11.display.isEmpty ? nil : c.x11.display,
+                                         xauthority: c.x11.xauthority.isEmpty ? nil : c.x11.xauthority)
+            } catch {
+                throw DaemonError.configuration("[x11] is enabled but \(error.description)")
+            }
+            c.desktop = display.desktop()
+            logger.info("X11 adapter on", metadata: ["x11.display": "\(display.name)", "x11.desktop": "\(c.desktop)"])
+            x11 = X11Bridge(display: display, logger: logger)
+        }
+
         var ec = EngineConfig(desktop: c.desktop, pacing: c.pacing, keymap: keymap)
+        ec.windowSystemFocus = x11 != nil
+        ec.pauseOnForeignInput = c.x11.pauseOnForeignInput
         ec.quietPeriod = c.quietPeriod
         ec.defaultTTL = c.leases.defaultTTL
         ec.maximumTTL = c.leases.maximumTTL
@@ -77,15 +98,23 @@ public final class Daemon: Service, @unchecked Sendable {
         engineWake = try WakeSignal()
         let inbox = PhysicalInbox(wake: engineWake)
         humanWake = try WakeSignal()
-        human = try HumanInput(inbox: inbox, wake: humanWake, logger: logger)
-        try human.start()
+        let xtest: XTestOutput?
+        if c.output == .xtest, let x11 {
+            human = nil
+            xtest = XTestOutput(display: x11.display)
+        } else {
+            let h = try HumanInput(inbox: inbox, wake: humanWake, logger: logger)
+            try h.start()
+            human = h
+            xtest = nil
+        }
 
         let keyNames = KeyNames(keymap: keymap, linuxName: Self.linuxKeyCode)
         let human = self.human
         let audit = self.audit
         loop = try EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
                           logger: logger, inbox: inbox, agentListener: agentListener, controlListener: controlListener,
-                          stopRequested: loopStop, devicesInventory: { human.inventory },
+                          stopRequested: loopStop, xtest: xtest, x11: x11, devicesInventory: { human?.inventory ?? [] },
                           onAudit: { audit.record($0) })
     }
 
@@ -94,10 +123,11 @@ public final class Daemon: Service, @unchecked Sendable {
         let (loopDone, loopFinished) = AsyncStream<Void>.makeStream()
         let human = self.human
         let loop = UncheckedBox(self.loop)
-        Thread { human.run(); humanFinished.finish() }.start()
+        if let human { Thread { human.run(); humanFinished.finish() }.start() } else { humanFinished.finish() }
         Thread { loop.value.run(); loopFinished.finish() }.start()
-        SystemdNotify.ready(status: "\(human.inventory.count) physical devices grabbed")
-        logger.info("inputmuxd ready", metadata: ["devices": "\(human.inventory.count)"])
+        let grabbed = human?.inventory.count ?? 0
+        SystemdNotify.ready(status: human == nil ? "XTest output, no physical devices grabbed" : "\(grabbed) physical devices grabbed")
+        logger.info("inputmuxd ready", metadata: ["devices": "\(grabbed)"])
 
         await withGracefulShutdownHandler {
             for await _ in loopDone {}
@@ -108,7 +138,7 @@ public final class Daemon: Service, @unchecked Sendable {
         }
         // The engine loop has neutralized and destroyed the agents' devices and removed
         // the sockets; now the human's devices go back to the system.
-        human.stop()
+        human?.stop()
         for await _ in humanDone {}
         audit.close()
         logger.info("inputmuxd stopped")

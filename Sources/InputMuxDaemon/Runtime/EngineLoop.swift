@@ -35,6 +35,10 @@ final class EngineLoop {
     private var sessions: [SessionID: Connection] = [:]
     private var operators: [OperatorID: Connection] = [:]
     private var agentDevices: [SessionID: AgentDevices] = [:]
+    /// `[output] mode = "xtest"`: agents' frames go into the X server instead of uinput.
+    private let xtest: XTestOutput?
+    /// The X11 adapter, when `[x11] enabled`.
+    private let x11: X11Bridge?
     /// Device creation and destruction, off this thread.
     private let deviceWorkers: AgentDeviceWorkers
     /// Sessions whose devices are being created: their hello is answered when they are ready.
@@ -52,8 +56,11 @@ final class EngineLoop {
 
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
+         xtest: XTestOutput? = nil, x11: X11Bridge? = nil,
          devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void) throws(DaemonError) {
         self.engine = engine
+        self.xtest = xtest
+        self.x11 = x11
         self.settings = settings
         self.decoder = decoder
         self.logger = logger
@@ -75,11 +82,14 @@ final class EngineLoop {
     func run() {
         var fds: [pollfd] = []
         while !stopRequested.isRaised {
+            // The X server's news first: Xlib may hold events it read during a reply.
+            if let x11 { for input in x11.service() { handle(input) } }
             fds.removeAll(keepingCapacity: true)
             fds.append(pollfd(fd: inbox.wake.fd, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: agentListener.fd, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: controlListener.fd, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: deviceWorkers.wake.fd, events: Int16(POLLIN), revents: 0))
+            fds.append(pollfd(fd: x11?.fileDescriptor ?? -1, events: Int16(POLLIN), revents: 0))
             for c in connections.values {
                 var ev = Int16(POLLIN)
                 if c.pendingOutput > 0 { ev |= Int16(POLLOUT) }
@@ -107,7 +117,7 @@ final class EngineLoop {
                 deviceWorkers.wake.consume()
                 devicesCreated()
             }
-            for pfd in fds.dropFirst(4) where pfd.revents != 0 {
+            for pfd in fds.dropFirst(5) where pfd.revents != 0 {
                 guard let c = connections[pfd.fd] else { continue }
                 if pfd.revents & Int16(POLLOUT) != 0 { c.flush() }
                 if pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { service(c) }
@@ -239,9 +249,21 @@ final class EngineLoop {
             protocolError(c, WireError(.outOfOrder, "send hello first: {\"type\":\"hello\",\"id\":1,\"protocol\":1,\"name\":\"…\"}"), id: request.id)
         case _ where c.inFlight >= limits.maximumInFlight:
             protocolError(c, WireError(.tooManyInFlight, "more than \(limits.maximumInFlight) requests unanswered; wait for replies"), id: request.id)
-        case .agent(let r):
+        case .agent(var r):
             guard let s = c.session else { return }
             c.inFlight += 1
+            if request.window != nil || x11 != nil {
+                do throws(Rejection) {
+                    guard let x11 else {
+                        throw Rejection(.noSuchWindow, "lease refused: window leases need the X11 adapter; set [x11] enabled = true in inputmux.toml")
+                    }
+                    let before: [EngineInput]
+                    (r, before) = try x11.prepare(r, window: request.window)
+                    for input in before { handle(input) }
+                } catch {
+                    return reply(.rejected(error), to: .session(s), for: request.id)
+                }
+            }
             handle(.agent(s, request.id, r))
         case .control(let command):
             guard let o = c.operatorID else { return }
@@ -335,7 +357,7 @@ final class EngineLoop {
     private func helloDevicesReady(_ c: Connection, failure: String?) {
         guard let id = c.pendingHello, let sid = c.session, let identity = c.identity else { return }
         c.pendingHello = nil
-        guard let devices = agentDevices[sid] else {
+        guard let devices = xtest?.devices ?? agentDevices[sid].map({ ["pointer": $0.pointer.devnode, "keyboard": $0.keyboard.devnode] }) else {
             refuse(c, id: id, "could not create this session's virtual devices: \(failure ?? "unknown error"); check that /dev/uinput exists and the daemon may write it (muxctl doctor)")
             c.heldLines.removeAll()
             c.heldEvents.removeAll()
@@ -349,7 +371,7 @@ final class EngineLoop {
               "result": ["protocol": .int(wireProtocolVersion), "session": .int(Int64(sid.rawValue)),
                          "identity": WireEncoding.identity(identity),
                          "desktop": WireEncoding.region(settings.configuration.desktop),
-                         "devices": ["pointer": .string(devices.pointer.devnode), "keyboard": .string(devices.keyboard.devnode)],
+                         "devices": .object(devices.mapValues { .string($0) }),
                          "limits": ["max_message_bytes": .int(Int64(limits.maximumMessageBytes)),
                                     "max_in_flight": .int(Int64(limits.maximumInFlight)),
                                     "max_text_length": .int(Int64(limits.maximumTextLength)),
@@ -418,6 +440,7 @@ final class EngineLoop {
     // MARK: - Engine output
 
     fileprivate func emit(_ frame: Frame, to device: DeviceRef) {
+        if let xtest { return xtest.write(frame, to: device) }
         guard let s = device.session, let d = agentDevices[s] else { return }
         do {
             switch device {
@@ -441,6 +464,7 @@ final class EngineLoop {
         var message = WireEncoding.reply(reply, id: id)
         if case .status = reply, c.kind == .control, case .object(var o) = message, case .object(var r) = o["result"] ?? .null {
             r["devices"] = .array(devicesInventory().map(Self.device))
+            if let x11 { r["foreign_input"] = x11.foreignStatus() }
             o["result"] = .object(r)
             message = .object(o)
         }
@@ -463,11 +487,14 @@ final class EngineLoop {
     fileprivate func device(_ action: DeviceAction) {
         switch action {
         case .create(let identity):
+            // XTest: the X server's own XTEST devices serve every session; nothing to make.
+            if xtest != nil { return }
             // UI_DEV_CREATE and udev settling take long: the hello is answered when the
             // workers are done (`devicesCreated`), and the engine keeps running meanwhile.
             creating.insert(identity.session)
             deviceWorkers.create(name: identity.name, session: identity.session, desktop: settings.configuration.desktop)
         case .destroy(let s):
+            xtest?.forget(s)
             // A session still being created has no devices yet: `devicesCreated` removes
             // them when they arrive.
             guard let d = agentDevices.removeValue(forKey: s) else { return }

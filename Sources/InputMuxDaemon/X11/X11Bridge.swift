@@ -1,0 +1,82 @@
+import InputMuxCore
+import InputMuxLinux
+import InputMuxX11
+import Logging
+
+/// The X11 adapter as the engine loop sees it (DESIGN §8): it turns what the X server
+/// says (window moves and ends, the layout, other XTest clients' input) into engine
+/// inputs, resolves window leases, and reports the real focus before each key gesture.
+///
+/// Threading: it owns the daemon's X connection, which is used on the engine thread
+/// only (Xlib is not thread safe; the connection is opened before that thread starts
+/// and never touched elsewhere afterwards).
+final class X11Bridge {
+    let display: X11Display
+    private let watch: X11Watch
+    private let logger: Logger
+    /// Input other XTest clients injected: what `status` shows as `foreign_input`.
+    private(set) var foreignCount = 0
+    private(set) var lastForeign: (time: Instant, what: ForeignInjection)?
+
+    init(display: X11Display, logger: Logger) {
+        self.display = display
+        self.logger = logger
+        watch = X11Watch(display: display, clock: { MonotonicClock.now() })
+    }
+
+    /// The connection's socket, for the engine loop's poll.
+    var fileDescriptor: Int32 { display.fileDescriptor }
+
+    /// Everything the server reported since the last call, as engine inputs. Call it on
+    /// every loop turn before sleeping: Xlib may already hold events it read.
+    func service() -> [EngineInput] {
+        var inputs: [EngineInput] = []
+        for change in watch.pump() {
+            switch change {
+            case .window(let w, let info):
+                inputs.append(.windowGeometry(w, info?.geometry))
+            case .desktop(let r):
+                logger.notice("the X desktop layout changed", metadata: ["x11.desktop": "\(r)"])
+            case .foreign(let f):
+                foreignCount += 1
+                lastForeign = (MonotonicClock.now(), f)
+                inputs.append(.foreignInput(ForeignInput(description: f.description, position: f.position)))
+            }
+        }
+        return inputs
+    }
+
+    /// Fills in a window lease (the window's id and geometry, and follows it from now on),
+    /// and before a key gesture reports where the focus really is.
+    func prepare(_ request: AgentRequest, window: WindowMatch?) throws(Rejection) -> (AgentRequest, [EngineInput]) {
+        switch request {
+        case .acquire(var lease):
+            guard let match = window else { return (request, []) }
+            let found: X11Window
+            do {
+                found = try display.find(match)
+            } catch {
+                throw Rejection(.noSuchWindow, "lease refused: \(error.description)")
+            }
+            watch.track(found.id)
+            lease.resources.area = .window(found.id, geometry: found.geometry)
+            return (.acquire(lease), [])
+        case .gesture(let g) where g.needsFocus:
+            let f = display.focus(leased: watch.trackedWindows)
+            return (request, [.focusedWindow(f.window, f.geometry)])
+        default:
+            return (request, [])
+        }
+    }
+
+    /// What `status` shows about other XTest clients.
+    func foreignStatus() -> JSONValue {
+        var o: [String: JSONValue] = ["count": .int(Int64(foreignCount))]
+        if let (t, f) = lastForeign {
+            var last: [String: JSONValue] = ["time_ms": .int(t.nanoseconds / 1_000_000), "what": .string(f.description)]
+            if let p = f.position { last["x"] = .int(Int64(p.x)); last["y"] = .int(Int64(p.y)) }
+            o["last"] = .object(last)
+        }
+        return .object(o)
+    }
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""The kernel path and the X path meet (issue 6): in the guest, Xorg (dummy video,
+libinput input) adds an agent's uinput devices that inputmuxd made as X input devices,
+and a click the agent sends through inputmuxd reaches an X client as a ButtonPress
+from that very device. inputmuxd runs with [x11] enabled, so the desktop (and the
+agent pointer's absolute range) is Xorg's RandR layout. The guest has no X client
+library for Python: `xinput test-xi2 --root` is the X client that records the press.
+
+Run: bash vm/run-in-guest.sh -- python3 /opt/inputmux/guest/x11-uinput.py
+Prints "N passed, M failed".
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import inputmux_client as im  # noqa: E402
+
+results = []
+
+
+def check(what, ok, detail=""):
+    results.append(bool(ok))
+    print(("ok   " if ok else "FAIL ") + what + (f": {detail}" if detail and not ok else ""), flush=True)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    env = dict(os.environ, DISPLAY=":1")
+    xorg = subprocess.run(["bash", os.path.join(here, "start-xorg.sh"), ":1"], capture_output=True, text=True)
+    check("Xorg (dummy video, libinput input) starts", xorg.returncode == 0, xorg.stderr.strip())
+    if xorg.returncode != 0:
+        return
+    run = tempfile.mkdtemp(prefix="inputmux-x11-")
+    os.chmod(run, 0o700)
+    config = os.path.join(run, "inputmux.toml")
+    with open(config, "w") as f:
+        f.write(f"""
+[sockets]
+agent = "{run}/agent.sock"
+control = "{run}/control.sock"
+agent_group = ""
+control_group = ""
+[audit]
+path = "{run}/audit.jsonl"
+key_path = "{run}/audit.key"
+[x11]
+enabled = true
+display = ":1"
+""")
+    exe = "/opt/inputmux/bin/inputmuxd"
+    daemon = subprocess.Popen([exe, "--config", config], stderr=open(os.path.join(run, "daemon.log"), "w"))
+    try:
+        deadline = time.monotonic() + 30
+        while not os.path.exists(f"{run}/control.sock") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        check("inputmuxd starts with [x11] enabled (uinput output)", os.path.exists(f"{run}/control.sock"))
+        agent = im.Agent("xagent", path=f"{run}/agent.sock")
+        listed = ""
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            listed = subprocess.run(["xinput", "list", "--name-only"], env=env, capture_output=True, text=True).stdout
+            if f"inputmux agent xagent#{agent.session} pointer" in listed.splitlines():
+                break
+            time.sleep(0.2)
+        ours = [line for line in listed.splitlines() if line == f"inputmux agent xagent#{agent.session} pointer"]
+        check("Xorg lists the agent's uinput pointer (xinput list)", len(ours) == 1, listed)
+        if not ours:
+            return
+        name = ours[0]
+        dev_id = subprocess.run(["xinput", "list", "--id-only", name], env=env, capture_output=True, text=True).stdout.strip()
+        check("the agent's pointer has an X device id", dev_id.isdigit(), dev_id)
+
+        lease = agent.acquire("0,0,1920x1080")
+        check("a lease on the whole Xorg desktop is granted", lease.get("state") == "active", str(lease))
+        log = open(os.path.join(run, "xi2.log"), "w")
+        watcher = subprocess.Popen(["stdbuf", "-oL", "xinput", "test-xi2", "--root"], env=env, stdout=log,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(1.0)
+        agent.click(640, 360)
+        time.sleep(1.0)
+        watcher.terminate()
+        watcher.wait()
+        log.close()
+        text = open(os.path.join(run, "xi2.log")).read()
+        presses = []
+        block = []
+        for line in text.splitlines() + ["EVENT end"]:
+            if line.startswith("EVENT"):
+                if block and "(ButtonPress)" in block[0]:
+                    presses.append("\n".join(block))
+                block = [line]
+            else:
+                block.append(line.strip())
+        from_ours = [p for p in presses if f"({dev_id})" in p and "detail: 1" in p]
+        check("the click reaches an X client as a ButtonPress of button 1 from the agent's device",
+              len(from_ours) == 1, text[-2000:])
+        where = subprocess.run(["xdotool", "getmouselocation"], env=env, capture_output=True, text=True).stdout
+        check("the X cursor is where the agent clicked (640,360)", where.startswith("x:640 y:360"), where.strip())
+        agent.close()
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=20)
+        subprocess.run(["sh", "-c", "kill $(cat /tmp/xorg-inputmux.pid)"], check=False)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as exc:  # any crash is a failed check, not a silent pass
+        check("the X11 guest test ran to the end", False, repr(exc))
+    passed = sum(results)
+    print(f"{passed} passed, {len(results) - passed} failed")
+    sys.exit(1 if not all(results) or not results else 0)
