@@ -113,9 +113,13 @@ let package = Package(
         .executableTarget(
             name: "muxctl",
             dependencies: [
-                "InputMuxCLI", "InputMuxDaemon", "InputMuxClient",
+                "InputMuxCLI", "InputMuxDaemon", "InputMuxClient", "InputMuxMCP", "CNoCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // `-lcurl` (autolinked by FoundationNetworking, through the MCP SDK) finds
+            // CNoCurl's empty archive first: CNoCurl answers those calls, and muxctl needs
+            // no libcurl.so where it runs.
+            linkerSettings: [.unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl"])]
         ),
 
         // Benchmarks that print tables (`swift run -c release muxbench core`).
@@ -140,6 +144,10 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
+
+        // Failing stand-ins for the libcurl calls the MCP SDK's unused HTTP transport
+        // links, so muxctl runs where libcurl is not installed (no_curl.c says why).
+        .target(name: "CNoCurl", exclude: ["empty-libcurl"]),
 
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),

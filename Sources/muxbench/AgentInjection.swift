@@ -56,13 +56,13 @@ enum AgentInjection {
     /// Types `text` with `agent` (which holds a keyboard lease on `region` and has clicked
     /// there): request sent → last key release readable on its keyboard node, and the
     /// characters that read back (non-modifier presses).
-    static func type(_ text: String, agent: BenchAgent, at x: Int) throws -> (total: Int64, characters: Int) {
+    static func type(_ text: String, agent: BenchAgent, at x: Int) throws -> (total: Int64, characters: Int, overruns: Int) {
         let node = try EventNode(agent.keyboardNode)
         _ = try agent.client.ok(["type": "gesture", "action": "click", "x": .int(Int64(x)), "y": 500])
         node.drain()
         let t0 = MonotonicClock.now()
         let id = agent.client.send(["type": "gesture", "action": "type", "text": .string(text)])
-        var characters = 0, lastRelease = t0
+        var characters = 0, overruns = 0, lastRelease = t0
         var buf = [input_event](repeating: input_event(), count: 64)
         var replied = false
         let deadline = t0 + .seconds(60)
@@ -70,7 +70,11 @@ enum AgentInjection {
             let n = buf.withUnsafeMutableBytes { read(node.fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 let now = MonotonicClock.now()
-                for e in buf[0..<(n / MemoryLayout<input_event>.size)] where e.type == UInt16(EV_KEY) {
+                for e in buf[0..<(n / MemoryLayout<input_event>.size)] {
+                    // The kernel dropped events because this reader fell behind (its buffer
+                    // holds a few dozen): what is missing was written, not lost by the daemon.
+                    if e.type == UInt16(EV_SYN) && e.code == UInt16(SYN_DROPPED) { overruns += 1 }
+                    guard e.type == UInt16(EV_KEY) else { continue }
                     if e.value == 1 && !EventNode.modifiers.contains(e.code) { characters += 1 }
                     if e.value == 0 { lastRelease = now }
                 }
@@ -87,26 +91,35 @@ enum AgentInjection {
             }
         }
         agent.client.discardEvents()
-        return ((lastRelease - t0).nanosecondCount, characters)
+        return ((lastRelease - t0).nanosecondCount, characters, overruns)
     }
 
-    /// Connects `count` sessions, 8 hellos at a time.
-    static func connect(_ count: Int, socket: String, prefix: String) throws -> [BenchAgent] {
+    /// Connects `count` sessions, `lanes` hellos at a time. A refused hello is tried
+    /// again (twice at most): with hundreds of devices udev can fall behind the daemon's
+    /// settle timeout. Returns the sessions and how many hellos were refused on the way.
+    static func connect(_ count: Int, socket: String, prefix: String, lanes: Int = 8) throws -> (agents: [BenchAgent], refused: Int) {
         let made = Mutex<[Int: Handoff<BenchAgent>]>([:])
         let failures = Mutex<[String]>([])
-        let lanes = min(8, count)
+        let refused = Mutex(0)
+        let lanes = max(1, min(lanes, count))
         runConcurrently(lanes) { lane in
             for i in stride(from: lane, to: count, by: lanes) {
-                do {
-                    let a = try BenchAgent(socket: socket, name: "\(prefix)\(i)")
-                    let h = Handoff(value: a)
-                    made.withLock { $0[i] = h }
-                } catch {
-                    failures.withLock { $0.append("\(error)") }
+                var attempt = 0
+                while true {
+                    do {
+                        let a = try BenchAgent(socket: socket, name: "\(prefix)\(i)")
+                        let h = Handoff(value: a)
+                        made.withLock { $0[i] = h }
+                        break
+                    } catch {
+                        attempt += 1
+                        refused.withLock { $0 += 1 }
+                        if attempt > 2 { failures.withLock { $0.append("\(error)") }; break }
+                    }
                 }
             }
         }
         if let f = failures.withLock({ $0.first }) { throw BenchError("connecting \(count) sessions: \(f)") }
-        return made.withLock { m in (0..<count).map { m[$0]!.value } }
+        return (made.withLock { m in (0..<count).map { m[$0]!.value } }, refused.withLock { $0 })
     }
 }

@@ -59,25 +59,42 @@ struct DaemonBenchmark: ParsableCommand {
             throw ValidationError("muxbench daemon needs root and /dev/uinput (run it in the VM: bash vm/bench.sh)")
         }
         var results: [String: JSONValue] = ["benchmark": "daemon"]
+        // A section that fails says why in its place and the others still run; the
+        // command then exits with 1.
+        var failedSections = 0
+        func section(_ names: [String], _ body: () throws -> Void) {
+            do { try body() } catch {
+                failedSections += 1
+                print("\(names.joined(separator: ", ")): FAILED: \(error)\n")
+                for n in names { results[n] = ["error": .string("\(error)")] }
+            }
+        }
         if only.contains(.injection) || only.contains(.typing) {
-            let r = try InjectionComparison.run(rounds: rounds, clicks: clicks, ydotoolClicks: ydotoolClicks,
-                                                typing: only.contains(.typing), sentence: Self.sentence)
-            if only.contains(.injection) { results["injection"] = r.injectionJSON(); print(r.injectionTable()) }
-            if only.contains(.typing) { results["typing"] = r.typingJSON(); print(r.typingTable()) }
+            section(["injection", "typing"]) {
+                let r = try InjectionComparison.run(rounds: rounds, clicks: clicks, ydotoolClicks: ydotoolClicks,
+                                                    typing: only.contains(.typing), sentence: Self.sentence)
+                if only.contains(.injection) { results["injection"] = r.injectionJSON(); print(r.injectionTable()) }
+                if only.contains(.typing) { results["typing"] = r.typingJSON(); print(r.typingTable()) }
+            }
         }
         if only.contains(.leases) || only.contains(.memory) {
-            let r = try SessionScale.run(sessions: only.contains(.leases) ? sessions : memorySessions,
-                                         memorySessions: memorySessions, grants: only.contains(.leases) ? grants : 0)
-            if only.contains(.leases) { results["lease_grant"] = r.leaseJSON(); print(r.leaseTable()) }
-            if only.contains(.memory) { results["memory"] = r.memoryJSON(); print(r.memoryTable()) }
+            section(["lease_grant", "memory"]) {
+                let r = try SessionScale.run(sessions: only.contains(.leases) ? sessions : memorySessions,
+                                             memorySessions: memorySessions, grants: only.contains(.leases) ? grants : 0)
+                if only.contains(.leases) { results["lease_grant"] = r.leaseJSON(); print(r.leaseTable()) }
+                if only.contains(.memory) { results["memory"] = r.memoryJSON(); print(r.memoryTable()) }
+            }
         }
         if only.contains(.flood) {
-            let r = try PassthroughUnderFlood.run(agents: floodAgents, frames: floodFrames)
-            results["passthrough_under_flood"] = r.json()
-            print(r.table())
+            section(["passthrough_under_flood"]) {
+                let r = try PassthroughUnderFlood.run(agents: floodAgents, frames: floodFrames)
+                results["passthrough_under_flood"] = r.json()
+                print(r.table())
+            }
         }
         if let json {
             try BenchDaemon.write(json, JSONValue.object(results).serializedText + "\n")
         }
+        if failedSections > 0 { throw ExitCode(1) }
     }
 }

@@ -16,7 +16,7 @@ struct FloodAgents: ParsableCommand {
     @Option var agents = 16
 
     func run() throws {
-        let sessions = try AgentInjection.connect(agents, socket: socket, prefix: "flood")
+        let sessions = try AgentInjection.connect(agents, socket: socket, prefix: "flood").agents
         for (i, a) in sessions.enumerated() { _ = try a.lease(AgentInjection.column(i, of: agents).text) }
         let state = Mutex<UInt8>(UInt8(ascii: "i"))
         let counts = Mutex<(ok: Int, rejected: Int)>((0, 0))

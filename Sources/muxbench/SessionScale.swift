@@ -1,3 +1,4 @@
+import Glibc
 import InputMuxCore
 import InputMuxDaemon
 import InputMuxLinux
@@ -11,6 +12,11 @@ struct SessionScale {
     var rssAtMemorySessionsKB: Int?
     var rssAtAllSessionsKB: Int?
     var grantLatencies: [Int64] = []
+    /// Hellos refused on the way (devices not settled in time) and tried again.
+    var refusedHellos = 0
+    /// Sessions connected while the grants were timed, and why not all of them.
+    var connected = 0
+    var connectError: String?
 
     static let memoryGoalKB = 40 * 1024
     static let grantGoalP99Ms = 2.0
@@ -23,7 +29,9 @@ struct SessionScale {
         let daemon = try BenchDaemon(pacing: false)
         MonotonicClock.sleep(.milliseconds(500))
         r.rssIdleKB = daemon.residentKilobytes()
-        var agents = try AgentInjection.connect(memorySessions, socket: daemon.agentSocket, prefix: "scale")
+        let first = try AgentInjection.connect(memorySessions, socket: daemon.agentSocket, prefix: "scale", lanes: 4)
+        var agents = first.agents
+        r.refusedHellos += first.refused
         // Every session does something once, so its state is all there.
         for (i, a) in agents.enumerated() {
             let lease = try a.lease(cell(i))
@@ -36,11 +44,23 @@ struct SessionScale {
         r.rssAtMemorySessionsKB = daemon.residentKilobytes()
         note("\(memorySessions) sessions: VmRSS \(r.rssAtMemorySessionsKB.map(String.init) ?? "?") kB")
         guard grants > 0 else { return r }
-        if sessions > memorySessions {
-            agents += try AgentInjection.connect(sessions - memorySessions, socket: daemon.agentSocket, prefix: "more")
+        // The rest in small batches, one hello at a time: udev in the TCG guest falls
+        // behind with hundreds of devices. If it still cannot keep up, the grants are timed
+        // with the sessions that did connect, and the table says so.
+        while agents.count < sessions {
+            let batch = min(16, sessions - agents.count)
+            do {
+                let more = try AgentInjection.connect(batch, socket: daemon.agentSocket, prefix: "more\(agents.count)-", lanes: 1)
+                agents += more.agents
+                r.refusedHellos += more.refused
+            } catch {
+                r.connectError = "\(error); input nodes then: \(Self.inputNodeCounts())"
+                break
+            }
         }
+        r.connected = agents.count
         r.rssAtAllSessionsKB = daemon.residentKilobytes()
-        note("\(sessions) sessions connected; timing \(grants) lease grants")
+        note("\(agents.count) sessions connected; timing \(grants) lease grants")
         for k in 0..<grants {
             let i = (k * 37) % agents.count
             let a = agents[i]
@@ -58,22 +78,43 @@ struct SessionScale {
         return r
     }
 
+    /// How many event, mouse and js nodes /dev/input holds (the kernel's input minors
+    /// are 1024 in all, shared by evdev, mousedev and joydev).
+    static func inputNodeCounts() -> String {
+        var counts: [String: Int] = [:]
+        if let d = opendir("/dev/input") {
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                for kind in ["event", "mouse", "js"] where name.hasPrefix(kind) { counts[kind, default: 0] += 1 }
+            }
+            closedir(d)
+        }
+        return ["event", "mouse", "js"].map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
+    }
+
     var grantP50: Double? { Stats.quantile(Stats.ms(grantLatencies), 0.5) }
     var grantP99: Double? { Stats.quantile(Stats.ms(grantLatencies), 0.99) }
-    var grantGoal: Bool? { grantP99.map { $0 < Self.grantGoalP99Ms } }
+    var grantGoal: Bool? { grantP99.map { $0 < Self.grantGoalP99Ms && connected >= sessions } }
     var memoryGoal: Bool? { rssAtMemorySessionsKB.map { $0 < Self.memoryGoalKB } }
 
     func leaseTable() -> String {
         var t = BenchTable(title: "lease grants with \(sessions) sessions connected (acquire sent → reply \"active\"; each grant released before the next)",
                            header: ["sessions", "grants", "p50 ms", "p99 ms", "goal", "verdict"])
-        t.rows.append(["\(sessions)", "\(grantLatencies.count)", Stats.fmt(grantP50, digits: 3), Stats.fmt(grantP99, digits: 3),
+        t.rows.append(["\(connected)", "\(grantLatencies.count)", Stats.fmt(grantP50, digits: 3), Stats.fmt(grantP99, digits: 3),
                        "p99 < \(Stats.fmt(Self.grantGoalP99Ms, digits: 0)) ms", Stats.verdict(grantGoal)])
+        if let e = connectError {
+            t.notes.append("only \(connected) of \(sessions) sessions connected: \(e)")
+        }
+        if refusedHellos > 0 {
+            t.notes.append("\(refusedHellos) hello(s) were refused while connecting (the devices did not settle in udev within the daemon's 5 s) and tried again.")
+        }
         return t.render()
     }
 
     func leaseJSON() -> JSONValue {
-        ["sessions": .int(Int64(sessions)), "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
-         "p99_ms": Stats.json(grantP99), "goal_p99_ms": Stats.json(Self.grantGoalP99Ms), "goal_met": Stats.json(grantGoal)]
+        ["sessions": .int(Int64(sessions)), "connected": .int(Int64(connected)),
+         "connect_error": connectError.map { .string($0) } ?? .null, "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
+         "p99_ms": Stats.json(grantP99), "refused_hellos_retried": .int(Int64(refusedHellos)), "goal_p99_ms": Stats.json(Self.grantGoalP99Ms), "goal_met": Stats.json(grantGoal)]
     }
 
     func memoryTable() -> String {
@@ -84,8 +125,8 @@ struct SessionScale {
         t.rows.append(["\(memorySessions)", mb(rssAtMemorySessionsKB),
                        Stats.fmt(Stats.ratio(rssAtMemorySessionsKB.map(Double.init), rssIdleKB.map(Double.init))) + "x",
                        "< 40 MB", Stats.verdict(memoryGoal)])
-        if let all = rssAtAllSessionsKB, sessions > memorySessions {
-            t.rows.append(["\(sessions)", mb(all), Stats.fmt(Stats.ratio(Double(all), rssIdleKB.map(Double.init))) + "x", "-", "info"])
+        if let all = rssAtAllSessionsKB, connected > memorySessions {
+            t.rows.append(["\(connected)", mb(all), Stats.fmt(Stats.ratio(Double(all), rssIdleKB.map(Double.init))) + "x", "-", "info"])
         }
         return t.render()
     }
@@ -94,7 +135,7 @@ struct SessionScale {
         ["idle_rss_kb": rssIdleKB.map { .int(Int64($0)) } ?? .null,
          "sessions": .int(Int64(memorySessions)),
          "rss_kb": rssAtMemorySessionsKB.map { .int(Int64($0)) } ?? .null,
-         "rss_kb_at_\(sessions)_sessions": rssAtAllSessionsKB.map { .int(Int64($0)) } ?? .null,
+         "rss_kb_at_\(connected)_sessions": rssAtAllSessionsKB.map { .int(Int64($0)) } ?? .null,
          "goal_kb": .int(Int64(Self.memoryGoalKB)), "goal_met": Stats.json(memoryGoal)]
     }
 }

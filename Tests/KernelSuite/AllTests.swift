@@ -27,6 +27,7 @@ let allTests: [KernelTest] = [
     KernelTest(name: "daemon-caps-lock-light-reaches-physical-keyboard", body: DaemonFeedbackTests.capsLockLightReachesPhysicalKeyboard),
     KernelTest(name: "daemon-device-creation-does-not-stall-paced-gestures", body: DaemonDeviceCreationTests.creationDoesNotStallPacedGestures),
     KernelTest(name: "client-library-acquire-click-type-queue-revoke-restart", body: ClientLibraryTests.libraryScenario),
+    KernelTest(name: "mcp-server-over-stdio-clicks-types-and-queues", body: MCPServerTests.overStdio),
 ]
 
 /// A small deterministic generator (SplitMix64), so a failing run can be replayed.

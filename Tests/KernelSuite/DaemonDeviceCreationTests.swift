@@ -6,7 +6,7 @@ import InputMuxLinux
 /// inputmuxd: a new session's devices are created off the engine thread, so the hello of
 /// one agent never stalls another agent's paced gesture.
 enum DaemonDeviceCreationTests {
-    /// The largest gap allowed between two frames of a paced drag (8 ms steps) while other
+    /// The least bound on the gap between two frames of a paced drag (8 ms steps) while other
     /// sessions' devices are being created. Creating one pointer + keyboard pair takes
     /// about a second in the TCG guest (four at once: about 3.5 s); on the engine thread
     /// each would stall the drag that long. Under that load (four creations, udev and the
@@ -128,7 +128,12 @@ enum DaemonDeviceCreationTests {
         // is the floor (TCG is slow), and a stalled engine writes next to none.
         try expect(during >= 3 && during * 32 >= window,
                    "only \(during) drag frames were written while 4 hellos took \(window) ms: device creation stalled the engine")
-        try expect(gap <= gapBound, "a \(gap) ms gap between drag frames \(worstAt) ms into the hellos (bound \(gapBound) ms): device creation stalled the engine")
+        // On the engine thread, one pair's creation would stall the drag for about a
+        // quarter of the window (four pairs, one after the other, fill it); the bound is
+        // half of that, and never below `gapBound`, so a host that slows the whole guest
+        // (which stretches the window too) does not fail a daemon that keeps its pace.
+        let bound = max(gapBound, window / 8)
+        try expect(gap <= bound, "a \(gap) ms gap between drag frames \(worstAt) ms into the hellos (bound \(bound) ms for hellos taking \(window) ms): device creation stalled the engine")
         // The sessions must still be connected here (ARC may end an object's life at its
         // last use, which would close its connection and remove its devices).
         withExtendedLifetime((steady, newcomers)) {}

@@ -432,12 +432,10 @@ fi
 
 # --- clients in other languages ------------------------------------------------------------------
 # vm/guest/python_clients_test.py against the live daemon: the standard-library
-# Python example client (examples/python), and, once muxctl is installed, the MCP
-# client from PyPI driving `muxctl mcp` over stdio. Each line it prints is a check.
+# Python example client (examples/python), and the MCP client from PyPI driving
+# `muxctl mcp` over stdio. Each line it prints is a check.
 if [[ $mode == daemon ]]; then
-    parts=(example)
-    # Once muxctl has its `mcp` verb (muxctl itself may come first).
-    [[ -x /usr/bin/muxctl ]] && /usr/bin/muxctl --help 2>&1 | grep -q '^  mcp ' && parts+=(mcp)
+    parts=(example mcp)
     PYTHONPATH=/opt/inputmux/pylib timeout 180 python3 /opt/inputmux/guest/python_clients_test.py "${parts[@]}" \
         > "$T/clients.out" 2>&1
     rc=$?

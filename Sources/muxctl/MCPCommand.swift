@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import InputMuxClient
+import InputMuxMCP
+
+/// `muxctl mcp`: the computer-use tools for an MCP client, over stdio. Each process is
+/// one agent session with its own lease; stdout carries only MCP messages.
+struct MCPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcp",
+        abstract: "Serve computer-use tools to an MCP client over stdio (one agent session, one lease).",
+        discussion: """
+        Register it with an MCP client as a stdio server, e.g. \
+        {"command": "muxctl", "args": ["mcp", "--name", "claude-1", "--region", "0,0,960,1080"]}. \
+        Tools: computer (Anthropic actions), computer_actions (OpenAI action batches), cursor_position, \
+        lease_acquire, lease_release, lease_status. Screenshots are not InputMux's job: pair it with a \
+        screenshot provider. See docs/MCP.md.
+        """
+    )
+
+    @Option(name: .customLong("name"), help: ArgumentHelp("The agent's name (1-64 characters; policy decides which names a uid may use).", valueName: "name"))
+    var name: String
+
+    @Option(help: ArgumentHelp("The region leased on first use, x,y,w,h or x,y,WxH (default: the whole desktop).", valueName: "x,y,w,h"))
+    var region: String?
+
+    @Option(help: ArgumentHelp("The space the model's coordinates are in: desktop, xga, wxga, fwxga, WxH (a scaled screenshot), grid, grid:N, unit.", valueName: "space"))
+    var coordinates = "desktop"
+
+    @Flag(name: .customLong("no-keyboard"), help: "Lease the pointer only (keys and typing are then refused).")
+    var noKeyboard = false
+
+    @Option(help: ArgumentHelp("Seconds an action waits for a queued lease before answering that it is queued.", valueName: "seconds"))
+    var timeout: Double = 30
+
+    @Option(name: .customLong("agent-socket"), help: ArgumentHelp(
+        "The daemon's agent socket (env INPUTMUX_AGENT_SOCKET; default: the configuration's, /run/inputmux/agent.sock).", valueName: "path"))
+    var socket: String?
+
+    @OptionGroup var config: ConfigOption
+
+    func validate() throws {
+        guard !name.isEmpty, name.count <= 64 else { throw ValidationError("--name: 1 to 64 characters, e.g. --name claude-1") }
+        if let region, Region(parsing: region) == nil {
+            throw ValidationError("--region: x,y,w,h or x,y,WxH in desktop pixels, e.g. 0,0,960,1080")
+        }
+        guard CoordinateSpace(parsing: coordinates) != nil else {
+            throw ValidationError("--coordinates: desktop, xga, wxga, fwxga, WxH (e.g. 1280x800), grid, grid:N or unit")
+        }
+        guard timeout >= 0 else { throw ValidationError("--timeout must not be negative") }
+    }
+
+    func run() async throws {
+        let session = ComputerUseSession(configuration: .init(
+            name: name,
+            socketPath: socket ?? config.paths.agentSocket,
+            region: region.flatMap(Region.init(parsing:)),
+            keyboard: !noKeyboard,
+            coordinates: CoordinateSpace(parsing: coordinates) ?? .desktop,
+            acquireTimeout: .milliseconds(Int(timeout * 1000))))
+        try await InputMuxMCPServer.runOnStdio(session: session)
+    }
+}
