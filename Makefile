@@ -6,7 +6,7 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: deps test host-test kernel-test system-test demo bench vm-shell install clean
+.PHONY: deps test host-test kernel-test system-test x11-vm-test demo bench vm-shell install clean
 
 # The VM targets share the machine's cores and must run one after the other.
 .NOTPARALLEL:
@@ -14,7 +14,7 @@ DESTDIR ?=
 deps:
 	bash scripts/deps.sh
 
-test: deps host-test kernel-test system-test
+test: deps host-test kernel-test system-test x11-vm-test
 
 host-test:
 	swift build --build-tests
@@ -25,6 +25,11 @@ kernel-test:
 
 system-test:
 	bash vm/system-test.sh
+
+# Xorg in the guest adds an agent's uinput pointer and its click reaches an X client
+# (vm/guest/x11-uinput.py); reuses the products the kernel suite built.
+x11-vm-test:
+	bash vm/run-in-guest.sh --timeout 600 -- python3 /opt/inputmux/guest/x11-uinput.py
 
 bench: deps
 	swift run -c release muxbench core

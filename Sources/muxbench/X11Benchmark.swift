@@ -33,9 +33,20 @@ struct X11Benchmark: ParsableCommand {
         let xvfb = try X11BenchProcess("/usr/bin/Xvfb", ["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
         guard let n = xvfb.firstLine(timeout: .seconds(15)).flatMap({ Int($0) }) else { throw BenchError("Xvfb did not start") }
         let display = ":\(n)"
-        let probe = try X11ClickProbe(display: display)
+        // Torn down in order: the daemon and the probe leave the X server before it stops
+        // (Xlib ends a process whose server vanishes under an open connection).
+        defer { withExtendedLifetime(xvfb) {} }
+        var probe: X11ClickProbe? = try X11ClickProbe(display: display)
         let (daemon, dir) = try startDaemon(display: display)
-        defer { daemon.stop(); try? FileManager.default.removeItem(atPath: dir) }
+        defer {
+            daemon.stop()
+            probe = nil
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        try measure(display: display, probe: probe!, dir: dir)
+    }
+
+    func measure(display: String, probe: X11ClickProbe, dir: String) throws {
         let agent = try X11BenchAgent(socket: dir + "/agent.sock", name: "bench")
         let lease = try agent.request("{\"type\":\"acquire\",\"id\":ID,\"window\":\(probe.window)}")
         guard lease.contains("\"state\":\"active\"") else { throw BenchError("window lease refused: \(lease)") }
