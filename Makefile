@@ -1,7 +1,8 @@
 # InputMux: two set-up commands on a fresh Debian machine:
 #   make demo   the main job (daemon, or the real-kernel VM demo where there is no /dev/uinput)
 #   make test   every test: host tests, the kernel suite in a QEMU guest, then the
-#               whole-system test (systemd guest, installed service)
+#               whole-system test (systemd guest, installed service), then the
+#               X11 VM test (Xorg + libinput reads an agent's uinput pointer)
 SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
