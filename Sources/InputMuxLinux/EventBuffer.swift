@@ -32,15 +32,4 @@ public final class EventBuffer {
     public var events: UnsafeMutableBufferPointer<input_event> {
         UnsafeMutableBufferPointer(start: storage, count: count)
     }
-
-    /// Drops events in place, keeping order.
-    @inline(__always)
-    public func removeAll(where drop: (input_event) -> Bool) {
-        var kept = 0
-        for i in 0..<count where !drop(storage[i]) {
-            storage[kept] = storage[i]
-            kept += 1
-        }
-        count = kept
-    }
 }

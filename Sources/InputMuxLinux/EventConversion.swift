@@ -18,4 +18,8 @@ extension input_event {
 
     @inlinable
     var isSynReport: Bool { type == UInt16(EV_SYN) && code == UInt16(SYN_REPORT) }
+
+    /// A key event the kernel's autorepeat made (value 2).
+    @inlinable
+    var isAutorepeat: Bool { type == UInt16(EV_KEY) && value == 2 }
 }

@@ -73,14 +73,12 @@ public final class PassthroughClone {
     /// The corresponding C function is `write`.
     @inline(__always)
     public func forward(_ buffer: EventBuffer) throws(DeviceError) {
-        var hasRepeat = false
-        for e in buffer.events where e.type == UInt16(EV_KEY) && e.value == 2 { hasRepeat = true; break }
-        guard hasRepeat else {
+        guard buffer.events.contains(where: { $0.isAutorepeat }) else {
             try UinputWrite.all(fd, buffer.events, path: devnode)
             return
         }
         withoutRepeats.removeAll()
-        for e in buffer.events where !(e.type == UInt16(EV_KEY) && e.value == 2) { withoutRepeats.append(e) }
+        for e in buffer.events where !e.isAutorepeat { withoutRepeats.append(e) }
         if withoutRepeats.count <= 1 { return }
         try UinputWrite.all(fd, withoutRepeats.events, path: devnode)
     }

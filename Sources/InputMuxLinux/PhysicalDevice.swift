@@ -168,13 +168,7 @@ public final class PhysicalDevice {
                 let ev = batch[used]
                 if ev.type == UInt16(EV_SYN) && ev.code == UInt16(SYN_DROPPED) { dropped = true; break }
                 used += 1
-                if buffer.isFull {
-                    // A frame larger than the buffer: pass on what we have; the kernel only
-                    // delivers to readers at SYN_REPORT, so a split frame stays one frame downstream.
-                    try body(buffer.events)
-                    buffer.removeAll()
-                }
-                buffer.append(ev)
+                try Self.append(ev, to: buffer, body)
                 if ev.isSynReport {
                     if buffer.count > 1 { try body(buffer.events); frames += 1 }
                     buffer.removeAll()
@@ -217,6 +211,19 @@ public final class PhysicalDevice {
         }
     }
 
+    /// Adds `ev` to the frame being gathered. A frame larger than the buffer is passed on in
+    /// parts: the kernel only delivers to readers at SYN_REPORT, so a split frame stays one
+    /// frame downstream.
+    @inline(__always)
+    private static func append(_ ev: input_event, to buffer: EventBuffer,
+                               _ body: (UnsafeMutableBufferPointer<input_event>) throws(DeviceError) -> Void) throws(DeviceError) {
+        if buffer.isFull {
+            try body(buffer.events)
+            buffer.removeAll()
+        }
+        buffer.append(ev)
+    }
+
     /// Reads libevdev's resync delta to its end and delivers it as one frame.
     private func deliverResync(into buffer: EventBuffer,
                                _ body: (UnsafeMutableBufferPointer<input_event>) throws(DeviceError) -> Void) throws(DeviceError) -> Int {
@@ -226,11 +233,7 @@ public final class PhysicalDevice {
             let rc = libevdev_next_event(evdev, UInt32(LIBEVDEV_READ_FLAG_SYNC.rawValue), &ev)
             if rc == -EAGAIN { break }
             if rc < 0 { throw DeviceError.operating("libevdev_next_event", path, LibevdevResult.errno(rc)) }
-            if buffer.isFull {
-                try body(buffer.events)
-                buffer.removeAll()
-            }
-            buffer.append(ev)
+            try Self.append(ev, to: buffer, body)
         }
         syncing = false
         guard !buffer.isEmpty else { return 0 }
