@@ -1,7 +1,7 @@
 /// A tiny JSON writer for the audit log's canonical form: keys in the order written, no
 /// whitespace, strings escaped the one way RFC 8259 requires and nothing else, so the same
 /// record always yields the same bytes (which is what gets hashed). No Foundation.
-struct CanonicalJSON {
+package struct CanonicalJSON {
     private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = []
 
@@ -43,7 +43,7 @@ struct CanonicalJSON {
 
     /// `"…"` with `"` `\` and control characters escaped (short forms where JSON has
     /// them, `\u00XX` otherwise); everything else as UTF-8.
-    static func appendString(_ s: String, to out: inout [UInt8]) {
+    package static func appendString(_ s: String, to out: inout [UInt8]) {
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
