@@ -53,6 +53,12 @@ final class EngineLoop {
     private var inboxScratch: [PhysicalInbox.Entry] = []
     private let watchdogInterval: Duration?
     private var lastWatchdog = MonotonicClock.now()
+    /// Every descriptor the loop waits on: the fixed ones and each connection.
+    private let epoll: Int32
+    /// Connections with output queued this turn (`flushQueued`).
+    private var queued: [Int32] = []
+    /// The read buffer every connection's `readLines` fills in turn.
+    private var readChunk = [UInt8](repeating: 0, count: 65536)
 
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
@@ -71,6 +77,8 @@ final class EngineLoop {
         self.devicesInventory = devicesInventory
         self.onAudit = onAudit
         deviceWorkers = AgentDeviceWorkers(wake: try WakeSignal())
+        epoll = inputmux_epoll_create()
+        guard epoll >= 0 else { throw .system(call: "epoll_create1", errno: errno) }
         watchdogInterval = SystemdNotify.watchdogInterval()
         inboxScratch.reserveCapacity(8192)
     }
@@ -80,53 +88,83 @@ final class EngineLoop {
     // MARK: - The loop
 
     func run() {
-        var fds: [pollfd] = []
+        let fixed = [inbox.wake.fd, agentListener.fd, controlListener.fd, deviceWorkers.wake.fd, x11?.fileDescriptor ?? -1]
+        for fd in fixed where fd >= 0 { watch(fd) }
+        var ready = [inputmux_ready](repeating: inputmux_ready(), count: 64)
         while !stopRequested.isRaised {
             // The X server's news first: Xlib may hold events it read during a reply.
             if let x11 { for input in x11.service() { handle(input) } }
-            fds.removeAll(keepingCapacity: true)
-            fds.append(pollfd(fd: inbox.wake.fd, events: Int16(POLLIN), revents: 0))
-            fds.append(pollfd(fd: agentListener.fd, events: Int16(POLLIN), revents: 0))
-            fds.append(pollfd(fd: controlListener.fd, events: Int16(POLLIN), revents: 0))
-            fds.append(pollfd(fd: deviceWorkers.wake.fd, events: Int16(POLLIN), revents: 0))
-            fds.append(pollfd(fd: x11?.fileDescriptor ?? -1, events: Int16(POLLIN), revents: 0))
-            for c in connections.values {
-                var ev = Int16(POLLIN)
-                if c.pendingOutput > 0 { ev |= Int16(POLLOUT) }
-                fds.append(pollfd(fd: c.fd, events: ev, revents: 0))
-            }
             // Sleep until the engine's next deadline (paced frames, TTLs, quiet period),
             // the next watchdog ping, or one second, whichever comes first.
             let now = MonotonicClock.now()
             var timeout: Int64 = 1_000_000_000
             if let deadline = engine.nextDeadline { timeout = min(timeout, max(0, deadline.nanoseconds - now.nanoseconds)) }
             if let w = watchdogInterval { timeout = min(timeout, max(0, (lastWatchdog + w).nanoseconds - now.nanoseconds)) }
-            let n = inputmux_ppoll(&fds, UInt(fds.count), timeout)
+            let n = Int(inputmux_epoll_wait(epoll, &ready, Int32(ready.count), timeout))
             if n < 0 && errno != EINTR {
-                logger.error("ppoll failed", metadata: ["errno": "\(errno)"])
+                logger.error("epoll_wait failed", metadata: ["errno": "\(errno)"])
                 break
             }
-            if fds[0].revents != 0 {
-                inbox.wake.consume()
+            var humans = false, agents = false, operators = false, devices = false
+            for r in ready.prefix(max(0, n)) {
+                switch r.fd {
+                case fixed[0]: humans = true
+                case fixed[1]: agents = true
+                case fixed[2]: operators = true
+                case fixed[3]: devices = true
+                default: break
+                }
             }
+            if humans { inbox.wake.consume() }
             // Human input first: it may pause agents before their next frame goes out.
             drainPhysical()
-            if fds[1].revents != 0 { acceptAll(agentListener, kind: .agent) }
-            if fds[2].revents != 0 { acceptAll(controlListener, kind: .control) }
-            if fds[3].revents != 0 {
+            if agents { acceptAll(agentListener, kind: .agent) }
+            if operators { acceptAll(controlListener, kind: .control) }
+            if devices {
                 deviceWorkers.wake.consume()
                 devicesCreated()
             }
-            for pfd in fds.dropFirst(5) where pfd.revents != 0 {
-                guard let c = connections[pfd.fd] else { continue }
-                if pfd.revents & Int16(POLLOUT) != 0 { c.flush() }
-                if pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { service(c) }
+            for r in ready.prefix(max(0, n)) {
+                guard let c = connections[r.fd] else { continue }
+                // Writable again: the backlog goes out with this turn's output.
+                if r.events & EPOLLOUT.rawValue != 0 { markQueued(c) }
+                if r.events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { service(c) }
             }
             tick()
+            flushQueued()
             reapClosing()
             pingWatchdog()
         }
         shutdown()
+    }
+
+    private func watch(_ fd: Int32, events: UInt32 = EPOLLIN.rawValue) {
+        if inputmux_epoll_add(epoll, fd, events) != 0 {
+            logger.error("epoll_ctl ADD failed", metadata: ["fd": "\(fd)", "errno": "\(errno)"])
+        }
+    }
+
+    /// Writes what this turn queued, one `write` per connection, and asks epoll to say
+    /// when a connection that could not take it all is writable again.
+    private func flushQueued() {
+        for fd in queued {
+            guard let c = connections[fd] else { continue }
+            c.queued = false
+            c.flush()
+            let wantsWrite = c.pendingOutput > 0
+            if wantsWrite != c.watchingWrites {
+                c.watchingWrites = wantsWrite
+                _ = inputmux_epoll_modify(epoll, fd, EPOLLIN.rawValue | (wantsWrite ? EPOLLOUT.rawValue : 0))
+            }
+        }
+        queued.removeAll(keepingCapacity: true)
+    }
+
+    /// `c` has output for this turn's `flushQueued`.
+    private func markQueued(_ c: Connection) {
+        guard !c.queued else { return }
+        c.queued = true
+        queued.append(c.fd)
     }
 
     private func pingWatchdog() {
@@ -190,11 +228,12 @@ final class EngineLoop {
             guard let peer = PeerCredentials.of(socket: fd) else { Glibc.close(fd); continue }
             let c = Connection(fd: fd, kind: kind, peer: peer)
             connections[fd] = c
+            watch(fd)
         }
     }
 
     private func service(_ c: Connection) {
-        switch c.readLines(maximumLine: limits.maximumMessageBytes) {
+        switch c.readLines(maximumLine: limits.maximumMessageBytes, chunk: &readChunk) {
         case .closed:
             drop(c)
         case .lines(let lines, let oversized):
@@ -414,6 +453,7 @@ final class EngineLoop {
     }
 
     fileprivate func send(_ message: JSONValue, to c: Connection) {
+        markQueued(c)
         if !c.send(message, maximumPending: limits.maximumOutboundBytes) {
             logger.warning("closing slow reader", metadata: ["peer.pid": "\(c.peer.pid)", "pending": "\(c.pendingOutput)"])
             c.closing = true
@@ -434,6 +474,7 @@ final class EngineLoop {
             handle(.disconnect(s))
         }
         if let o = c.operatorID { operators[o] = nil }
+        _ = inputmux_epoll_remove(epoll, c.fd)
         c.close()
     }
 
@@ -521,6 +562,7 @@ final class EngineLoop {
         agentDevices.removeAll()
         agentListener.close()
         controlListener.close()
+        Glibc.close(epoll)
     }
 }
 
