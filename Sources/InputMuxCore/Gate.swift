@@ -163,10 +163,10 @@ extension Engine {
     /// reach past the desktop's edge, where no screen shows what a click would hit.
     private func region(of p: Point?, _ held: [Lease]) -> Result<LeaseID, GateFailure> {
         guard let p else { return .failure(GateFailure(.outsideRegion)) }
-        guard desktop.contains(p) else { return .failure(GateFailure(.outsideRegion, point: p)) }
+        let onDesktop = desktop.contains(p)
         var nearest: LeaseID?
         for l in held where l.state == .active && l.resources.pointer {
-            if l.region.contains(p) { return .success(l.id) }
+            if onDesktop && l.region.contains(p) { return .success(l.id) }
             nearest = nearest ?? l.id
         }
         return .failure(GateFailure(.outsideRegion, lease: nearest, point: p))
