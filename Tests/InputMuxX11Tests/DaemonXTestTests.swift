@@ -135,7 +135,7 @@ import Testing
         #expect(mux.audit().contains { $0["reason"] as? String == "window_closed" })
     }
 
-    @Test func aWindowLeaseThatNamesNoWindowIsRefusedWithTheReason() throws {
+    @Test func aWindowLeaseThatNamesNoWindowIsRefusedWithTheReasonAndAudited() throws {
         let x = try XvfbServer()
         let client = try RecordingClient(display: x.display, ["a:10,10,300x200"])
         _ = client
@@ -144,6 +144,15 @@ import Testing
         let r = try agent.request(["type": "acquire", "window_class": "no-such-app"])
         #expect(r.errorCode == "no_such_window")
         #expect(r.errorMessage?.contains("xprop WM_CLASS") == true)
+        // Refused before the engine saw it, and audited like every refusal, with who asked.
+        let refusal = mux.audit().first { $0["reason"] as? String == "no_such_window" }
+        #expect(refusal?["decision"] as? String == "rejected")
+        #expect(refusal?["action"] as? String == "acquire")
+        #expect(refusal?["message"] as? String == r.errorMessage)
+        let who = refusal?["session"] as? [String: Any]
+        #expect(who?["name"] as? String == "seeker")
+        #expect(who?["pid"] as? Int == Int(getpid()))
+        #expect(who?["uid"] as? Int == Int(getuid()))
     }
 
     @Test func aStrayXdotoolClickIsSeenAuditedAndShownInStatus() throws {

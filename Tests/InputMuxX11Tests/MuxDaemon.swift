@@ -96,6 +96,8 @@ final class WireClient {
     /// Events received while waiting for replies.
     private(set) var events: [[String: Any]] = []
     private var replies: [Int: [String: Any]] = [:]
+    /// The hello reply's result (`desktop`, `devices`, …).
+    private(set) var hello: [String: Any] = [:]
 
     init(socket path: String, name: String) throws {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -112,6 +114,7 @@ final class WireClient {
         reader = LineReader(fd: fd)
         let hello = try request(["type": "hello", "protocol": 1, "name": name])
         guard hello["ok"] as? Bool == true else { throw X11TestFailure("hello refused: \(hello)") }
+        self.hello = hello["result"] as? [String: Any] ?? [:]
     }
 
     deinit { close(fd) }

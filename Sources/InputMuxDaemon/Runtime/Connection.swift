@@ -22,6 +22,9 @@ final class Connection {
     var identity: AgentIdentity?
     var heldLines: [[UInt8]] = []
     var heldEvents: [JSONValue] = []
+    /// The desktop changed and this session's devices are being replaced: requests are
+    /// held (`heldLines`) until the `desktop` event names the new ones.
+    var replacingDevices = false
     var monitoring = false
     var inFlight = 0
     var protocolErrors = 0

@@ -47,6 +47,9 @@ final class EngineLoop {
     private var stopping = false
     /// Devices of sessions that ended during the current engine input (`retireDevices`).
     private var retiring: [AgentDevices] = []
+    /// The engine's desktop as of its last input: read here, never from inside
+    /// `engine.handle` (its output callbacks run while the engine is being changed).
+    private var desktop: Region
     private var nextSession: UInt32 = 1
     private var nextOperator: UInt32 = 1
     private var pendingPhysical: [UInt32: [EvdevEvent]] = [:]
@@ -65,6 +68,7 @@ final class EngineLoop {
          xtest: XTestOutput? = nil, x11: X11Bridge? = nil,
          devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void) throws(DaemonError) {
         self.engine = engine
+        desktop = engine.desktop
         self.xtest = xtest
         self.x11 = x11
         self.settings = settings
@@ -184,6 +188,8 @@ final class EngineLoop {
     private func handle(_ input: EngineInput, at now: Instant = MonotonicClock.now()) {
         var out = LoopOutput(loop: self)
         engine.handle(input, at: now, into: &out)
+        desktop = engine.desktop
+        x11?.forgetUnleasedWindows(engine.leases)
         retireDevices()
     }
 
@@ -256,10 +262,11 @@ final class EngineLoop {
     }
 
     private func receive(_ line: ArraySlice<UInt8>, from c: Connection) {
-        if c.pendingHello != nil {
-            // Requests pipelined behind the hello wait for its reply, in order.
+        if c.pendingHello != nil || c.replacingDevices {
+            // Requests pipelined behind the hello wait for its reply, in order (and, after a
+            // desktop change, for the session's new devices).
             guard c.heldLines.count < limits.maximumInFlight else {
-                protocolError(c, WireError(.tooManyInFlight, "more than \(limits.maximumInFlight) requests sent before the hello reply; wait for it"), id: nil)
+                protocolError(c, WireError(.tooManyInFlight, "more than \(limits.maximumInFlight) requests sent before the hello reply or the desktop event; wait for it"), id: nil)
                 return
             }
             c.heldLines.append(Array(line))
@@ -300,6 +307,9 @@ final class EngineLoop {
                     (r, before) = try x11.prepare(r, window: request.window)
                     for input in before { handle(input) }
                 } catch {
+                    // Refused before the engine saw it: audited here, like its own refusals.
+                    audit(AuditEvent(time: MonotonicClock.now(), identity: c.identity, lease: nil, action: "acquire",
+                                     decision: .rejected, reason: error.code, message: error.message))
                     return reply(.rejected(error), to: .session(s), for: request.id)
                 }
             }
@@ -337,7 +347,7 @@ final class EngineLoop {
             c.helloDone = true
             send(["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
                   "result": ["protocol": .int(wireProtocolVersion), "operator": .int(Int64(o.rawValue)),
-                             "desktop": WireEncoding.region(settings.configuration.desktop),
+                             "desktop": WireEncoding.region(desktop),
                              "devices": .array(devicesInventory().map(Self.device))]], to: c)
         case .agent:
             guard let name, !name.isEmpty, name.count <= 64, name.allSatisfy({ !$0.isNewline && $0 != "\"" }) else {
@@ -375,9 +385,16 @@ final class EngineLoop {
             case .ready(let devices):
                 if c == nil || stopping {
                     retiring.append(devices)
+                } else if devices.desktop != desktop, let name = c?.identity?.name {
+                    // Made for a layout that changed again meanwhile: make them anew.
+                    retiring.append(devices)
+                    creating.insert(sid)
+                    deviceWorkers.create(name: name, session: sid, desktop: desktop)
+                    continue
                 } else {
-                    agentDevices[sid] = devices
-                    logger.info("agent devices ready", metadata: ["session.id": "\(sid)", "agent.name": "\(c?.identity?.name ?? "")"])
+                    if let old = agentDevices.updateValue(devices, forKey: sid) { retiring.append(old) }
+                    logger.info("agent devices ready", metadata: ["session.id": "\(sid)", "agent.name": "\(c?.identity?.name ?? "")",
+                                                               "desktop": "\(devices.desktop)"])
                 }
             case .failed(let error):
                 logger.error("could not create agent devices", metadata: ["session.id": "\(sid)", "error": "\(error)"])
@@ -385,7 +402,13 @@ final class EngineLoop {
             if let c, !stopping {
                 var failure: String?
                 if case .failed(let error) = outcome { failure = error }
-                helloDevicesReady(c, failure: failure)
+                if c.pendingHello != nil {
+                    c.replacingDevices = false   // the hello reply tells the desktop and devices
+                    helloDevicesReady(c, failure: failure)
+                } else if c.replacingDevices {
+                    // On failure the session keeps its old devices (logged above).
+                    devicesReplaced(c)
+                }
             }
         }
         if !stopping { retireDevices() }
@@ -396,7 +419,7 @@ final class EngineLoop {
     private func helloDevicesReady(_ c: Connection, failure: String?) {
         guard let id = c.pendingHello, let sid = c.session, let identity = c.identity else { return }
         c.pendingHello = nil
-        guard let devices = xtest?.devices ?? agentDevices[sid].map({ ["pointer": $0.pointer.devnode, "keyboard": $0.keyboard.devnode] }) else {
+        guard let devices = devices(of: sid) else {
             refuse(c, id: id, "could not create this session's virtual devices: \(failure ?? "unknown error"); check that /dev/uinput exists and the daemon may write it (muxctl doctor)")
             c.heldLines.removeAll()
             c.heldEvents.removeAll()
@@ -409,7 +432,7 @@ final class EngineLoop {
         send(["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
               "result": ["protocol": .int(wireProtocolVersion), "session": .int(Int64(sid.rawValue)),
                          "identity": WireEncoding.identity(identity),
-                         "desktop": WireEncoding.region(settings.configuration.desktop),
+                         "desktop": WireEncoding.region(desktop),
                          "devices": .object(devices.mapValues { .string($0) }),
                          "limits": ["max_message_bytes": .int(Int64(limits.maximumMessageBytes)),
                                     "max_in_flight": .int(Int64(limits.maximumInFlight)),
@@ -417,9 +440,28 @@ final class EngineLoop {
                                     "max_path_points": .int(Int64(limits.maximumPathPoints))]]], to: c)
         for event in c.heldEvents { send(event, to: c) }
         c.heldEvents.removeAll()
+        replayHeldLines(c)
+    }
+
+    /// The desktop changed and the session's new devices are ready (or could not be
+    /// made: it keeps the old ones): tells the session, then runs the requests it sent
+    /// meanwhile.
+    private func devicesReplaced(_ c: Connection) {
+        guard let sid = c.session else { return }
+        c.replacingDevices = false
+        send(WireEncoding.desktop(desktop, devices: devices(of: sid) ?? [:]), to: c)
+        replayHeldLines(c)
+    }
+
+    private func replayHeldLines(_ c: Connection) {
         let held = c.heldLines
         c.heldLines.removeAll()
         for line in held where connections[c.fd] != nil && !c.closing { receive(line[...], from: c) }
+    }
+
+    /// What replies and events list as the session's `devices`.
+    private func devices(of sid: SessionID) -> [String: String]? {
+        xtest?.devices ?? agentDevices[sid].map { ["pointer": $0.pointer.devnode, "keyboard": $0.keyboard.devnode] }
     }
 
     static func device(_ d: HumanInput.DeviceSummary) -> JSONValue {
@@ -533,13 +575,22 @@ final class EngineLoop {
             // UI_DEV_CREATE and udev settling take long: the hello is answered when the
             // workers are done (`devicesCreated`), and the engine keeps running meanwhile.
             creating.insert(identity.session)
-            deviceWorkers.create(name: identity.name, session: identity.session, desktop: settings.configuration.desktop)
+            deviceWorkers.create(name: identity.name, session: identity.session, desktop: desktop)
         case .destroy(let s):
             xtest?.forget(s)
             // A session still being created has no devices yet: `devicesCreated` removes
             // them when they arrive.
             guard let d = agentDevices.removeValue(forKey: s) else { return }
             if stopping { d.destroy() } else { retiring.append(d) }
+        case .replace(let identity, let desktop):
+            // The engine released what the old devices held. Their requests wait for the
+            // new ones (`receive`); the old ones serve until then.
+            guard let c = sessions[identity.session], !stopping else { return }
+            if let xtest { return send(WireEncoding.desktop(desktop, devices: xtest.devices), to: c) }
+            c.replacingDevices = true
+            if creating.insert(identity.session).inserted {
+                deviceWorkers.create(name: identity.name, session: identity.session, desktop: desktop)
+            }
         }
     }
 
