@@ -27,4 +27,20 @@ import Testing
         let report = AuditLogReader.verify(path: path)
         #expect(report.isIntact && report.verifiedRecords == count, "\(report)")
     }
+
+    @Test func queuedDecisionsReachTheDiskWhileTheDaemonRuns() throws {
+        let dir = AuditTempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("audit.jsonl")
+        let sink = try AuditSink(settings: auditSettings(path), logger: Logger(label: "test"))
+        defer { sink.close() }
+        // Woken at the end of a turn, as the loop does …
+        sink.record(auditClick(1))
+        sink.wakeWriter()
+        // … or, without a wake, on the writer's own idle wake.
+        sink.record(auditClick(2))
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while auditLines(path).count < 2 && Date() < deadline { usleep(5_000) }
+        #expect(auditLines(path).count == 2)
+    }
 }

@@ -43,7 +43,7 @@ import Testing
         #expect(try a.request(["type": "gesture", "action": "click", "x": 1010, "y": 200]).ok)
         client.pump(timeout: 0.5)
         #expect(client.received("press", in: "w").map { "\($0["x"]!),\($0["y"]!)" } == ["150,100", "60,100"])
-        let records = mux.audit()
+        let records = mux.audit(after: { $0["reason"] as? String == "desktop_changed" && ($0["session"] as? [String: Any])?["name"] as? String == "right-edge" })
         #expect(records.contains { $0["reason"] as? String == "desktop_changed" && ($0["session"] as? [String: Any])?["name"] as? String == "right-edge" })
         #expect(records.contains { $0["action"] as? String == "desktop" && ($0["message"] as? String)?.contains("to 0,0,1024x768") == true })
         // A session connecting now is told the current layout in its hello.

@@ -81,6 +81,22 @@ final class MuxDaemon {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
+    /// The audit log's records once `written` holds for them (the daemon's audit thread
+    /// writes shortly after a decision's reply), or as they are after `timeout`.
+    func audit(until written: ([[String: Any]]) -> Bool, timeout: TimeInterval = 5) -> [[String: Any]] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let records = audit()
+            if written(records) || Date() > deadline { return records }
+            usleep(10_000)
+        }
+    }
+
+    /// The audit log's records once one matching `record` is on disk, or after 5 s.
+    func audit(after record: ([String: Any]) -> Bool) -> [[String: Any]] {
+        audit(until: { $0.contains(where: record) })
+    }
+
     /// The audit log's records.
     func audit() -> [[String: Any]] {
         guard let text = try? String(contentsOfFile: auditPath, encoding: .utf8) else { return [] }

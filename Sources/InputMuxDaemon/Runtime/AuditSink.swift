@@ -8,7 +8,10 @@ import Logging
 /// The engine thread only stamps the wall clock and queues the decision; a writer thread
 /// of its own chains, hashes and writes it. So a request's reply, the next request and
 /// every agent's paced frames never wait behind the audit's hashing, its writes or its
-/// log lines. Records keep the engine's order. `close` writes everything queued before
+/// log lines. The loop wakes the writer once a turn's replies are written
+/// (`wakeWriter`), so the writer's work does not compete with them either; records
+/// queued without a wake are still written within `idleWake`. Records keep the
+/// engine's order. `close` writes everything queued before
 /// the log is synced and closed (shutdown flushes the audit, DESIGN §6).
 final class AuditSink: @unchecked Sendable {
     // @unchecked: `pending`, `dropped`, `closed` and `writerDone` are guarded by
@@ -40,6 +43,8 @@ final class AuditSink: @unchecked Sendable {
         writer.start()
     }
 
+    static let idleWake: TimeInterval = 0.1
+
     /// Queues one decision (engine thread). Never blocks on the disk.
     func record(_ e: AuditEvent) {
         let stamped = (e, WallTime.now())
@@ -49,7 +54,13 @@ final class AuditSink: @unchecked Sendable {
         } else {
             dropped += 1
         }
-        condition.signal()
+        condition.unlock()
+    }
+
+    /// Starts the writer on what is queued (engine thread, at the end of a turn).
+    func wakeWriter() {
+        condition.lock()
+        if !pending.isEmpty || dropped > 0 { condition.signal() }
         condition.unlock()
     }
 
@@ -67,7 +78,7 @@ final class AuditSink: @unchecked Sendable {
         var batch: [(AuditEvent, WallTime)] = []
         while true {
             condition.lock()
-            while pending.isEmpty && !closed { condition.wait() }
+            while pending.isEmpty && !closed { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.idleWake)) }
             if pending.isEmpty {
                 writerDone = true
                 condition.broadcast()

@@ -28,6 +28,8 @@ final class EngineLoop {
     private let agentListener: SocketListener
     private let controlListener: SocketListener
     private let onAudit: (AuditEvent) -> Void
+    /// Runs once a turn's output is written (the audit writer starts on the turn's records).
+    private let afterTurn: () -> Void
     private let devicesInventory: () -> [HumanInput.DeviceSummary]
     private let stopRequested: StopFlag
 
@@ -66,7 +68,7 @@ final class EngineLoop {
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
          xtest: XTestOutput? = nil, x11: X11Bridge? = nil,
-         devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void) throws(DaemonError) {
+         devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void, afterTurn: @escaping () -> Void = {}) throws(DaemonError) {
         self.engine = engine
         desktop = engine.desktop
         self.xtest = xtest
@@ -80,6 +82,7 @@ final class EngineLoop {
         self.stopRequested = stopRequested
         self.devicesInventory = devicesInventory
         self.onAudit = onAudit
+        self.afterTurn = afterTurn
         deviceWorkers = AgentDeviceWorkers(wake: try WakeSignal())
         epoll = inputmux_epoll_create()
         guard epoll >= 0 else { throw .system(call: "epoll_create1", errno: errno) }
@@ -136,6 +139,7 @@ final class EngineLoop {
             }
             tick()
             flushQueued()
+            afterTurn()
             reapClosing()
             pingWatchdog()
         }
@@ -420,7 +424,8 @@ final class EngineLoop {
         guard let id = c.pendingHello, let sid = c.session, let identity = c.identity else { return }
         c.pendingHello = nil
         guard let devices = devices(of: sid) else {
-            refuse(c, id: id, "could not create this session's virtual devices: \(failure ?? "unknown error"); check that /dev/uinput exists and the daemon may write it (muxctl doctor)")
+            // The device layer's sentence already says what to do (load uinput, end sessions…).
+            refuse(c, id: id, "could not create this session's virtual devices: \(failure ?? "unknown error; muxctl doctor checks /dev/uinput and the service")")
             c.heldLines.removeAll()
             c.heldEvents.removeAll()
             sessions[sid] = nil
