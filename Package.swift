@@ -26,10 +26,14 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
+        // The wire's JSON document and its codec (docs/PROTOCOL.md), shared by the daemon,
+        // the client library and the audit log's canonical strings. No Foundation.
+        .target(name: "InputMuxWire"),
+
         // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
         .target(
             name: "InputMuxCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["InputMuxWire", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // C shim: ioctl request numbers and function-like macros Swift cannot reach.
@@ -134,7 +138,7 @@ let package = Package(
         // The client library agents link: the wire protocol over the agent and control
         // sockets, leases as objects, coordinate scaling and key names. Depends on no
         // daemon code, so an agent process carries none of it.
-        .target(name: "InputMuxClient"),
+        .target(name: "InputMuxClient", dependencies: ["InputMuxWire"]),
 
         // The MCP server's logic (`muxctl mcp`): computer-use tools over InputMuxClient.
         .target(

@@ -1,18 +1,9 @@
 import Foundation
 
-/// A JSON document as the InputMux wire protocol carries it: one object per line.
-///
-/// Numbers keep the integer/real distinction the daemon makes (`1` is not `1.0`), and
-/// `true` is never read as `1`.
-public enum JSON: Sendable, Hashable {
-    case null
-    case bool(Bool)
-    case int(Int64)
-    case double(Double)
-    case string(String)
-    case array([JSON])
-    case object([String: JSON])
+@_exported import InputMuxWire
 
+/// Reading the wire's JSON documents (`InputMuxWire.JSON`, shared with the daemon).
+extension JSON {
     /// The member `key` of an object (`.null` when absent or not an object).
     public subscript(key: String) -> JSON {
         if case .object(let o) = self { return o[key] ?? .null }
@@ -85,47 +76,14 @@ extension JSON: Codable {
 }
 
 extension JSON {
-    /// Parses one line of the wire.
-    public static func parse(_ bytes: some Collection<UInt8>) -> JSON? {
-        try? JSONDecoder().decode(JSON.self, from: Data(bytes))
-    }
-
-    /// Parses JSON text.
-    public static func parse(_ text: String) -> JSON? { parse(Array(text.utf8)) }
-
-    /// Compact JSON with sorted keys, no newline.
-    public var serialized: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
-    }
-
     /// Decodes this document into `T` (snake_case keys become camelCase properties).
     public func decode<T: Decodable>(_ type: T.Type) throws(InputMuxError) -> T {
         do {
-            let data = try JSONEncoder().encode(self)
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
-            return try decoder.decode(T.self, from: data)
+            return try decoder.decode(T.self, from: Data(serializedBytes))
         } catch {
             throw InputMuxError(.protocolViolation, "inputmuxd sent a \(T.self) this client cannot read (\(error)); check that inputmuxd and the client speak the same protocol version")
         }
     }
-}
-
-extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByFloatLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int64) { self = .int(value) }
-    public init(floatLiteral value: Double) { self = .double(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(dictionaryLiteral elements: (String, JSON)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
-    }
-    public init(arrayLiteral elements: JSON...) { self = .array(elements) }
-}
-
-extension JSON: CustomStringConvertible {
-    public var description: String { serialized }
 }

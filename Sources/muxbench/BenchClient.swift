@@ -45,7 +45,7 @@ final class BenchClient {
         nextID += 1
         guard case .object(var o) = message else { return id }
         o["id"] = .int(id)
-        var bytes = JSONValue.object(o).serialized()
+        var bytes = JSONValue.object(o).serializedBytes
         bytes.append(UInt8(ascii: "\n"))
         var offset = 0
         while offset < bytes.count {
@@ -92,7 +92,7 @@ final class BenchClient {
         input += buffer[0..<n]
         var start = 0
         while let nl = input[start...].firstIndex(of: UInt8(ascii: "\n")) {
-            if let v = try? JSONValue.parse(input[start..<nl]) { pending.append(v) }
+            if let v = JSONValue.parse(input[start..<nl]) { pending.append(v) }
             start = nl + 1
         }
         input.removeFirst(start)
@@ -129,5 +129,5 @@ final class BenchAgent {
 
 extension JSONValue {
     func field(_ key: String) -> JSONValue { objectValue?[key] ?? .null }
-    var serializedText: String { String(decoding: serialized(), as: UTF8.self) }
+    var serializedText: String { String(decoding: serializedBytes, as: UTF8.self) }
 }

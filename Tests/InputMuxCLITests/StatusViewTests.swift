@@ -42,7 +42,7 @@ import Testing
         result["foreign_input"] = WireEncoding.foreignInput(
             count: 2, last: (Instant.zero + .seconds(11), "button press of button 1 from Virtual core XTEST pointer",
                              InputMuxCore.Point(x: 450, y: 70)))
-        return JSONValue.object(result).serialized()
+        return JSONValue.object(result).serializedBytes
     }
 
     func decode(_ bytes: [UInt8]) throws -> StatusReport {

@@ -10,7 +10,7 @@ private let decoder: WireDecoder = {
 }()
 
 private func decode(_ line: String, control: Bool = false) throws(WireError) -> WireRequest {
-    try decoder.decode(try JSONValue.parse(Array(line.utf8)), controlSocket: control)
+    try decoder.decode(try JSONValue.wireLine(Array(line.utf8)), controlSocket: control)
 }
 
 private func wireError(_ line: String, control: Bool = false) -> WireError? {
@@ -96,13 +96,13 @@ private func gesture(_ line: String) throws -> Gesture {
 
     @Test func repliesAndEventsEncode() {
         let rej = Rejection(.outsideRegion, "click at 5000,5 lies outside your region")
-        let line = String(decoding: WireEncoding.reply(.rejected(rej), id: RequestID(9)).serialized(), as: UTF8.self)
+        let line = String(decoding: WireEncoding.reply(.rejected(rej), id: RequestID(9)).serializedBytes, as: UTF8.self)
         #expect(line == #"{"error":{"code":"outside_region","message":"click at 5000,5 lies outside your region"},"id":9,"ok":false,"type":"reply"}"#)
-        let done = String(decoding: WireEncoding.reply(.done, id: RequestID(4)).serialized(), as: UTF8.self)
+        let done = String(decoding: WireEncoding.reply(.done, id: RequestID(4)).serializedBytes, as: UTF8.self)
         #expect(done == #"{"id":4,"ok":true,"result":{"done":true},"type":"reply"}"#)
-        let ev = String(decoding: WireEncoding.event(.humanQuiet).serialized(), as: UTF8.self)
+        let ev = String(decoding: WireEncoding.event(.humanQuiet).serializedBytes, as: UTF8.self)
         #expect(ev == #"{"event":"resumed","type":"event"}"#)
-        let err = String(decoding: WireEncoding.error(WireError(.tooLarge, "too big"), id: nil).serialized(), as: UTF8.self)
+        let err = String(decoding: WireEncoding.error(WireError(.tooLarge, "too big"), id: nil).serializedBytes, as: UTF8.self)
         #expect(err == #"{"error":{"code":"too_large","message":"too big"},"id":null,"ok":false,"type":"reply"}"#)
     }
 }

@@ -27,7 +27,7 @@ public struct AuditLogEntry: Hashable, Sendable {
 
     /// Parses a record line; nil for anything else.
     public init?(line: String, file: String) {
-        guard let value = try? JSONValue.parse(Array(line.utf8)), let o = value.objectValue,
+        guard let value = JSONValue.parse(Array(line.utf8)), let o = value.objectValue,
               case .int(let seq)? = o["seq"], seq > 0,
               let time = o["time"]?.stringValue, let action = o["action"]?.stringValue,
               let decision = o["decision"]?.stringValue else { return nil }

@@ -278,7 +278,7 @@ final class EngineLoop {
         }
         let value: JSONValue
         do {
-            value = try JSONValue.parse(line)
+            value = try JSONValue.wireLine(line)
         } catch {
             protocolError(c, error, id: nil)
             return
