@@ -119,7 +119,7 @@ let package = Package(
             // `-lcurl` (autolinked by FoundationNetworking, through the MCP SDK) finds
             // CNoCurl's empty archive first: CNoCurl answers those calls, and muxctl needs
             // no libcurl.so where it runs.
-            linkerSettings: [.unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl"])]
+            linkerSettings: [.unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl", "-Xclang-linker", "-no-pie"])]
         ),
 
         // Benchmarks that print tables (`swift run -c release muxbench core`).
