@@ -4,6 +4,10 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <signal.h>
+#include <errno.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 _Static_assert(sizeof(struct ucred) == sizeof(struct inputmux_peer), "struct ucred layout");
 
@@ -32,4 +36,38 @@ int inputmux_eventfd_signal(int fd) { return eventfd_write(fd, 1); }
 int inputmux_eventfd_consume(int fd) {
     eventfd_t v;
     return eventfd_read(fd, &v);
+}
+
+int inputmux_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+static int epoll_control(int epfd, int op, int fd, uint32_t events) {
+    struct epoll_event ev = { .events = events, .data.fd = fd };
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+int inputmux_epoll_add(int epfd, int fd, uint32_t events) { return epoll_control(epfd, EPOLL_CTL_ADD, fd, events); }
+int inputmux_epoll_modify(int epfd, int fd, uint32_t events) { return epoll_control(epfd, EPOLL_CTL_MOD, fd, events); }
+int inputmux_epoll_remove(int epfd, int fd) { return epoll_control(epfd, EPOLL_CTL_DEL, fd, 0); }
+
+int inputmux_epoll_wait(int epfd, struct inputmux_ready *out, int capacity, int64_t timeout_ns) {
+    struct epoll_event ev[64];
+    if (capacity > 64) capacity = 64;
+    int n = -1;
+#ifdef SYS_epoll_pwait2
+    static int no_pwait2;
+    if (!no_pwait2) {
+        struct timespec ts = { .tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000 };
+        n = (int)syscall(SYS_epoll_pwait2, epfd, ev, capacity, timeout_ns < 0 ? NULL : &ts, NULL, (size_t)0);
+        if (n < 0 && errno == ENOSYS) no_pwait2 = 1;
+    }
+    if (no_pwait2)
+#endif
+    {
+        int ms = timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000);
+        n = epoll_wait(epfd, ev, capacity, ms);
+    }
+    for (int i = 0; i < n; i++) {
+        out[i].fd = ev[i].data.fd;
+        out[i].events = ev[i].events;
+    }
+    return n;
 }

@@ -39,7 +39,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case "paused_human", "frozen", "lease_not_active", "paused", "foreign_input":
             .paused
         case "revoked", "reassigned", "ttl_expired", "max_hold", "panic", "aborted_by_human", "shutdown",
-             "disconnected", "released", "window_closed", "lease_lost":
+             "disconnected", "released", "window_closed", "desktop_changed", "lease_lost":
             .revoked
         // InputMuxClient's own codes: the daemon could not be reached or went away.
         case "daemon_not_running", "permission_denied", "connection_lost", "unavailable":

@@ -4,13 +4,23 @@ import InputMuxClient
 /// the daemon's clock at the moment of the status (`time_ms`): "since 12s", "TTL 18s".
 public enum StatusView {
     public static func render(_ r: StatusReport) -> String {
-        [
-            stateLine(r),
+        var sections = [
+            stateLine(r) + (r.desktop.map { "\nDESKTOP: \($0)" } ?? ""),
             "SESSIONS\n" + sessions(r.sessions),
             "LEASES\n" + leases(r.held, now: r.timeMs, empty: "  (no lease held)"),
             "QUEUE\n" + leases(r.waiting, now: r.timeMs, empty: "  (nobody waiting)"),
             "DEVICES\n" + devices(r.devices ?? []),
-        ].joined(separator: "\n\n")
+        ]
+        if let f = r.foreignInput { sections.append("FOREIGN INPUT (other XTest clients)\n" + foreign(f, now: r.timeMs)) }
+        return sections.joined(separator: "\n\n")
+    }
+
+    /// What the X11 adapter saw other XTest clients inject: how much, and the latest.
+    public static func foreign(_ f: StatusReport.ForeignInput, now: Int) -> String {
+        guard let last = f.last, f.count > 0 else { return "  (none seen)" }
+        var place = ""
+        if let x = last.x, let y = last.y { place = " at \(x),\(y)" }
+        return "  \(f.count) event\(f.count == 1 ? "" : "s"); latest \(duration(now - last.timeMs)) ago: \(last.what)\(place)"
     }
 
     /// Paused or frozen state of the whole seat, in one line.

@@ -20,6 +20,9 @@ public enum SessionEvent: Sendable, Hashable {
     case disconnected(InputMuxError)
     /// A new session after a drop (new session id; no lease carried over).
     case reconnected(SessionInfo)
+    /// The display's layout changed: the session's desktop and device nodes are now these
+    /// (gestures that were running were answered `desktop_changed`).
+    case desktopChanged(SessionInfo)
 }
 
 /// An agent session on inputmuxd's agent socket: its identity, its virtual devices, and
@@ -308,6 +311,13 @@ public final class AgentClient: Sendable {
             session = .unfrozen
         case "moved":
             if let r = Region(event["region"]) { target?.apply(.moved(r)) }
+        case "desktop":
+            guard let r = Region(event["desktop"]) else { break }
+            session = state.withLock { s -> SessionEvent? in
+                guard s.connection === connection else { return nil }
+                s.session.adopt(desktop: r, devices: event["devices"])
+                return .desktopChanged(s.session)
+            }
         default:
             break
         }

@@ -45,4 +45,11 @@ public struct SessionInfo: Sendable, Hashable {
         maxTextLength = r["limits"]["max_text_length"].int
         maxPathPoints = r["limits"]["max_path_points"].int
     }
+
+    /// A `desktop` event: the new desktop, and the device nodes that replaced the old ones.
+    mutating func adopt(desktop r: Region, devices: JSON) {
+        desktop = r
+        pointerDevice = devices["pointer"].string ?? pointerDevice
+        keyboardDevice = devices["keyboard"].string ?? keyboardDevice
+    }
 }

@@ -20,6 +20,24 @@ public struct StatusReport: Sendable, Hashable, Decodable {
     public var seatBusyWith: Int?
     /// Control socket only: grabbed physical devices and their clones.
     public var devices: [DeviceSummary]?
+    /// The whole desktop (with the X11 adapter it follows the display's layout).
+    public var desktop: Region?
+    /// Control socket with the X11 adapter: input other XTest clients injected.
+    public var foreignInput: ForeignInput?
+
+    /// What the X11 adapter's foreign-injection watch saw (docs/X11.md).
+    public struct ForeignInput: Sendable, Hashable, Codable {
+        public var count: Int
+        public var last: Last?
+
+        /// The latest one: when (daemon clock, ms), what, and where the pointer was.
+        public struct Last: Sendable, Hashable, Codable {
+            public var timeMs: Int
+            public var what: String
+            public var x: Int?
+            public var y: Int?
+        }
+    }
 
     /// A grabbed physical device and its passthrough clone.
     public struct DeviceSummary: Sendable, Hashable, Codable {

@@ -1,7 +1,7 @@
 /// A tiny JSON writer for the audit log's canonical form: keys in the order written, no
 /// whitespace, strings escaped the one way RFC 8259 requires and nothing else, so the same
 /// record always yields the same bytes (which is what gets hashed). No Foundation.
-struct CanonicalJSON {
+package struct CanonicalJSON {
     private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = []
 
@@ -42,26 +42,34 @@ struct CanonicalJSON {
     mutating func field(_ k: String, _ n: UInt64) { key(k); value(n) }
 
     /// `"…"` with `"` `\` and control characters escaped (short forms where JSON has
-    /// them, `\u00XX` otherwise); everything else as UTF-8.
-    static func appendString(_ s: String, to out: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    /// them, `\u00XX` otherwise); everything else as UTF-8, copied in runs.
+    package static func appendString(_ s: String, to out: inout [UInt8]) {
+        var s = s
         out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0a: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0d: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0c: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x00..<0x20, 0x7f:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(b >> 4)])
-                out.append(hex[Int(b & 0xf)])
-            default: out.append(b)
+        s.withUTF8 { utf8 in
+            var run = 0
+            for (i, b) in utf8.enumerated() where b < 0x20 || b == 0x7f || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                out.append(contentsOf: utf8[run..<i])
+                appendEscaped(b, to: &out)
+                run = i + 1
             }
+            out.append(contentsOf: utf8[run...])
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ b: UInt8, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        switch b {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+        case 0x0a: out.append(UInt8(ascii: "n"))
+        case 0x0d: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x0c: out.append(UInt8(ascii: "f"))
+        default:
+            func hex(_ n: UInt8) -> UInt8 { n < 10 ? UInt8(ascii: "0") + n : UInt8(ascii: "a") + n - 10 }
+            out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex(b >> 4), hex(b & 0xf)])
+        }
     }
 }

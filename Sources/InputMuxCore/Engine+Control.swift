@@ -129,6 +129,6 @@ extension Engine {
                               sessions: profiles.values.map(\.identity),
                               humanQuietAt: human.pausedUntil, frozenSince: panic.frozenSince,
                               seatBusyWith: seat.running?.job.session, seatQueueLength: seat.waiting.count, seatHeldBy: seat.heldBy,
-                              cancelTargets: targets)
+                              cancelTargets: targets, desktop: desktop)
     }
 }

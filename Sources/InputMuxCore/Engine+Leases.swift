@@ -49,9 +49,9 @@ extension Engine {
         if !req.resources.pointer && !req.resources.keyboard {
             return refuse(Rejection(.invalidRegion, "lease refused: the request asks for neither pointer nor keyboard"))
         }
-        if r.isEmpty || !config.desktop.contains(r) {
+        if r.isEmpty || !desktop.contains(r) {
             return refuse(Rejection(.invalidRegion, "lease refused: \(req.resources.area) is empty or not inside the desktop "
-                + "\(config.desktop); ask for a region inside it"))
+                + "\(desktop); ask for a region inside it"))
         }
         if let allowed = state.policy.allowedRegions, !allowed.contains(where: { $0.contains(r) }) {
             return refuse(Rejection(.notAllowed, "lease refused: policy allows \(state.identity) only "

@@ -33,7 +33,9 @@ extension Engine {
             }
             msg = "\(kind) rejected: \(id) is \(state); \(next)"
         case .outsideRegion:
-            if let p = f.point {
+            if let p = f.point, !desktop.contains(p) {
+                msg = "\(kind) rejected: \(p) is outside the desktop \(desktop); use a position on it"
+            } else if let p = f.point {
                 let r = f.lease.flatMap { leases[$0] }.map { " \($0.region) (\($0.id))" } ?? ""
                 msg = "\(kind) rejected: \(p) is outside your region\(r); use a position inside it"
             } else {

@@ -29,9 +29,14 @@ public struct Engine: Sendable {
     /// `wait` gestures: they hold nothing, so they run beside the seat.
     var waits: [PendingWait] = []
     public internal(set) var isShutDown = false
+    /// The whole desktop now: `config.desktop` at start, then what the window system
+    /// reports (`EngineInput.desktop`). Leases are granted and positions accepted only
+    /// inside it.
+    public internal(set) var desktop: Region
 
     public init(config: EngineConfig) {
         self.config = config
+        self.desktop = config.desktop
         self.compiler = GestureCompiler(pacing: config.pacing, keymap: config.keymap)
         self.human = HumanActivity(quietPeriod: config.quietPeriod)
         self.leases = LeaseTable(maximumHold: config.maximumHold)
@@ -69,6 +74,9 @@ public struct Engine: Sendable {
         case .foreignInput(let f):
             expire(into: &out)
             foreign(f, into: &out)
+        case .desktop(let r):
+            expire(into: &out)
+            desktopChanged(to: r, into: &out)
         case .shutdown:
             shutdown(into: &out)
         }

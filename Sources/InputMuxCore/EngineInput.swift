@@ -19,6 +19,10 @@ public enum EngineInput: Sendable {
     /// Another XTest client injected input (the X11 adapter's raw-event watch): audited,
     /// and it pauses agents like the human's input when `pauseOnForeignInput` is set.
     case foreignInput(ForeignInput)
+    /// The desktop's layout changed (the X11 adapter's RandR watch): the new bounding box.
+    /// Leases lying wholly outside it end (`desktop_changed`), and every session's devices
+    /// are replaced by ones sized to it (`DeviceAction.replace`).
+    case desktop(Region)
     /// `nextDeadline` has come.
     case tick
     /// The daemon is stopping: neutralize everything, end every lease.

@@ -31,6 +31,10 @@ public enum DeviceAction: Hashable, Sendable {
     case create(AgentIdentity)
     /// Destroy them (after the engine has released everything they held).
     case destroy(SessionID)
+    /// The desktop changed: replace the session's devices by ones sized to `desktop`
+    /// (after the engine released everything the old ones held), then tell the session
+    /// the new desktop and device nodes.
+    case replace(AgentIdentity, desktop: Region)
 }
 
 /// The one answer to a request.
@@ -110,6 +114,8 @@ public struct StatusSnapshot: Hashable, Sendable {
     public var seatHeldBy: SessionID?
     /// For an orchestrator: the leases it may pause/revoke/reassign. Never its own.
     public var cancelTargets: [LeaseID]
+    /// The whole desktop now (it follows the window system's layout).
+    public var desktop: Region
 }
 
 /// Collects everything in order, for tests and tools.

@@ -158,12 +158,15 @@ extension Engine {
         return nil
     }
 
-    /// The active pointer lease whose region holds `p`.
+    /// The active pointer lease whose region holds `p`. A point off the desktop is refused
+    /// even inside a lease: after the layout shrank a lease (a window's above all) may
+    /// reach past the desktop's edge, where no screen shows what a click would hit.
     private func region(of p: Point?, _ held: [Lease]) -> Result<LeaseID, GateFailure> {
         guard let p else { return .failure(GateFailure(.outsideRegion)) }
+        let onDesktop = desktop.contains(p)
         var nearest: LeaseID?
         for l in held where l.state == .active && l.resources.pointer {
-            if l.region.contains(p) { return .success(l.id) }
+            if onDesktop && l.region.contains(p) { return .success(l.id) }
             nearest = nearest ?? l.id
         }
         return .failure(GateFailure(.outsideRegion, lease: nearest, point: p))

@@ -35,6 +35,9 @@ public struct LeaseTable: Sendable {
     /// Every lease holding resources (active or paused), flat, so conflict scans over
     /// hundreds of sessions are one tight loop.
     private var holders: [Waiter] = []
+    /// How many live leases follow each window (the X11 adapter stops watching a window
+    /// no lease follows any more).
+    private var windowLeases: [WindowID: Int] = [:]
 
     /// Queued leases, first come first.
     public var queue: [LeaseID] { waiters.map(\.id) }
@@ -66,6 +69,9 @@ public struct LeaseTable: Sendable {
     public var all: [Lease] { bySession.values.flatMap { $0 }.sorted { $0.id < $1.id } }
 
     public var isEmpty: Bool { owner.isEmpty }
+
+    /// True while a live lease (in any state) follows `window`.
+    public func follows(_ window: WindowID) -> Bool { windowLeases[window] != nil }
 
     /// The session's live leases (any state), in request order.
     public func leases(of session: SessionID) -> [Lease] { bySession[session] ?? [] }
@@ -143,6 +149,7 @@ public struct LeaseTable: Sendable {
         if case .wait(let timeout?) = req.mode { lease.queueDeadline = now + timeout }
         note(lease.queueDeadline)
         owner[id] = holder
+        if let w = req.resources.area.window { windowLeases[w, default: 0] += 1 }
         if bySession.update(holder, { $0.append(lease) }) == nil { bySession[holder] = [lease] }
         if state == .active { activate(id, at: now) }
         if state == .queued {
@@ -220,6 +227,10 @@ public struct LeaseTable: Sendable {
               var l = bySession.update(s, { list in list.firstIndex { $0.id == id }.map { list.remove(at: $0) } }) ?? nil
         else { return nil }
         if bySession[s]?.isEmpty == true { bySession[s] = nil }
+        if let w = l.resources.area.window {
+            let n = (windowLeases[w] ?? 1) - 1
+            windowLeases[w] = n > 0 ? n : nil
+        }
         waiters.removeAll { $0.id == id }
         holders.removeAll { $0.id == id }
         // A holder frees what it held; a waiter stops blocking those behind it.

@@ -49,6 +49,7 @@ public enum ReasonCode: String, Hashable, Sendable, CaseIterable, Codable {
     case shutdown
     case windowClosed = "window_closed"  // a window lease's window went away
     case noSuchWindow = "no_such_window" // a window lease names no (single) window, or X11 is off
+    case desktopChanged = "desktop_changed" // the desktop's layout changed: the lease's region lies outside it
     // Observations
     case foreignInput = "foreign_input"  // another XTest client injected input (X11 adapter)
 }

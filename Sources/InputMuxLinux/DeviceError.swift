@@ -18,6 +18,9 @@ public enum DeviceError: Error, Sendable, Equatable, CustomStringConvertible {
     case keysHeld(path: String, keys: [UInt16], waited: Duration)
     /// A virtual device was created but its node or its udev record did not appear in time.
     case notSettled(what: String, waited: Duration)
+    /// The kernel made the input device but gave it no event node: every input minor is
+    /// taken (1024 in all, shared by evdev, mousedev and joydev).
+    case noFreeInputMinors(sysname: String, eventNodes: Int)
     /// libudev could not be initialised or queried.
     case udev(String)
     /// Any other failure of a system call, with the call and the object it was about.
@@ -43,6 +46,8 @@ public enum DeviceError: Error, Sendable, Equatable, CustomStringConvertible {
             return "not grabbing \(path): keys [\(names)] stayed down for \(waited); release them and the grab is retried"
         case .notSettled(let what, let waited):
             return "\(what) did not settle within \(waited): check that systemd-udevd is running (udevadm control --ping)"
+        case .noFreeInputMinors(let sysname, let nodes):
+            return "the kernel created \(sysname) but gave it no event node: its input minors are used up (1024, shared by event, mouse and js nodes; \(nodes) event nodes exist now, and each agent session takes 3 or 4 minors); end idle sessions (muxctl sessions, muxctl revoke) or lower max_sessions in the policy"
         case .udev(let why):
             return "libudev: \(why): check that /sys and /run/udev are mounted and systemd-udevd is running"
         case .system(let call, let path, let errno):

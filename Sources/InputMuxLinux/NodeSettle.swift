@@ -23,6 +23,13 @@ enum NodeSettle {
                 let eventSyspath = sysdir + "/" + node.dropFirst("/dev/input/".count)
                 if let udev, let record = udev.device(syspath: eventSyspath), record.isInitialized { return node }
             }
+            // The kernel attaches evdev while it registers the device, before
+            // UI_DEV_CREATE returns: a device without an event node well after that will
+            // never get one.
+            if devnode == nil, MonotonicClock.now() - start >= .milliseconds(250), access(sysdir, F_OK) == 0 {
+                let nodes = DeviceHolder.directoryEntries("/dev/input").filter { $0.hasPrefix("event") }.count
+                throw DeviceError.noFreeInputMinors(sysname: sysname, eventNodes: nodes)
+            }
             if MonotonicClock.now() - start >= timeout {
                 throw DeviceError.notSettled(what: devnode ?? "the event node of \(sysname)", waited: timeout)
             }

@@ -83,6 +83,13 @@ public final class X11Watch {
 
     public func untrack(_ w: WindowID) { tracked[w] = nil }
 
+    /// Stops following every window `keep` says no for (their leases ended).
+    public func untrack(unless keep: (WindowID) -> Bool) {
+        var gone: [WindowID] = []
+        for w in tracked.keys where !keep(w) { gone.append(w) }
+        for w in gone { tracked[w] = nil }
+    }
+
     /// Reads every waiting event and returns what changed. The geometry queries it makes
     /// may read more events into Xlib's queue, where polling the socket would not see
     /// them: those are read too before it returns.

@@ -8,6 +8,8 @@ import InputMuxLinux
 final class BenchClient {
     let fd: Int32
     private var input: [UInt8] = []
+    /// Filled by every `recv` (allocated once, not per read).
+    private var buffer = [UInt8](repeating: 0, count: 65536)
     private var nextID: Int64 = 1
     private var pending: [JSONValue] = []
 
@@ -84,11 +86,10 @@ final class BenchClient {
     private func pump(timeoutMs: Int32) throws {
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         guard poll(&pfd, 1, timeoutMs) > 0 else { return }
-        var buf = [UInt8](repeating: 0, count: 65536)
-        let n = recv(fd, &buf, buf.count, Int32(MSG_DONTWAIT))
+        let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
         if n == 0 { throw BenchError("the daemon closed the connection") }
         guard n > 0 else { return }
-        input += buf[0..<n]
+        input += buffer[0..<n]
         var start = 0
         while let nl = input[start...].firstIndex(of: UInt8(ascii: "\n")) {
             if let v = try? JSONValue.parse(input[start..<nl]) { pending.append(v) }

@@ -38,6 +38,10 @@ import Testing
         }
         guard case .object(var result) = WireEncoding.status(snapshot) else { return [] }
         result["devices"] = [["id": 3, "path": "/dev/input/event3", "name": "AT Keyboard", "clone": "/dev/input/event9", "classes": "keyboard"]]
+        // What the control socket adds with the X11 adapter: an xdotool click 2 s ago.
+        result["foreign_input"] = WireEncoding.foreignInput(
+            count: 2, last: (Instant.zero + .seconds(11), "button press of button 1 from Virtual core XTEST pointer",
+                             InputMuxCore.Point(x: 450, y: 70)))
         return JSONValue.object(result).serialized()
     }
 
@@ -76,6 +80,24 @@ import Testing
         #expect(line.contains("FROZEN by the panic chord 3.0s ago"))
         #expect(line.contains("PAUSED: human input, agents resume in 0.5s"))
         #expect(line.contains("2 gestures waiting"))
+    }
+
+    @Test func rendersTheDesktopAndWhatOtherXTestClientsInjected() throws {
+        let r = try decode(try liveStatus())
+        #expect(r.desktop?.description == "0,0,1920x1080")
+        #expect(r.foreignInput?.count == 2)
+        #expect(r.foreignInput?.last?.x == 450)
+        let text = StatusView.render(r)
+        #expect(text.contains("DESKTOP: 0,0,1920x1080"))
+        let section = try #require(text.components(separatedBy: "\n\n").first { $0.hasPrefix("FOREIGN INPUT") })
+        #expect(section.hasSuffix("2 events; latest 2.0s ago: button press of button 1 from Virtual core XTEST pointer at 450,70"))
+    }
+
+    @Test func foreignInputAppearsOnlyWithTheX11Adapter() throws {
+        let without = #"{"time_ms":5,"held":[],"waiting":[],"sessions":[],"cancel_targets":[],"seat_queue":0}"#
+        #expect(!StatusView.render(try decode(Array(without.utf8))).contains("FOREIGN INPUT"))
+        let none = #"{"time_ms":5,"held":[],"waiting":[],"sessions":[],"cancel_targets":[],"seat_queue":0,"foreign_input":{"count":0}}"#
+        #expect(StatusView.render(try decode(Array(none.utf8))).hasSuffix("FOREIGN INPUT (other XTest clients)\n  (none seen)"))
     }
 
     @Test func emptyTablesSaySo() throws {

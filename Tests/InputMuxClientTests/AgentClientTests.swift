@@ -192,6 +192,32 @@ struct AgentClientTests {
         #expect(daemon.received("gesture").count == before)
     }
 
+    @Test("a desktop event updates the session's desktop and device nodes")
+    func desktopEvent() async throws {
+        let daemon = try FakeDaemon { m, c in
+            if m["type"] == "script" {
+                c.reply(m, [:])
+                c.event(["event": "desktop", "desktop": ["x": 0, "y": 0, "width": 2560, "height": 1080, "text": "0,0,2560x1080"],
+                         "devices": ["pointer": "/dev/input/event21", "keyboard": "/dev/input/event22"]])
+            } else {
+                FakeDaemon.standard(m, c)
+            }
+        }
+        defer { daemon.stop() }
+        let agent = try await AgentClient.connect(socketPath: daemon.path, name: "A")
+        defer { agent.close() }
+        let before = agent.session
+        let events = agent.events
+        _ = try await agent.request(["type": "script"])
+        var s = events.makeAsyncIterator()
+        guard case .desktopChanged(let info) = await s.next() else { Issue.record("no desktopChanged event"); return }
+        #expect(info.desktop == Region(x: 0, y: 0, width: 2560, height: 1080))
+        #expect(info.pointerDevice == "/dev/input/event21" && info.keyboardDevice == "/dev/input/event22")
+        #expect(agent.desktop == info.desktop)
+        #expect(agent.session.identity == before.identity)
+        #expect(before.desktop != info.desktop)
+    }
+
     @Test("heartbeats are sent on their own")
     func heartbeat() async throws {
         let daemon = try FakeDaemon()

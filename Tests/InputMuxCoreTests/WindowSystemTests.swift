@@ -82,6 +82,24 @@ import Testing
         #expect(A.click(150, 450).code == .noLease)
     }
 
+    @Test func aWindowIsFollowedWhileAnyLeaseOnItLives() {
+        let t = timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        let first = lease(A, wa, ga, keyboard: false).leaseID!
+        // B waits for the same window: a queued lease follows it too.
+        let queued = B.request(.acquire(LeaseRequest(LeaseResources(area: .window(wa, geometry: ga)), mode: .wait(timeout: nil)))).1!
+        #expect(queued.queuePosition == 1)
+        #expect(t.engine.leases.follows(wa) && !t.engine.leases.follows(wb))
+        A.release(first)                        // B is granted: still followed
+        #expect(t.engine.leases.follows(wa))
+        B.disconnect()
+        #expect(!t.engine.leases.follows(wa))
+        // A refused request leaves nothing behind.
+        #expect(A.request(.acquire(LeaseRequest(LeaseResources(area: .window(wb, geometry: Region(x: 5000, y: 0, width: 10, height: 10))))))
+            .1!.code == .invalidRegion)
+        #expect(!t.engine.leases.follows(wb))
+    }
+
     @Test func foreignInputIsAuditedAndPausesAgentsOnlyWhenConfigured() {
         let seen = timeline()
         let A = seen.connect("A")

@@ -110,7 +110,7 @@ import Testing
         client.pump(timeout: 0.5)
         #expect(client.received("key", in: "a").map { $0["keycode"] as! Int } == [38, 56])
         #expect(client.received("key", in: "b").isEmpty)
-        #expect(mux.audit().contains { $0["reason"] as? String == "focus_elsewhere" })
+        #expect(mux.audit(after: { $0["reason"] as? String == "focus_elsewhere" }).contains { $0["reason"] as? String == "focus_elsewhere" })
     }
 
     @Test func aMovedWindowMovesItsLeaseAndAClosedWindowEndsIt() throws {
@@ -132,10 +132,10 @@ import Testing
         let ended = agent.waitForEvent { $0["event"] as? String == "ended" }
         #expect((ended?["reason"] as? [String: Any])?["code"] as? String == "window_closed")
         #expect(try agent.request(["type": "gesture", "action": "click", "x": 650, "y": 470]).errorCode == "no_lease")
-        #expect(mux.audit().contains { $0["reason"] as? String == "window_closed" })
+        #expect(mux.audit(after: { $0["reason"] as? String == "window_closed" }).contains { $0["reason"] as? String == "window_closed" })
     }
 
-    @Test func aWindowLeaseThatNamesNoWindowIsRefusedWithTheReason() throws {
+    @Test func aWindowLeaseThatNamesNoWindowIsRefusedWithTheReasonAndAudited() throws {
         let x = try XvfbServer()
         let client = try RecordingClient(display: x.display, ["a:10,10,300x200"])
         _ = client
@@ -144,6 +144,15 @@ import Testing
         let r = try agent.request(["type": "acquire", "window_class": "no-such-app"])
         #expect(r.errorCode == "no_such_window")
         #expect(r.errorMessage?.contains("xprop WM_CLASS") == true)
+        // Refused before the engine saw it, and audited like every refusal, with who asked.
+        let refusal = mux.audit(after: { $0["reason"] as? String == "no_such_window" }).first { $0["reason"] as? String == "no_such_window" }
+        #expect(refusal?["decision"] as? String == "rejected")
+        #expect(refusal?["action"] as? String == "acquire")
+        #expect(refusal?["message"] as? String == r.errorMessage)
+        let who = refusal?["session"] as? [String: Any]
+        #expect(who?["name"] as? String == "seeker")
+        #expect(who?["pid"] as? Int == Int(getpid()))
+        #expect(who?["uid"] as? Int == Int(getuid()))
     }
 
     @Test func aStrayXdotoolClickIsSeenAuditedAndShownInStatus() throws {
@@ -161,7 +170,9 @@ import Testing
         let foreign = (status["result"] as? [String: Any])?["foreign_input"] as? [String: Any]
         #expect((foreign?["count"] as? Int ?? 0) >= 2)     // press and release
         #expect(((foreign?["last"] as? [String: Any])?["what"] as? String)?.contains("XTEST pointer") == true)
-        let records = mux.audit().filter { $0["action"] as? String == "foreign_input" }
+        let isForeign: ([String: Any]) -> Bool = { $0["action"] as? String == "foreign_input" }
+        let seen = foreign?["count"] as? Int ?? 0
+        let records = mux.audit(until: { $0.filter(isForeign).count >= seen }).filter(isForeign)
         #expect(records.contains { ($0["message"] as? String)?.contains("button press of button 1") == true })
         // The agent's own click was never taken for foreign input.
         #expect(records.count == (foreign?["count"] as? Int))

@@ -81,6 +81,22 @@ final class MuxDaemon {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
+    /// The audit log's records once `written` holds for them (the daemon's audit thread
+    /// writes shortly after a decision's reply), or as they are after `timeout`.
+    func audit(until written: ([[String: Any]]) -> Bool, timeout: TimeInterval = 5) -> [[String: Any]] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let records = audit()
+            if written(records) || Date() > deadline { return records }
+            usleep(10_000)
+        }
+    }
+
+    /// The audit log's records once one matching `record` is on disk, or after 5 s.
+    func audit(after record: ([String: Any]) -> Bool) -> [[String: Any]] {
+        audit(until: { $0.contains(where: record) })
+    }
+
     /// The audit log's records.
     func audit() -> [[String: Any]] {
         guard let text = try? String(contentsOfFile: auditPath, encoding: .utf8) else { return [] }
@@ -96,6 +112,8 @@ final class WireClient {
     /// Events received while waiting for replies.
     private(set) var events: [[String: Any]] = []
     private var replies: [Int: [String: Any]] = [:]
+    /// The hello reply's result (`desktop`, `devices`, …).
+    private(set) var hello: [String: Any] = [:]
 
     init(socket path: String, name: String) throws {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -112,6 +130,7 @@ final class WireClient {
         reader = LineReader(fd: fd)
         let hello = try request(["type": "hello", "protocol": 1, "name": name])
         guard hello["ok"] as? Bool == true else { throw X11TestFailure("hello refused: \(hello)") }
+        self.hello = hello["result"] as? [String: Any] ?? [:]
     }
 
     deinit { close(fd) }

@@ -118,11 +118,71 @@ display = ":1"
         xy = [int(part.split(":")[1]) for part in where.split()[:2]] if where.startswith("x:") else [-9, -9]
         # libinput scales the absolute axis range onto the screen: within a pixel.
         check("the X cursor is where the agent clicked (640,360)", abs(xy[0] - 640) <= 1 and abs(xy[1] - 360) <= 1, where.strip())
+        layout_change(agent, run, env, name, dev_id)
         agent.close()
     finally:
         daemon.terminate()
         daemon.wait(timeout=20)
         subprocess.run(["sh", "-c", "kill $(cat /tmp/xorg-inputmux.pid)"], check=False)
+
+
+def layout_change(agent, run, env, name, old_id):
+    """Xorg switches to a smaller mode: the daemon's desktop follows, the agent's pointer
+    is replaced by one whose ABS range is the new desktop, and a click lands where the
+    agent aimed on the new screen (with the old range libinput would scale it elsewhere)."""
+    import evdev
+    import randr_mode
+    old_node = agent.hello["devices"]["pointer"]
+    try:
+        w, h = randr_mode.shrink(":1")
+    except Exception as exc:
+        check("Xorg switches to a smaller RandR mode", False, repr(exc))
+        return
+    event = agent.next_event("desktop")
+    desktop = event.get("desktop", {})
+    check("the agent is told the new desktop (desktop event)", (desktop.get("width"), desktop.get("height")) == (w, h), str(event))
+    node = event.get("devices", {}).get("pointer", "")
+    check("the event names a new pointer node", node and node != old_node, f"{old_node} -> {node}")
+    status = im.Operator(path=f"{run}/control.sock").status()
+    check("status reports the new desktop", status.get("desktop", {}).get("text") == f"0,0,{w}x{h}", str(status.get("desktop")))
+    try:
+        info = evdev.InputDevice(node).absinfo(evdev.ecodes.ABS_X)
+        check(f"the new pointer's ABS_X spans the new desktop (max {w - 1})", info.min == 0 and info.max == w - 1, str(info))
+        info = evdev.InputDevice(node).absinfo(evdev.ecodes.ABS_Y)
+        check(f"the new pointer's ABS_Y spans the new desktop (max {h - 1})", info.min == 0 and info.max == h - 1, str(info))
+    except OSError as exc:
+        check("the new pointer node can be read", False, repr(exc))
+    deadline = time.monotonic() + 10
+    while os.path.exists(old_node) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    # The old node may be reused by the new device: gone means "not the old device".
+    gone = not os.path.exists(old_node) or old_node == node
+    check("the old pointer is removed", gone, old_node)
+    new_id = ""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        new_id = subprocess.run(["xinput", "list", "--id-only", name], env=env, capture_output=True, text=True).stdout.strip()
+        if new_id.isdigit() and new_id != old_id:
+            break
+        time.sleep(0.2)
+    check("Xorg adds the new pointer (a new X device id)", new_id.isdigit() and new_id != old_id, f"{old_id} -> {new_id}")
+    x, y = w - 100, h - 60
+    try:
+        agent.click(x, y)
+        clicked = True
+    except im.InputMuxError as exc:
+        clicked = repr(exc)
+    check(f"a click at {x},{y} on the new desktop is accepted", clicked is True, str(clicked))
+    time.sleep(0.5)
+    where = subprocess.run(["xdotool", "getmouselocation"], env=env, capture_output=True, text=True).stdout
+    xy = [int(part.split(":")[1]) for part in where.split()[:2]] if where.startswith("x:") else [-9, -9]
+    check(f"the X cursor is where the agent clicked on the new desktop ({x},{y})", abs(xy[0] - x) <= 1 and abs(xy[1] - y) <= 1, where.strip())
+    try:
+        agent.click(w + 10, 10)
+        outside = "accepted"
+    except im.InputMuxError as exc:
+        outside = exc.code
+    check("a click off the new desktop (inside the old lease) is refused with outside_region", outside == "outside_region", outside)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 #define CINPUTMUXSYS_H
 // System calls the daemon needs that glibc declares only under _GNU_SOURCE, which
 // Swift's Glibc module does not define: SO_PEERCRED's struct ucred, accept4, ppoll,
-// eventfd. Each is one small function; the definitions live in sys.c.
+// eventfd, epoll (whose event struct is packed, which Swift cannot lay out). Each is
+// one small function; the definitions live in sys.c.
 #include <poll.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 
 struct inputmux_peer {
     int32_t pid;
@@ -22,4 +24,19 @@ int inputmux_ppoll(struct pollfd *fds, unsigned long n, int64_t timeout_ns);
 int inputmux_eventfd(void);
 int inputmux_eventfd_signal(int fd);
 int inputmux_eventfd_consume(int fd);
+/// One ready descriptor from `inputmux_epoll_wait`.
+struct inputmux_ready {
+    int32_t fd;
+    uint32_t events;  // EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLERR bits
+};
+/// epoll_create1(EPOLL_CLOEXEC).
+int inputmux_epoll_create(void);
+/// EPOLL_CTL_ADD / MOD / DEL for `fd` with `events` (level-triggered), data = fd.
+int inputmux_epoll_add(int epfd, int fd, uint32_t events);
+int inputmux_epoll_modify(int epfd, int fd, uint32_t events);
+int inputmux_epoll_remove(int epfd, int fd);
+/// Waits up to `timeout_ns` (negative: forever) with nanosecond resolution
+/// (epoll_pwait2; kernels before 5.11 get epoll_wait with the timeout rounded up to
+/// whole milliseconds). Returns how many entries of `out` it filled, or -1 with errno.
+int inputmux_epoll_wait(int epfd, struct inputmux_ready *out, int capacity, int64_t timeout_ns);
 #endif

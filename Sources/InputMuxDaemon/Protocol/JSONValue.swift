@@ -1,8 +1,12 @@
-import Foundation
+import InputMuxCore
 
-/// A JSON document as the wire carries it. Decoding tries `Bool` before numbers, so
-/// `true` is never taken for `1` and `1` never for `true`.
-public enum JSONValue: Hashable, Sendable, Codable {
+/// A JSON document as the wire carries it: numbers without a fraction or exponent that
+/// fit are `.int`, other numbers `.double`; `true` is never `1` and `1` never `true`.
+///
+/// The wire's codec is on every request's path, in the daemon and in the benchmark's
+/// client, so it reads and writes bytes directly: one pass, no intermediate tree, no
+/// errors thrown and caught to find out what a value is.
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -11,48 +15,265 @@ public enum JSONValue: Hashable, Sendable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int64.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
+    /// How deep arrays and objects may nest in one wire line. The protocol's deepest
+    /// message nests 4; the bound keeps a hostile line from recursing the parser deep.
+    public static let maximumDepth = 32
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .null: try c.encodeNil()
-        case .bool(let b): try c.encode(b)
-        case .int(let i): try c.encode(i)
-        case .double(let d): try c.encode(d)
-        case .string(let s): try c.encode(s)
-        case .array(let a): try c.encode(a)
-        case .object(let o): try c.encode(o)
-        }
-    }
-
-    /// Parses one wire line.
+    /// Parses one wire line: exactly one JSON value (RFC 8259), optionally surrounded by
+    /// whitespace, in valid UTF-8.
     public static func parse(_ bytes: some Collection<UInt8>) throws(WireError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw WireError(.malformed, "not a JSON value: send one JSON object per line")
+        let parsed: JSONValue?? = bytes.withContiguousStorageIfAvailable { buffer in
+            var p = JSONParser(buffer)
+            return p.document()
         }
+        let value: JSONValue?
+        if let parsed {
+            value = parsed
+        } else {
+            let copy = Array(bytes)
+            value = copy.withUnsafeBufferPointer { buffer in
+                var p = JSONParser(buffer)
+                return p.document()
+            }
+        }
+        guard let value else { throw WireError(.malformed, "not a JSON value: send one JSON object per line") }
+        return value
     }
 
     /// One line of compact JSON with sorted keys (no trailing newline).
     public func serialized() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? Array(encoder.encode(self))) ?? Array(#"{"type":"error"}"#.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(to: &out)
+        return out
+    }
+
+    /// Appends the compact, key-sorted form to `out`.
+    public func write(to out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d):
+            // JSON has no infinities or NaN.
+            if d.isFinite { out.append(contentsOf: d.description.utf8) } else { out.append(contentsOf: "null".utf8) }
+        case .string(let s): CanonicalJSON.appendString(s, to: &out)
+        case .array(let a):
+            out.append(UInt8(ascii: "["))
+            for (i, v) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                v.write(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let o):
+            out.append(UInt8(ascii: "{"))
+            for (i, k) in o.keys.sorted().enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                CanonicalJSON.appendString(k, to: &out)
+                out.append(UInt8(ascii: ":"))
+                o[k]!.write(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
     }
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
+}
+
+/// A strict RFC 8259 reader over one line's bytes; every failure is `nil` (the caller
+/// says what the wire expects).
+private struct JSONParser {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var i = 0
+    private var depth = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    mutating func document() -> JSONValue? {
+        skipSpace()
+        guard let v = value() else { return nil }
+        skipSpace()
+        return i == bytes.count ? v : nil
+    }
+
+    private var current: UInt8? { i < bytes.count ? bytes[i] : nil }
+
+    private mutating func skipSpace() {
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0a, 0x0d: i += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func literal(_ word: StaticString, _ v: JSONValue) -> JSONValue? {
+        let n = word.utf8CodeUnitCount
+        guard bytes.count - i >= n else { return nil }
+        for k in 0..<n where bytes[i + k] != word.utf8Start[k] { return nil }
+        i += n
+        return v
+    }
+
+    private mutating func value() -> JSONValue? {
+        guard let c = current else { return nil }
+        switch c {
+        case UInt8(ascii: "{"): return object()
+        case UInt8(ascii: "["): return array()
+        case UInt8(ascii: "\""): return string().map(JSONValue.string)
+        case UInt8(ascii: "t"): return literal("true", .bool(true))
+        case UInt8(ascii: "f"): return literal("false", .bool(false))
+        case UInt8(ascii: "n"): return literal("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
+        default: return nil
+        }
+    }
+
+    private mutating func object() -> JSONValue? {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= JSONValue.maximumDepth else { return nil }
+        i += 1  // {
+        var o: [String: JSONValue] = [:]
+        skipSpace()
+        if current == UInt8(ascii: "}") { i += 1; return .object(o) }
+        while true {
+            skipSpace()
+            guard current == UInt8(ascii: "\""), let key = string() else { return nil }
+            skipSpace()
+            guard current == UInt8(ascii: ":") else { return nil }
+            i += 1
+            skipSpace()
+            guard let v = value() else { return nil }
+            o[key] = v
+            skipSpace()
+            switch current {
+            case UInt8(ascii: ","): i += 1
+            case UInt8(ascii: "}"): i += 1; return .object(o)
+            default: return nil
+            }
+        }
+    }
+
+    private mutating func array() -> JSONValue? {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= JSONValue.maximumDepth else { return nil }
+        i += 1  // [
+        var a: [JSONValue] = []
+        skipSpace()
+        if current == UInt8(ascii: "]") { i += 1; return .array(a) }
+        while true {
+            skipSpace()
+            guard let v = value() else { return nil }
+            a.append(v)
+            skipSpace()
+            switch current {
+            case UInt8(ascii: ","): i += 1
+            case UInt8(ascii: "]"): i += 1; return .array(a)
+            default: return nil
+            }
+        }
+    }
+
+    private static func isDigit(_ c: UInt8?) -> Bool { c.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
+
+    private mutating func number() -> JSONValue? {
+        let start = i
+        if current == UInt8(ascii: "-") { i += 1 }
+        // An integer part: 0, or a digit 1–9 and more digits.
+        guard let first = current, Self.isDigit(first) else { return nil }
+        i += 1
+        if first != UInt8(ascii: "0") { while Self.isDigit(current) { i += 1 } }
+        var integral = true
+        if current == UInt8(ascii: ".") {
+            integral = false
+            i += 1
+            guard Self.isDigit(current) else { return nil }
+            while Self.isDigit(current) { i += 1 }
+        }
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            integral = false
+            i += 1
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { i += 1 }
+            guard Self.isDigit(current) else { return nil }
+            while Self.isDigit(current) { i += 1 }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+        if integral, let n = Int64(text) { return .int(n) }
+        guard let d = Double(text), d.isFinite else { return nil }
+        return .double(d)
+    }
+
+    private mutating func hex4() -> UInt32? {
+        guard bytes.count - i >= 4 else { return nil }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[i]
+            let d: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            v = v << 4 | UInt32(d)
+            i += 1
+        }
+        return v
+    }
+
+    /// A string at `"`: its escapes resolved, its UTF-8 validated.
+    private mutating func string() -> String? {
+        i += 1  // "
+        let start = i
+        // The common case: no escapes, so the bytes are the string.
+        while let c = current, c != UInt8(ascii: "\""), c != UInt8(ascii: "\\") {
+            guard c >= 0x20 else { return nil }
+            i += 1
+        }
+        guard let stop = current else { return nil }
+        if stop == UInt8(ascii: "\"") {
+            i += 1
+            return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]), as: UTF8.self)
+        }
+        var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        while let c = current {
+            i += 1
+            switch c {
+            case UInt8(ascii: "\""):
+                return String(validating: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard let e = current else { return nil }
+                i += 1
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0c)
+                case UInt8(ascii: "n"): out.append(0x0a)
+                case UInt8(ascii: "r"): out.append(0x0d)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard var scalar = hex4() else { return nil }
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        // A high surrogate must be followed by an escaped low one.
+                        guard bytes.count - i >= 2, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { return nil }
+                        i += 2
+                        guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let u = Unicode.Scalar(scalar) else { return nil }  // a lone low surrogate
+                    out.append(contentsOf: UTF8.encode(u)!)
+                default: return nil
+                }
+            default:
+                guard c >= 0x20 else { return nil }
+                out.append(c)
+            }
+        }
+        return nil  // no closing quote
+    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

@@ -51,6 +51,7 @@ public enum WireEncoding {
             "sessions": .array(s.sessions.map(identity)),
             "seat_queue": .int(Int64(s.seatQueueLength)),
             "cancel_targets": .array(s.cancelTargets.map { .string($0.description) }),
+            "desktop": region(s.desktop),
         ]
         if let q = s.humanQuietAt { o["human_quiet_ms"] = ms(q) }
         if let f = s.frozenSince { o["frozen_since_ms"] = ms(f) }
@@ -101,6 +102,24 @@ public enum WireEncoding {
         case .humanQuiet: o["event"] = "resumed"
         case .frozen(let why): o["event"] = "frozen"; o["reason"] = rejection(why)
         case .unfrozen: o["event"] = "unfrozen"
+        }
+        return .object(o)
+    }
+
+    /// `{"type":"event","event":"desktop",…}`: the desktop's layout changed; `devices` are
+    /// the session's device nodes from now on.
+    public static func desktop(_ r: Region, devices: [String: String]) -> JSONValue {
+        ["type": "event", "event": "desktop", "desktop": region(r), "devices": .object(devices.mapValues { .string($0) })]
+    }
+
+    /// The control socket's `status` `foreign_input` (X11 adapter): how many inputs other
+    /// XTest clients injected, and the latest.
+    public static func foreignInput(count: Int, last: (time: Instant, what: String, position: Point?)?) -> JSONValue {
+        var o: [String: JSONValue] = ["count": .int(Int64(count))]
+        if let last {
+            var l: [String: JSONValue] = ["time_ms": ms(last.time), "what": .string(last.what)]
+            if let p = last.position { l["x"] = .int(Int64(p.x)); l["y"] = .int(Int64(p.y)) }
+            o["last"] = .object(l)
         }
         return .object(o)
     }

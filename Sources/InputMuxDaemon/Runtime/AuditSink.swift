@@ -1,16 +1,36 @@
+import Foundation
 import InputMuxCore
 import Logging
 
 /// Where the engine's audit decisions go: the hash-chained audit log on disk, which also
 /// sends each record to swift-log (so `journalctl -u inputmuxd` shows them).
+///
+/// The engine thread only stamps the wall clock and queues the decision; a writer thread
+/// of its own chains, hashes and writes it. So a request's reply, the next request and
+/// every agent's paced frames never wait behind the audit's hashing, its writes or its
+/// log lines. The loop wakes the writer once a turn's replies are written
+/// (`wakeWriter`), so the writer's work does not compete with them either; records
+/// queued without a wake are still written within `idleWake`. Records keep the
+/// engine's order. `close` writes everything queued before
+/// the log is synced and closed (shutdown flushes the audit, DESIGN §6).
 final class AuditSink: @unchecked Sendable {
-    // @unchecked: `record` is called from the engine thread only; `close` after it stopped.
-    // That is also what `AuditLog` requires (one thread, no lock).
+    // @unchecked: `pending`, `dropped`, `closed` and `writerDone` are guarded by
+    // `condition`. `log` and `failing` belong to the writer thread, and to `close` once
+    // the writer has ended. `AuditLog` wants exactly that: one thread at a time, no lock.
     private let logger: Logger
     private let log: AuditLog
     let redactionKey: [UInt8]
     /// A write error is reported once, not once per decision, until writes work again.
     private var failing = false
+
+    private let condition = NSCondition()
+    private var pending: [(AuditEvent, WallTime)] = []
+    private var dropped = 0
+    private var closed = false
+    private var writerDone = false
+    /// Decisions queued while the writer is stuck (a hung disk) before new ones are
+    /// dropped, counted and reported, rather than the daemon's memory growing without end.
+    static let maximumPending = 65_536
 
     init(settings: Configuration.AuditSettings, logger: Logger) throws {
         self.logger = logger
@@ -18,11 +38,69 @@ final class AuditSink: @unchecked Sendable {
         // guessing) or without a log to write to.
         redactionKey = try AuditKey.loadOrCreate(at: settings.keyPath).bytes
         log = try AuditLog(settings: settings, logger: logger)
+        let writer = Thread { [self] in writeQueued() }
+        writer.name = "inputmuxd audit"
+        writer.start()
     }
 
+    static let idleWake: TimeInterval = 0.1
+
+    /// Queues one decision (engine thread). Never blocks on the disk.
     func record(_ e: AuditEvent) {
+        let stamped = (e, WallTime.now())
+        condition.lock()
+        if pending.count < Self.maximumPending {
+            pending.append(stamped)
+        } else {
+            dropped += 1
+        }
+        condition.unlock()
+    }
+
+    /// Starts the writer on what is queued (engine thread, at the end of a turn).
+    func wakeWriter() {
+        condition.lock()
+        if !pending.isEmpty || dropped > 0 { condition.signal() }
+        condition.unlock()
+    }
+
+    /// Writes what is queued, then syncs and closes the log. Later records are dropped.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.signal()
+        while !writerDone { condition.wait() }
+        condition.unlock()
+        do { try log.close() } catch { logger.error("\(error.description)") }
+    }
+
+    private func writeQueued() {
+        var batch: [(AuditEvent, WallTime)] = []
+        while true {
+            condition.lock()
+            while pending.isEmpty && !closed { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.idleWake)) }
+            if pending.isEmpty {
+                writerDone = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            swap(&batch, &pending)
+            let lost = dropped
+            dropped = 0
+            condition.unlock()
+            for (e, wallTime) in batch { write(e, wallTime: wallTime) }
+            batch.removeAll(keepingCapacity: true)
+            if lost > 0 {
+                logger.error("\(lost) audit records were dropped: the audit writer fell \(Self.maximumPending) records behind (is the disk under the audit log hung?)",
+                             metadata: ["audit.path": .string(log.path), "audit.dropped": "\(lost)"])
+            }
+        }
+    }
+
+    private func write(_ e: AuditEvent, wallTime: WallTime) {
         do {
-            try log.append(e)
+            try log.append(e, wallTime: wallTime)
             if failing {
                 failing = false
                 logger.notice("audit log writable again", metadata: ["audit.path": .string(log.path)])
@@ -41,9 +119,5 @@ final class AuditSink: @unchecked Sendable {
             if let l = e.lease { meta["lease.id"] = "\(l)" }
             logger.warning("\(e.message.isEmpty ? e.action : e.message)", metadata: meta)
         }
-    }
-
-    func close() {
-        do { try log.close() } catch { logger.error("\(error.description)") }
     }
 }

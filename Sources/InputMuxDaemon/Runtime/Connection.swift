@@ -22,11 +22,17 @@ final class Connection {
     var identity: AgentIdentity?
     var heldLines: [[UInt8]] = []
     var heldEvents: [JSONValue] = []
+    /// The desktop changed and this session's devices are being replaced: requests are
+    /// held (`heldLines`) until the `desktop` event names the new ones.
+    var replacingDevices = false
     var monitoring = false
     var inFlight = 0
     var protocolErrors = 0
     /// Set when the connection must go once its output is flushed (or at once).
     var closing = false
+    /// The loop's bookkeeping: output waits for this turn's flush; epoll reports writability.
+    var queued = false
+    var watchingWrites = false
 
     private var input: [UInt8] = []
     private var skippingOversizedLine = false
@@ -43,9 +49,9 @@ final class Connection {
 
     enum ReadResult { case lines([ArraySlice<UInt8>], oversized: Int), closed }
 
-    /// Reads what is available and returns the complete lines.
-    func readLines(maximumLine: Int) -> ReadResult {
-        var chunk = [UInt8](repeating: 0, count: 65536)
+    /// Reads what is available and returns the complete lines. `chunk` is the loop's
+    /// read buffer, shared by every connection (one thread).
+    func readLines(maximumLine: Int, chunk: inout [UInt8]) -> ReadResult {
         var oversized = 0
         var sawEOF = false
         while true {
@@ -88,12 +94,15 @@ final class Connection {
         return .lines(lines, oversized: oversized)
     }
 
-    /// Queues one message. Returns false when the peer is not reading and the bound is
-    /// passed: the caller closes the connection.
+    /// Queues one message; the loop writes what a turn queued with one `flush`. Returns
+    /// false when the peer is not reading and the bound is passed: the caller closes the
+    /// connection.
     func send(_ message: JSONValue, maximumPending: Int) -> Bool {
-        output.append(contentsOf: message.serialized())
+        message.write(to: &output)
         output.append(UInt8(ascii: "\n"))
-        flush()
+        // A turn that queues more than the bound writes early; only what the peer then
+        // leaves unread counts against it.
+        if pendingOutput > maximumPending { flush() }
         return pendingOutput <= maximumPending
     }
 

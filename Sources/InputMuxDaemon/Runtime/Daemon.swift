@@ -115,7 +115,7 @@ public final class Daemon: Service, @unchecked Sendable {
         loop = try EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
                           logger: logger, inbox: inbox, agentListener: agentListener, controlListener: controlListener,
                           stopRequested: loopStop, xtest: xtest, x11: x11, devicesInventory: { human?.inventory ?? [] },
-                          onAudit: { audit.record($0) })
+                          onAudit: { audit.record($0) }, afterTurn: { audit.wakeWriter() })
     }
 
     public func run() async throws {

@@ -28,6 +28,8 @@ final class EngineLoop {
     private let agentListener: SocketListener
     private let controlListener: SocketListener
     private let onAudit: (AuditEvent) -> Void
+    /// Runs once a turn's output is written (the audit writer starts on the turn's records).
+    private let afterTurn: () -> Void
     private let devicesInventory: () -> [HumanInput.DeviceSummary]
     private let stopRequested: StopFlag
 
@@ -47,18 +49,28 @@ final class EngineLoop {
     private var stopping = false
     /// Devices of sessions that ended during the current engine input (`retireDevices`).
     private var retiring: [AgentDevices] = []
+    /// The engine's desktop as of its last input: read here, never from inside
+    /// `engine.handle` (its output callbacks run while the engine is being changed).
+    private var desktop: Region
     private var nextSession: UInt32 = 1
     private var nextOperator: UInt32 = 1
     private var pendingPhysical: [UInt32: [EvdevEvent]] = [:]
     private var inboxScratch: [PhysicalInbox.Entry] = []
     private let watchdogInterval: Duration?
     private var lastWatchdog = MonotonicClock.now()
+    /// Every descriptor the loop waits on: the fixed ones and each connection.
+    private let epoll: Int32
+    /// Connections with output queued this turn (`flushQueued`).
+    private var queued: [Int32] = []
+    /// The read buffer every connection's `readLines` fills in turn.
+    private var readChunk = [UInt8](repeating: 0, count: 65536)
 
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
          xtest: XTestOutput? = nil, x11: X11Bridge? = nil,
-         devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void) throws(DaemonError) {
+         devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void, afterTurn: @escaping () -> Void = {}) throws(DaemonError) {
         self.engine = engine
+        desktop = engine.desktop
         self.xtest = xtest
         self.x11 = x11
         self.settings = settings
@@ -70,7 +82,10 @@ final class EngineLoop {
         self.stopRequested = stopRequested
         self.devicesInventory = devicesInventory
         self.onAudit = onAudit
+        self.afterTurn = afterTurn
         deviceWorkers = AgentDeviceWorkers(wake: try WakeSignal())
+        epoll = inputmux_epoll_create()
+        guard epoll >= 0 else { throw .system(call: "epoll_create1", errno: errno) }
         watchdogInterval = SystemdNotify.watchdogInterval()
         inboxScratch.reserveCapacity(8192)
     }
@@ -80,53 +95,84 @@ final class EngineLoop {
     // MARK: - The loop
 
     func run() {
-        var fds: [pollfd] = []
+        let fixed = [inbox.wake.fd, agentListener.fd, controlListener.fd, deviceWorkers.wake.fd, x11?.fileDescriptor ?? -1]
+        for fd in fixed where fd >= 0 { watch(fd) }
+        var ready = [inputmux_ready](repeating: inputmux_ready(), count: 64)
         while !stopRequested.isRaised {
             // The X server's news first: Xlib may hold events it read during a reply.
             if let x11 { for input in x11.service() { handle(input) } }
-            fds.removeAll(keepingCapacity: true)
-            fds.append(pollfd(fd: inbox.wake.fd, events: Int16(POLLIN), revents: 0))
-            fds.append(pollfd(fd: agentListener.fd, events: Int16(POLLIN), revents: 0))
-            fds.append(pollfd(fd: controlListener.fd, events: Int16(POLLIN), revents: 0))
-            fds.append(pollfd(fd: deviceWorkers.wake.fd, events: Int16(POLLIN), revents: 0))
-            fds.append(pollfd(fd: x11?.fileDescriptor ?? -1, events: Int16(POLLIN), revents: 0))
-            for c in connections.values {
-                var ev = Int16(POLLIN)
-                if c.pendingOutput > 0 { ev |= Int16(POLLOUT) }
-                fds.append(pollfd(fd: c.fd, events: ev, revents: 0))
-            }
             // Sleep until the engine's next deadline (paced frames, TTLs, quiet period),
             // the next watchdog ping, or one second, whichever comes first.
             let now = MonotonicClock.now()
             var timeout: Int64 = 1_000_000_000
             if let deadline = engine.nextDeadline { timeout = min(timeout, max(0, deadline.nanoseconds - now.nanoseconds)) }
             if let w = watchdogInterval { timeout = min(timeout, max(0, (lastWatchdog + w).nanoseconds - now.nanoseconds)) }
-            let n = inputmux_ppoll(&fds, UInt(fds.count), timeout)
+            let n = Int(inputmux_epoll_wait(epoll, &ready, Int32(ready.count), timeout))
             if n < 0 && errno != EINTR {
-                logger.error("ppoll failed", metadata: ["errno": "\(errno)"])
+                logger.error("epoll_wait failed", metadata: ["errno": "\(errno)"])
                 break
             }
-            if fds[0].revents != 0 {
-                inbox.wake.consume()
+            var humans = false, agents = false, operators = false, devices = false
+            for r in ready.prefix(max(0, n)) {
+                switch r.fd {
+                case fixed[0]: humans = true
+                case fixed[1]: agents = true
+                case fixed[2]: operators = true
+                case fixed[3]: devices = true
+                default: break
+                }
             }
+            if humans { inbox.wake.consume() }
             // Human input first: it may pause agents before their next frame goes out.
             drainPhysical()
-            if fds[1].revents != 0 { acceptAll(agentListener, kind: .agent) }
-            if fds[2].revents != 0 { acceptAll(controlListener, kind: .control) }
-            if fds[3].revents != 0 {
+            if agents { acceptAll(agentListener, kind: .agent) }
+            if operators { acceptAll(controlListener, kind: .control) }
+            if devices {
                 deviceWorkers.wake.consume()
                 devicesCreated()
             }
-            for pfd in fds.dropFirst(5) where pfd.revents != 0 {
-                guard let c = connections[pfd.fd] else { continue }
-                if pfd.revents & Int16(POLLOUT) != 0 { c.flush() }
-                if pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { service(c) }
+            for r in ready.prefix(max(0, n)) {
+                guard let c = connections[r.fd] else { continue }
+                // Writable again: the backlog goes out with this turn's output.
+                if r.events & EPOLLOUT.rawValue != 0 { markQueued(c) }
+                if r.events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { service(c) }
             }
             tick()
+            flushQueued()
+            afterTurn()
             reapClosing()
             pingWatchdog()
         }
         shutdown()
+    }
+
+    private func watch(_ fd: Int32, events: UInt32 = EPOLLIN.rawValue) {
+        if inputmux_epoll_add(epoll, fd, events) != 0 {
+            logger.error("epoll_ctl ADD failed", metadata: ["fd": "\(fd)", "errno": "\(errno)"])
+        }
+    }
+
+    /// Writes what this turn queued, one `write` per connection, and asks epoll to say
+    /// when a connection that could not take it all is writable again.
+    private func flushQueued() {
+        for fd in queued {
+            guard let c = connections[fd] else { continue }
+            c.queued = false
+            c.flush()
+            let wantsWrite = c.pendingOutput > 0
+            if wantsWrite != c.watchingWrites {
+                c.watchingWrites = wantsWrite
+                _ = inputmux_epoll_modify(epoll, fd, EPOLLIN.rawValue | (wantsWrite ? EPOLLOUT.rawValue : 0))
+            }
+        }
+        queued.removeAll(keepingCapacity: true)
+    }
+
+    /// `c` has output for this turn's `flushQueued`.
+    private func markQueued(_ c: Connection) {
+        guard !c.queued else { return }
+        c.queued = true
+        queued.append(c.fd)
     }
 
     private func pingWatchdog() {
@@ -146,6 +192,8 @@ final class EngineLoop {
     private func handle(_ input: EngineInput, at now: Instant = MonotonicClock.now()) {
         var out = LoopOutput(loop: self)
         engine.handle(input, at: now, into: &out)
+        desktop = engine.desktop
+        x11?.forgetUnleasedWindows(engine.leases)
         retireDevices()
     }
 
@@ -190,11 +238,12 @@ final class EngineLoop {
             guard let peer = PeerCredentials.of(socket: fd) else { Glibc.close(fd); continue }
             let c = Connection(fd: fd, kind: kind, peer: peer)
             connections[fd] = c
+            watch(fd)
         }
     }
 
     private func service(_ c: Connection) {
-        switch c.readLines(maximumLine: limits.maximumMessageBytes) {
+        switch c.readLines(maximumLine: limits.maximumMessageBytes, chunk: &readChunk) {
         case .closed:
             drop(c)
         case .lines(let lines, let oversized):
@@ -217,10 +266,11 @@ final class EngineLoop {
     }
 
     private func receive(_ line: ArraySlice<UInt8>, from c: Connection) {
-        if c.pendingHello != nil {
-            // Requests pipelined behind the hello wait for its reply, in order.
+        if c.pendingHello != nil || c.replacingDevices {
+            // Requests pipelined behind the hello wait for its reply, in order (and, after a
+            // desktop change, for the session's new devices).
             guard c.heldLines.count < limits.maximumInFlight else {
-                protocolError(c, WireError(.tooManyInFlight, "more than \(limits.maximumInFlight) requests sent before the hello reply; wait for it"), id: nil)
+                protocolError(c, WireError(.tooManyInFlight, "more than \(limits.maximumInFlight) requests sent before the hello reply or the desktop event; wait for it"), id: nil)
                 return
             }
             c.heldLines.append(Array(line))
@@ -261,6 +311,9 @@ final class EngineLoop {
                     (r, before) = try x11.prepare(r, window: request.window)
                     for input in before { handle(input) }
                 } catch {
+                    // Refused before the engine saw it: audited here, like its own refusals.
+                    audit(AuditEvent(time: MonotonicClock.now(), identity: c.identity, lease: nil, action: "acquire",
+                                     decision: .rejected, reason: error.code, message: error.message))
                     return reply(.rejected(error), to: .session(s), for: request.id)
                 }
             }
@@ -298,7 +351,7 @@ final class EngineLoop {
             c.helloDone = true
             send(["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
                   "result": ["protocol": .int(wireProtocolVersion), "operator": .int(Int64(o.rawValue)),
-                             "desktop": WireEncoding.region(settings.configuration.desktop),
+                             "desktop": WireEncoding.region(desktop),
                              "devices": .array(devicesInventory().map(Self.device))]], to: c)
         case .agent:
             guard let name, !name.isEmpty, name.count <= 64, name.allSatisfy({ !$0.isNewline && $0 != "\"" }) else {
@@ -336,9 +389,16 @@ final class EngineLoop {
             case .ready(let devices):
                 if c == nil || stopping {
                     retiring.append(devices)
+                } else if devices.desktop != desktop, let name = c?.identity?.name {
+                    // Made for a layout that changed again meanwhile: make them anew.
+                    retiring.append(devices)
+                    creating.insert(sid)
+                    deviceWorkers.create(name: name, session: sid, desktop: desktop)
+                    continue
                 } else {
-                    agentDevices[sid] = devices
-                    logger.info("agent devices ready", metadata: ["session.id": "\(sid)", "agent.name": "\(c?.identity?.name ?? "")"])
+                    if let old = agentDevices.updateValue(devices, forKey: sid) { retiring.append(old) }
+                    logger.info("agent devices ready", metadata: ["session.id": "\(sid)", "agent.name": "\(c?.identity?.name ?? "")",
+                                                               "desktop": "\(devices.desktop)"])
                 }
             case .failed(let error):
                 logger.error("could not create agent devices", metadata: ["session.id": "\(sid)", "error": "\(error)"])
@@ -346,7 +406,13 @@ final class EngineLoop {
             if let c, !stopping {
                 var failure: String?
                 if case .failed(let error) = outcome { failure = error }
-                helloDevicesReady(c, failure: failure)
+                if c.pendingHello != nil {
+                    c.replacingDevices = false   // the hello reply tells the desktop and devices
+                    helloDevicesReady(c, failure: failure)
+                } else if c.replacingDevices {
+                    // On failure the session keeps its old devices (logged above).
+                    devicesReplaced(c)
+                }
             }
         }
         if !stopping { retireDevices() }
@@ -357,8 +423,9 @@ final class EngineLoop {
     private func helloDevicesReady(_ c: Connection, failure: String?) {
         guard let id = c.pendingHello, let sid = c.session, let identity = c.identity else { return }
         c.pendingHello = nil
-        guard let devices = xtest?.devices ?? agentDevices[sid].map({ ["pointer": $0.pointer.devnode, "keyboard": $0.keyboard.devnode] }) else {
-            refuse(c, id: id, "could not create this session's virtual devices: \(failure ?? "unknown error"); check that /dev/uinput exists and the daemon may write it (muxctl doctor)")
+        guard let devices = devices(of: sid) else {
+            // The device layer's sentence already says what to do (load uinput, end sessions…).
+            refuse(c, id: id, "could not create this session's virtual devices: \(failure ?? "unknown error; muxctl doctor checks /dev/uinput and the service")")
             c.heldLines.removeAll()
             c.heldEvents.removeAll()
             sessions[sid] = nil
@@ -370,7 +437,7 @@ final class EngineLoop {
         send(["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
               "result": ["protocol": .int(wireProtocolVersion), "session": .int(Int64(sid.rawValue)),
                          "identity": WireEncoding.identity(identity),
-                         "desktop": WireEncoding.region(settings.configuration.desktop),
+                         "desktop": WireEncoding.region(desktop),
                          "devices": .object(devices.mapValues { .string($0) }),
                          "limits": ["max_message_bytes": .int(Int64(limits.maximumMessageBytes)),
                                     "max_in_flight": .int(Int64(limits.maximumInFlight)),
@@ -378,9 +445,28 @@ final class EngineLoop {
                                     "max_path_points": .int(Int64(limits.maximumPathPoints))]]], to: c)
         for event in c.heldEvents { send(event, to: c) }
         c.heldEvents.removeAll()
+        replayHeldLines(c)
+    }
+
+    /// The desktop changed and the session's new devices are ready (or could not be
+    /// made: it keeps the old ones): tells the session, then runs the requests it sent
+    /// meanwhile.
+    private func devicesReplaced(_ c: Connection) {
+        guard let sid = c.session else { return }
+        c.replacingDevices = false
+        send(WireEncoding.desktop(desktop, devices: devices(of: sid) ?? [:]), to: c)
+        replayHeldLines(c)
+    }
+
+    private func replayHeldLines(_ c: Connection) {
         let held = c.heldLines
         c.heldLines.removeAll()
         for line in held where connections[c.fd] != nil && !c.closing { receive(line[...], from: c) }
+    }
+
+    /// What replies and events list as the session's `devices`.
+    private func devices(of sid: SessionID) -> [String: String]? {
+        xtest?.devices ?? agentDevices[sid].map { ["pointer": $0.pointer.devnode, "keyboard": $0.keyboard.devnode] }
     }
 
     static func device(_ d: HumanInput.DeviceSummary) -> JSONValue {
@@ -414,6 +500,7 @@ final class EngineLoop {
     }
 
     fileprivate func send(_ message: JSONValue, to c: Connection) {
+        markQueued(c)
         if !c.send(message, maximumPending: limits.maximumOutboundBytes) {
             logger.warning("closing slow reader", metadata: ["peer.pid": "\(c.peer.pid)", "pending": "\(c.pendingOutput)"])
             c.closing = true
@@ -434,6 +521,7 @@ final class EngineLoop {
             handle(.disconnect(s))
         }
         if let o = c.operatorID { operators[o] = nil }
+        _ = inputmux_epoll_remove(epoll, c.fd)
         c.close()
     }
 
@@ -492,13 +580,22 @@ final class EngineLoop {
             // UI_DEV_CREATE and udev settling take long: the hello is answered when the
             // workers are done (`devicesCreated`), and the engine keeps running meanwhile.
             creating.insert(identity.session)
-            deviceWorkers.create(name: identity.name, session: identity.session, desktop: settings.configuration.desktop)
+            deviceWorkers.create(name: identity.name, session: identity.session, desktop: desktop)
         case .destroy(let s):
             xtest?.forget(s)
             // A session still being created has no devices yet: `devicesCreated` removes
             // them when they arrive.
             guard let d = agentDevices.removeValue(forKey: s) else { return }
             if stopping { d.destroy() } else { retiring.append(d) }
+        case .replace(let identity, let desktop):
+            // The engine released what the old devices held. Their requests wait for the
+            // new ones (`receive`); the old ones serve until then.
+            guard let c = sessions[identity.session], !stopping else { return }
+            if let xtest { return send(WireEncoding.desktop(desktop, devices: xtest.devices), to: c) }
+            c.replacingDevices = true
+            if creating.insert(identity.session).inserted {
+                deviceWorkers.create(name: identity.name, session: identity.session, desktop: desktop)
+            }
         }
     }
 
@@ -521,6 +618,7 @@ final class EngineLoop {
         agentDevices.removeAll()
         agentListener.close()
         controlListener.close()
+        Glibc.close(epoll)
     }
 }
 

@@ -37,6 +37,7 @@ final class X11Bridge {
                 inputs.append(.windowGeometry(w, info?.geometry))
             case .desktop(let r):
                 logger.notice("the X desktop layout changed", metadata: ["x11.desktop": "\(r)"])
+                inputs.append(.desktop(r))
             case .foreign(let f):
                 foreignCount += 1
                 lastForeign = (MonotonicClock.now(), f)
@@ -69,14 +70,15 @@ final class X11Bridge {
         }
     }
 
+    /// Stops following windows no live lease follows any more (released, revoked,
+    /// expired, refused, or their session ended), so a later focus query or geometry
+    /// change never resolves to a window of a dead lease. Call it after every engine input.
+    func forgetUnleasedWindows(_ leases: LeaseTable) {
+        watch.untrack { leases.follows($0) }
+    }
+
     /// What `status` shows about other XTest clients.
     func foreignStatus() -> JSONValue {
-        var o: [String: JSONValue] = ["count": .int(Int64(foreignCount))]
-        if let (t, f) = lastForeign {
-            var last: [String: JSONValue] = ["time_ms": .int(t.nanoseconds / 1_000_000), "what": .string(f.description)]
-            if let p = f.position { last["x"] = .int(Int64(p.x)); last["y"] = .int(Int64(p.y)) }
-            o["last"] = .object(last)
-        }
-        return .object(o)
+        WireEncoding.foreignInput(count: foreignCount, last: lastForeign.map { ($0.time, $0.what.description, $0.what.position) })
     }
 }

@@ -1,20 +1,42 @@
 #!/usr/bin/python3
 """A real X client for the X11 tests: opens top-level windows and records input.
 
-Usage: xclient.py NAME:X,Y,WxH [NAME:X,Y,WxH ...]
-Each window gets WM_CLASS (NAME, "InputMuxTest") and the title "inputmux test NAME".
+Usage: xclient.py NAME:X,Y,WxH[@PARENT] [NAME:X,Y,WxH[@PARENT] ...]
+Each window gets WM_CLASS (NAME, "InputMuxTest") and the title "inputmux test NAME";
+with @PARENT it is a child of window PARENT (named earlier), at X,Y inside it.
 stdout, one JSON object per line (flushed):
   {"ready":{"NAME":{"id":XID,"x":..,"y":..,"w":..,"h":..},...}}   once all are mapped
   {"ev":"press"|"release"|"key"|"motion","win":NAME,"x":..,"y":..,"root_x":..,"root_y":..,"button":..,"keycode":..}
   {"ack":N}   after command N was applied
 stdin, one command per line: "N move NAME X Y" | "N close NAME" | "N focus NAME" |
-  "N pointerroot" | "N sync"
+  "N pointerroot" | "N screen W H" (RandR: the one output's mode and the screen size
+  become WxH, at most the size Xvfb started with) | "N sync"
 """
 import json
 import select
 import sys
 
 from Xlib import X, display
+from Xlib.ext import randr
+
+def set_screen(d, root, w, h):
+    """Resizes the screen the way a monitor change does: a WxH mode on the one CRTC."""
+    res = randr.get_screen_resources(root)
+    output, crtc = res.outputs[0], res.crtcs[0]
+    mode = next((m.id for m in res.modes if m.width == w and m.height == h), None)
+    if mode is None:
+        name = "%dx%d" % (w, h)
+        info = dict(id=0, width=w, height=h, dot_clock=60 * w * h, h_sync_start=w, h_sync_end=w, h_total=w,
+                    h_skew=0, v_sync_start=h, v_sync_end=h, v_total=h, name_length=len(name), flags=0)
+        mode = randr.create_mode(root, info, name).mode
+        randr.add_output_mode(d, output, mode)
+    current = randr.get_crtc_info(d, crtc, res.config_timestamp)
+    g = root.get_geometry()
+    mm = lambda px: px * 254 // 960   # 96 dpi
+    if w > g.width or h > g.height:   # the screen must hold the CRTC: grow it first
+        randr.set_screen_size(root, max(w, g.width), max(h, g.height), mm(max(w, g.width)), mm(max(h, g.height)))
+    randr.set_crtc_config(d, crtc, res.config_timestamp, 0, 0, mode, current.rotation, [output])
+    randr.set_screen_size(root, w, h, mm(w), mm(h))
 
 def out(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
@@ -29,9 +51,10 @@ def main():
             X.StructureNotifyMask | X.ExposureMask)
     for spec in sys.argv[1:]:
         name, geo = spec.split(":")
+        geo, _, parent = geo.partition("@")
         x, y, wh = geo.split(",")
         w, h = wh.split("x")
-        win = screen.root.create_window(int(x), int(y), int(w), int(h), 0, screen.root_depth,
+        win = (windows[parent] if parent else screen.root).create_window(int(x), int(y), int(w), int(h), 0, screen.root_depth,
                                         background_pixel=screen.white_pixel, event_mask=mask,
                                         override_redirect=False)
         win.set_wm_name("inputmux test " + name)
@@ -87,6 +110,8 @@ def main():
                 windows[args[0]].set_input_focus(X.RevertToPointerRoot, X.CurrentTime)
             elif cmd == "pointerroot":
                 d.set_input_focus(X.PointerRoot, X.RevertToPointerRoot, X.CurrentTime)
+            elif cmd == "screen":
+                set_screen(d, screen.root, int(args[0]), int(args[1]))
             d.sync()
             out({"ack": int(n)})
 
