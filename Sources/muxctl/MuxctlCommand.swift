@@ -29,7 +29,7 @@ struct MuxctlCommand: AsyncParsableCommand {
         var status = ExitStatus.success.rawValue
         do {
             // A gesture verb of an agent with a lease holder: the holder parses and plays it.
-            if let reply = AgentRelay.forwardToHolder(Array(CommandLine.arguments.dropFirst())) {
+            if let reply = try AgentRelay.forwardToHolder(Array(CommandLine.arguments.dropFirst())) {
                 _ = try reply.get()
             } else {
                 var command = try parseAsRoot()

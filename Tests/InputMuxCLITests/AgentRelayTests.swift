@@ -83,7 +83,7 @@ import Testing
         try AgentRelay.prepare(directory: dir)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // Blocking calls, as muxctl makes them: off the cooperative pool the holder's handler needs.
-        func forward(_ arguments: [String]) async -> AgentRelay.Reply? { await offPool { AgentRelay.forwardToHolder(arguments, directory: dir) } }
+        func forward(_ arguments: [String]) async -> AgentRelay.Reply? { await offPool { try? AgentRelay.forwardToHolder(arguments, directory: dir) } }
         let click = ["agent", "--name", "fwd", "click", "1", "2"]
         // No holder: nothing is forwarded, the command runs in its own process.
         #expect(await forward(click) == nil)
@@ -106,6 +106,8 @@ import Testing
         #expect(await forward(["agent", "--name", "other", "click", "1", "2"]) == nil)
         #expect(await offPool { try? AgentRelay.send("release", to: AgentRelay.socketPath(directory: dir, name: "fwd")) } == .ok(nil))
         await serving.value
+        // A holder that is gone (its socket left behind) is no holder: nothing is forwarded.
+        #expect(await forward(click) == nil)
     }
 
     @Test func anUnsafeDirectoryIsRefused() throws {

@@ -77,11 +77,14 @@ extension AgentRelay {
     /// Hands a `muxctl agent` command line to its agent's lease holder in `directory`
     /// (default: this user's): the holder's answer, or nil when the line names no agent,
     /// no holder listens, or the holder left the command to this process (`local`).
-    public static func forwardToHolder(_ arguments: [String], directory: String? = nil) -> Reply? {
+    /// A holder that listens but ends without answering is an error, as for any verb
+    /// sent through it: the command never quietly falls back to a session of its own.
+    public static func forwardToHolder(_ arguments: [String], directory: String? = nil) throws(CLIError) -> Reply? {
         guard let name = agentNameHint(in: arguments) else { return nil }
         let path = socketPath(directory: directory ?? userDirectory, name: name)
-        guard holderListens(at: path), let reply = try? send(argumentsLine(arguments), to: path), reply != .local else { return nil }
-        return reply
+        guard holderListens(at: path) else { return nil }
+        let reply = try send(argumentsLine(arguments), to: path)
+        return reply == .local ? nil : reply
     }
 
     /// This user's holder directory, read with getenv: the fast path needs nothing more.
