@@ -8,6 +8,8 @@
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#include <pthread.h>
 
 _Static_assert(sizeof(struct ucred) == sizeof(struct inputmux_peer), "struct ucred layout");
 
@@ -70,4 +72,12 @@ int inputmux_epoll_wait(int epfd, struct inputmux_ready *out, int capacity, int6
         out[i].events = ev[i].events;
     }
     return n;
+}
+
+int inputmux_nice_this_thread(int nice) {
+    return setpriority(PRIO_PROCESS, (id_t)gettid(), nice);
+}
+
+int inputmux_name_this_thread(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
 }

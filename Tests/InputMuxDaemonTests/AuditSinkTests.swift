@@ -43,4 +43,25 @@ import Testing
         while auditLines(path).count < 2 && Date() < deadline { usleep(5_000) }
         #expect(auditLines(path).count == 2)
     }
+
+    @Test func theWriterRunsAtALowerPriorityThanTheEngine() throws {
+        let dir = AuditTempDirectory()
+        defer { dir.remove() }
+        let sink = try AuditSink(settings: auditSettings(dir.file("audit.jsonl")), logger: Logger(label: "test"))
+        defer { sink.close() }
+        // The writer's thread, found by its name; its nice value is field 19 of its stat.
+        var nice: Int?
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while nice == nil && Date() < deadline {
+            for tid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [] {
+                guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
+                      stat.contains("(inputmuxd audit)"), let close = stat.lastIndex(of: ")") else { continue }
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                // fields[0] is field 3 (state); nice is field 19.
+                if fields.count > 16, let n = Int(fields[16]), n == Int(AuditSink.writerNice) { nice = n }
+            }
+            if nice == nil { usleep(10_000) }
+        }
+        #expect(nice == Int(AuditSink.writerNice))
+    }
 }

@@ -1,3 +1,4 @@
+import CInputMuxSys
 import Foundation
 import InputMuxCore
 import Logging
@@ -38,9 +39,7 @@ final class AuditSink: @unchecked Sendable {
         // guessing) or without a log to write to.
         redactionKey = try AuditKey.loadOrCreate(at: settings.keyPath).bytes
         log = try AuditLog(settings: settings, logger: logger)
-        let writer = Thread { [self] in writeQueued() }
-        writer.name = "inputmuxd audit"
-        writer.start()
+        Thread { [self] in writeQueued() }.start()
     }
 
     static let idleWake: TimeInterval = 0.1
@@ -74,7 +73,15 @@ final class AuditSink: @unchecked Sendable {
         do { try log.close() } catch { logger.error("\(error.description)") }
     }
 
+    /// The writer's nice value: when it and a client or the engine want the same CPU, the
+    /// scheduler favours them; the writer still gets its share, so it keeps up.
+    static let writerNice: Int32 = 5
+
     private func writeQueued() {
+        _ = inputmux_name_this_thread("inputmuxd audit")
+        if inputmux_nice_this_thread(Self.writerNice) != 0 {
+            logger.debug("cannot lower the audit writer's priority", metadata: ["errno": "\(errno)"])
+        }
         var batch: [(AuditEvent, WallTime)] = []
         while true {
             condition.lock()
