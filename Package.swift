@@ -123,7 +123,14 @@ let package = Package(
             // `-lcurl` (autolinked by FoundationNetworking, through the MCP SDK) finds
             // CNoCurl's empty archive first: CNoCurl answers those calls, and muxctl needs
             // no libcurl.so where it runs.
-            linkerSettings: [.unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl"])]
+            // `-no-pie`: a position-dependent executable has no start-up relocations. As a
+            // PIE, the loader patched about 100,000 pointers at every start. Those page
+            // faults made up most of a short command's cost under emulation
+            // (docs/MUXCTL.md, "Cost per command").
+            // `--no-export-dynamic`: the static standard library asks to export every
+            // symbol, about 20,000 of them. Nothing loads plug-ins against muxctl, and a
+            // dynamic symbol table that size makes every start slower.
+            linkerSettings: [.unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"])]
         ),
 
         // Benchmarks that print tables (`swift run -c release muxbench core`).

@@ -3,12 +3,14 @@
 # tables: `muxbench passthrough` (the human's input path vs the bare kernel hop and
 # interception-tools), then `muxbench daemon` (inputmuxd end to end: injection and
 # typing vs ydotool, lease grants with 256 sessions, passthrough under a 16-agent
-# flood, memory with 64 sessions).
+# flood, memory with 64 sessions), then `muxctl agent … click` per command vs
+# `ydotool click` (vm/guest/cli-bench.sh).
 #
 #   bash vm/bench.sh [--json] [MUXBENCH-DAEMON-ARGS...]
 #
-# The daemon benchmark's JSON is copied to ${INPUTMUX_BENCH_OUT:-bench-results}/daemon.json.
-# With --json, stdout is one JSON object {"passthrough": …, "daemon": …} and nothing else.
+# The JSON of the daemon and CLI benchmarks is copied to ${INPUTMUX_BENCH_OUT:-bench-results}/
+# (daemon.json, cli.json).
+# With --json, stdout is one JSON object {"passthrough": …, "daemon": …, "cli": …} and nothing else.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 results="${INPUTMUX_BENCH_OUT:-$VM_REPO/bench-results}"

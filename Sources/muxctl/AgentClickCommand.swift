@@ -3,7 +3,7 @@ import InputMuxCLI
 import InputMuxClient
 
 /// `muxctl agent click [X Y]`
-struct AgentClickCommand: AsyncParsableCommand {
+struct AgentClickCommand: AsyncParsableCommand, AgentGestureVerb {
     static let configuration = CommandConfiguration(commandName: "click", abstract: "Click at X Y (or where the agent's pointer is).")
 
     @OptionGroup var agent: AgentOptions
@@ -17,9 +17,9 @@ struct AgentClickCommand: AsyncParsableCommand {
         guard position.isEmpty || position.count == 2 else { throw ValidationError("give X and Y, or neither") }
     }
 
-    func run() async throws {
+    func actions() throws(CLIError) -> [AgentAction] {
         let at = position.isEmpty ? nil : Point(x: position[0], y: position[1])
         let mods = modifiers.map { $0.split(separator: "+").map(String.init) } ?? []
-        try await agent.play([try AgentAction.click(at: at, button: .parse(button), count: count, modifiers: mods).validated()])
+        return [try AgentAction.click(at: at, button: .parse(button), count: count, modifiers: mods).validated()]
     }
 }

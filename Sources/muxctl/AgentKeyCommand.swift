@@ -2,7 +2,7 @@ import ArgumentParser
 import InputMuxCLI
 
 /// `muxctl agent key CHORD…`
-struct AgentKeyCommand: AsyncParsableCommand {
+struct AgentKeyCommand: AsyncParsableCommand, AgentGestureVerb {
     static let configuration = CommandConfiguration(
         commandName: "key", abstract: "Press key chords in order, e.g. ctrl+s Return.",
         discussion: "Keys need the keyboard lease and focus evidence: click inside the region first (the daemon refuses keys after a human click elsewhere).")
@@ -16,7 +16,7 @@ struct AgentKeyCommand: AsyncParsableCommand {
         guard !chords.isEmpty else { throw ValidationError("give at least one chord, e.g. ctrl+s") }
     }
 
-    func run() async throws {
-        try await agent.play(try chords.map { c throws(CLIError) in try AgentAction.key(c, repeat: times).validated() })
+    func actions() throws(CLIError) -> [AgentAction] {
+        try chords.map { c throws(CLIError) in try AgentAction.key(c, repeat: times).validated() }
     }
 }

@@ -33,7 +33,14 @@ struct AgentLeaseHoldCommand: AsyncParsableCommand {
         let null = open("/dev/null", O_RDWR)
         for fd: Int32 in [0, 1, 2] { dup2(null, fd) }
         close(null)
-        let holder = served.1
-        await served.0.serve { line in await holder.handle(line) }
+        let holder = served.1, name = agent.name
+        await served.0.serve { line in
+            // A later command's whole command line (AgentRelay.forwardToHolder).
+            if let arguments = AgentRelay.arguments(fromLine: line) {
+                guard let actions = MuxctlCommand.forwarded(arguments, agentName: name) else { return .init(.local) }
+                return await holder.play(actions)
+            }
+            return await holder.handle(line)
+        }
     }
 }

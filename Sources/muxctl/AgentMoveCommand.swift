@@ -3,7 +3,7 @@ import InputMuxCLI
 import InputMuxClient
 
 /// `muxctl agent move X Y`
-struct AgentMoveCommand: AsyncParsableCommand {
+struct AgentMoveCommand: AsyncParsableCommand, AgentGestureVerb {
     static let configuration = CommandConfiguration(commandName: "move", abstract: "Move the agent's pointer to X Y.")
 
     @OptionGroup var agent: AgentOptions
@@ -12,7 +12,5 @@ struct AgentMoveCommand: AsyncParsableCommand {
 
     func validate() throws { try agent.requireName() }
 
-    func run() async throws {
-        try await agent.play([.move(Point(x: x, y: y))])
-    }
+    func actions() -> [AgentAction] { [.move(Point(x: x, y: y))] }
 }

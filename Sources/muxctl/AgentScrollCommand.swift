@@ -3,7 +3,7 @@ import InputMuxCLI
 import InputMuxClient
 
 /// `muxctl agent scroll [X Y] --dy N`
-struct AgentScrollCommand: AsyncParsableCommand {
+struct AgentScrollCommand: AsyncParsableCommand, AgentGestureVerb {
     static let configuration = CommandConfiguration(commandName: "scroll", abstract: "Scroll at X Y (or at the pointer): --dy down, --dx right; negative goes back.")
 
     @OptionGroup var agent: AgentOptions
@@ -17,8 +17,8 @@ struct AgentScrollCommand: AsyncParsableCommand {
         guard position.isEmpty || position.count == 2 else { throw ValidationError("give X and Y, or neither") }
     }
 
-    func run() async throws {
+    func actions() throws(CLIError) -> [AgentAction] {
         let at = position.isEmpty ? nil : Point(x: position[0], y: position[1])
-        try await agent.play([try AgentAction.scroll(at: at, dx: dx, dy: dy, unit: .parse(unit)).validated()])
+        return [try AgentAction.scroll(at: at, dx: dx, dy: dy, unit: .parse(unit)).validated()]
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import InputMuxCLI
 
 /// `muxctl agent type TEXT…`
-struct AgentTypeCommand: AsyncParsableCommand {
+struct AgentTypeCommand: AsyncParsableCommand, AgentGestureVerb {
     static let configuration = CommandConfiguration(
         commandName: "type", abstract: "Type text through the desktop's keymap (the words are joined by spaces).",
         discussion: "The daemon checks the whole text first: a character the keymap cannot produce is reported by position and nothing is typed (exit 2).")
@@ -15,7 +15,5 @@ struct AgentTypeCommand: AsyncParsableCommand {
         guard !words.isEmpty else { throw ValidationError("give the text to type") }
     }
 
-    func run() async throws {
-        try await agent.play([.type(words.joined(separator: " "))])
-    }
+    func actions() -> [AgentAction] { [.type(words.joined(separator: " "))] }
 }

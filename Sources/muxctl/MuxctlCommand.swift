@@ -28,11 +28,16 @@ struct MuxctlCommand: AsyncParsableCommand {
     static func main() async {
         var status = ExitStatus.success.rawValue
         do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
+            // A gesture verb of an agent with a lease holder: the holder parses and plays it.
+            if let reply = try AgentRelay.forwardToHolder(Array(CommandLine.arguments.dropFirst())) {
+                _ = try reply.get()
             } else {
-                try command.run()
+                var command = try parseAsRoot()
+                if var asyncCommand = command as? AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
             }
         } catch {
             let (code, message, toStdout) = report(error)

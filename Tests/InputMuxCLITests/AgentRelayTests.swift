@@ -42,15 +42,72 @@ import Testing
                 }
             }
         }
-        #expect(AgentRelay.holderListens(at: path))
-        #expect(try AgentRelay.send("click 1 2", to: path) == .ok(nil))
-        #expect(throws: CLIError.daemon(code: "outside_region", message: "not there: move 9 9")) {
-            try AgentRelay.send("move 9 9", to: path).get()
-        }
-        #expect(try AgentRelay.send("release", to: path) == .ok(nil))
+        #expect(await offPool { AgentRelay.holderListens(at: path) })
+        #expect(await offPool { try? AgentRelay.send("click 1 2", to: path) } == .ok(nil))
+        let refused = try #require(await offPool { try? AgentRelay.send("move 9 9", to: path) })
+        #expect(throws: CLIError.daemon(code: "outside_region", message: "not there: move 9 9")) { try refused.get() }
+        #expect(await offPool { try? AgentRelay.send("release", to: path) } == .ok(nil))
         await serving.value
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(!AgentRelay.holderListens(at: path))
+    }
+
+    @Test func commandLinesSurviveTheRequestLine() {
+        let cases: [[String]] = [
+            [], [""], ["agent", "--name", "bot", "click", "10", "20"], ["type", "two words", " lead", "trail ", ""],
+            ["100%", "%41", "tab\there", "new\nline", "é ü ✓", "del\u{7F}", "--name=x y"],
+        ]
+        for arguments in cases {
+            let line = AgentRelay.argumentsLine(arguments)
+            #expect(!line.contains("\n"), "\(arguments)")
+            #expect(AgentRelay.arguments(fromLine: line) == arguments, "\(line)")
+        }
+        #expect(AgentRelay.arguments(fromLine: "click 1 2") == nil)
+        #expect(AgentRelay.arguments(fromLine: "argvx") == nil)
+        #expect(AgentRelay.Reply(line: AgentRelay.Reply.local.line) == .local)
+        #expect(throws: CLIError.self) { try AgentRelay.Reply.local.get() }
+    }
+
+    @Test func theAgentNameIsOnlyAHint() {
+        #expect(AgentRelay.agentNameHint(in: ["agent", "--name", "bot", "click", "1", "2"]) == "bot")
+        #expect(AgentRelay.agentNameHint(in: ["agent", "click", "1", "2", "--name=b c"]) == "b c")
+        #expect(AgentRelay.agentNameHint(in: ["agent", "--name", "a", "--name", "b", "move", "1", "1"]) == "b")
+        #expect(AgentRelay.agentNameHint(in: ["agent", "type", "--", "--name", "x"]) == nil)
+        #expect(AgentRelay.agentNameHint(in: ["agent", "click", "--name"]) == nil)
+        #expect(AgentRelay.agentNameHint(in: ["status", "--name", "bot"]) == nil)
+        #expect(AgentRelay.agentNameHint(in: []) == nil)
+    }
+
+    @Test func aForwardedCommandLineReachesItsHolder() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString.prefix(8))").path
+        try AgentRelay.prepare(directory: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Blocking calls, as muxctl makes them: off the cooperative pool the holder's handler needs.
+        func forward(_ arguments: [String]) async -> AgentRelay.Reply? { await offPool { try? AgentRelay.forwardToHolder(arguments, directory: dir) } }
+        let click = ["agent", "--name", "fwd", "click", "1", "2"]
+        // No holder: nothing is forwarded, the command runs in its own process.
+        #expect(await forward(click) == nil)
+        let server = try AgentRelayServer(path: AgentRelay.socketPath(directory: dir, name: "fwd"))
+        let serving = Task {
+            await server.serve { line in
+                switch AgentRelay.arguments(fromLine: line) {
+                case ["agent", "--name", "fwd", "click", "1", "2"]: .init(.ok(nil))
+                case ["agent", "--name", "fwd", "click", "5000", "2"]: .init(.error(code: "outside_region", message: "outside"))
+                case .some: .init(.local)
+                case nil: .init(.ok(nil), stop: true)
+                }
+            }
+        }
+        #expect(await forward(click) == .ok(nil))
+        #expect(await forward(["agent", "--name", "fwd", "click", "5000", "2"]) == .error(code: "outside_region", message: "outside"))
+        // The holder leaves what it does not play to the command's own process.
+        #expect(await forward(["agent", "--name", "fwd", "lease", "status"]) == nil)
+        // Another agent's holder is never asked.
+        #expect(await forward(["agent", "--name", "other", "click", "1", "2"]) == nil)
+        #expect(await offPool { try? AgentRelay.send("release", to: AgentRelay.socketPath(directory: dir, name: "fwd")) } == .ok(nil))
+        await serving.value
+        // A holder that is gone (its socket left behind) is no holder: nothing is forwarded.
+        #expect(await forward(click) == nil)
     }
 
     @Test func anUnsafeDirectoryIsRefused() throws {
@@ -86,4 +143,11 @@ import Testing
         #expect(AgentAction.key("Return", repeat: 3).gesture == .keys("Return", repeat: 3))
         #expect(AgentAction.scroll(at: nil, dx: 0, dy: -4, unit: .pixels).gesture == .scroll(at: nil, dx: 0, dy: -4, unit: .pixels))
     }
+}
+
+/// Runs blocking socket calls on a thread of their own, as a muxctl process makes them,
+/// so they never hold one of the cooperative threads the holder's async handler needs
+/// (tests run in parallel on a pool as small as the machine).
+func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { done in Thread { done.resume(returning: work()) }.start() }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import InputMuxCLI
+import InputMuxClient
 @testable import muxctl
 import Testing
 
@@ -28,6 +29,26 @@ import Testing
         let acquire = try #require(try parse(["agent", "--name", "a", "--keyboard", "--timeout", "5", "lease", "acquire"]) as? AgentLeaseAcquireCommand)
         #expect(acquire.agent.keyboard && acquire.agent.timeout == 5)
         #expect(try parse(["agent", "--name", "a", "run"]) is AgentRunCommand)
+    }
+
+    @Test func aLeaseHolderPlaysOnlyItsOwnAgentsGestureVerbs() {
+        #expect(MuxctlCommand.forwarded(["agent", "--name", "bot", "click", "10", "20", "--button", "right"], agentName: "bot")
+            == [.click(at: Point(x: 10, y: 20), button: .right, count: 1, modifiers: [])])
+        #expect(MuxctlCommand.forwarded(["agent", "key", "ctrl+s", "Return", "--name", "bot"], agentName: "bot")
+            == [.key("ctrl+s", repeat: 1), .key("Return", repeat: 1)])
+        #expect(MuxctlCommand.forwarded(["agent", "--name", "bot", "type", "hello", "world"], agentName: "bot") == [.type("hello world")])
+        #expect(MuxctlCommand.forwarded(["agent", "--name", "bot", "drag", "1", "2", "3", "4"], agentName: "bot")
+            == [.drag(path: [Point(x: 1, y: 2), Point(x: 3, y: 4)], button: .left, modifiers: [])])
+        #expect(MuxctlCommand.forwarded(["agent", "--name", "bot", "move", "5", "6"], agentName: "bot") == [.move(Point(x: 5, y: 6))])
+        #expect(MuxctlCommand.forwarded(["agent", "--name", "bot", "scroll", "--dy", "3"], agentName: "bot")
+            == [.scroll(at: nil, dx: 0, dy: 3, unit: .notches)])
+        // Left to the command's own process, which reports or runs it as usual.
+        for args in [["agent", "--name", "other", "click", "1", "2"], ["agent", "--name", "bot", "lease", "status"],
+                     ["agent", "--name", "bot", "run"], ["agent", "--name", "bot", "click", "--help"],
+                     ["agent", "--name", "bot", "click", "1"], ["agent", "--name", "bot", "click", "--button", "nose"],
+                     ["agent", "--name", "bot", "frobnicate"], ["status"]] {
+            #expect(MuxctlCommand.forwarded(args, agentName: "bot") == nil, "\(args)")
+        }
     }
 
     @Test func operatorVerbs() throws {

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The benchmarks in the guest (vm/bench.sh runs this): the passthrough benchmark, then
-# inputmuxd end to end (muxbench daemon), whose JSON goes to /opt/inputmux/out/daemon.json.
+# The benchmarks in the guest (vm/bench.sh runs this): the passthrough benchmark,
+# inputmuxd end to end (muxbench daemon), whose JSON goes to /opt/inputmux/out/daemon.json,
+# then muxctl's per-command cost against ydotool (cli-bench.sh, JSON in cli.json).
 #
 #   bash /opt/inputmux/guest/bench.sh [--json] [MUXBENCH-DAEMON-ARGS...]
 #
-# With --json, stdout is one JSON object {"passthrough": …, "daemon": …} and the tables
+# With --json, stdout is one JSON object {"passthrough": …, "daemon": …, "cli": …} and the tables
 # go to stderr.
 set -euo pipefail
 json=0
@@ -15,9 +16,12 @@ mkdir -p "$out"
 if ((json)); then
     muxbench passthrough --json > "$out/passthrough.json"
     muxbench daemon --json "$out/daemon.json" "$@" >&2
-    printf '{"passthrough":%s,"daemon":%s}\n' "$(cat "$out/passthrough.json")" "$(cat "$out/daemon.json")"
+    bash /opt/inputmux/guest/cli-bench.sh >&2
+    printf '{"passthrough":%s,"daemon":%s,"cli":%s}\n' "$(cat "$out/passthrough.json")" "$(cat "$out/daemon.json")" "$(cat "$out/cli.json")"
 else
     muxbench passthrough
     echo
     muxbench daemon --json "$out/daemon.json" "$@"
+    echo
+    bash /opt/inputmux/guest/cli-bench.sh
 fi

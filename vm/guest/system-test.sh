@@ -642,56 +642,6 @@ EOF
         "$(both "$(is "$mx_rc" 8)" "$(has "record $seq" "$mx_out")")" "$mx_out"
 }
 
-# Per-command cost of the CLI path, the way scripts call it: `muxctl agent … click` in
-# a loop (through a held lease, and as a session of its own), against `ydotool click`
-# in the same run. ydotool goes last: its device is a "physical" one to inputmuxd, and
-# its clicks pause agents for the quiet period.
-muxctl_bench() {
-    local n="${MUXCTL_BENCH_CLICKS:-15}" i t0 t1
-    : > "$T/bench.txt"
-    muxctl agent --name bench --region 0,0,960,1080 lease acquire > /dev/null 2>&1
-    muxctl agent --name bench click 10 10 > /dev/null 2>&1   # warm the page cache
-    for i in $(seq "$n"); do
-        t0=$(date +%s%N); muxctl agent --name bench click $((20 + i)) 20 > /dev/null 2>&1; t1=$(date +%s%N)
-        echo "held $(( (t1 - t0) / 1000 ))" >> "$T/bench.txt"
-    done
-    muxctl agent --name bench lease release > /dev/null 2>&1
-    for i in $(seq "$n"); do
-        t0=$(date +%s%N); muxctl agent --name bench1 --region 960,0,960,1080 click $((980 + i)) 20 > /dev/null 2>&1; t1=$(date +%s%N)
-        echo "oneshot $(( (t1 - t0) / 1000 ))" >> "$T/bench.txt"
-    done
-    for i in $(seq "$n"); do
-        t0=$(date +%s%N); muxctl agent --name nobody lease status > /dev/null 2>&1; t1=$(date +%s%N)
-        echo "startup $(( (t1 - t0) / 1000 ))" >> "$T/bench.txt"
-    done
-    if command -v ydotool > /dev/null; then
-        for i in $(seq "$n"); do
-            t0=$(date +%s%N); ydotool click 1 > /dev/null 2>&1; t1=$(date +%s%N)
-            echo "ydotool $(( (t1 - t0) / 1000 ))" >> "$T/bench.txt"
-        done
-    fi
-    python3 - "$T/bench.txt" << 'EOF'
-import statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    k, us = line.split()
-    runs.setdefault(k, []).append(int(us) / 1000)
-rows = [("muxctl agent click (held lease)", "held"), ("muxctl agent click (own session)", "oneshot"),
-        ("muxctl start-up alone (no request)", "startup"), ("ydotool click 1 (as Debian ships it)", "ydotool")]
-base = statistics.median(runs["ydotool"]) if "ydotool" in runs else None
-print("# muxctl CLI per-command time, %d commands each, same VM run (TCG)" % max(len(v) for v in runs.values()))
-print("# %-38s %10s %10s %10s %12s" % ("command", "median ms", "min ms", "max ms", "vs ydotool"))
-for label, k in rows:
-    if k not in runs:
-        continue
-    v = runs[k]
-    m = statistics.median(v)
-    ratio = "%.2fx" % (m / base) if base else "-"
-    print("# %-38s %10.1f %10.1f %10.1f %12s" % (label, m, min(v), max(v), ratio))
-EOF
-}
-
-
 # Sensitive regions wait for an operator: approve grants, deny refuses. Needs a
 # [[sensitive]] region, so the service restarts with one and again without it.
 muxctl_approval_checks() {
@@ -742,7 +692,6 @@ if [[ $mode == daemon && -x /usr/bin/muxctl ]]; then
     muxctl_agent_checks
     muxctl_monitor_checks
     muxctl_audit_checks
-    muxctl_bench
     muxctl_approval_checks
 fi
 

@@ -83,11 +83,20 @@ public struct AgentHolder: Sendable {
         default:
             do {
                 guard let action = try GestureScript.parse(line: line) else { return .init(.ok(nil)) }
-                try await AgentSession.perform(action, on: lease)
-                return .init(.ok(nil))
+                return await play([action])
             } catch {
                 return .init(.error(code: error.relayCode, message: error.message))
             }
         }
+    }
+
+    /// Plays `actions` in order on the lease, stopping at the first refusal.
+    public func play(_ actions: [AgentAction]) async -> AgentRelayServer.Answer {
+        for action in actions {
+            do { try await AgentSession.perform(action, on: lease) } catch {
+                return .init(.error(code: error.relayCode, message: error.message))
+            }
+        }
+        return .init(.ok(nil))
     }
 }

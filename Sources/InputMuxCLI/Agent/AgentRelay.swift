@@ -7,7 +7,8 @@ import InputMuxClient
 /// line). So a script's clicks share one session, one pair of virtual devices and one
 /// lease, and each command costs a local round trip instead of a new session.
 ///
-/// Replies: `ok`, `ok <json>` (status), `error <code> <sentence>`.
+/// Replies: `ok`, `ok <json>` (status), `error <code> <sentence>`, and `local` to a
+/// forwarded command line the holder does not play (`AgentRelay+Forward.swift`).
 public enum AgentRelay {
     /// `$XDG_RUNTIME_DIR/inputmux-muxctl` (the user's private runtime directory), else
     /// `/tmp/inputmux-muxctl-UID`; made 0700 and refused when another user owns it.
@@ -34,9 +35,12 @@ public enum AgentRelay {
     public enum Reply: Equatable, Sendable {
         case ok(String?)
         case error(code: String, message: String)
+        /// Not a gesture command of the holder's agent: the command runs in its own process.
+        case local
 
         public var line: String {
             switch self {
+            case .local: "local"
             case .ok(nil): "ok"
             case .ok(let payload?): "ok " + payload
             case .error(let code, let message): "error \(code) " + message.replacingOccurrences(of: "\n", with: " ")
@@ -45,6 +49,7 @@ public enum AgentRelay {
 
         public init(line: String) {
             if line == "ok" { self = .ok(nil); return }
+            if line == "local" { self = .local; return }
             if line.hasPrefix("ok ") { self = .ok(String(line.dropFirst(3))); return }
             if line.hasPrefix("error ") {
                 let rest = line.dropFirst(6)
@@ -60,6 +65,7 @@ public enum AgentRelay {
             switch self {
             case .ok(let payload): return payload
             case .error(let code, let message): throw CLIError.daemon(code: code, message: message)
+            case .local: throw CLIError(.failure, "the lease holder did not play the command; run it again")
             }
         }
     }
