@@ -110,6 +110,33 @@ import Testing
         #expect(await forward(click) == nil)
     }
 
+    @Test func aHolderOfAnOlderMuxctlGetsScriptLinesInstead() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString.prefix(8))").path
+        try AgentRelay.prepare(directory: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = AgentRelay.socketPath(directory: dir, name: "old")
+        let server = try AgentRelayServer(path: path)
+        // An older holder reads every request as a script line.
+        let serving = Task {
+            await server.serve { line in
+                if line == "release" { return .init(.ok(nil), stop: true) }
+                do throws(CLIError) {
+                    _ = try GestureScript.parse(line: line)
+                    return .init(.ok(nil))
+                } catch {
+                    return .init(.error(code: error.relayCode, message: error.message))
+                }
+            }
+        }
+        let forwarded = await offPool { try? AgentRelay.forwardToHolder(["agent", "--name", "old", "click", "1", "2"], directory: dir) }
+        #expect(forwarded == nil)
+        #expect(await offPool { try? AgentRelay.send("click 1 2", to: path) } == .ok(nil))
+        #expect(await offPool { try? AgentRelay.send("release", to: path) } == .ok(nil))
+        await serving.value
+        // A daemon's refusal that merely says bad input still counts as the answer.
+        #expect(!AgentRelay.Reply.error(code: "bad_input", message: "unknown key \"argv\"").isUnknownRequest)
+    }
+
     @Test func anUnsafeDirectoryIsRefused() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])

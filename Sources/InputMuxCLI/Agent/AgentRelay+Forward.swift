@@ -84,7 +84,7 @@ extension AgentRelay {
         let path = socketPath(directory: directory ?? userDirectory, name: name)
         guard holderListens(at: path) else { return nil }
         let reply = try send(argumentsLine(arguments), to: path)
-        return reply == .local ? nil : reply
+        return reply == .local || reply.isUnknownRequest ? nil : reply
     }
 
     /// This user's holder directory, read with getenv: the fast path needs nothing more.
@@ -92,5 +92,18 @@ extension AgentRelay {
         var environment: [String: String] = [:]
         if let runtime = getenv("XDG_RUNTIME_DIR") { environment["XDG_RUNTIME_DIR"] = String(cString: runtime) }
         return directory(uid: geteuid(), environment: environment)
+    }
+}
+
+extension AgentRelay.Reply {
+    /// What a holder started by an older muxctl answers a forwarded command line: it
+    /// reads `argv` as a gesture it does not know. The command then runs here and sends
+    /// that holder script lines, which it understands, so upgrading muxctl never breaks
+    /// a running holder.
+    public var isUnknownRequest: Bool {
+        if case .error(let code, let message) = self {
+            return code == ExitStatus.badInput.code && message.hasPrefix(GestureScript.unknownGesturePrefix + "\"argv\"")
+        }
+        return false
     }
 }

@@ -17,6 +17,9 @@ import InputMuxClient
 public enum GestureScript {
     /// The verbs, for error messages and the docs.
     public static let verbs = ["move", "click", "down", "up", "drag", "scroll", "key", "keydown", "keyup", "hold", "type", "wait"]
+    /// How the refusal of an unknown verb begins (a lease holder's answer to a request
+    /// it does not know starts so too: `AgentRelay.Reply.isUnknownRequest`).
+    static let unknownGesturePrefix = "unknown gesture "
 
     /// A whole script: every line is parsed before the first is run, so a typo on line 9
     /// does not leave lines 1–8 done.
@@ -81,7 +84,7 @@ public enum GestureScript {
         case "wait":
             action = .wait(milliseconds: try args.milliseconds())
         default:
-            throw CLIError(.badInput, "unknown gesture \"\(verb)\"; one of: \(verbs.joined(separator: ", "))")
+            throw CLIError(.badInput, "\(unknownGesturePrefix)\"\(verb)\"; one of: \(verbs.joined(separator: ", "))")
         }
         try args.finish()
         return try action.validated()
