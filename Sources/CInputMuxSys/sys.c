@@ -74,7 +74,12 @@ int inputmux_epoll_wait(int epfd, struct inputmux_ready *out, int capacity, int6
     return n;
 }
 
-int inputmux_nice_this_thread(int nice) {
+int inputmux_lower_this_thread(int by) {
+    errno = 0;
+    int base = getpriority(PRIO_PROCESS, (id_t)getpid());
+    if (base == -1 && errno != 0) return -1;
+    int nice = base + by;
+    if (nice > 19) nice = 19;
     return setpriority(PRIO_PROCESS, (id_t)gettid(), nice);
 }
 

@@ -39,9 +39,10 @@ int inputmux_epoll_remove(int epfd, int fd);
 /// (epoll_pwait2; kernels before 5.11 get epoll_wait with the timeout rounded up to
 /// whole milliseconds). Returns how many entries of `out` it filled, or -1 with errno.
 int inputmux_epoll_wait(int epfd, struct inputmux_ready *out, int capacity, int64_t timeout_ns);
-/// Lowers the calling thread's scheduling priority to `nice` (setpriority on its tid).
-/// Returns 0 or -1 with errno set.
-int inputmux_nice_this_thread(int nice);
+/// Lowers the calling thread's scheduling priority: its nice value becomes the
+/// process's plus `by` (setpriority on its tid; raising a nice value needs no
+/// privilege). Returns 0 or -1 with errno set.
+int inputmux_lower_this_thread(int by);
 /// Names the calling thread (at most 15 bytes show, in /proc/PID/task/TID/comm, top -H).
 int inputmux_name_this_thread(const char *name);
 #endif

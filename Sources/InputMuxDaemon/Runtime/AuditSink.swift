@@ -73,13 +73,14 @@ final class AuditSink: @unchecked Sendable {
         do { try log.close() } catch { logger.error("\(error.description)") }
     }
 
-    /// The writer's nice value: when it and a client or the engine want the same CPU, the
-    /// scheduler favours them; the writer still gets its share, so it keeps up.
-    static let writerNice: Int32 = 5
+    /// How much lower than the process the writer runs (nice): when it and the human's
+    /// input, the engine or a client want the same CPU, the scheduler favours them; the
+    /// writer still gets its share, so it keeps up.
+    static let writerNiceOffset: Int32 = 5
 
     private func writeQueued() {
         _ = inputmux_name_this_thread("inputmuxd audit")
-        if inputmux_nice_this_thread(Self.writerNice) != 0 {
+        if inputmux_lower_this_thread(Self.writerNiceOffset) != 0 {
             logger.debug("cannot lower the audit writer's priority", metadata: ["errno": "\(errno)"])
         }
         var batch: [(AuditEvent, WallTime)] = []

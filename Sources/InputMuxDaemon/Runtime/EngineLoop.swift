@@ -94,7 +94,16 @@ final class EngineLoop {
 
     // MARK: - The loop
 
+    /// How much lower than the process the engine thread runs (nice). The human's
+    /// input thread keeps the process's priority (the unit sets Nice=-10), so on a
+    /// contended CPU a human frame goes out before agent work (DESIGN §4).
+    static let niceOffset: Int32 = 3
+
     func run() {
+        if inputmux_lower_this_thread(Self.niceOffset) != 0 {
+            logger.debug("cannot lower the engine thread's priority", metadata: ["errno": "\(errno)"])
+        }
+        _ = inputmux_name_this_thread("inputmuxd engine")
         let fixed = [inbox.wake.fd, agentListener.fd, controlListener.fd, deviceWorkers.wake.fd, x11?.fileDescriptor ?? -1]
         for fd in fixed where fd >= 0 { watch(fd) }
         var ready = [inputmux_ready](repeating: inputmux_ready(), count: 64)
