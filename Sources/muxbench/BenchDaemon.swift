@@ -58,7 +58,10 @@ final class BenchDaemon {
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        pid = try BenchProcess.spawn([Self.binary, "--config", directory + "/inputmux.toml"], actions: &actions)
+        // As systemd/inputmuxd.service runs it: Nice=-10 (agents and benchmark clients
+        // run at 0), so the human's input thread keeps ahead of agent work.
+        pid = try BenchProcess.spawn(["/usr/bin/nice", "-n", "\(Self.unitNice)", Self.binary, "--config", directory + "/inputmux.toml"],
+                                     actions: &actions)
         let began = MonotonicClock.now()
         while MonotonicClock.now() - began < timeout {
             if Self.read(log).contains("inputmuxd ready") { return }
@@ -72,6 +75,9 @@ final class BenchDaemon {
         stop()
         throw BenchError("inputmuxd not ready within \(timeout): \(Self.read(log).suffix(800))")
     }
+
+    /// The `Nice=` of the shipped unit.
+    static let unitNice = -10
 
     deinit { stop() }
 

@@ -54,7 +54,7 @@ struct PassthroughUnderFlood {
         t.rows.append(["\(agents) agents flooding", "\(flood.count)", Stats.fmt(floodP50, digits: 1), Stats.fmt(floodP99, digits: 1),
                        Stats.fmt(Stats.ratio(floodP50, idleP50)) + "x", Stats.fmt(Stats.ratio(floodP99, idleP99)) + "x",
                        "≤ 1.2x idle", "p50 \(Stats.verdict(goalP50)), p99 \(Stats.verdict(goalP99))"])
-        t.notes.append("flood: each agent clicks in its own column with pacing off, one click in flight; \(floodOK) clicks carried out and \(floodRejected) refused during the timed flood phases (quiet period 0, so the human's frames do not pause the agents).")
+        t.notes.append("flood: each agent clicks in its own column with pacing off, one click in flight; \(floodOK) clicks carried out and \(floodRejected) refused during the timed flood phases (quiet period 0, so the human's frames do not pause the agents). inputmuxd runs at nice \(BenchDaemon.unitNice), as its systemd unit runs it; the flooding agents at 0.")
         return t.render()
     }
 
