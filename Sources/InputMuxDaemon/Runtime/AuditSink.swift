@@ -73,10 +73,10 @@ final class AuditSink: @unchecked Sendable {
         do { try log.close() } catch { logger.error("\(error.description)") }
     }
 
-    /// How much lower than the process the writer runs (nice): when it and the human's
-    /// input, the engine or a client want the same CPU, the scheduler favours them; the
-    /// writer still gets its share, so it keeps up.
-    static let writerNiceOffset: Int32 = 5
+    /// How much lower than the process the writer runs (nice), two steps below the
+    /// engine: when it and the human's input, the engine or a client want the same CPU,
+    /// the scheduler favours them; the writer still gets its share, so it keeps up.
+    static let writerNiceOffset: Int32 = 12
 
     private func writeQueued() {
         _ = inputmux_name_this_thread("inputmuxd audit")

@@ -96,8 +96,10 @@ final class EngineLoop {
 
     /// How much lower than the process the engine thread runs (nice). The human's
     /// input thread keeps the process's priority (the unit sets Nice=-10), so on a
-    /// contended CPU a human frame goes out before agent work (DESIGN §4).
-    static let niceOffset: Int32 = 3
+    /// contended CPU a human frame goes out before agent work (DESIGN §4); agent work
+    /// itself runs at the unit's -10 + 10 = 0, no ahead of the compositor that reads
+    /// the clones and the agents' devices.
+    static let niceOffset: Int32 = 10
 
     func run() {
         if inputmux_lower_this_thread(Self.niceOffset) != 0 {
