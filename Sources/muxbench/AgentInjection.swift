@@ -36,10 +36,10 @@ enum AgentInjection {
                     let t0 = MonotonicClock.now()
                     let id = agent.client.send(["type": "gesture", "action": "click", "x": .int(Int64(x)), "y": .int(Int64(300 + k % 7))])
                     guard let t1 = node.waitFor(timeout: .seconds(10), EventNode.isButtonPress) else {
-                        throw BenchError("agent \(index): click \(k) never read back (\(try agent.client.reply(to: id).serializedText))")
+                        throw BenchError("agent \(index): click \(k) never read back (\(try agent.client.reply(to: id).serialized))")
                     }
                     let r = try agent.client.reply(to: id)
-                    guard r.field("ok") == .bool(true) else { throw BenchError("agent \(index): click refused: \(r.serializedText)") }
+                    guard r["ok"] == .bool(true) else { throw BenchError("agent \(index): click refused: \(r.serialized)") }
                     agent.client.discardEvents()
                     mine.append((t1 - t0).nanosecondCount)
                 }
@@ -85,7 +85,7 @@ enum AgentInjection {
             _ = poll(&pfds, 2, 100)
             if pfds[1].revents != 0 && pfds[0].revents == 0 {
                 let r = try agent.client.reply(to: id)
-                guard r.field("ok") == .bool(true) else { throw BenchError("type refused: \(r.serializedText)") }
+                guard r["ok"] == .bool(true) else { throw BenchError("type refused: \(r.serialized)") }
                 replied = true
                 MonotonicClock.sleep(.milliseconds(20))
             }

@@ -60,7 +60,7 @@ final class BenchClient {
     func reply(to id: Int64, timeout: Duration = .seconds(30)) throws -> JSONValue {
         let start = MonotonicClock.now()
         while true {
-            if let i = pending.firstIndex(where: { $0.field("type") == "reply" && $0.field("id") == .int(id) }) {
+            if let i = pending.firstIndex(where: { $0["type"] == "reply" && $0["id"] == .int(id) }) {
                 return pending.remove(at: i)
             }
             let left = timeout - (MonotonicClock.now() - start)
@@ -76,12 +76,12 @@ final class BenchClient {
     /// A request that must succeed; returns its `result`.
     func ok(_ message: JSONValue, timeout: Duration = .seconds(30)) throws -> JSONValue {
         let r = try request(message, timeout: timeout)
-        guard r.field("ok") == .bool(true) else { throw BenchError("\(message.serializedText) refused: \(r.serializedText)") }
-        return r.field("result")
+        guard r["ok"] == .bool(true) else { throw BenchError("\(message.serialized) refused: \(r.serialized)") }
+        return r["result"]
     }
 
     /// Drops the events received so far (keeps the queue of unread messages short).
-    func discardEvents() { pending.removeAll { $0.field("type") == "event" } }
+    func discardEvents() { pending.removeAll { $0["type"] == "event" } }
 
     private func pump(timeoutMs: Int32) throws {
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -110,9 +110,9 @@ final class BenchAgent {
     init(socket: String, name: String) throws {
         client = try BenchClient(socket)
         let r = try client.ok(["type": "hello", "protocol": 1, "name": .string(name)], timeout: .seconds(120))
-        guard case .int(let sid) = r.field("session"), let p = r.field("devices").field("pointer").stringValue,
-              let k = r.field("devices").field("keyboard").stringValue else {
-            throw BenchError("hello as \(name): unexpected reply \(r.serializedText)")
+        guard case .int(let sid) = r["session"], let p = r["devices"]["pointer"].string,
+              let k = r["devices"]["keyboard"].string else {
+            throw BenchError("hello as \(name): unexpected reply \(r.serialized)")
         }
         session = sid
         pointerNode = p
@@ -122,12 +122,8 @@ final class BenchAgent {
     /// Acquires a lease that must be granted at once; returns its id.
     func lease(_ region: String, keyboard: Bool = false) throws -> JSONValue {
         let r = try client.ok(["type": "acquire", "region": .string(region), "keyboard": .bool(keyboard), "mode": "try"])
-        guard r.field("state") == "active" else { throw BenchError("lease on \(region) not granted: \(r.serializedText)") }
-        return r.field("lease").field("id")
+        guard r["state"] == "active" else { throw BenchError("lease on \(region) not granted: \(r.serialized)") }
+        return r["lease"]["id"]
     }
 }
 
-extension JSONValue {
-    func field(_ key: String) -> JSONValue { objectValue?[key] ?? .null }
-    var serializedText: String { String(decoding: serializedBytes, as: UTF8.self) }
-}

@@ -110,9 +110,9 @@ final class BenchDaemon {
         let began = MonotonicClock.now()
         while MonotonicClock.now() - began < timeout {
             let status = try control.ok(["type": "status"])
-            if case .array(let devices) = status.field("devices") {
-                for d in devices where d.field("path").stringValue == devnode {
-                    if let clone = d.field("clone").stringValue { return clone }
+            if case .array(let devices) = status["devices"] {
+                for d in devices where d["path"].string == devnode {
+                    if let clone = d["clone"].string { return clone }
                 }
             }
             MonotonicClock.sleep(.milliseconds(50))

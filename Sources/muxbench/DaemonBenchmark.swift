@@ -93,7 +93,7 @@ struct DaemonBenchmark: ParsableCommand {
             }
         }
         if let json {
-            try BenchDaemon.write(json, JSONValue.object(results).serializedText + "\n")
+            try BenchDaemon.write(json, JSONValue.object(results).serialized + "\n")
         }
         if failedSections > 0 { throw ExitCode(1) }
     }

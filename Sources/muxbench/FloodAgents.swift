@@ -49,7 +49,7 @@ struct FloodAgents: ParsableCommand {
                 let x = col.x + col.width / 4 + (k % 2) * col.width / 2
                 guard let r = try? agent.client.request(["type": "gesture", "action": "click", "x": .int(Int64(x)), "y": 400]) else { return }
                 agent.client.discardEvents()
-                let ok = r.field("ok") == .bool(true)
+                let ok = r["ok"] == .bool(true)
                 counts.withLock { if ok { $0.ok += 1 } else { $0.rejected += 1 } }
             }
         }

@@ -67,11 +67,11 @@ struct SessionScale {
             let t0 = MonotonicClock.now()
             let reply = try a.client.request(["type": "acquire", "region": .string(cell(i)), "mode": "try"])
             let t1 = MonotonicClock.now()
-            guard reply.field("ok") == .bool(true), reply.field("result").field("state") == "active" else {
-                throw BenchError("lease grant \(k) not active: \(reply.serializedText)")
+            guard reply["ok"] == .bool(true), reply["result"]["state"] == "active" else {
+                throw BenchError("lease grant \(k) not active: \(reply.serialized)")
             }
             r.grantLatencies.append((t1 - t0).nanosecondCount)
-            _ = try a.client.ok(["type": "release", "lease": reply.field("result").field("lease").field("id")])
+            _ = try a.client.ok(["type": "release", "lease": reply["result"]["lease"]["id"]])
             a.client.discardEvents()
         }
         daemon.stop()

@@ -27,19 +27,19 @@ public struct AuditLogEntry: Hashable, Sendable {
 
     /// Parses a record line; nil for anything else.
     public init?(line: String, file: String) {
-        guard let value = JSONValue.parse(Array(line.utf8)), let o = value.objectValue,
+        guard let value = JSONValue.parse(Array(line.utf8)), let o = value.object,
               case .int(let seq)? = o["seq"], seq > 0,
-              let time = o["time"]?.stringValue, let action = o["action"]?.stringValue,
-              let decision = o["decision"]?.stringValue else { return nil }
+              let time = o["time"]?.string, let action = o["action"]?.string,
+              let decision = o["decision"]?.string else { return nil }
         sequence = UInt64(seq)
         self.time = time
         self.action = action
         self.decision = decision
-        reason = o["reason"]?.stringValue
-        message = o["message"]?.stringValue ?? ""
-        lease = o["lease"]?.stringValue
-        let session = o["session"]?.objectValue
-        agent = session?["name"]?.stringValue
+        reason = o["reason"]?.string
+        message = o["message"]?.string ?? ""
+        lease = o["lease"]?.string
+        let session = o["session"]?.object
+        agent = session?["name"]?.string
         self.session = session.flatMap { Self.integer($0["sid"]) }.map(UInt64.init)
         uid = session.flatMap { Self.integer($0["uid"]) }.flatMap(UInt32.init(exactly:))
         pid = session.flatMap { Self.integer($0["pid"]) }.flatMap(Int32.init(exactly:))
@@ -51,7 +51,7 @@ public struct AuditLogEntry: Hashable, Sendable {
                 }
             }
         }
-        textLength = o["text"]?.objectValue.flatMap { Self.integer($0["len"]) }.map(Int.init)
+        textLength = o["text"]?.object.flatMap { Self.integer($0["len"]) }.map(Int.init)
         self.file = file
         self.line = line
     }

@@ -9,7 +9,4 @@ extension JSON {
         guard let value = parse(bytes) else { throw WireError(.malformed, "not a JSON value: send one JSON object per line") }
         return value
     }
-
-    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
-    public var objectValue: [String: JSON]? { if case .object(let o) = self { o } else { nil } }
 }
