@@ -200,21 +200,7 @@ import Testing
     @Test func anUnreachableDisplayStopsTheDaemonWithASentence() throws {
         let dir = try MuxDaemon.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let config = """
-        [sockets]
-        agent = "\(dir)/agent.sock"
-        control = "\(dir)/control.sock"
-        agent_group = ""
-        control_group = ""
-        [audit]
-        path = "\(dir)/audit.jsonl"
-        key_path = "\(dir)/audit.key"
-        [output]
-        mode = "xtest"
-        [x11]
-        enabled = true
-        display = ":96"
-        """
+        let config = MuxDaemon.configuration(directory: dir, display: ":96")
         try config.write(toFile: dir + "/inputmux.toml", atomically: true, encoding: .utf8)
         let d = try Child(try MuxDaemon.executable(), ["--config", dir + "/inputmux.toml"], stderrToNull: true)
         #expect(d.wait(timeout: 20) == 1)

@@ -31,32 +31,8 @@ final class MuxDaemon {
     init(display: String, pauseOnForeign: Bool = false, unprivileged: Bool = false, extra: String = "") throws {
         dir = try Self.temporaryDirectory()
         let asNobody = unprivileged && getuid() == 0
-        let config = """
-        [sockets]
-        agent = "\(dir)/agent.sock"
-        control = "\(dir)/control.sock"
-        agent_group = ""
-        control_group = ""
-        [audit]
-        path = "\(dir)/audit.jsonl"
-        key_path = "\(dir)/audit.key"
-        [output]
-        mode = "xtest"
-        [x11]
-        enabled = true
-        display = "\(display)"
-        pause_on_foreign_input = \(pauseOnForeign)
-        [pacing]
-        enabled = true
-        [limits]
-        rate_per_second = 1000
-        burst = 1000
-        [[policy]]
-        uid = \(asNobody ? 65534 : getuid())
-        names = ["*"]
-        max_sessions = 16
-        \(extra)
-        """
+        let config = Self.configuration(directory: dir, display: display, pauseOnForeign: pauseOnForeign,
+                                        policyUID: asNobody ? 65534 : getuid(), extra: extra)
         try config.write(toFile: dir + "/inputmux.toml", atomically: true, encoding: .utf8)
         let args = ["--config", dir + "/inputmux.toml", "--log-level", "warning"]
         if asNobody {
@@ -74,6 +50,38 @@ final class MuxDaemon {
             if exit != -1 { throw X11TestFailure("inputmuxd exited with status \(exit) before its sockets appeared in \(dir)") }
             if Date() > deadline { throw X11TestFailure("inputmuxd did not start: its sockets never appeared in \(dir)") }
         }
+    }
+
+    /// The configuration the tests' daemons run with: its sockets, audit log and key in
+    /// `directory`, XTest output on `display`, paced, everything allowed for `policyUID`.
+    static func configuration(directory: String, display: String, pauseOnForeign: Bool = false,
+                              policyUID: UInt32 = getuid(), extra: String = "") -> String {
+        """
+        [sockets]
+        agent = "\(directory)/agent.sock"
+        control = "\(directory)/control.sock"
+        agent_group = ""
+        control_group = ""
+        [audit]
+        path = "\(directory)/audit.jsonl"
+        key_path = "\(directory)/audit.key"
+        [output]
+        mode = "xtest"
+        [x11]
+        enabled = true
+        display = "\(display)"
+        pause_on_foreign_input = \(pauseOnForeign)
+        [pacing]
+        enabled = true
+        [limits]
+        rate_per_second = 1000
+        burst = 1000
+        [[policy]]
+        uid = \(policyUID)
+        names = ["*"]
+        max_sessions = 16
+        \(extra)
+        """
     }
 
     deinit {

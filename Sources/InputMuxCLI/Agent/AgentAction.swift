@@ -40,23 +40,8 @@ public enum AgentAction: Hashable, Sendable {
         }
     }
 
-    /// The protocol's action name.
-    public var name: String {
-        switch self {
-        case .move: "move"
-        case .click: "click"
-        case .mouseDown: "mouse_down"
-        case .mouseUp: "mouse_up"
-        case .drag: "drag"
-        case .scroll: "scroll"
-        case .key: "key"
-        case .keyDown: "key_down"
-        case .keyUp: "key_up"
-        case .hold: "hold"
-        case .type: "type"
-        case .wait: "wait"
-        }
-    }
+    /// The protocol's action name (the client library's, for the same gesture).
+    public var name: String { gesture.action }
 
     /// Checks what the daemon would refuse as malformed, so a script fails at the
     /// line that is wrong before anything of it is sent.
