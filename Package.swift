@@ -82,12 +82,25 @@ let package = Package(
         // random model). Never a dependency of the daemon.
         .target(name: "InputMuxTestSupport", dependencies: ["InputMuxCore"]),
 
-        // The daemon's logic: configuration and policy, wire protocol, sockets, audit log.
+        // The configuration file (`inputmux.toml`): its settings and policy rules, read and
+        // validated. No device, X11 or systemd library: muxctl reads it too.
+        .target(
+            name: "InputMuxConfiguration",
+            dependencies: ["InputMuxCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // The hash-chained audit log on disk: the daemon's writer, and the reader and
+        // verifier `muxctl audit` uses. No device, X11 or systemd library either.
+        .target(
+            name: "InputMuxAudit",
+            dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxConfiguration", .product(name: "Logging", package: "swift-log")]
+        ),
+
+        // The daemon's logic: policy at run time, wire protocol, sockets, devices, X11.
         .target(
             name: "InputMuxDaemon",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11", "CInputMuxSys", "CLibevdev", "CSystemd",
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11",
+                "CInputMuxSys", "CLibevdev", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -112,12 +125,14 @@ let package = Package(
 
         // muxctl's logic: exit statuses, gesture script, status tables, doctor checks over
         // injected probes, audit views. The executable only wires commands to it.
-        .target(name: "InputMuxCLI", dependencies: ["InputMuxCore", "InputMuxDaemon", "InputMuxKeymap", "InputMuxClient"]),
+        // It links no device, X11 or systemd library: what needs one (key names, the keymap)
+        // doctor asks `inputmuxd --check`.
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
         // muxctl: operator and agent verbs, doctor, audit (one file per subcommand).
         .executableTarget(
             name: "muxctl",
             dependencies: [
-                "InputMuxCLI", "InputMuxDaemon", "InputMuxClient", "InputMuxMCP", "CNoCurl",
+                "InputMuxCLI", "InputMuxAudit", "InputMuxClient", "InputMuxMCP", "CNoCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // `-lcurl` (autolinked by FoundationNetworking, through the MCP SDK) finds
@@ -163,8 +178,9 @@ let package = Package(
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
-        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon"]),
-        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
+        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxConfiguration", "InputMuxAudit"]),
+        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxConfiguration", "InputMuxAudit",
+                                                          "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.

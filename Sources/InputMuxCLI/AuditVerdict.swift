@@ -1,4 +1,4 @@
-import InputMuxDaemon
+import InputMuxAudit
 
 /// `muxctl audit verify --json`: the report in stable snake_case keys.
 public struct AuditVerdict: Encodable, Sendable {

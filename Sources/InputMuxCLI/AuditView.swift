@@ -1,4 +1,4 @@
-import InputMuxDaemon
+import InputMuxAudit
 
 /// How `muxctl audit` prints records and which it keeps.
 public enum AuditView {

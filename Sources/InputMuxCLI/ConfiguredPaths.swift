@@ -1,4 +1,5 @@
-import InputMuxDaemon
+import InputMuxAudit
+import InputMuxConfiguration
 
 /// Where muxctl finds the daemon's sockets and audit log: the command-line option, else
 /// the environment (`INPUTMUX_AGENT_SOCKET`, `INPUTMUX_CONTROL_SOCKET`, `INPUTMUX_AUDIT_LOG`),
@@ -30,9 +31,10 @@ public struct ConfiguredPaths: Sendable, Equatable {
     }
 
     /// Reads the paths from the configuration at `path`, quietly: a configuration muxctl
-    /// may not read leaves the defaults.
+    /// may not read leaves the defaults. The panic chord's key names are the daemon's
+    /// business (`inputmuxd --check`), so they are not resolved here.
     public static func load(configPath: String, environment: [String: String]) -> ConfiguredPaths {
-        let c = try? ConfigurationLoader.load(path: configPath, keyName: Daemon.linuxKeyCode)
+        let c = try? ConfigurationLoader.load(path: configPath, keyName: nil)
         return ConfiguredPaths(configuration: c, environment: environment)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import InputMuxConfiguration
 import InputMuxDaemon
 import Logging
 import ServiceLifecycle
@@ -15,13 +16,32 @@ struct InputMuxd: AsyncParsableCommand {
     @Option(name: .long, help: "The configuration file.")
     var config = ConfigurationLoader.defaultPath
 
-    @Flag(name: .long, help: "Validate the configuration and exit.")
+    @Flag(name: .long, help: "Validate the configuration as a start would (key names, keymap) and exit: 0 when valid, 1 if not.")
     var check = false
+
+    @Flag(name: .long, help: "With --check: print the findings as one JSON object (muxctl doctor reads it).")
+    var json = false
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    func validate() throws {
+        if json && !check { throw ValidationError("--json goes with --check") }
+    }
+
     func run() async throws {
+        if check {
+            let result = ConfigurationCheck.asDaemon(path: config)
+            if json {
+                print(result.json)
+                if !result.isValid { throw ExitCode.failure }
+            } else if result.isValid {
+                print("\(config): valid")
+            } else {
+                throw StartFailure(message: result.description)
+            }
+            return
+        }
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -34,10 +54,6 @@ struct InputMuxd: AsyncParsableCommand {
             configuration = try ConfigurationLoader.load(path: config, keyName: Daemon.linuxKeyCode)
         } catch {
             throw StartFailure(message: error.description)
-        }
-        if check {
-            print("\(config): valid")
-            return
         }
         let daemon: Daemon
         do {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import InputMuxCLI
-import InputMuxDaemon
+import InputMuxAudit
 
 /// `muxctl audit [tail]`: the last records, optionally filtered, optionally followed.
 struct AuditTailCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import InputMuxCLI
-import InputMuxDaemon
+import InputMuxAudit
 
 /// `muxctl audit verify`: the hash chain across the rotated files and the current one.
 struct AuditVerifyCommand: ParsableCommand {

@@ -1,7 +1,7 @@
 import Foundation
 import InputMuxCLI
 import InputMuxClient
-import InputMuxDaemon
+import InputMuxAudit
 import Testing
 
 @Suite struct AuditViewTests {

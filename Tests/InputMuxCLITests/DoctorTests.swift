@@ -1,6 +1,6 @@
 import InputMuxCLI
 import InputMuxCore
-import InputMuxDaemon
+import InputMuxConfiguration
 import Testing
 
 /// A machine described by a table: each test changes one fact of a healthy one.
@@ -18,7 +18,7 @@ struct FakeMachine: DoctorProbes {
     var systemdRunning = true
     var unit: String? = "active"
     var configuration: Result<Configuration, ConfigurationError> = .success(Configuration())
-    var keymap: String?
+    var daemon = DaemonCheckAnswer.checked(ConfigurationCheck(file: "/etc/inputmux/inputmux.toml", keymapChecked: true))
     var sockets: [String: ConnectOutcome] = [:]
     var env: [String: String] = [:]
     var effectiveUID: UInt32 = 0
@@ -28,7 +28,7 @@ struct FakeMachine: DoctorProbes {
     func groupName(of gid: UInt32) -> String? { groups.first { $0.value == gid }?.key }
     func unitState(_ unit: String) -> String? { self.unit }
     func loadConfiguration(_ path: String) -> Result<Configuration, ConfigurationError> { configuration }
-    func keymapProblem(_ keymap: Configuration.KeymapSettings) -> String? { self.keymap }
+    func daemonCheck(_ path: String) -> DaemonCheckAnswer { daemon }
     func connect(_ path: String) -> ConnectOutcome { sockets[path] ?? (files[path] == nil ? .missing : .connected) }
     func environment(_ name: String) -> String? { env[name] }
 }
@@ -146,10 +146,36 @@ struct FakeMachine: DoctorProbes {
 
     @Test func keymapThatDoesNotCompile() throws {
         var m = FakeMachine()
-        m.keymap = "xkbcommon could not compile layout \"zz\""
+        m.daemon = .checked(ConfigurationCheck(file: "/etc/inputmux/inputmux.toml",
+                                               keymapProblem: "keymap: xkbcommon cannot compile layout \"zz\"", keymapChecked: true))
         let c = try check(run(m), "keymap")
         #expect(c.outcome == .fail)
+        #expect(c.detail.contains("cannot compile layout \"zz\""))
         #expect(c.fix?.contains("localectl") == true)
+    }
+
+    @Test func whatOnlyTheDaemonChecksFailsTheConfiguration() throws {
+        var m = FakeMachine()
+        let problem = ConfigurationError.Problem(line: 4, key: "panic.chord", message: "unknown key \"KEY_FOO\"")
+        m.daemon = .checked(ConfigurationCheck(file: "/etc/inputmux/inputmux.toml", problems: [problem], keymapChecked: false))
+        let r = run(m)
+        let c = try check(r, "configuration")
+        #expect(c.outcome == .fail)
+        #expect(c.detail == "/etc/inputmux/inputmux.toml:4: panic.chord: unknown key \"KEY_FOO\"")
+        #expect(c.fix?.contains("inputmuxd --check") == true)
+        #expect(try check(r, "keymap").outcome == .skip)
+    }
+
+    @Test func withoutInputmuxdKeyNamesAndKeymapAreNotChecked() throws {
+        var m = FakeMachine()
+        m.daemon = .unavailable("inputmuxd is neither next to muxctl nor on PATH")
+        let r = run(m)
+        let c = try check(r, "configuration")
+        #expect(c.outcome == .warn)
+        #expect(c.detail.contains("not checked: inputmuxd is neither next to muxctl nor on PATH"))
+        #expect(c.fix?.contains("make install") == true)
+        #expect(try check(r, "keymap").outcome == .skip)
+        #expect(!r.failed)
     }
 
     @Test func auditKeyOthersCanReadFails() throws {

@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import InputMuxDaemon
+@testable import InputMuxAudit
 
 /// Collects what the audit log sends to swift-log.
 final class AuditJournalSink: Sendable {

@@ -2,7 +2,7 @@ import Glibc
 import InputMuxCore
 import Testing
 
-@testable import InputMuxDaemon
+@testable import InputMuxAudit
 
 @Suite struct AuditKeyTests {
     @Test func firstStartMakesA0600KeyInA0700DirectoryAndLaterStartsReadIt() throws {

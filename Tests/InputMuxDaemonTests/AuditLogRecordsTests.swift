@@ -1,7 +1,7 @@
 import InputMuxCore
 import Testing
 
-@testable import InputMuxDaemon
+@testable import InputMuxAudit
 
 /// `muxctl audit`: tail and filter across rotated files.
 @Suite struct AuditLogRecordsTests {

@@ -1,7 +1,7 @@
 import InputMuxCore
 import Testing
 
-@testable import InputMuxDaemon
+@testable import InputMuxAudit
 
 /// Typed text reaches the audit file redacted unless `[audit] text_in_clear` says otherwise.
 @Suite struct AuditLogRedactionTests {

@@ -1,7 +1,8 @@
 import Glibc
 import InputMuxCore
 
-@testable import InputMuxDaemon
+@testable import InputMuxConfiguration
+@testable import InputMuxAudit
 
 /// A fresh directory under /tmp for one test; removed by `remove()`.
 struct AuditTempDirectory {

@@ -3,7 +3,7 @@ import Glibc
 import InputMuxCore
 import Testing
 
-@testable import InputMuxDaemon
+@testable import InputMuxAudit
 
 /// Tampering with a log on disk, and what `muxctl audit verify` says about it.
 @Suite struct AuditLogVerifyTests {

@@ -3,6 +3,7 @@ import InputMuxCore
 import Logging
 import Testing
 
+@testable import InputMuxAudit
 @testable import InputMuxDaemon
 
 /// The audit writer thread: the engine queues, the writer chains and writes, and close

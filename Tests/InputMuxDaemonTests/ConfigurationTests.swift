@@ -1,7 +1,7 @@
 import InputMuxCore
 import Testing
 
-@testable import InputMuxDaemon
+@testable import InputMuxConfiguration
 
 private func keyName(_ n: String) -> KeyCode? {
     ["KEY_ESC": .esc, "KEY_LEFTCTRL": .leftCtrl, "KEY_BACKSPACE": .backspace, "KEY_ENTER": .enter][n]
@@ -125,6 +125,14 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
         #expect(p.contains { $0.key == "sensitive[0].region" && $0.line == 5 })
         #expect(p.contains { $0.key == "policy[0].regions" && $0.message.contains("inside the desktop") && $0.line == 9 })
         #expect(p.contains { $0.key == "policy[0].rights" && $0.message.contains("root") && $0.line == 10 })
+    }
+
+    @Test func withoutAKeyNameTableTheChordIsLeftToTheDaemon() throws {
+        let text = "[panic]\nchord = [\"KEY_ESC\", \"KEY_WHATEVER\"]\n[sockets]\nagent = \"/run/x/agent.sock\"\n"
+        let c = try ConfigurationLoader.parse(text, keyName: nil)
+        #expect(c.sockets.agentPath == "/run/x/agent.sock")
+        #expect(c.panicChord == PanicChord.standard)
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader.parse("[panic]\nchord = [\"KEY_ESC\"]\n", keyName: nil) }
     }
 
     @Test func theX11SectionIsReadAndXTestNeedsIt() throws {

@@ -2,7 +2,7 @@ import Foundation
 import InputMuxCore
 import Testing
 
-@testable import InputMuxDaemon
+@testable import InputMuxConfiguration
 
 /// The commented default configuration at the top of the repository (installed as
 /// /etc/inputmux/inputmux.toml) must parse, and must say what the loader's defaults

@@ -1,4 +1,5 @@
-import InputMuxDaemon
+import InputMuxAudit
+import InputMuxConfiguration
 
 /// `muxctl doctor`: what a machine needs for InputMux (DESIGN §7), each check a pure
 /// function of the probes' answers, each problem with the command that fixes it.
@@ -12,12 +13,13 @@ public struct Doctor {
     }
 
     public func run() -> DoctorReport {
-        let (configCheck, loaded) = configuration()
+        let daemon = probes.file(configPath) == .missing ? nil : probes.daemonCheck(configPath)
+        let (configCheck, loaded) = configuration(daemon)
         let config = loaded ?? Configuration()
         var checks = [uinputModule(), uinputNode(), inputDevices()]
         checks += groups(config)
         checks.append(configCheck)
-        checks.append(keymap(config, loaded: loaded != nil))
+        checks.append(keymap(config, loaded: loaded != nil, daemon))
         let service = self.service()
         checks.append(service)
         checks.append(socket("agent socket", config.sockets.agentPath, group: config.sockets.agentGroup, serviceDown: service.outcome == .fail))
@@ -76,32 +78,51 @@ public struct Doctor {
         }
     }
 
-    func configuration() -> (DoctorCheck, Configuration?) {
+    /// muxctl reads the file for its settings; the daemon's check (`daemon`) says whether
+    /// a start would accept it, key names included.
+    func configuration(_ daemon: DaemonCheckAnswer?) -> (DoctorCheck, Configuration?) {
         if probes.file(configPath) == .missing {
             return (DoctorCheck("configuration", .fail, "\(configPath) is missing: inputmuxd will not start",
                                 fix: "`make install` installs the commented default (or copy inputmux.toml from the source tree)"), nil)
         }
+        func broken(_ file: String, _ problems: [ConfigurationError.Problem]) -> DoctorCheck {
+            let lines = problems.map { "\(file):\($0.line.map(String.init) ?? "-"): \($0.key.isEmpty ? "" : "\($0.key): ")\($0.message)" }
+            return DoctorCheck("configuration", .fail, lines.joined(separator: "\n     "),
+                               fix: "edit \(file) at the line\(problems.count == 1 ? "" : "s") shown (the commented default is in share/doc/inputmux/inputmux.toml); `inputmuxd --check --config \(file)` re-checks it")
+        }
         switch probes.loadConfiguration(configPath) {
         case .success(let c):
+            if case .checked(let check)? = daemon, !check.problems.isEmpty { return (broken(check.file, check.problems), nil) }
             let rules = c.policies.count
             let detail = "\(configPath) is valid; \(rules) [[policy]] rule\(rules == 1 ? "" : "s")"
                 + (rules == 0 ? " (only root may connect as an agent)" : "")
+            if case .unavailable(let why)? = daemon {
+                return (DoctorCheck("configuration", .warn, "\(detail), but its key names were not checked: \(why)",
+                                    fix: "install inputmuxd next to muxctl (`make install`): doctor asks `inputmuxd --check` what only the daemon can check"), c)
+            }
             return (DoctorCheck("configuration", .ok, detail), c)
         case .failure(let e):
-            let lines = e.problems.map { "\(e.file):\($0.line.map(String.init) ?? "-"): \($0.key.isEmpty ? "" : "\($0.key): ")\($0.message)" }
-            return (DoctorCheck("configuration", .fail, lines.joined(separator: "\n     "),
-                                fix: "edit \(e.file) at the line\(e.problems.count == 1 ? "" : "s") shown (the commented default is in share/doc/inputmux/inputmux.toml); `inputmuxd --check --config \(e.file)` re-checks it"), nil)
+            return (broken(e.file, e.problems), nil)
         }
     }
 
-    func keymap(_ c: Configuration, loaded: Bool) -> DoctorCheck {
+    func keymap(_ c: Configuration, loaded: Bool, _ daemon: DaemonCheckAnswer?) -> DoctorCheck {
         let k = c.keymap
         let what = "layout \"\(k.layout)\"" + (k.variant.isEmpty ? "" : " variant \"\(k.variant)\"") + " model \"\(k.model)\""
-        if let problem = probes.keymapProblem(k) {
-            return DoctorCheck("keymap", .fail, "\(what) does not compile: \(problem)",
-                               fix: "install xkb-data, and set [keymap] to the layout the desktop uses (`localectl status` shows it)")
+        guard loaded else { return DoctorCheck("keymap", .skip, "not checked: the configuration did not load") }
+        switch daemon {
+        case .checked(let check)?:
+            if let problem = check.keymapProblem {
+                return DoctorCheck("keymap", .fail, "\(what) does not compile: \(problem)",
+                                   fix: "install xkb-data, and set [keymap] to the layout the desktop uses (`localectl status` shows it)")
+            }
+            return check.keymapChecked ? DoctorCheck("keymap", .ok, what + " compiles")
+                : DoctorCheck("keymap", .skip, "\(what) not checked: inputmuxd did not compile it")
+        case .unavailable(let why)?:
+            return DoctorCheck("keymap", .skip, "\(what) not checked: \(why)")
+        case nil:
+            return DoctorCheck("keymap", .skip, "not checked: the configuration is missing")
         }
-        return DoctorCheck("keymap", .ok, what + " compiles" + (loaded ? "" : " (the default; the configuration did not load)"))
     }
 
     // MARK: - Service and sockets

@@ -1,4 +1,4 @@
-import InputMuxDaemon
+import InputMuxConfiguration
 
 /// What `muxctl doctor` looks at, behind one seam, so every check is a pure function of
 /// what the probes report (tests give fixed answers; `SystemProbes` asks the machine).
@@ -12,9 +12,11 @@ public protocol DoctorProbes {
     /// `systemctl is-active UNIT`: active, inactive, failed, activating…; nil when
     /// systemctl cannot be run.
     func unitState(_ unit: String) -> String?
+    /// The configuration as muxctl reads it (its settings; key names unresolved).
     func loadConfiguration(_ path: String) -> Result<Configuration, ConfigurationError>
-    /// Compiles the XKB keymap; the error's sentence or nil.
-    func keymapProblem(_ keymap: Configuration.KeymapSettings) -> String?
+    /// The daemon's own check of the configuration (`inputmuxd --check --json`): what
+    /// needs the daemon's libraries, the panic chord's key names and the keymap.
+    func daemonCheck(_ path: String) -> DaemonCheckAnswer
     /// Connects to a Unix stream socket and closes it at once.
     func connect(_ path: String) -> ConnectOutcome
     func environment(_ name: String) -> String?
@@ -60,4 +62,10 @@ public enum ConnectOutcome: Hashable, Sendable {
     case denied
     case missing
     case failed(String)
+}
+
+public enum DaemonCheckAnswer: Hashable, Sendable {
+    case checked(ConfigurationCheck)
+    /// inputmuxd could not be found or gave no answer; the sentence says which.
+    case unavailable(String)
 }

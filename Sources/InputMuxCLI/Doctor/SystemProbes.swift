@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
-import InputMuxDaemon
-import InputMuxKeymap
+import InputMuxConfiguration
 
 /// The probes of `muxctl doctor` on the machine it runs on.
 public struct SystemProbes: DoctorProbes {
@@ -35,31 +34,54 @@ public struct SystemProbes: DoctorProbes {
 
     public func unitState(_ unit: String) -> String? {
         let candidates: [String] = ["/usr/bin/systemctl", "/bin/systemctl"]
-        guard let systemctl = candidates.first(where: { access($0, X_OK) == 0 }) else { return nil }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: systemctl)
-        p.arguments = ["is-active", unit]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let state = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let systemctl = candidates.first(where: { access($0, X_OK) == 0 }),
+              let out = Self.run(systemctl, ["is-active", unit]) else { return nil }
+        let state = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return state.isEmpty ? nil : state
     }
 
     public func loadConfiguration(_ path: String) -> Result<Configuration, ConfigurationError> {
-        Result { () throws(ConfigurationError) in try ConfigurationLoader.load(path: path, keyName: Daemon.linuxKeyCode) }
+        Result { () throws(ConfigurationError) in try ConfigurationLoader.load(path: path, keyName: nil) }
     }
 
-    public func keymapProblem(_ k: Configuration.KeymapSettings) -> String? {
-        do {
-            _ = try XKBKeymap(layout: k.layout, variant: k.variant, model: k.model, options: k.options)
-            return nil
-        } catch {
-            return error.description
+    public func daemonCheck(_ path: String) -> DaemonCheckAnswer {
+        guard let inputmuxd = Self.inputmuxd() else {
+            return .unavailable("inputmuxd is neither next to muxctl nor on PATH")
         }
+        guard let out = Self.run(inputmuxd, ["--check", "--json", "--config", path]) else {
+            return .unavailable("\(inputmuxd) could not be run")
+        }
+        guard let check = ConfigurationCheck(json: out.stdout) else {
+            let said = out.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+            return .unavailable("\(inputmuxd) --check gave no answer" + (said.isEmpty ? "" : " (\(said))"))
+        }
+        return .checked(check)
+    }
+
+    /// The inputmuxd installed with this muxctl (the same directory), else the one on PATH.
+    static func inputmuxd() -> String? {
+        var dirs: [String] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            dirs.append((exe as NSString).deletingLastPathComponent)
+        }
+        dirs += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        return dirs.lazy.map { $0 + "/inputmuxd" }.first { access($0, X_OK) == 0 }
+    }
+
+    /// Runs a program to its end; its standard output and error, or nil if it cannot start.
+    static func run(_ executable: String, _ arguments: [String]) -> (stdout: String, stderr: String)? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        do { try p.run() } catch { return nil }
+        // Small outputs: read both to their ends before waiting (a pipe never fills here).
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), String(decoding: errors, as: UTF8.self))
     }
 
     public func connect(_ path: String) -> ConnectOutcome {

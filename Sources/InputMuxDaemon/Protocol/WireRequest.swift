@@ -1,3 +1,4 @@
+import InputMuxConfiguration
 import InputMuxCore
 import InputMuxX11
 

@@ -1,5 +1,7 @@
 import CInputMuxSys
 import Foundation
+import InputMuxAudit
+import InputMuxConfiguration
 import InputMuxCore
 import Logging
 

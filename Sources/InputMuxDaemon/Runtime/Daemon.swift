@@ -1,5 +1,7 @@
 import CLibevdev
 import Foundation
+import InputMuxAudit
+import InputMuxConfiguration
 import InputMuxCore
 import InputMuxKeymap
 import InputMuxLinux

@@ -1,6 +1,7 @@
 import CInputMuxSys
 import Foundation
 import Glibc
+import InputMuxConfiguration
 import InputMuxCore
 import InputMuxLinux
 import Logging

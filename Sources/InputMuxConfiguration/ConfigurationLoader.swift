@@ -9,9 +9,11 @@ public enum ConfigurationLoader {
 
     /// Parses `text` (the contents of `file`). A missing key keeps its default.
     /// `keyName` turns a panic-chord key name (`KEY_ESC`) into a code; the daemon
-    /// passes libevdev's table.
+    /// passes libevdev's table. A reader without that table (muxctl, which reads the
+    /// paths and groups) passes nil: the chord's names are then not checked and the
+    /// chord keeps its default, and `inputmuxd --check` is what checks them.
     public static func parse(_ text: String, file: String = defaultPath,
-                             keyName: (String) -> KeyCode?) throws(ConfigurationError) -> Configuration {
+                             keyName: ((String) -> KeyCode?)?) throws(ConfigurationError) -> Configuration {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -29,7 +31,7 @@ public enum ConfigurationLoader {
     }
 
     /// Reads `path`; a missing file is an error that says how to create one.
-    public static func load(path: String = defaultPath, keyName: (String) -> KeyCode?) throws(ConfigurationError) -> Configuration {
+    public static func load(path: String = defaultPath, keyName: ((String) -> KeyCode?)?) throws(ConfigurationError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(file: path, problems: [.init(line: nil, key: "",
                 message: "cannot read the configuration; install the commented default with `make install` or copy it from the source tree's inputmux.toml")])
@@ -113,7 +115,7 @@ private struct Reader {
         return nil
     }
 
-    mutating func configuration(_ root: TOMLTable, keyName: (String) -> KeyCode?) -> Configuration {
+    mutating func configuration(_ root: TOMLTable, keyName: ((String) -> KeyCode?)?) -> Configuration {
         var c = Configuration()
         onlyKnown(root, at: "", ["desktop", "keymap", "pacing", "human", "panic", "leases", "limits",
                                  "sensitive", "sockets", "audit", "output", "x11", "policy"])
@@ -166,12 +168,13 @@ private struct Reader {
             if let names = strings(t, "chord", at: "panic") {
                 var keys: [KeyCode] = []
                 for n in names {
+                    guard let keyName else { continue }
                     if let k = keyName(n) { keys.append(k) } else {
                         fail("panic.chord", "unknown key \"\(n)\"; use Linux key names such as KEY_LEFTCTRL, KEY_ESC")
                     }
                 }
                 if names.count < 2 { fail("panic.chord", "needs at least two keys, so no single key panics by accident") }
-                if keys.count == names.count, names.count >= 2 { c.panicChord = PanicChord(keys) }
+                if keyName != nil, keys.count == names.count, names.count >= 2 { c.panicChord = PanicChord(keys) }
             }
         }
         if let t = table(root, "leases", at: "") {

@@ -1,4 +1,5 @@
 import InputMuxCore
+import InputMuxWire
 
 /// One record as `muxctl audit` shows it: the fields people filter and read, plus the
 /// line itself for `--json`. Parsed with a general JSON parser, unlike the verifier,
@@ -27,7 +28,7 @@ public struct AuditLogEntry: Hashable, Sendable {
 
     /// Parses a record line; nil for anything else.
     public init?(line: String, file: String) {
-        guard let value = JSONValue.parse(Array(line.utf8)), let o = value.object,
+        guard let value = JSON.parse(Array(line.utf8)), let o = value.object,
               case .int(let seq)? = o["seq"], seq > 0,
               let time = o["time"]?.string, let action = o["action"]?.string,
               let decision = o["decision"]?.string else { return nil }
@@ -64,7 +65,7 @@ public struct AuditLogEntry: Hashable, Sendable {
         return filter == "\(agent)#\(session)"
     }
 
-    private static func integer(_ v: JSONValue?) -> Int64? {
+    private static func integer(_ v: JSON?) -> Int64? {
         if case .int(let i)? = v { i } else { nil }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import InputMuxConfiguration
 import InputMuxCore
 import Logging
 

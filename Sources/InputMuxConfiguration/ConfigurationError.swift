@@ -1,10 +1,16 @@
 /// A configuration the daemon refuses to start with. Every problem names the file,
 /// the line and the key, and says what a valid value looks like.
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
-    public struct Problem: Hashable, Sendable, CustomStringConvertible {
+    public struct Problem: Hashable, Sendable, Codable, CustomStringConvertible {
         public var line: Int?
         public var key: String
         public var message: String
+
+        public init(line: Int?, key: String, message: String) {
+            self.line = line
+            self.key = key
+            self.message = message
+        }
 
         public var description: String {
             (line.map { "line \($0): " } ?? "") + (key.isEmpty ? "" : "\(key): ") + message
