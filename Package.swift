@@ -145,7 +145,15 @@ let package = Package(
             // `--no-export-dynamic`: the static standard library asks to export every
             // symbol, about 20,000 of them. Nothing loads plug-ins against muxctl, and a
             // dynamic symbol table that size makes every start slower.
-            linkerSettings: [.unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"])]
+            // C++ runtime linked in: `-lstdc++` finds static-libstdc++/libstdc++.so first,
+            // a linker script naming libstdc++.a, and `-static-libgcc` takes libgcc_eh.a
+            // for libgcc_s.so. Binding libstdc++.so's ~1,800 symbols was most of what the
+            // loader still did at each start; muxctl now loads only libc and libm.
+            exclude: ["static-libstdc++"],
+            linkerSettings: [.unsafeFlags([
+                "-L", "Sources/CNoCurl/empty-libcurl", "-L", "Sources/muxctl/static-libstdc++",
+                "-Xclang-linker", "-static-libgcc", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic",
+            ])]
         ),
 
         // Benchmarks that print tables (`swift run -c release muxbench core`).

@@ -19,8 +19,14 @@ extension MuxctlCommand {
     /// The gestures of a forwarded command line when it is a gesture verb of the agent
     /// `name`; nil leaves the command to its own process (other verbs and agents, help,
     /// anything that does not parse or check), which reports it as usual.
+    ///
+    /// A forwarded line is always `agent …` (`AgentRelay.agentNameHint`), and muxctl's root
+    /// declares no option of its own, so the rest is parsed from `agent` down: the same
+    /// command types, without the root's checks of every other verb tree.
     static func forwarded(_ arguments: [String], agentName name: String) -> [AgentAction]? {
-        guard let verb = try? MuxctlCommand.parseAsRoot(arguments) as? any AgentGestureVerb, verb.agent.name == name else { return nil }
+        guard arguments.first == AgentCommand.configuration.commandName,
+              let verb = try? AgentCommand.parseAsRoot(Array(arguments.dropFirst())) as? any AgentGestureVerb,
+              verb.agent.name == name else { return nil }
         return try? verb.actions()
     }
 }

@@ -82,8 +82,9 @@ extension AgentRelay {
     public static func forwardToHolder(_ arguments: [String], directory: String? = nil) throws(CLIError) -> Reply? {
         guard let name = agentNameHint(in: arguments) else { return nil }
         let path = socketPath(directory: directory ?? userDirectory, name: name)
-        guard holderListens(at: path) else { return nil }
-        let reply = try send(argumentsLine(arguments), to: path)
+        // One connection: no holder is a refused (or missing) socket, not a probe first.
+        guard let fd = holderConnection(at: path) else { return nil }
+        let reply = try exchange(argumentsLine(arguments), on: fd, path: path)
         return reply == .local || reply.isUnknownRequest ? nil : reply
     }
 

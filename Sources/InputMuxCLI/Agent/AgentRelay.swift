@@ -84,13 +84,20 @@ public enum AgentRelay {
     /// Whether a holder answers at `path`. A socket nobody listens on (the holder was
     /// killed) is removed.
     public static func holderListens(at path: String) -> Bool {
+        guard let fd = holderConnection(at: path) else { return false }
+        close(fd)
+        return true
+    }
+
+    /// A connection to the holder at `path`; nil when none listens (a socket nobody
+    /// listens on is removed).
+    static func holderConnection(at path: String) -> Int32? {
         switch UnixSocket.connect(path) {
         case .success(let fd):
-            close(fd)
-            return true
+            return fd
         case .failure(let e):
             if e.errno == ECONNREFUSED { unlink(path) }
-            return false
+            return nil
         }
     }
 
@@ -102,6 +109,12 @@ public enum AgentRelay {
         case .failure(let e):
             throw CLIError(.unavailable, "the lease holder at \(path) cannot be reached (\(e.reason)); acquire the lease again")
         }
+        return try exchange(line, on: fd, path: path)
+    }
+
+    /// Writes `line` on a connection to the holder at `path`, reads the reply line and
+    /// closes the connection.
+    static func exchange(_ line: String, on fd: Int32, path: String) throws(CLIError) -> Reply {
         defer { close(fd) }
         guard UnixSocket.writeAll(fd, Array((line + "\n").utf8)) else {
             throw CLIError(.unavailable, "the lease holder at \(path) closed the connection")
