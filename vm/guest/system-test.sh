@@ -503,6 +503,18 @@ muxctl_doctor_checks() {
     check "... naming each bad line and what to do" \
         "$(grep -q "bad.toml:2: desktop.width" <<< "$mx_out" && grep -q "bad.toml:5: leases.ttl" <<< "$mx_out" && grep -q 'inputmuxd --check' <<< "$mx_out" && echo 1 || echo 0)" \
         "$(grep -A2 '^FAIL configuration' <<< "$mx_out" | head -3 | tr '\n' ' ')"
+    # What muxctl cannot check itself (it links neither libevdev nor libxkbcommon) it
+    # asks the installed inputmuxd (`inputmuxd --check --json`).
+    printf '[panic]\nchord = ["KEY_LEFTCTRL", "KEY_NOPE"]\n' > "$T/panic.toml"
+    mx_run muxctl doctor --config "$T/panic.toml"
+    check "muxctl doctor: a panic key libevdev does not know fails the configuration (inputmuxd --check)" \
+        "$(both "$(is "$mx_rc" 1)" "$(has 'panic.toml:2: panic.chord: unknown key "KEY_NOPE"' "$mx_out")")" \
+        "$(grep -A1 '^FAIL configuration' <<< "$mx_out" | head -2 | tr '\n' ' ')"
+    printf '[keymap]\nlayout = "zz"\n' > "$T/keymap.toml"
+    mx_run muxctl doctor --config "$T/keymap.toml"
+    check "muxctl doctor: a layout xkbcommon cannot compile fails the keymap check" \
+        "$(both "$(is "$mx_rc" 1)" "$(has 'FAIL keymap: layout "zz" model "pc105" does not compile' "$mx_out")")" \
+        "$(grep -E '^(FAIL|skip) keymap' <<< "$mx_out" | head -1)"
 }
 
 # A reader of an evdev node: prints "type code value" of key and abs events for SECS.
