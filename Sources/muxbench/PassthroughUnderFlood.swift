@@ -35,7 +35,7 @@ struct PassthroughUnderFlood {
         let clone = try daemon.clone(of: physical.devnode)
         let flooder = try FloodProcess(socket: daemon.agentSocket, agents: agents)
         defer { flooder.stop() }
-        r.cpus = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        r.cpus = CPUPlacement.online
         // The human's side on CPU 0 (the reader is forked per measurement and inherits it);
         // the daemon and the flood process started before, unpinned.
         if inputmux_pin_to_cpu(0) != 0 { throw BenchError("cannot pin to CPU 0: errno \(errno)") }
@@ -133,17 +133,7 @@ final class FloodProcess {
     }
 
     /// Places every thread of the flood process on `cpu`, or on any CPU when negative.
-    func place(cpu: Int32) throws {
-        guard let dir = opendir("/proc/\(pid)/task") else { throw BenchError("cannot list /proc/\(pid)/task: errno \(errno)") }
-        defer { closedir(dir) }
-        while let e = readdir(dir) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            guard let tid = Int32(name) else { continue }
-            if inputmux_set_thread_cpu(tid, cpu) != 0 && errno != ESRCH {
-                throw BenchError("cannot place flood thread \(tid) on CPU \(cpu): errno \(errno)")
-            }
-        }
-    }
+    func place(cpu: Int32) throws { try CPUPlacement.place(pid: pid, cpu: cpu) }
 
     /// Sends one command byte; with `expectLine`, returns the "OK n REJECTED m" counts.
     @discardableResult
