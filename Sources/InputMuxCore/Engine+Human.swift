@@ -33,7 +33,28 @@ extension Engine {
         if moved { cursorMover = .human }
         if let change { focus.human(change, time: now) }
         if panicked { return panicNow(into: &out) }
-        if human.input(at: now) { pauseAgents(for: "human input", into: &out) }
+        humanActed("human input", into: &out)
+    }
+
+    /// Input that counts as the human's: it starts or extends the pause. With a zero quiet
+    /// period there is no pause to start: the input still stops the running gesture and
+    /// releases what agents hold, but it is not announced to every session and audited
+    /// as a pause and a resume at each frame.
+    mutating func humanActed(_ cause: String, into out: inout some EngineOutput) {
+        guard config.quietPeriod > .zero else { return interruptAgents(for: cause, into: &out) }
+        if human.input(at: now) { pauseAgents(for: cause, into: &out) }
+    }
+
+    /// Human input under a zero quiet period: the running gesture stops, waiting ones are
+    /// dropped (as under a pause, nothing is replayed behind the human's back), and
+    /// everything agents hold is released. Allocates nothing when the seat is idle.
+    mutating func interruptAgents(for cause: String, into out: inout some EngineOutput) {
+        if !seat.isIdle || !seat.waiting.isEmpty {
+            let message = "\(cause) at \(config.describe(now)) interrupted it (the quiet period is 0, so agents are not paused); "
+                + "what it pressed was released; send it again"
+            abortSeat(because: Rejection(.abortedByHuman, message), waitingReason: Rejection(.abortedByHuman, message), into: &out)
+        }
+        for s in sessions.keys { neutralize(s, pointer: true, keyboard: true, into: &out) }
     }
 
     /// The human (or input standing for it) just became active: every agent's running
@@ -62,7 +83,7 @@ extension Engine {
                              message: "input injected by another XTest client: \(f.description)"
                                 + (pausing ? "; agents pause as for human input" : "; agents were not paused (x11.pause_on_foreign_input is off)")))
         guard pausing else { return }
-        if human.input(at: now) { pauseAgents(for: "input from another XTest client", into: &out) }
+        humanActed("input from another XTest client", into: &out)
     }
 
     /// The panic chord: revoke every lease, stop and neutralize everything, freeze agents

@@ -1,3 +1,4 @@
+import CInputMuxShim
 import Glibc
 import InputMuxCore
 import InputMuxDaemon
@@ -6,12 +7,22 @@ import InputMuxLinux
 /// The human's passthrough through inputmuxd (write on a "physical" device the daemon
 /// grabbed → read on its clone, as `muxbench passthrough` measures it), idle and while
 /// `agents` sessions flood the daemon with clicks, in 10 interleaved rounds.
+///
+/// The human's side (the writer and the reader standing for the compositor) runs on
+/// CPU 0; inputmuxd is placed by the scheduler, as deployed. The flooding agents' own
+/// processes run two ways, in turns within each round: placed by the scheduler, where on
+/// a two-CPU guest they and the reader fight for the same CPUs whatever the daemon does;
+/// and kept on CPU 1, where what is left on the human's CPU is the daemon's agent work.
 struct PassthroughUnderFlood {
     var agents: Int
     var idle: [Int64] = []
     var flood: [Int64] = []
+    var floodApart: [Int64] = []
     var floodOK = 0
     var floodRejected = 0
+    /// The flood kept off the human's CPU (needs a second CPU).
+    var apart: Bool { cpus > 1 }
+    var cpus = 1
 
     static let goalRatio = 1.2
 
@@ -24,16 +35,27 @@ struct PassthroughUnderFlood {
         let clone = try daemon.clone(of: physical.devnode)
         let flooder = try FloodProcess(socket: daemon.agentSocket, agents: agents)
         defer { flooder.stop() }
+        r.cpus = CPUPlacement.online
+        // The human's side on CPU 0 (the reader is forked per measurement and inherits it);
+        // the daemon and the flood process started before, unpinned.
+        if inputmux_pin_to_cpu(0) != 0 { throw BenchError("cannot pin to CPU 0: errno \(errno)") }
+        defer { _ = inputmux_set_thread_cpu(0, -1) }
         let rounds = 10, perRound = max(10, frames / rounds)
         _ = try PassthroughProbe.measure(physical: physical, targetNode: clone, count: 200)
-        for _ in 0..<rounds {
-            r.idle += try PassthroughProbe.measure(physical: physical, targetNode: clone, count: perRound)
+        func flooding(onCPU cpu: Int32) throws -> [Int64] {
+            try flooder.place(cpu: cpu)
             flooder.command("f")
             MonotonicClock.sleep(.milliseconds(200))
-            r.flood += try PassthroughProbe.measure(physical: physical, targetNode: clone, count: perRound)
+            let latencies = try PassthroughProbe.measure(physical: physical, targetNode: clone, count: perRound)
             let counts = flooder.command("i", expectLine: true)
             r.floodOK += counts.0
             r.floodRejected += counts.1
+            return latencies
+        }
+        for _ in 0..<rounds {
+            r.idle += try PassthroughProbe.measure(physical: physical, targetNode: clone, count: perRound)
+            r.flood += try flooding(onCPU: -1)
+            if r.apart { r.floodApart += try flooding(onCPU: 1) }
         }
         flooder.stop()
         daemon.stop()
@@ -44,17 +66,27 @@ struct PassthroughUnderFlood {
     var idleP99: Double? { Stats.quantile(idle.map { Double($0) / 1000 }, 0.99) }
     var floodP50: Double? { Stats.quantile(flood.map { Double($0) / 1000 }, 0.5) }
     var floodP99: Double? { Stats.quantile(flood.map { Double($0) / 1000 }, 0.99) }
+    var apartP50: Double? { Stats.quantile(floodApart.map { Double($0) / 1000 }, 0.5) }
+    var apartP99: Double? { Stats.quantile(floodApart.map { Double($0) / 1000 }, 0.99) }
     var goalP50: Bool? { Stats.ratio(floodP50, idleP50).map { $0 <= Self.goalRatio } }
     var goalP99: Bool? { Stats.ratio(floodP99, idleP99).map { $0 <= Self.goalRatio } }
+    var apartGoalP50: Bool? { Stats.ratio(apartP50, idleP50).map { $0 <= Self.goalRatio } }
+    var apartGoalP99: Bool? { Stats.ratio(apartP99, idleP99).map { $0 <= Self.goalRatio } }
 
     func table() -> String {
         var t = BenchTable(title: "human passthrough through inputmuxd (physical write → clone readable), idle vs \(agents) agents flooding clicks, 10 interleaved rounds",
                            header: ["state", "frames", "p50 µs", "p99 µs", "p50 vs idle", "p99 vs idle", "goal", "verdict"])
         t.rows.append(["idle", "\(idle.count)", Stats.fmt(idleP50, digits: 1), Stats.fmt(idleP99, digits: 1), "1.0x", "1.0x", "-", "baseline"])
-        t.rows.append(["\(agents) agents flooding", "\(flood.count)", Stats.fmt(floodP50, digits: 1), Stats.fmt(floodP99, digits: 1),
+        t.rows.append(["\(agents) agents flooding, anywhere", "\(flood.count)", Stats.fmt(floodP50, digits: 1), Stats.fmt(floodP99, digits: 1),
                        Stats.fmt(Stats.ratio(floodP50, idleP50)) + "x", Stats.fmt(Stats.ratio(floodP99, idleP99)) + "x",
                        "≤ 1.2x idle", "p50 \(Stats.verdict(goalP50)), p99 \(Stats.verdict(goalP99))"])
-        t.notes.append("flood: each agent clicks in its own column with pacing off, one click in flight; \(floodOK) clicks carried out and \(floodRejected) refused during the timed flood phases (quiet period 0, so the human's frames do not pause the agents). inputmuxd runs at nice \(BenchDaemon.unitNice), as its systemd unit runs it; the flooding agents at 0.")
+        if apart {
+            t.rows.append(["\(agents) agents flooding, on CPU 1", "\(floodApart.count)", Stats.fmt(apartP50, digits: 1), Stats.fmt(apartP99, digits: 1),
+                           Stats.fmt(Stats.ratio(apartP50, idleP50)) + "x", Stats.fmt(Stats.ratio(apartP99, idleP99)) + "x",
+                           "≤ 1.2x idle", "p50 \(Stats.verdict(apartGoalP50)), p99 \(Stats.verdict(apartGoalP99))"])
+        }
+        t.notes.append("flood: each agent clicks in its own column with pacing off, one click in flight; \(floodOK) clicks carried out and \(floodRejected) refused during the timed flood phases (quiet period 0, so the human's frames do not pause the agents). inputmuxd runs at nice \(BenchDaemon.unitNice), as its systemd unit runs it, placed by the scheduler; the flooding agents at nice 0.")
+        t.notes.append("the human's writer and reader run on CPU 0 in every state. \"anywhere\": the agents' processes are placed by the scheduler, so on this \(cpus)-CPU guest they take the reader's CPU too, whatever the daemon does. \"on CPU 1\": the agents' processes are kept off CPU 0, so what still competes with the human's side is the daemon's own work for them.")
         return t.render()
     }
 
@@ -63,6 +95,9 @@ struct PassthroughUnderFlood {
          "idle": ["p50_us": Stats.json(idleP50), "p99_us": Stats.json(idleP99), "frames": .int(Int64(idle.count))],
          "flood": ["p50_us": Stats.json(floodP50), "p99_us": Stats.json(floodP99), "frames": .int(Int64(flood.count)),
                    "clicks_done": .int(Int64(floodOK)), "clicks_refused": .int(Int64(floodRejected))],
+         "flood_agents_on_cpu1": ["p50_us": Stats.json(apartP50), "p99_us": Stats.json(apartP99), "frames": .int(Int64(floodApart.count)),
+                                  "p50_ratio": Stats.json(Stats.ratio(apartP50, idleP50)), "p99_ratio": Stats.json(Stats.ratio(apartP99, idleP99)),
+                                  "goal_p50_met": Stats.json(apartGoalP50), "goal_p99_met": Stats.json(apartGoalP99)],
          "p50_ratio": Stats.json(Stats.ratio(floodP50, idleP50)), "p99_ratio": Stats.json(Stats.ratio(floodP99, idleP99)),
          "goal_ratio": Stats.json(Self.goalRatio), "goal_p50_met": Stats.json(goalP50), "goal_p99_met": Stats.json(goalP99)]
     }
@@ -96,6 +131,9 @@ final class FloodProcess {
             throw BenchError("the flood agents did not get ready")
         }
     }
+
+    /// Places every thread of the flood process on `cpu`, or on any CPU when negative.
+    func place(cpu: Int32) throws { try CPUPlacement.place(pid: pid, cpu: cpu) }
 
     /// Sends one command byte; with `expectLine`, returns the "OK n REJECTED m" counts.
     @discardableResult

@@ -40,6 +40,36 @@ import Testing
         #expect(A.perform(.move(to: Point(x: 1, y: 1))).isDone)
     }
 
+    @Test func aZeroQuietPeriodStopsTheRunningGestureWithoutPausingAnyone() {
+        let t = Timeline { $0.quietPeriod = .zero }
+        let A = t.connect("A"), B = t.connect("B")
+        A.acquire(leftHalf, keyboard: true)
+        B.acquire(rightHalf)
+        A.click(100, 100)
+        let hold = A.send(.hold(keys: [.leftShift], duration: 2.s))
+        let waiting = B.send(.click(at: Point(x: 1000, y: 10), button: .left, count: 1, modifiers: []))
+        t.run(for: 50.ms)
+        #expect(t.engine.neutral.held(on: A.keyboard) == [.leftShift])
+        let mark = t.mark
+        t.humanMove(dx: 1, dy: 0)
+        // The running gesture is stopped and released; the waiting one is dropped.
+        #expect(A.reply(hold)?.code == .abortedByHuman)
+        #expect(B.reply(waiting)?.code == .abortedByHuman)
+        #expect(t.engine.neutral.held(on: A.keyboard).isEmpty)
+        #expect(t.keyEvents(since: mark, on: A.keyboard).map(\.1) == [0])
+        // No pause: nobody is told of one, it is not audited, and gestures run at once.
+        for _ in 0..<20 { t.humanMove(dx: 1, dy: 0) }
+        t.run(for: 10.ms)
+        for s in [A, B] {
+            #expect(!s.events.contains { if case .humanActive = $0 { true } else { false } })
+            #expect(!s.events.contains(.humanQuiet))
+        }
+        #expect(!t.audits(since: mark).contains { $0.decision == .paused || $0.decision == .resumed })
+        #expect(t.audits(since: mark).filter { $0.decision == .aborted }.count == 1)
+        #expect(t.engine.human.pausedUntil == nil)
+        #expect(B.perform(.move(to: Point(x: 1000, y: 10))).isDone)
+    }
+
     @Test func queuedGesturesAreRejectedNotReplayedLater() {
         let t = Timeline()
         let A = t.connect("A"), B = t.connect("B")

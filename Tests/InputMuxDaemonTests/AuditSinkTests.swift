@@ -45,6 +45,32 @@ import Testing
         #expect(auditLines(path).count == 2)
     }
 
+    @Test func aBusyLoopSharesEachWakeOfTheWriterAcrossManyRecords() throws {
+        let dir = AuditTempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("audit.jsonl")
+        let sink = try AuditSink(settings: auditSettings(path), logger: Logger(label: "test"))
+        // A record and a wake every millisecond or so, as turns of a busy loop would.
+        let began = Date()
+        for i in 1...200 {
+            sink.record(auditClick(i))
+            sink.wakeWriter()
+            usleep(1_000)
+        }
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while auditLines(path).count < 200 && Date() < deadline { usleep(2_000) }
+        let elapsed = Date().timeIntervalSince(began)
+        sink.close()
+        #expect(auditLines(path).count == 200)
+        // The writer rests `batchGap` after every batch, so it took at most one batch per
+        // gap (plus the first), not one per wake.
+        let bound = Int(elapsed / AuditSink.batchGap) + 2
+        #expect(sink.batchesWritten <= bound, "\(sink.batchesWritten) batches in \(elapsed) s")
+        #expect(sink.batchesWritten <= 100, "\(sink.batchesWritten) batches for 200 wakes")
+        let report = AuditLogReader.verify(path: path)
+        #expect(report.isIntact && report.verifiedRecords == 200, "\(report)")
+    }
+
     @Test func theWriterRunsAtALowerPriorityThanTheEngine() throws {
         let dir = AuditTempDirectory()
         defer { dir.remove() }

@@ -57,5 +57,8 @@ static inline int inputmux_ioctl_none(int fd, unsigned long request) { return io
 /// Pins the calling process (and the children it starts later) to one CPU; returns -1
 /// and sets errno on failure. The corresponding C function is `sched_setaffinity`.
 int inputmux_pin_to_cpu(int cpu);
+/// Places one thread (a task id from /proc/PID/task) on one CPU, or on every online CPU
+/// when `cpu` is negative; returns -1 and sets errno on failure (`sched_setaffinity`).
+int inputmux_set_thread_cpu(int tid, int cpu);
 
 #endif

@@ -13,8 +13,12 @@ import Logging
 /// every agent's paced frames never wait behind the audit's hashing, its writes or its
 /// log lines. The loop wakes the writer once a turn's replies are written
 /// (`wakeWriter`), so the writer's work does not compete with them either; records
-/// queued without a wake are still written within `idleWake`. Records keep the
-/// engine's order. `close` writes everything queued before
+/// queued without a wake are still written within `idleWake`. After each batch the
+/// writer rests `batchGap` before it takes the next one: a lone decision is written at
+/// once, while a busy daemon (a request every few hundred microseconds) wakes its
+/// writer at most every `batchGap` instead of once per turn, so each wake-up, a context
+/// switch that costs more than the records it writes, is shared by many records.
+/// Records keep the engine's order. `close` writes everything queued before
 /// the log is synced and closed (shutdown flushes the audit, DESIGN §6).
 final class AuditSink: @unchecked Sendable {
     // @unchecked: `pending`, `dropped`, `closed` and `writerDone` are guarded by
@@ -31,6 +35,12 @@ final class AuditSink: @unchecked Sendable {
     private var dropped = 0
     private var closed = false
     private var writerDone = false
+    /// The writer waits for records (not resting between batches): only then does
+    /// `wakeWriter` signal it.
+    private var writerWaiting = false
+    private var batchCount = 0
+    /// Batches the writer has taken so far (each one a wake-up of the writer).
+    var batchesWritten: Int { condition.lock(); defer { condition.unlock() }; return batchCount }
     /// Decisions queued while the writer is stuck (a hung disk) before new ones are
     /// dropped, counted and reported, rather than the daemon's memory growing without end.
     static let maximumPending = 65_536
@@ -45,6 +55,8 @@ final class AuditSink: @unchecked Sendable {
     }
 
     static let idleWake: TimeInterval = 0.1
+    /// The writer's rest between two batches.
+    static let batchGap: TimeInterval = 0.01
 
     /// Queues one decision (engine thread). Never blocks on the disk.
     func record(_ e: AuditEvent) {
@@ -61,7 +73,7 @@ final class AuditSink: @unchecked Sendable {
     /// Starts the writer on what is queued (engine thread, at the end of a turn).
     func wakeWriter() {
         condition.lock()
-        if !pending.isEmpty || dropped > 0 { condition.signal() }
+        if writerWaiting && (!pending.isEmpty || dropped > 0) { condition.signal() }
         condition.unlock()
     }
 
@@ -76,9 +88,9 @@ final class AuditSink: @unchecked Sendable {
     }
 
     /// How much lower than the process the writer runs (nice), two steps below the
-    /// engine: when it and the human's input, the engine or a client want the same CPU,
+    /// engine (7 under the unit): when it and the human's input, the engine or a client want the same CPU,
     /// the scheduler favours them; the writer still gets its share, so it keeps up.
-    static let writerNiceOffset: Int32 = 12
+    static let writerNiceOffset: Int32 = 17
 
     private func writeQueued() {
         _ = inputmux_name_this_thread("inputmuxd audit")
@@ -88,7 +100,9 @@ final class AuditSink: @unchecked Sendable {
         var batch: [(AuditEvent, WallTime)] = []
         while true {
             condition.lock()
+            writerWaiting = true
             while pending.isEmpty && !closed { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.idleWake)) }
+            writerWaiting = false
             if pending.isEmpty {
                 writerDone = true
                 condition.broadcast()
@@ -96,6 +110,7 @@ final class AuditSink: @unchecked Sendable {
                 return
             }
             swap(&batch, &pending)
+            batchCount += 1
             let lost = dropped
             dropped = 0
             condition.unlock()
@@ -105,6 +120,11 @@ final class AuditSink: @unchecked Sendable {
                 logger.error("\(lost) audit records were dropped: the audit writer fell \(Self.maximumPending) records behind (is the disk under the audit log hung?)",
                              metadata: ["audit.path": .string(log.path), "audit.dropped": "\(lost)"])
             }
+            // Rest before the next batch; `close` cuts the rest short.
+            let rested = Date(timeIntervalSinceNow: Self.batchGap)
+            condition.lock()
+            while !closed && Date() < rested { _ = condition.wait(until: rested) }
+            condition.unlock()
         }
     }
 

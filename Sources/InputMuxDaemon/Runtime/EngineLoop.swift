@@ -98,9 +98,11 @@ final class EngineLoop {
     /// How much lower than the process the engine thread runs (nice). The human's
     /// input thread keeps the process's priority (the unit sets Nice=-10), so on a
     /// contended CPU a human frame goes out before agent work (DESIGN §4); agent work
-    /// itself runs at the unit's -10 + 10 = 0, no ahead of the compositor that reads
-    /// the clones and the agents' devices.
-    static let niceOffset: Int32 = 10
+    /// itself runs at the unit's -10 + 15 = 5, behind the compositor (nice 0) that
+    /// reads the clones: when agents keep the engine busy, the compositor still gets
+    /// about three times the engine's share of a contended CPU, so the human's frames
+    /// reach the screen first (`muxbench daemon`, passthrough under a flood).
+    static let niceOffset: Int32 = 15
 
     func run() {
         if inputmux_lower_this_thread(Self.niceOffset) != 0 {

@@ -5,54 +5,67 @@ import Synchronization
 /// the engine thread.
 ///
 /// The passthrough thread has already forwarded the frame to its clone; this only feeds
-/// the engine's bookkeeping (pause, focus, panic). It is a fixed ring allocated once, so
-/// the passthrough path allocates nothing, and it holds the lock only to copy a few
-/// words. If the engine falls behind and the ring fills, the oldest motion is what gets
-/// lost: key and button events are what matter, and a full ring still reports activity.
-public final class PhysicalInbox: Sendable {
+/// the engine's bookkeeping (pause, focus, panic). It is a fixed ring allocated once, with
+/// one writer (the passthrough thread) and one reader (the engine thread) that meet only
+/// through two atomic counters: the passthrough thread never takes a lock the engine
+/// could be holding, so it never waits for agent work, even when the engine thread is
+/// preempted in the middle of a drain. If the engine falls behind and the ring fills, the
+/// newest events are what gets lost: the frames already queued still reach the engine,
+/// and a full ring still reports activity.
+public final class PhysicalInbox: @unchecked Sendable {
+    // @unchecked: `slots` is shared memory. The passthrough thread writes only the slots
+    // between `read` and `written` + capacity, and publishes each with a releasing store
+    // of `written`; the engine thread reads only slots below the `written` it acquired, and
+    // hands them back with a releasing store of `read`. `push` must only ever be called on
+    // one thread, and `drain` on one (other) thread.
+
     public struct Entry: Sendable {
         public var device: UInt32
         public var event: EvdevEvent
     }
 
-    private struct Ring {
-        var slots: [Entry]
-        var head = 0
-        var count = 0
-        var overflowed = false
-    }
-
-    private let ring: Mutex<Ring>
+    private let slots: UnsafeMutablePointer<Entry>
+    public let capacity: Int
+    /// Entries pushed so far (only the passthrough thread stores it).
+    private let written = Atomic<Int>(0)
+    /// Entries drained so far (only the engine thread stores it).
+    private let read = Atomic<Int>(0)
+    private let overflowed = Atomic<Bool>(false)
     public let wake: WakeSignal
 
     public init(capacity: Int = 8192, wake: WakeSignal) {
-        ring = Mutex(Ring(slots: Array(repeating: Entry(device: 0, event: .synReport), count: capacity)))
+        precondition(capacity > 0, "an inbox needs room for at least one event")
+        self.capacity = capacity
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Entry(device: 0, event: .synReport), count: capacity)
         self.wake = wake
     }
 
-    /// Called on the passthrough thread for each event worth telling the engine.
-    @inline(__always)
-    public func push(device: UInt32, type: UInt16, code: UInt16, value: Int32) {
-        ring.withLock { r in
-            if r.count == r.slots.count {
-                r.overflowed = true
-                return
-            }
-            r.slots[(r.head + r.count) % r.slots.count] = Entry(device: device, event: EvdevEvent(type: type, code: code, value: value))
-            r.count += 1
-        }
+    deinit {
+        slots.deinitialize(count: capacity)
+        slots.deallocate()
     }
 
-    /// Called on the engine thread: takes everything queued so far. `overflowed` says
-    /// some events were lost (the engine treats that as human activity).
-    public func drain(into out: inout [Entry]) -> Bool {
-        ring.withLock { r in
-            for i in 0..<r.count { out.append(r.slots[(r.head + i) % r.slots.count]) }
-            r.head = (r.head + r.count) % r.slots.count
-            r.count = 0
-            let lost = r.overflowed
-            r.overflowed = false
-            return lost
+    /// Called on the passthrough thread for each event worth telling the engine. Two
+    /// atomic loads, one store into the ring and one atomic store: no lock, no allocation.
+    @inline(__always)
+    public func push(device: UInt32, type: UInt16, code: UInt16, value: Int32) {
+        let w = written.load(ordering: .relaxed)
+        if w - read.load(ordering: .acquiring) >= capacity {
+            overflowed.store(true, ordering: .releasing)
+            return
         }
+        slots[w % capacity] = Entry(device: device, event: EvdevEvent(type: type, code: code, value: value))
+        written.store(w + 1, ordering: .releasing)
+    }
+
+    /// Called on the engine thread: takes everything queued so far, in order. The result
+    /// says some events were lost (the engine treats that as human activity).
+    public func drain(into out: inout [Entry]) -> Bool {
+        let r = read.load(ordering: .relaxed)
+        let w = written.load(ordering: .acquiring)
+        for i in r..<w { out.append(slots[i % capacity]) }
+        read.store(w, ordering: .releasing)
+        return overflowed.exchange(false, ordering: .acquiringAndReleasing)
     }
 }
