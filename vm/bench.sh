@@ -9,7 +9,7 @@
 #   bash vm/bench.sh [--json] [MUXBENCH-DAEMON-ARGS...]
 #
 # The JSON of the daemon and CLI benchmarks is copied to ${INPUTMUX_BENCH_OUT:-bench-results}/
-# (daemon.json, cli.json).
+# (daemon.json, daemon-no-joydev.json, cli.json).
 # With --json, stdout is one JSON object {"passthrough": …, "daemon": …, "cli": …} and nothing else.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

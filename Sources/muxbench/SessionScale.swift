@@ -78,6 +78,10 @@ struct SessionScale {
         return r
     }
 
+    /// joydev, the legacy joystick interface, takes every absolute pointer with more
+    /// than three buttons for a joystick, agents' pointers included.
+    static var joydevLoaded: Bool { access("/sys/module/joydev", F_OK) == 0 }
+
     /// How many event, mouse and js nodes /dev/input holds (the kernel's input minors
     /// are 1024 in all, shared by evdev, mousedev and joydev).
     static func inputNodeCounts() -> String {
@@ -102,6 +106,9 @@ struct SessionScale {
                            header: ["sessions", "grants", "p50 ms", "p99 ms", "goal", "verdict"])
         t.rows.append(["\(connected)", "\(grantLatencies.count)", Stats.fmt(grantP50, digits: 3), Stats.fmt(grantP99, digits: 3),
                        "p99 < \(Stats.fmt(Self.grantGoalP99Ms, digits: 0)) ms", Stats.verdict(grantGoal)])
+        t.notes.append(Self.joydevLoaded
+            ? "joydev is loaded: each session takes 4 of the kernel's 1024 input minors (its pointer gets an event, a mouse and a js node; its keyboard an event node)."
+            : "joydev is not loaded: each session takes 3 of the kernel's 1024 input minors (its pointer gets an event and a mouse node; its keyboard an event node).")
         if let e = connectError {
             t.notes.append("only \(connected) of \(sessions) sessions connected: \(e)")
         }
@@ -113,7 +120,7 @@ struct SessionScale {
 
     func leaseJSON() -> JSONValue {
         ["sessions": .int(Int64(sessions)), "connected": .int(Int64(connected)),
-         "connect_error": connectError.map { .string($0) } ?? .null, "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
+         "connect_error": connectError.map { .string($0) } ?? .null, "joydev_loaded": .bool(Self.joydevLoaded), "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
          "p99_ms": Stats.json(grantP99), "refused_hellos_retried": .int(Int64(refusedHellos)), "goal_p99_ms": Stats.json(Self.grantGoalP99Ms), "goal_met": Stats.json(grantGoal)]
     }
 
