@@ -124,17 +124,61 @@ public final class AuditLog {
     public func append(_ event: AuditEvent, wallTime: WallTime = .now()) throws(AuditLogError) -> AuditRecord {
         guard fd >= 0 else { throw AuditLogError(.closed, path, "append after close: open a new AuditLog") }
         var next = chain
-        var record = next.append(event, wallTime: wallTime)
-        var bytes = Self.lineBytes(record)
+        var (record, line) = next.appendLine(event, wallTime: wallTime)
+        var bytes = Self.lineBytes(line)
         if size > 0, size + bytes.count + (keepFiles > 0 ? noteReserve : 0) > maximumBytes {
             try rotate(time: event.time, wallTime: wallTime)
             next = chain  // the rotation note took a sequence number: chain the record again
-            record = next.append(event, wallTime: wallTime)
-            bytes = Self.lineBytes(record)
+            (record, line) = next.appendLine(event, wallTime: wallTime)
+            bytes = Self.lineBytes(line)
         }
-        try write(bytes, of: record, then: next)
+        try write(bytes, sequence: record.sequence, then: next)
         log(record)
         return record
+    }
+
+    /// Appends `events` in order, with what `append` does for each one, but as one write
+    /// and one head-file update for all the records that fit before the next rotation:
+    /// the audit writer hands over a batch at a time, and a batch then costs the system
+    /// calls of one record. `failed` hears of every event that could not be written,
+    /// with the error `append` would have thrown for it.
+    public func append(batch events: [(AuditEvent, WallTime)], failed: (AuditEvent, AuditLogError) -> Void) {
+        var start = 0
+        while start < events.count {
+            var next = chain
+            var bytes: [UInt8] = []
+            var records: [AuditRecord] = []
+            var end = start
+            while end < events.count, fd >= 0 {
+                var trial = next
+                let (record, text) = trial.appendLine(events[end].0, wallTime: events[end].1)
+                let line = Self.lineBytes(text)
+                let written = size + bytes.count
+                // Where `append` would rotate first, the batch stops; that record goes alone.
+                if written > 0, written + line.count + (keepFiles > 0 ? noteReserve : 0) > maximumBytes { break }
+                next = trial
+                bytes += line
+                records.append(record)
+                end += 1
+            }
+            if records.isEmpty {
+                // Closed, or the next record needs a rotation: `append` does either.
+                do { try append(events[start].0, wallTime: events[start].1) } catch { failed(events[start].0, error) }
+                start += 1
+                continue
+            }
+            do {
+                try write(bytes, sequence: records[0].sequence, then: next)
+                for r in records { log(r) }
+            } catch {
+                // Nothing of it was chained and its partial line was taken back: one at a
+                // time, each record then fails (or, if the disk came back, lands) alone.
+                for i in start..<end {
+                    do { try append(events[i].0, wallTime: events[i].1) } catch { failed(events[i].0, error) }
+                }
+            }
+            start = end
+        }
     }
 
     /// Forces what was written onto the disk (`fsync`).
@@ -154,15 +198,17 @@ public final class AuditLog {
         try flush()
     }
 
-    static func lineBytes(_ record: AuditRecord) -> [UInt8] {
-        var bytes = Array(record.line.utf8)
+    static func lineBytes(_ record: AuditRecord) -> [UInt8] { lineBytes(record.line) }
+
+    static func lineBytes(_ line: String) -> [UInt8] {
+        var bytes = Array(line.utf8)
         bytes.append(UInt8(ascii: "\n"))
         return bytes
     }
 
-    /// Writes `record`'s line; once it is on disk, `next` (the chain after it) becomes
-    /// the chain.
-    private func write(_ bytes: [UInt8], of record: AuditRecord, then next: AuditChain) throws(AuditLogError) {
+    /// Writes the lines of one or more records, the first numbered `sequence`; once they
+    /// are on disk, `next` (the chain after them) becomes the chain.
+    private func write(_ bytes: [UInt8], sequence: UInt64, then next: AuditChain) throws(AuditLogError) {
         do {
             try AuditFileIO.writeAll(fd, bytes)
         } catch {
@@ -171,7 +217,7 @@ public final class AuditLog {
             if error.written > 0, let now = try? AuditFileIO.size(fd) {
                 try? AuditFileIO.truncate(fd, to: now - error.written)
             }
-            throw Self.writeError(error, path: path, sequence: record.sequence)
+            throw Self.writeError(error, path: path, sequence: sequence)
         }
         chain = next
         size += bytes.count
@@ -228,7 +274,7 @@ public final class AuditLog {
     private func writeNote(_ note: AuditRotationNote, time: Instant, wallTime: WallTime) throws(AuditLogError) {
         var next = chain
         let record = next.append(note.event(time: time), wallTime: wallTime)
-        try write(Self.lineBytes(record), of: record, then: next)
+        try write(Self.lineBytes(record), sequence: record.sequence, then: next)
         log(record)
     }
 

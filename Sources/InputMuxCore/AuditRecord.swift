@@ -20,19 +20,35 @@ public struct AuditRecord: Hashable, Sendable {
     public var body: String { Self.body(event: event, sequence: sequence, wallTime: wallTime, prevHash: prevHash) }
 
     /// The whole line as written to the log (no trailing newline).
-    public var line: String {
-        var b = body
-        b.removeLast()  // the closing brace; the hash member goes before it
-        return b + ",\"hash\":\"" + hash + "\"}"
-    }
+    public var line: String { Self.line(body: body, hash: hash) }
 
     /// Makes the record and its hash.
     public init(event: AuditEvent, sequence: UInt64, wallTime: WallTime, prevHash: String) {
+        self = Self.make(event: event, sequence: sequence, wallTime: wallTime, prevHash: prevHash).record
+    }
+
+    private init(event: AuditEvent, sequence: UInt64, wallTime: WallTime, prevHash: String, hash: String) {
         self.event = event
         self.sequence = sequence
         self.wallTime = wallTime
         self.prevHash = prevHash
-        self.hash = Self.hash(prevHash: prevHash, body: Self.body(event: event, sequence: sequence, wallTime: wallTime, prevHash: prevHash))
+        self.hash = hash
+    }
+
+    /// Makes the record, its hash and its line, building the canonical body once (the
+    /// audit writer's path: the body is most of a record's cost).
+    public static func make(event: AuditEvent, sequence: UInt64, wallTime: WallTime, prevHash: String) -> (record: AuditRecord, line: String) {
+        let body = Self.body(event: event, sequence: sequence, wallTime: wallTime, prevHash: prevHash)
+        let hash = Self.hash(prevHash: prevHash, body: body)
+        return (AuditRecord(event: event, sequence: sequence, wallTime: wallTime, prevHash: prevHash, hash: hash),
+                Self.line(body: body, hash: hash))
+    }
+
+    /// The body with the hash member put before its closing brace.
+    static func line(body: String, hash: String) -> String {
+        var b = body
+        b.removeLast()
+        return b + ",\"hash\":\"" + hash + "\"}"
     }
 
     public static func hash(prevHash: String, body: some StringProtocol) -> String {
@@ -110,8 +126,13 @@ public struct AuditChain: Hashable, Sendable {
     public init(head: Head = .genesis) { self.head = head }
 
     public mutating func append(_ event: AuditEvent, wallTime: WallTime) -> AuditRecord {
-        let r = AuditRecord(event: event, sequence: head.nextSequence, wallTime: wallTime, prevHash: head.hash)
-        head = Head(hash: r.hash, nextSequence: head.nextSequence + 1)
-        return r
+        appendLine(event, wallTime: wallTime).record
+    }
+
+    /// `append`, with the record's line as the log writes it.
+    public mutating func appendLine(_ event: AuditEvent, wallTime: WallTime) -> (record: AuditRecord, line: String) {
+        let made = AuditRecord.make(event: event, sequence: head.nextSequence, wallTime: wallTime, prevHash: head.hash)
+        head = Head(hash: made.record.hash, nextSequence: head.nextSequence + 1)
+        return made
     }
 }

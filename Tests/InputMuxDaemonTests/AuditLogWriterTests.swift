@@ -64,6 +64,40 @@ import Testing
         #expect(log.head == head)  // the record that failed is not claimed
     }
 
+    @Test func aBatchWritesExactlyWhatOneByOneWouldAcrossRotations() throws {
+        let dir = AuditTempDirectory()
+        defer { dir.remove() }
+        let one = dir.file("one.jsonl"), batched = dir.file("batched.jsonl")
+        let events = (1...40).map { (auditClick($0), auditWallTime($0)) }
+        let single = try AuditLog(settings: auditSettings(one, maximumBytes: 1500, keepFiles: 50), headPath: nil)
+        for (e, w) in events { try single.append(e, wallTime: w) }
+        try single.close()
+        let batch = try AuditLog(settings: auditSettings(batched, maximumBytes: 1500, keepFiles: 50), headPath: nil)
+        var failures = 0
+        // Batches of uneven sizes, as the writer thread takes them.
+        for range in [0..<1, 1..<13, 13..<14, 14..<40] { batch.append(batch: Array(events[range])) { _, _ in failures += 1 } }
+        try batch.close()
+        #expect(failures == 0)
+        #expect(batch.head == single.head)
+        let rotated = try AuditLogFiles(path: one).rotatedNumbers()
+        #expect(rotated.count >= 3)
+        #expect(try AuditLogFiles(path: batched).rotatedNumbers() == rotated)
+        for suffix in [""] + rotated.map({ ".\($0)" }) {
+            #expect(auditFileText(batched + suffix) == auditFileText(one + suffix), "file\(suffix)")
+        }
+        #expect(AuditLogReader.verify(path: batched, expectedHead: batch.head).isIntact)
+    }
+
+    @Test func aBatchOnAFullDiskReportsEveryEventAndClaimsNone() throws {
+        let log = try AuditLog(settings: auditSettings("/dev/full"), headPath: nil)
+        let head = log.head
+        var failed: [(String, AuditLogError.Code)] = []
+        log.append(batch: (1...5).map { (auditClick($0), auditWallTime($0)) }) { e, error in failed.append((e.message, error.code)) }
+        #expect(failed.map(\.0) == (1...5).map { "click \($0)" })
+        #expect(failed.allSatisfy { $0.1 == .diskFull })
+        #expect(log.head == head)
+    }
+
     @Test func rotationAcrossThreeOrMoreFilesStaysVerifiable() throws {
         let dir = AuditTempDirectory()
         defer { dir.remove() }

@@ -114,7 +114,7 @@ final class AuditSink: @unchecked Sendable {
             let lost = dropped
             dropped = 0
             condition.unlock()
-            for (e, wallTime) in batch { write(e, wallTime: wallTime) }
+            write(batch)
             batch.removeAll(keepingCapacity: true)
             if lost > 0 {
                 logger.error("\(lost) audit records were dropped: the audit writer fell \(Self.maximumPending) records behind (is the disk under the audit log hung?)",
@@ -128,26 +128,31 @@ final class AuditSink: @unchecked Sendable {
         }
     }
 
-    private func write(_ e: AuditEvent, wallTime: WallTime) {
-        do {
-            try log.append(e, wallTime: wallTime)
-            if failing {
-                failing = false
-                logger.notice("audit log writable again", metadata: ["audit.path": .string(log.path)])
-            }
-        } catch {
-            // The engine's decision stands (the human's input must never stall on a full
-            // disk); the journal says which records are missing from the file.
-            if !failing {
-                logger.error("\(error.description)", metadata: ["audit.path": .string(log.path), "audit.error": .string(error.code.rawValue)])
-            }
-            failing = true
-            // The decision still reaches the journal, marked as missing from the file.
-            var meta: Logger.Metadata = ["audit.action": .string(e.action), "audit.decision": .string(e.decision.rawValue),
-                                         "audit.unwritten": "true"]
-            if let i = e.identity { meta["session.id"] = "\(i.session)"; meta["session.name"] = .string(i.name) }
-            if let l = e.lease { meta["lease.id"] = "\(l)" }
-            logger.warning("\(e.message.isEmpty ? e.action : e.message)", metadata: meta)
+    private func write(_ batch: [(AuditEvent, WallTime)]) {
+        var unwritten = 0
+        log.append(batch: batch) { e, error in
+            unwritten += 1
+            self.unwritten(e, error)
         }
+        if unwritten < batch.count, failing {
+            failing = false
+            logger.notice("audit log writable again", metadata: ["audit.path": .string(log.path)])
+        }
+    }
+
+    /// A decision the log could not take. The engine's decision stands (the human's input
+    /// must never stall on a full disk); the journal says which records are missing from
+    /// the file.
+    private func unwritten(_ e: AuditEvent, _ error: AuditLogError) {
+        if !failing {
+            logger.error("\(error.description)", metadata: ["audit.path": .string(log.path), "audit.error": .string(error.code.rawValue)])
+        }
+        failing = true
+        // The decision still reaches the journal, marked as missing from the file.
+        var meta: Logger.Metadata = ["audit.action": .string(e.action), "audit.decision": .string(e.decision.rawValue),
+                                     "audit.unwritten": "true"]
+        if let i = e.identity { meta["session.id"] = "\(i.session)"; meta["session.name"] = .string(i.name) }
+        if let l = e.lease { meta["lease.id"] = "\(l)" }
+        logger.warning("\(e.message.isEmpty ? e.action : e.message)", metadata: meta)
     }
 }
