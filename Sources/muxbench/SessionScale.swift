@@ -12,6 +12,9 @@ struct SessionScale {
     var rssAtMemorySessionsKB: Int?
     var rssAtAllSessionsKB: Int?
     var grantLatencies: [Int64] = []
+    /// Heartbeats timed between the grants: a request with no lease to grant, i.e. the
+    /// round trip through the guest and the daemon's loop that every request pays.
+    var heartbeatLatencies: [Int64] = []
     /// Hellos refused on the way (devices not settled in time) and tried again.
     var refusedHellos = 0
     /// Sessions connected while the grants were timed, and why not all of them.
@@ -73,6 +76,11 @@ struct SessionScale {
             r.grantLatencies.append((t1 - t0).nanosecondCount)
             _ = try a.client.ok(["type": "release", "lease": reply["result"]["lease"]["id"]])
             a.client.discardEvents()
+            let b = agents[(i + agents.count / 2) % agents.count]
+            let h0 = MonotonicClock.now()
+            _ = try b.client.ok(["type": "heartbeat"])
+            r.heartbeatLatencies.append((MonotonicClock.now() - h0).nanosecondCount)
+            b.client.discardEvents()
         }
         daemon.stop()
         return r
@@ -106,6 +114,11 @@ struct SessionScale {
                            header: ["sessions", "grants", "p50 ms", "p99 ms", "goal", "verdict"])
         t.rows.append(["\(connected)", "\(grantLatencies.count)", Stats.fmt(grantP50, digits: 3), Stats.fmt(grantP99, digits: 3),
                        "p99 < \(Stats.fmt(Self.grantGoalP99Ms, digits: 0)) ms", Stats.verdict(grantGoal)])
+        if !heartbeatLatencies.isEmpty {
+            t.rows.append(["\(connected), heartbeat", "\(heartbeatLatencies.count)", Stats.fmt(Stats.quantile(Stats.ms(heartbeatLatencies), 0.5), digits: 3),
+                           Stats.fmt(Stats.quantile(Stats.ms(heartbeatLatencies), 0.99), digits: 3), "-", "floor"])
+            t.notes.append("heartbeat: one between each grant and the next, from another session; a request with no lease to grant, so its latency is the round trip through the guest and the daemon's loop that every request pays.")
+        }
         t.notes.append(Self.joydevLoaded
             ? "joydev is loaded: each session takes 4 of the kernel's 1024 input minors (its pointer gets an event, a mouse and a js node; its keyboard an event node)."
             : "joydev is not loaded: each session takes 3 of the kernel's 1024 input minors (its pointer gets an event and a mouse node; its keyboard an event node).")
@@ -121,7 +134,9 @@ struct SessionScale {
     func leaseJSON() -> JSONValue {
         ["sessions": .int(Int64(sessions)), "connected": .int(Int64(connected)),
          "connect_error": connectError.map { .string($0) } ?? .null, "joydev_loaded": .bool(Self.joydevLoaded), "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
-         "p99_ms": Stats.json(grantP99), "refused_hellos_retried": .int(Int64(refusedHellos)), "goal_p99_ms": Stats.json(Self.grantGoalP99Ms), "goal_met": Stats.json(grantGoal)]
+         "p99_ms": Stats.json(grantP99),
+         "heartbeat_p50_ms": Stats.json(Stats.quantile(Stats.ms(heartbeatLatencies), 0.5)),
+         "heartbeat_p99_ms": Stats.json(Stats.quantile(Stats.ms(heartbeatLatencies), 0.99)), "refused_hellos_retried": .int(Int64(refusedHellos)), "goal_p99_ms": Stats.json(Self.grantGoalP99Ms), "goal_met": Stats.json(grantGoal)]
     }
 
     func memoryTable() -> String {
