@@ -45,6 +45,28 @@ struct FakeMachine: DoctorProbes {
         #expect(r.checks.first { $0.name == "X11" }?.outcome == .skip)
     }
 
+    @Test func joydevWithMoreSessionsAllowedThanMinorsLeftWarns() throws {
+        var m = FakeMachine()
+        #expect(try check(run(m), "input minors").detail.contains("joydev not loaded"))
+        m.files["/sys/module/joydev"] = .found(FileFacts(kind: .directory, mode: 0o755))
+        var config = Configuration()
+        var agents = PolicyRule()
+        agents.maximumSessions = 150
+        config.policies = [agents]
+        m.configuration = .success(config)
+        let few = try check(run(m), "input minors")
+        #expect(few.outcome == .ok)
+        #expect(few.detail.contains("about 210 sessions fit"))
+        var more = agents
+        more.maximumSessions = 100
+        config.policies = [agents, more]
+        m.configuration = .success(config)
+        let many = try check(run(m), "input minors")
+        #expect(many.outcome == .warn)
+        #expect(many.detail.contains("allows up to 250"))
+        #expect(many.fix?.contains("install joydev /bin/false") == true)
+    }
+
     @Test func missingUinputSaysModprobe() throws {
         var m = FakeMachine()
         m.files["/sys/module/uinput"] = nil

@@ -16,7 +16,7 @@ public struct Doctor {
         let daemon = probes.file(configPath) == .missing ? nil : probes.daemonCheck(configPath)
         let (configCheck, loaded) = configuration(daemon)
         let config = loaded ?? Configuration()
-        var checks = [uinputModule(), uinputNode(), inputDevices()]
+        var checks = [uinputModule(), uinputNode(), inputDevices(), inputMinors(config)]
         checks += groups(config)
         checks.append(configCheck)
         checks.append(keymap(config, loaded: loaded != nil, daemon))
@@ -65,6 +65,26 @@ public struct Doctor {
             return DoctorCheck("/dev/input", .ok, "present")
         }
         return DoctorCheck("/dev/input", .fail, "missing: no evdev devices to grab", fix: "load the evdev module (`modprobe evdev`)")
+    }
+
+    /// Sessions the policy may allow before a warning, with joydev loaded: about 210
+    /// fit in the kernel's input minors, less what physical devices take.
+    static let sessionsWithJoydev = 200
+
+    /// Every session's devices take input minors, 1024 in all (docs/INSTALL.md, "How many
+    /// agent sessions fit"): 3 a session, or 4 while joydev gives each pointer a js node.
+    func inputMinors(_ c: Configuration) -> DoctorCheck {
+        let name = "input minors"
+        guard probes.file("/sys/module/joydev").facts?.kind == .directory else {
+            return DoctorCheck(name, .ok, "joydev not loaded: a session takes 3 of the kernel's 1024 input minors, about 280 sessions fit")
+        }
+        let detail = "joydev loaded: a session takes 4 of the kernel's 1024 input minors (its pointer also gets a js node), about 210 sessions fit"
+        let allowed = c.policies.reduce(0) { $0 + $1.maximumSessions }
+        if allowed > Self.sessionsWithJoydev {
+            return DoctorCheck(name, .warn, "\(detail), and the policy allows up to \(allowed)",
+                               fix: "on a host without joysticks keep joydev out (`echo \"install joydev /bin/false\" > /etc/modprobe.d/no-joydev.conf && modprobe -r joydev`), or lower max_sessions")
+        }
+        return DoctorCheck(name, .ok, detail)
     }
 
     // MARK: - Accounts and configuration

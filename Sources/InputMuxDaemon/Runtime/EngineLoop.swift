@@ -582,8 +582,13 @@ final class EngineLoop {
 
     fileprivate func audit(_ event: AuditEvent) {
         onAudit(event)
-        let line = WireEncoding.audit(event)
-        for c in operators.values where c.monitoring { send(line, to: c) }
+        // Encoded only for operators watching (`muxctl monitor`); most turns have none.
+        var line: JSONValue?
+        for c in operators.values where c.monitoring {
+            let encoded = line ?? WireEncoding.audit(event)
+            line = encoded
+            send(encoded, to: c)
+        }
     }
 
     fileprivate func device(_ action: DeviceAction) {
