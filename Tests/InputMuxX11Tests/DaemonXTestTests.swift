@@ -180,6 +180,21 @@ import Testing
         #expect(client.received("press", in: "a").count == 2)   // the agent's and xdotool's
     }
 
+    @Test func theDaemonsThreadsAreNamedForTopAndPs() throws {
+        let x = try XvfbServer()
+        let mux = try MuxDaemon(display: x.display)
+        let dir = "/proc/\(mux.child.pid)/task"
+        var names: Set<String> = []
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while !names.isSuperset(of: ["inputmuxd loop", "inputmuxd audit"]) && Date() < deadline {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            names = Set(tasks.compactMap { try? String(contentsOfFile: "\(dir)/\($0)/comm", encoding: .utf8) }
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+            if !names.isSuperset(of: ["inputmuxd loop", "inputmuxd audit"]) { usleep(20_000) }
+        }
+        #expect(names.isSuperset(of: ["inputmuxd loop", "inputmuxd audit"]), "\(names.sorted())")
+    }
+
     @Test func xtestModeRunsWithoutRootUinputOrPhysicalDevices() throws {
         let x = try XvfbServer()
         let client = try RecordingClient(display: x.display, ["a:10,10,300x200"])

@@ -91,9 +91,11 @@ final class AuditSink: @unchecked Sendable {
     /// engine (7 under the unit): when it and the human's input, the engine or a client want the same CPU,
     /// the scheduler favours them; the writer still gets its share, so it keeps up.
     static let writerNiceOffset: Int32 = 17
+    /// The writer thread's name (at most 15 characters: the kernel's limit).
+    static let threadName = "inputmuxd audit"
 
     private func writeQueued() {
-        _ = inputmux_name_this_thread("inputmuxd audit")
+        _ = inputmux_name_this_thread(Self.threadName)
         if inputmux_lower_this_thread(Self.writerNiceOffset) != 0 {
             logger.debug("cannot lower the audit writer's priority", metadata: ["errno": "\(errno)"])
         }

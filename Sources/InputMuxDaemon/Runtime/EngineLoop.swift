@@ -103,12 +103,14 @@ final class EngineLoop {
     /// about three times the engine's share of a contended CPU, so the human's frames
     /// reach the screen first (`muxbench daemon`, passthrough under a flood).
     static let niceOffset: Int32 = 15
+    static let threadName = "inputmuxd loop"
 
     func run() {
         if inputmux_lower_this_thread(Self.niceOffset) != 0 {
             logger.debug("cannot lower the engine thread's priority", metadata: ["errno": "\(errno)"])
         }
-        _ = inputmux_name_this_thread("inputmuxd engine")
+        // At most 15 characters, or the kernel keeps the old name (`top -H`, /proc/PID/task/*/comm).
+        _ = inputmux_name_this_thread(Self.threadName)
         let fixed = [inbox.wake.fd, agentListener.fd, controlListener.fd, deviceWorkers.wake.fd, x11?.fileDescriptor ?? -1]
         for fd in fixed where fd >= 0 { watch(fd) }
         var ready = [inputmux_ready](repeating: inputmux_ready(), count: 64)

@@ -1,3 +1,4 @@
+import CInputMuxSys
 import Glibc
 import InputMuxCore
 import InputMuxLinux
@@ -40,6 +41,9 @@ public final class HumanInput: @unchecked Sendable {
 
     public var inventory: [DeviceSummary] { inventoryState.withLock { $0 } }
 
+    /// The passthrough thread's name (at most 15 characters: the kernel's limit).
+    static let threadName = "inputmuxd human"
+
     /// `wake` interrupts this thread's poll (for `stop`); the engine's own wake signal
     /// travels inside `inbox`.
     public init(inbox: PhysicalInbox, wake: WakeSignal, logger: Logger) throws(DeviceError) {
@@ -65,6 +69,7 @@ public final class HumanInput: @unchecked Sendable {
     /// The passthrough loop. Returns after `stop()`, with every device ungrabbed and
     /// every clone destroyed.
     public func run() {
+        _ = inputmux_name_this_thread(Self.threadName)
         var fds: [pollfd] = []
         var ids: [UInt32] = []
         // Per entry: true for a clone's uinput fd, which carries what the compositor writes
