@@ -6,8 +6,8 @@ import Logging
 /// The audit log on disk (DESIGN §6): one canonical JSON line per decision, hash-chained
 /// across restarts and rotated files, each record also sent to swift-log for the journal.
 ///
-/// **One thread only.** The daemon's engine loop owns the log and is the only caller, so
-/// there is no lock; the type is deliberately not `Sendable`. Appends are plain `write`
+/// **One thread only.** The daemon's audit writer thread (`AuditSink`) owns the log and is
+/// the only caller, so there is no lock; the type is deliberately not `Sendable`. Appends are plain `write`
 /// calls (no buffer in this process), so a crash loses nothing already returned.
 ///
 /// Rotation: when a record would push the current file past `maximumBytes`, the file ends
@@ -53,7 +53,7 @@ public final class AuditLog {
         self.logger = logger
         var longest = AuditChain(head: AuditChain.Head(hash: AuditChain.Head.genesis.hash, nextSequence: .max - 1))
         let note = AuditRotationNote(deletedThrough: .max, keepFiles: keepFiles).event(time: Instant(nanoseconds: .max))
-        noteReserve = Self.lineBytes(longest.append(note, wallTime: WallTime(nanosecondsSinceEpoch: 0))).count
+        noteReserve = Self.lineBytes(longest.appendLine(note, wallTime: WallTime(nanosecondsSinceEpoch: 0)).line).count
 
         let (dir, _) = AuditFileIO.split(path)
         do {
@@ -126,7 +126,7 @@ public final class AuditLog {
         var next = chain
         var (record, line) = next.appendLine(event, wallTime: wallTime)
         var bytes = Self.lineBytes(line)
-        if size > 0, size + bytes.count + (keepFiles > 0 ? noteReserve : 0) > maximumBytes {
+        if rotatesFirst(adding: bytes.count, after: size) {
             try rotate(time: event.time, wallTime: wallTime)
             next = chain  // the rotation note took a sequence number: chain the record again
             (record, line) = next.appendLine(event, wallTime: wallTime)
@@ -153,9 +153,8 @@ public final class AuditLog {
                 var trial = next
                 let (record, text) = trial.appendLine(events[end].0, wallTime: events[end].1)
                 let line = Self.lineBytes(text)
-                let written = size + bytes.count
                 // Where `append` would rotate first, the batch stops; that record goes alone.
-                if written > 0, written + line.count + (keepFiles > 0 ? noteReserve : 0) > maximumBytes { break }
+                if rotatesFirst(adding: line.count, after: size + bytes.count) { break }
                 next = trial
                 bytes += line
                 records.append(record)
@@ -198,7 +197,12 @@ public final class AuditLog {
         try flush()
     }
 
-    static func lineBytes(_ record: AuditRecord) -> [UInt8] { lineBytes(record.line) }
+    /// Whether a line of `count` bytes, after `written` bytes of the current file, makes
+    /// the file rotate first: it would leave no room for the rotation note (a file that
+    /// is still empty takes any line).
+    private func rotatesFirst(adding count: Int, after written: Int) -> Bool {
+        written > 0 && written + count + (keepFiles > 0 ? noteReserve : 0) > maximumBytes
+    }
 
     static func lineBytes(_ line: String) -> [UInt8] {
         var bytes = Array(line.utf8)
@@ -273,8 +277,8 @@ public final class AuditLog {
 
     private func writeNote(_ note: AuditRotationNote, time: Instant, wallTime: WallTime) throws(AuditLogError) {
         var next = chain
-        let record = next.append(note.event(time: time), wallTime: wallTime)
-        try write(Self.lineBytes(record), sequence: record.sequence, then: next)
+        let (record, line) = next.appendLine(note.event(time: time), wallTime: wallTime)
+        try write(Self.lineBytes(line), sequence: record.sequence, then: next)
         log(record)
     }
 
@@ -334,7 +338,7 @@ public final class AuditLog {
     }
 }
 
-// The engine loop is the only caller (see the type's comment); saying so here makes the
-// compiler refuse to send the log to another thread.
+// The audit writer thread is the only caller (see the type's comment); saying so here
+// makes the compiler refuse to send the log to another thread.
 @available(*, unavailable)
 extension AuditLog: Sendable {}

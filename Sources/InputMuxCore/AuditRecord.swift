@@ -24,7 +24,8 @@ public struct AuditRecord: Hashable, Sendable {
 
     /// Makes the record and its hash.
     public init(event: AuditEvent, sequence: UInt64, wallTime: WallTime, prevHash: String) {
-        self = Self.make(event: event, sequence: sequence, wallTime: wallTime, prevHash: prevHash).record
+        self.init(event: event, sequence: sequence, wallTime: wallTime, prevHash: prevHash,
+                  hash: Self.hash(prevHash: prevHash, body: Self.body(event: event, sequence: sequence, wallTime: wallTime, prevHash: prevHash)))
     }
 
     private init(event: AuditEvent, sequence: UInt64, wallTime: WallTime, prevHash: String, hash: String) {
@@ -126,7 +127,9 @@ public struct AuditChain: Hashable, Sendable {
     public init(head: Head = .genesis) { self.head = head }
 
     public mutating func append(_ event: AuditEvent, wallTime: WallTime) -> AuditRecord {
-        appendLine(event, wallTime: wallTime).record
+        let r = AuditRecord(event: event, sequence: head.nextSequence, wallTime: wallTime, prevHash: head.hash)
+        head = Head(hash: r.hash, nextSequence: head.nextSequence + 1)
+        return r
     }
 
     /// `append`, with the record's line as the log writes it.
