@@ -62,44 +62,52 @@ struct PassthroughUnderFlood {
         return r
     }
 
-    var idleP50: Double? { Stats.quantile(idle.map { Double($0) / 1000 }, 0.5) }
-    var idleP99: Double? { Stats.quantile(idle.map { Double($0) / 1000 }, 0.99) }
-    var floodP50: Double? { Stats.quantile(flood.map { Double($0) / 1000 }, 0.5) }
-    var floodP99: Double? { Stats.quantile(flood.map { Double($0) / 1000 }, 0.99) }
-    var apartP50: Double? { Stats.quantile(floodApart.map { Double($0) / 1000 }, 0.5) }
-    var apartP99: Double? { Stats.quantile(floodApart.map { Double($0) / 1000 }, 0.99) }
-    var goalP50: Bool? { Stats.ratio(floodP50, idleP50).map { $0 <= Self.goalRatio } }
-    var goalP99: Bool? { Stats.ratio(floodP99, idleP99).map { $0 <= Self.goalRatio } }
-    var apartGoalP50: Bool? { Stats.ratio(apartP50, idleP50).map { $0 <= Self.goalRatio } }
-    var apartGoalP99: Bool? { Stats.ratio(apartP99, idleP99).map { $0 <= Self.goalRatio } }
+    /// A state's latencies in µs at `q`.
+    static func micros(_ nanoseconds: [Int64], _ q: Double) -> Double? { Stats.quantile(nanoseconds.map { Double($0) / 1000 }, q) }
+
+    var idleP50: Double? { Self.micros(idle, 0.5) }
+    var idleP99: Double? { Self.micros(idle, 0.99) }
+
+    /// A flood state against idle: its quantiles, their ratios to idle's, and the goal.
+    struct VersusIdle {
+        var frames: Int
+        var p50, p99, p50Ratio, p99Ratio: Double?
+        var p50Met: Bool? { p50Ratio.map { $0 <= PassthroughUnderFlood.goalRatio } }
+        var p99Met: Bool? { p99Ratio.map { $0 <= PassthroughUnderFlood.goalRatio } }
+
+        func row(_ label: String) -> [String] {
+            [label, "\(frames)", Stats.fmt(p50, digits: 1), Stats.fmt(p99, digits: 1), Stats.fmt(p50Ratio) + "x", Stats.fmt(p99Ratio) + "x",
+             "≤ 1.2x idle", "p50 \(Stats.verdict(p50Met)), p99 \(Stats.verdict(p99Met))"]
+        }
+    }
+
+    func versusIdle(_ samples: [Int64]) -> VersusIdle {
+        let p50 = Self.micros(samples, 0.5), p99 = Self.micros(samples, 0.99)
+        return VersusIdle(frames: samples.count, p50: p50, p99: p99, p50Ratio: Stats.ratio(p50, idleP50), p99Ratio: Stats.ratio(p99, idleP99))
+    }
 
     func table() -> String {
         var t = BenchTable(title: "human passthrough through inputmuxd (physical write → clone readable), idle vs \(agents) agents flooding clicks, 10 interleaved rounds",
                            header: ["state", "frames", "p50 µs", "p99 µs", "p50 vs idle", "p99 vs idle", "goal", "verdict"])
         t.rows.append(["idle", "\(idle.count)", Stats.fmt(idleP50, digits: 1), Stats.fmt(idleP99, digits: 1), "1.0x", "1.0x", "-", "baseline"])
-        t.rows.append(["\(agents) agents flooding, anywhere", "\(flood.count)", Stats.fmt(floodP50, digits: 1), Stats.fmt(floodP99, digits: 1),
-                       Stats.fmt(Stats.ratio(floodP50, idleP50)) + "x", Stats.fmt(Stats.ratio(floodP99, idleP99)) + "x",
-                       "≤ 1.2x idle", "p50 \(Stats.verdict(goalP50)), p99 \(Stats.verdict(goalP99))"])
-        if apart {
-            t.rows.append(["\(agents) agents flooding, on CPU 1", "\(floodApart.count)", Stats.fmt(apartP50, digits: 1), Stats.fmt(apartP99, digits: 1),
-                           Stats.fmt(Stats.ratio(apartP50, idleP50)) + "x", Stats.fmt(Stats.ratio(apartP99, idleP99)) + "x",
-                           "≤ 1.2x idle", "p50 \(Stats.verdict(apartGoalP50)), p99 \(Stats.verdict(apartGoalP99))"])
-        }
+        t.rows.append(versusIdle(flood).row("\(agents) agents flooding, anywhere"))
+        if apart { t.rows.append(versusIdle(floodApart).row("\(agents) agents flooding, on CPU 1")) }
         t.notes.append("flood: each agent clicks in its own column with pacing off, one click in flight; \(floodOK) clicks carried out and \(floodRejected) refused during the timed flood phases (quiet period 0, so the human's frames do not pause the agents). inputmuxd runs at nice \(BenchDaemon.unitNice), as its systemd unit runs it, placed by the scheduler; the flooding agents at nice 0.")
         t.notes.append("the human's writer and reader run on CPU 0 in every state. \"anywhere\": the agents' processes are placed by the scheduler, so on this \(cpus)-CPU guest they take the reader's CPU too, whatever the daemon does. \"on CPU 1\": the agents' processes are kept off CPU 0, so what still competes with the human's side is the daemon's own work for them.")
         return t.render()
     }
 
     func json() -> JSONValue {
-        ["agents": .int(Int64(agents)),
-         "idle": ["p50_us": Stats.json(idleP50), "p99_us": Stats.json(idleP99), "frames": .int(Int64(idle.count))],
-         "flood": ["p50_us": Stats.json(floodP50), "p99_us": Stats.json(floodP99), "frames": .int(Int64(flood.count)),
-                   "clicks_done": .int(Int64(floodOK)), "clicks_refused": .int(Int64(floodRejected))],
-         "flood_agents_on_cpu1": ["p50_us": Stats.json(apartP50), "p99_us": Stats.json(apartP99), "frames": .int(Int64(floodApart.count)),
-                                  "p50_ratio": Stats.json(Stats.ratio(apartP50, idleP50)), "p99_ratio": Stats.json(Stats.ratio(apartP99, idleP99)),
-                                  "goal_p50_met": Stats.json(apartGoalP50), "goal_p99_met": Stats.json(apartGoalP99)],
-         "p50_ratio": Stats.json(Stats.ratio(floodP50, idleP50)), "p99_ratio": Stats.json(Stats.ratio(floodP99, idleP99)),
-         "goal_ratio": Stats.json(Self.goalRatio), "goal_p50_met": Stats.json(goalP50), "goal_p99_met": Stats.json(goalP99)]
+        let f = versusIdle(flood), a = versusIdle(floodApart)
+        return ["agents": .int(Int64(agents)),
+                "idle": ["p50_us": Stats.json(idleP50), "p99_us": Stats.json(idleP99), "frames": .int(Int64(idle.count))],
+                "flood": ["p50_us": Stats.json(f.p50), "p99_us": Stats.json(f.p99), "frames": .int(Int64(f.frames)),
+                          "clicks_done": .int(Int64(floodOK)), "clicks_refused": .int(Int64(floodRejected))],
+                "flood_agents_on_cpu1": ["p50_us": Stats.json(a.p50), "p99_us": Stats.json(a.p99), "frames": .int(Int64(a.frames)),
+                                         "p50_ratio": Stats.json(a.p50Ratio), "p99_ratio": Stats.json(a.p99Ratio),
+                                         "goal_p50_met": Stats.json(a.p50Met), "goal_p99_met": Stats.json(a.p99Met)],
+                "p50_ratio": Stats.json(f.p50Ratio), "p99_ratio": Stats.json(f.p99Ratio),
+                "goal_ratio": Stats.json(Self.goalRatio), "goal_p50_met": Stats.json(f.p50Met), "goal_p99_met": Stats.json(f.p99Met)]
     }
 }
 
