@@ -10,7 +10,7 @@
 #
 # The JSON of the daemon and CLI benchmarks is copied to ${INPUTMUX_BENCH_OUT:-bench-results}/
 # (daemon.json, daemon-no-joydev.json, cli.json).
-# With --json, stdout is one JSON object {"passthrough": …, "daemon": …, "cli": …} and nothing else.
+# With --json, stdout is one JSON object {"passthrough": …, "daemon": …, "daemon_no_joydev": …, "cli": …} and nothing else.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 results="${INPUTMUX_BENCH_OUT:-$VM_REPO/bench-results}"

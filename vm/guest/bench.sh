@@ -9,7 +9,8 @@
 #
 #   bash /opt/inputmux/guest/bench.sh [--json] [MUXBENCH-DAEMON-ARGS...]
 #
-# With --json, stdout is one JSON object {"passthrough": …, "daemon": …, "cli": …} and the tables
+# With --json, stdout is one JSON object {"passthrough": …, "daemon": …, "daemon_no_joydev": …, "cli": …}
+# (daemon_no_joydev null when MUXBENCH-DAEMON-ARGS are given) and the tables
 # go to stderr.
 set -euo pipefail
 json=0
