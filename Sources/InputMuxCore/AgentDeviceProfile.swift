@@ -15,6 +15,8 @@ public enum AgentDeviceProfile {
     public static func has(_ e: EvdevEvent, on device: Gesture.RawDevice) -> Bool {
         switch (device, e.type) {
         case (.keyboard, EV.key): return keyboardHas(KeyCode(e.code))
+        // The pointer also declares BTN_TOUCH, only to keep joydev off it
+        // (AgentDevices.pointerSpec in the device layer): nobody may send it.
         case (.pointer, EV.key): return e.code >= MouseButton.left.code && e.code <= MouseButton.forward.code
         case (.pointer, EV.rel):
             return e.code == REL.wheel || e.code == REL.hwheel || e.code == REL.wheelHiRes || e.code == REL.hwheelHiRes

@@ -44,9 +44,10 @@ public final class AgentDevice {
 /// A session's pointer and keyboard (DESIGN §5).
 ///
 /// The pointer is an absolute mouse, like a VM's tablet: `ABS_X`/`ABS_Y` over the desktop
-/// plus mouse buttons and no `BTN_TOUCH` or `INPUT_PROP_DIRECT`, which udev tags
-/// `ID_INPUT_MOUSE` and libinput handles as a pointer with absolute motion (a touchscreen
-/// or tablet would need touch or tool events instead). Wheel and horizontal wheel come
+/// plus mouse buttons and no `INPUT_PROP_DIRECT`, which udev tags `ID_INPUT_MOUSE` and
+/// libinput handles as a pointer with absolute motion (a touchscreen or tablet would need
+/// touch or tool events instead). It also declares `BTN_TOUCH`, never sent, so that joydev
+/// leaves it alone (see `pointerSpec`). Wheel and horizontal wheel come
 /// with their hi-res axes so that scrolling is smooth where the client supports it.
 public final class AgentDevices {
     public let pointer: AgentDevice
@@ -91,7 +92,12 @@ public final class AgentDevices {
                                      product: ReservedIdentity.agentPointerProduct,
                                      version: UInt16(truncatingIfNeeded: session.rawValue)),
             phys: ReservedIdentity.agentPhys(session: session.rawValue, role: "pointer"))
-        spec.keys = MouseButton.allCases.map(\.code)
+        // BTN_TOUCH is declared and never sent: it puts the pointer on joydev's blacklist
+        // (drivers/input/joydev.c skips every key device with BTN_TOUCH), which otherwise
+        // takes an absolute device with more than left/right/middle for a joystick and
+        // spends a fourth input minor of the session on a js node. udev still tags it
+        // ID_INPUT_MOUSE: its input_id tests BTN_LEFT before BTN_TOUCH.
+        spec.keys = MouseButton.allCases.map(\.code) + [UInt16(BTN_TOUCH)]
         spec.relative = [REL.wheel, REL.hwheel, REL.wheelHiRes, REL.hwheelHiRes]
         let w = max(desktop.width, 1), h = max(desktop.height, 1)
         spec.absolute = [

@@ -54,6 +54,7 @@ private func ev(_ type: UInt16, _ code: UInt16, _ value: Int32) -> EvdevEvent { 
         (.pointer, Frame([ev(0x11, 0, 1)])),                       // EV_LED
         (.pointer, Frame([ev(EV.rel, REL.x, 5)])),                 // agent pointers are absolute
         (.pointer, Frame([ev(EV.key, 30, 1)])),                    // a key on the pointer
+        (.pointer, Frame([ev(EV.key, 0x14a, 1)])),                 // BTN_TOUCH: declared for joydev's sake, never sent
         (.keyboard, Frame([ev(EV.key, MouseButton.left.code, 1)])),// a button on the keyboard
         (.keyboard, Frame([ev(EV.key, 30, 2)])),                   // autorepeat
         (.keyboard, Frame([ev(EV.key, 30, 1), ev(EV.key, 30, 0)])),// press and release in one frame

@@ -10,6 +10,7 @@ let allTests: [KernelTest] = [
     KernelTest(name: "syn-dropped-resync-restores-key-state", body: ResyncTests.floodAndResync),
     KernelTest(name: "agent-devices-read-back-through-evdev", body: AgentDeviceTests.evdevReadback),
     KernelTest(name: "agent-destroy-releases-held-keys", body: AgentDeviceTests.destroyReleases),
+    KernelTest(name: "agent-pointer-gets-no-js-node-with-joydev", body: InputMinorTests.agentPointerGetsNoJoystickNode),
     KernelTest(name: "libinput-sees-agent-pointer-and-keyboard", body: LibinputTests.listDevices),
     KernelTest(name: "libinput-reads-agent-motion-clicks-wheel-keys", body: LibinputTests.debugEvents),
     KernelTest(name: "libinput-treats-clone-like-original-touchpad", body: LibinputTests.cloneTouchpad),
