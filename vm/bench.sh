@@ -9,8 +9,8 @@
 #   bash vm/bench.sh [--json] [MUXBENCH-DAEMON-ARGS...]
 #
 # The JSON of the daemon and CLI benchmarks is copied to ${INPUTMUX_BENCH_OUT:-bench-results}/
-# (daemon.json, daemon-no-joydev.json, cli.json).
-# With --json, stdout is one JSON object {"passthrough": …, "daemon": …, "daemon_no_joydev": …, "cli": …} and nothing else.
+# (daemon.json, cli.json). The guest loads joydev first, as a stock kernel has it.
+# With --json, stdout is one JSON object {"passthrough": …, "daemon": …, "cli": …} and nothing else.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 results="${INPUTMUX_BENCH_OUT:-$VM_REPO/bench-results}"

@@ -47,7 +47,7 @@ public enum DeviceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notSettled(let what, let waited):
             return "\(what) did not settle within \(waited): check that systemd-udevd is running (udevadm control --ping)"
         case .noFreeInputMinors(let sysname, let nodes):
-            return "the kernel created \(sysname) but gave it no event node: its input minors are used up (1024, shared by event, mouse and js nodes; \(nodes) event nodes exist now, and each agent session takes 3 or 4 minors); end idle sessions (muxctl sessions, muxctl revoke) or lower max_sessions in the policy"
+            return "the kernel created \(sysname) but gave it no event node: its input minors are used up (1024, shared by event, mouse and js nodes; \(nodes) event nodes exist now, and each agent session takes 3); end idle sessions (muxctl sessions, muxctl revoke) or lower max_sessions in the policy"
         case .udev(let why):
             return "libudev: \(why): check that /sys and /run/udev are mounted and systemd-udevd is running"
         case .system(let call, let path, let errno):

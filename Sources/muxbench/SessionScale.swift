@@ -20,6 +20,8 @@ struct SessionScale {
     /// Sessions connected while the grants were timed, and why not all of them.
     var connected = 0
     var connectError: String?
+    /// `inputNodeCounts()` once every session that could connect has.
+    var nodeCountsAtAllSessions: String?
 
     static let memoryGoalKB = 40 * 1024
     static let grantGoalP99Ms = 2.0
@@ -62,6 +64,7 @@ struct SessionScale {
             }
         }
         r.connected = agents.count
+        r.nodeCountsAtAllSessions = Self.inputNodeCounts()
         r.rssAtAllSessionsKB = daemon.residentKilobytes()
         note("\(agents.count) sessions connected; timing \(grants) lease grants")
         for k in 0..<grants {
@@ -86,8 +89,9 @@ struct SessionScale {
         return r
     }
 
-    /// joydev, the legacy joystick interface, takes every absolute pointer with more
-    /// than three buttons for a joystick, agents' pointers included.
+    /// joydev, the legacy joystick interface: a stock kernel loads it (an agent pointer's
+    /// ABS_X is in its module aliases), but it leaves agent pointers alone (they declare
+    /// BTN_TOUCH, which puts them on joydev's blacklist), so a session costs 3 minors either way.
     static var joydevLoaded: Bool { access("/sys/module/joydev", F_OK) == 0 }
 
     /// How many event, mouse and js nodes /dev/input holds (the kernel's input minors
@@ -119,9 +123,9 @@ struct SessionScale {
                            Stats.fmt(Stats.quantile(Stats.ms(heartbeatLatencies), 0.99), digits: 3), "-", "floor"])
             t.notes.append("heartbeat: one between each grant and the next, from another session; a request with no lease to grant, so its latency is the round trip through the guest and the daemon's loop that every request pays.")
         }
-        t.notes.append(Self.joydevLoaded
-            ? "joydev is loaded: each session takes 4 of the kernel's 1024 input minors (its pointer gets an event, a mouse and a js node; its keyboard an event node)."
-            : "joydev is not loaded: each session takes 3 of the kernel's 1024 input minors (its pointer gets an event and a mouse node; its keyboard an event node).")
+        t.notes.append("joydev is \(Self.joydevLoaded ? "loaded" : "not loaded"); each session takes 3 of the kernel's 1024 input minors either way "
+            + "(its pointer gets an event and a mouse node, no js node: it declares BTN_TOUCH, which keeps joydev off; its keyboard an event node). "
+            + "Input nodes with all sessions connected: \(nodeCountsAtAllSessions ?? "?").")
         if let e = connectError {
             t.notes.append("only \(connected) of \(sessions) sessions connected: \(e)")
         }
@@ -133,7 +137,8 @@ struct SessionScale {
 
     func leaseJSON() -> JSONValue {
         ["sessions": .int(Int64(sessions)), "connected": .int(Int64(connected)),
-         "connect_error": connectError.map { .string($0) } ?? .null, "joydev_loaded": .bool(Self.joydevLoaded), "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
+         "connect_error": connectError.map { .string($0) } ?? .null, "joydev_loaded": .bool(Self.joydevLoaded),
+         "input_nodes": nodeCountsAtAllSessions.map { .string($0) } ?? .null, "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
          "p99_ms": Stats.json(grantP99),
          "heartbeat_p50_ms": Stats.json(Stats.quantile(Stats.ms(heartbeatLatencies), 0.5)),
          "heartbeat_p99_ms": Stats.json(Stats.quantile(Stats.ms(heartbeatLatencies), 0.99)), "refused_hellos_retried": .int(Int64(refusedHellos)), "goal_p99_ms": Stats.json(Self.grantGoalP99Ms), "goal_met": Stats.json(grantGoal)]

@@ -22,6 +22,12 @@ struct FakeMachine: DoctorProbes {
     var sockets: [String: ConnectOutcome] = [:]
     var env: [String: String] = [:]
     var effectiveUID: UInt32 = 0
+    /// A keyboard, a mouse and a power button.
+    var devices = [
+        InputDeviceNodes(phys: "isa0060/serio0/input0", nodes: ["event0", "capabilities", "name"]),
+        InputDeviceNodes(phys: "usb-0000:00:14.0-2/input0", nodes: ["event1", "mouse0"]),
+        InputDeviceNodes(phys: "LNXPWRBN/button/input0", nodes: ["event2"]),
+    ]
 
     func file(_ path: String) -> FileLookup { files[path] ?? .missing }
     func groupID(named name: String) -> UInt32? { groups[name] }
@@ -31,6 +37,7 @@ struct FakeMachine: DoctorProbes {
     func daemonCheck(_ path: String) -> DaemonCheckAnswer { daemon }
     func connect(_ path: String) -> ConnectOutcome { sockets[path] ?? (files[path] == nil ? .missing : .connected) }
     func environment(_ name: String) -> String? { env[name] }
+    func inputDevices() -> [InputDeviceNodes] { devices }
 }
 
 @Suite struct DoctorTests {
@@ -45,26 +52,60 @@ struct FakeMachine: DoctorProbes {
         #expect(r.checks.first { $0.name == "X11" }?.outcome == .skip)
     }
 
-    @Test func joydevWithMoreSessionsAllowedThanMinorsLeftWarns() throws {
-        var m = FakeMachine()
-        #expect(try check(run(m), "input minors").detail.contains("joydev not loaded"))
-        m.files["/sys/module/joydev"] = .found(FileFacts(kind: .directory, mode: 0o755))
+    func allowing(_ sessions: [Int]) -> Result<Configuration, ConfigurationError> {
         var config = Configuration()
-        var agents = PolicyRule()
-        agents.maximumSessions = 150
-        config.policies = [agents]
-        m.configuration = .success(config)
-        let few = try check(run(m), "input minors")
-        #expect(few.outcome == .ok)
-        #expect(few.detail.contains("about 210 sessions fit"))
-        var more = agents
-        more.maximumSessions = 100
-        config.policies = [agents, more]
-        m.configuration = .success(config)
+        config.policies = sessions.map { n in
+            var rule = PolicyRule()
+            rule.maximumSessions = n
+            return rule
+        }
+        return .success(config)
+    }
+
+    /// (831 event and mouse minors - 2 x 4 held by the three devices and their clones-to-be) / 3.
+    @Test func inputMinorsCountThreeASessionWithJoydevLoadedOrNot() throws {
+        var m = FakeMachine()
+        m.configuration = allowing([150, 100])
+        let without = try check(run(m), "input minors")
+        #expect(without.outcome == .ok)
+        #expect(without.detail.contains("a session takes 3 of the kernel's 1024 input minors"))
+        #expect(without.detail.contains("other devices will hold about 8 (3 physical devices"))
+        #expect(without.detail.contains("about 274 sessions fit"))
+        m.files["/sys/module/joydev"] = .found(FileFacts(kind: .directory, mode: 0o755))
+        #expect(try check(run(m), "input minors") == without)
+    }
+
+    @Test func inputMinorsWarnWhenThePolicyAllowsMoreSessionsThanFit() throws {
+        var m = FakeMachine()
+        m.configuration = allowing([150, 125])
         let many = try check(run(m), "input minors")
         #expect(many.outcome == .warn)
-        #expect(many.detail.contains("allows up to 250"))
-        #expect(many.fix?.contains("install joydev /bin/false") == true)
+        #expect(many.detail.contains("allows up to 275"))
+        #expect(many.fix?.contains("at most 274") == true)
+        // Sixty more keyboards (and their clones) leave room for (831 - 128) / 3.
+        m.devices += (0..<60).map { InputDeviceNodes(phys: "usb-kbd\($0)/input0", nodes: ["event\(10 + $0)"]) }
+        m.configuration = allowing([234])
+        #expect(try check(run(m), "input minors").outcome == .ok)
+        m.configuration = allowing([235])
+        #expect(try check(run(m), "input minors").detail.contains("about 234 sessions fit"))
+        #expect(try check(run(m), "input minors").outcome == .warn)
+    }
+
+    /// With the daemon running: its clones are counted as they are, agent sessions not at
+    /// all (they are what the minors are for); more than 16 js nodes spill into the shared range.
+    @Test func inputMinorsCountClonesButNotAgentSessions() throws {
+        var m = FakeMachine()
+        m.devices += [
+            InputDeviceNodes(phys: "inputmux/clone/isa0060/serio0/input0", nodes: ["event3"]),
+            InputDeviceNodes(phys: "inputmux/clone/usb-0000:00:14.0-2/input0", nodes: ["event4", "mouse1"]),
+            InputDeviceNodes(phys: "inputmux/agent/1/pointer", nodes: ["event5", "mouse2"]),
+            InputDeviceNodes(phys: "inputmux/agent/1/keyboard", nodes: ["event6"]),
+        ]
+        let running = try check(run(m), "input minors")
+        #expect(running.detail.contains("other devices hold 7 (3 physical devices and the daemon's clones)"))
+        #expect(running.detail.contains("about 274 sessions fit"))
+        m.devices += (0..<20).map { InputDeviceNodes(phys: "usb-pad\($0)/input0", nodes: ["event\(20 + $0)", "js\($0)"]) }
+        #expect(try check(run(m), "input minors").detail.contains("other devices hold 31 (23 physical devices"))
     }
 
     @Test func missingUinputSaysModprobe() throws {

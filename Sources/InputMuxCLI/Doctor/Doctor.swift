@@ -67,22 +67,20 @@ public struct Doctor {
         return DoctorCheck("/dev/input", .fail, "missing: no evdev devices to grab", fix: "load the evdev module (`modprobe evdev`)")
     }
 
-    /// Sessions the policy may allow before a warning, with joydev loaded: about 210
-    /// fit in the kernel's input minors, less what physical devices take.
-    static let sessionsWithJoydev = 200
-
-    /// Every session's devices take input minors, 1024 in all (docs/INSTALL.md, "How many
-    /// agent sessions fit"): 3 a session, or 4 while joydev gives each pointer a js node.
+    /// Every session's devices take 3 of the kernel's 1024 input minors, with joydev loaded
+    /// or not (docs/INSTALL.md, "How many agent sessions fit"); a warning when the policy
+    /// allows more sessions than the minors the other devices leave.
     func inputMinors(_ c: Configuration) -> DoctorCheck {
         let name = "input minors"
-        guard probes.file("/sys/module/joydev").facts?.kind == .directory else {
-            return DoctorCheck(name, .ok, "joydev not loaded: a session takes 3 of the kernel's 1024 input minors, about 280 sessions fit")
-        }
-        let detail = "joydev loaded: a session takes 4 of the kernel's 1024 input minors (its pointer also gets a js node), about 210 sessions fit"
+        let m = InputMinors(devices: probes.inputDevices())
+        let others = m.clonesAssumed
+            ? "other devices will hold about \(m.heldByOthers) (\(m.physicalDevices) physical devices, each counted twice for the clone the daemon may make)"
+            : "other devices hold \(m.heldByOthers) (\(m.physicalDevices) physical devices and the daemon's clones)"
+        let detail = "a session takes \(InputMinors.perSession) of the kernel's 1024 input minors, joydev loaded or not; \(others), so about \(m.sessionsThatFit) sessions fit"
         let allowed = c.policies.reduce(0) { $0 + $1.maximumSessions }
-        if allowed > Self.sessionsWithJoydev {
+        if allowed > m.sessionsThatFit {
             return DoctorCheck(name, .warn, "\(detail), and the policy allows up to \(allowed)",
-                               fix: "on a host without joysticks keep joydev out (`echo \"install joydev /bin/false\" > /etc/modprobe.d/no-joydev.conf && modprobe -r joydev`), or lower max_sessions")
+                               fix: "lower max_sessions in the policy so that the entries add up to at most \(m.sessionsThatFit)")
         }
         return DoctorCheck(name, .ok, detail)
     }

@@ -20,6 +20,8 @@ public protocol DoctorProbes {
     /// Connects to a Unix stream socket and closes it at once.
     func connect(_ path: String) -> ConnectOutcome
     func environment(_ name: String) -> String?
+    /// The input devices in `/sys/class/input`, with their handler nodes.
+    func inputDevices() -> [InputDeviceNodes]
     /// The effective uid doctor runs as (some files are root's only).
     var effectiveUID: UInt32 { get }
 }

@@ -101,5 +101,17 @@ public struct SystemProbes: DoctorProbes {
 
     public func environment(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
 
+    public func inputDevices() -> [InputDeviceNodes] {
+        let fm = FileManager.default
+        let root = "/sys/class/input"
+        let inputs = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter { $0.hasPrefix("input") }
+        return inputs.map { input in
+            let dir = root + "/" + input
+            let phys = (try? String(contentsOfFile: dir + "/phys", encoding: .utf8)) ?? ""
+            return InputDeviceNodes(phys: phys.trimmingCharacters(in: .whitespacesAndNewlines),
+                                    nodes: (try? fm.contentsOfDirectory(atPath: dir)) ?? [])
+        }
+    }
+
     public var effectiveUID: UInt32 { geteuid() }
 }
