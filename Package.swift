@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
         .executable(name: "muxctl", targets: ["muxctl"]),
+        .executable(name: "muxctl-commands", targets: ["MuxctlCommands"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
     ],
     dependencies: [
@@ -123,14 +124,29 @@ let package = Package(
             ]
         ),
 
-        // muxctl's logic: exit statuses, gesture script, status tables, doctor checks over
-        // injected probes, audit views. The executable only wires commands to it.
+        // What a muxctl command needs to hand its command line to a lease holder: exit
+        // statuses, the CLI's error, the holder's socket and its line protocol. Glibc only
+        // (no Foundation), so the `muxctl` front binary stays small.
+        .target(name: "InputMuxRelay"),
+        // muxctl's logic: gesture script, status tables, doctor checks over injected
+        // probes, audit views. The executable only wires commands to it.
         // It links no device, X11 or systemd library: what needs one (key names, the keymap)
         // doctor asks `inputmuxd --check`.
-        .target(name: "InputMuxCLI", dependencies: ["InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
-        // muxctl: operator and agent verbs, doctor, audit (one file per subcommand).
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxRelay", "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
+        // `muxctl`, the command scripts and people run: a small, fully static front. A
+        // gesture of an agent with a lease holder goes to the holder from here; every other
+        // command line runs `muxctl-commands` in this process (execv). A script's held-lease
+        // click so starts a program that loads no library and runs no Foundation start-up
+        // (docs/MUXCTL.md, "Cost per command").
         .executableTarget(
             name: "muxctl",
+            dependencies: ["InputMuxRelay"],
+            linkerSettings: [.unsafeFlags(["-static-executable"])]
+        ),
+        // muxctl-commands: operator and agent verbs, doctor, audit, MCP (one file per
+        // subcommand). Installed beside muxctl or in libexec/inputmux; people call muxctl.
+        .executableTarget(
+            name: "MuxctlCommands",
             dependencies: [
                 "InputMuxCLI", "InputMuxAudit", "InputMuxClient", "InputMuxMCP", "CNoCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -148,12 +164,19 @@ let package = Package(
             // C++ runtime linked in: `-lstdc++` finds static-libstdc++/libstdc++.so first,
             // a linker script naming libstdc++.a, and `-static-libgcc` takes libgcc_eh.a
             // for libgcc_s.so. Binding libstdc++.so's ~1,800 symbols was most of what the
-            // loader still did at each start; muxctl now loads only libc and libm.
+            // loader still did at each start; muxctl-commands loads only libc and libm.
+            // `-no-pie` and the C++ runtime: release builds only, which scripts/install.sh
+            // and vm/ make with `--static-swift-stdlib`. Against the shared Swift runtime (a
+            // debug build), a position-dependent executable gets the loader's "direct
+            // reference to protected function" warnings at every start, and the runtime
+            // would bring its own libstdc++.so beside the static one.
             exclude: ["static-libstdc++"],
-            linkerSettings: [.unsafeFlags([
-                "-L", "Sources/CNoCurl/empty-libcurl", "-L", "Sources/muxctl/static-libstdc++",
-                "-Xclang-linker", "-static-libgcc", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic",
-            ])]
+            linkerSettings: [
+                .unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl", "-Xlinker", "--no-export-dynamic"]),
+                .unsafeFlags([
+                    "-L", "Sources/MuxctlCommands/static-libstdc++", "-Xclang-linker", "-static-libgcc", "-Xclang-linker", "-no-pie",
+                ], .when(configuration: .release)),
+            ]
         ),
 
         // Benchmarks that print tables (`swift run -c release muxbench core`).
@@ -189,7 +212,7 @@ let package = Package(
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxConfiguration", "InputMuxAudit"]),
         .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxConfiguration", "InputMuxAudit",
                                                           "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
-        .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI",
+        .testTarget(name: "MuxctlTests", dependencies: ["MuxctlCommands", "InputMuxCLI", "InputMuxRelay",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
         .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient"]),

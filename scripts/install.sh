@@ -5,7 +5,8 @@
 #
 #   [PREFIX=/usr/local] [DESTDIR=] [INPUTMUX_NO_BUILD=1] bash scripts/install.sh
 #
-# PREFIX       where binaries go ($PREFIX/bin) and, for /usr and /usr/local
+# PREFIX       where binaries go ($PREFIX/bin, and $PREFIX/libexec/inputmux for
+#              muxctl-commands, which muxctl runs) and, for /usr and /usr/local
 #              (both on systemd's and udev's search paths), the system snippets
 #              ($PREFIX/lib/...). Any other prefix puts the snippets under /etc.
 # DESTDIR      a staging root for packaging (nothing outside it is touched and
@@ -45,10 +46,14 @@ MODULES_LOAD_DIR="${MODULES_LOAD_DIR:-${libdir:-/etc}/modules-load.d}"
 UDEV_RULES_DIR="${UDEV_RULES_DIR:-${libdir:-/etc}/udev/rules.d}"
 DOC_DIR="${DOC_DIR:-$PREFIX/share/doc/inputmux}"
 BIN_DIR="$PREFIX/bin"
+LIBEXEC_DIR="$PREFIX/libexec/inputmux"
 CONFIG_DIR=/etc/inputmux
 
 # --- binaries -----------------------------------------------------------------
-products=(inputmuxd muxctl)
+products=(inputmuxd muxctl muxctl-commands)
+# Where each binary goes: muxctl-commands (every muxctl verb) is run by the muxctl
+# front, never by people, so it lives in libexec (the front looks in ../libexec/inputmux).
+destination() { [[ "$1" == muxctl-commands ]] && echo "$LIBEXEC_DIR" || echo "$BIN_DIR"; }
 have_product() { grep -Eq "\\.executable\\(name: *\"$1\"" "$repo/Package.swift"; }
 
 install_binaries() {
@@ -64,15 +69,15 @@ install_binaries() {
         command -v swift > /dev/null || die "swift is not on PATH (or set INPUTMUX_NO_BUILD=1 / INPUTMUX_BIN_DIR)"
         # One product per invocation: SwiftPM builds only the last --product given.
         for p in "${built[@]}"; do
-            log "swift build -c release --product $p"
-            (cd "$repo" && swift build -c release --product "$p") || die "building $p failed"
+            log "swift build -c release --static-swift-stdlib --product $p"
+            (cd "$repo" && swift build -c release --static-swift-stdlib --product "$p") || die "building $p failed"
         done
-        from="$(cd "$repo" && swift build -c release --show-bin-path)"
+        from="$(cd "$repo" && swift build -c release --static-swift-stdlib --show-bin-path)"
     fi
     for p in "${built[@]}"; do
         [[ -x "$from/$p" ]] || die "$from/$p is missing"
-        install -D -m 0755 "$from/$p" "$DESTDIR$BIN_DIR/$p"
-        log "$BIN_DIR/$p"
+        install -D -m 0755 "$from/$p" "$DESTDIR$(destination "$p")/$p"
+        log "$(destination "$p")/$p"
     done
 }
 

@@ -353,11 +353,21 @@ vm_ensure_guest() {
     fi
 }
 
-# Prints the products of VM_PRODUCTS (default: VM_PRODUCTS_DEFAULT) that
-# Package.swift declares, so the rig keeps working while products are added.
-vm_existing_products() {
+# Prints the products of VM_PRODUCTS (default: VM_PRODUCTS_DEFAULT). muxctl
+# brings muxctl-commands, the binary its front runs for every verb.
+vm_wanted_products() {
     local p
     for p in ${INPUTMUX_VM_PRODUCTS:-$VM_PRODUCTS_DEFAULT}; do
+        echo "$p"
+        [[ "$p" == muxctl ]] && echo muxctl-commands
+    done
+}
+
+# Prints the wanted products that Package.swift declares, so the rig keeps
+# working while products are added.
+vm_existing_products() {
+    local p
+    for p in $(vm_wanted_products); do
         if grep -Eq "\\.executable\\(name: *\"$p\"" "$VM_REPO/Package.swift"; then
             echo "$p"
         else
@@ -435,7 +445,7 @@ vm_make_payload() {
         mapfile -t products < <(vm_existing_products)
         vm_build_products "${products[@]}"
     fi
-    for prod in ${INPUTMUX_VM_PRODUCTS:-$VM_PRODUCTS_DEFAULT}; do
+    for prod in $(vm_wanted_products); do
         if [[ -x "$VM_SCRATCH/release/$prod" ]]; then
             cp "$VM_SCRATCH/release/$prod" "$p/bin/"
             vm_check_libs "$p/bin/$prod"

@@ -1,7 +1,7 @@
 import ArgumentParser
 import InputMuxCLI
 import InputMuxClient
-@testable import muxctl
+@testable import MuxctlCommands
 import Testing
 
 /// The command tree as a user meets it: verbs, options before or after the verb, help,

@@ -1,6 +1,6 @@
 import ArgumentParser
 import InputMuxClient
-@testable import muxctl
+@testable import MuxctlCommands
 import Testing
 
 /// `muxctl mcp`: its options, and the usage errors that never start a server.

@@ -59,6 +59,9 @@ fi
 for b in inputmuxd muxctl; do
     [[ -x /opt/inputmux/bin/$b ]] && install -m 0755 "/opt/inputmux/bin/$b" "/usr/bin/$b"
 done
+# Where `make install` puts it: the muxctl front finds it in ../libexec/inputmux.
+[[ -x /opt/inputmux/bin/muxctl-commands ]] \
+    && install -D -m 0755 /opt/inputmux/bin/muxctl-commands /usr/libexec/inputmux/muxctl-commands
 unit=/usr/lib/systemd/system/inputmuxd.service
 check "unit installed with ExecStart=/usr/bin/inputmuxd" \
     "$(grep -qx 'ExecStart=/usr/bin/inputmuxd' "$unit" && echo 1 || echo 0)"

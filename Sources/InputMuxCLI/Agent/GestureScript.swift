@@ -17,9 +17,8 @@ import InputMuxClient
 public enum GestureScript {
     /// The verbs, for error messages and the docs.
     public static let verbs = ["move", "click", "down", "up", "drag", "scroll", "key", "keydown", "keyup", "hold", "type", "wait"]
-    /// How the refusal of an unknown verb begins (a lease holder's answer to a request
-    /// it does not know starts so too: `AgentRelay.Reply.isUnknownRequest`).
-    static let unknownGesturePrefix = "unknown gesture "
+    /// How the refusal of an unknown verb begins (`AgentRelay.unknownGesturePrefix`).
+    static let unknownGesturePrefix = AgentRelay.unknownGesturePrefix
 
     /// A whole script: every line is parsed before the first is run, so a typo on line 9
     /// does not leave lines 1–8 done.

@@ -29,7 +29,9 @@ struct MuxctlCommand: AsyncParsableCommand {
         var status = ExitStatus.success.rawValue
         do {
             // A gesture verb of an agent with a lease holder: the holder parses and plays it.
-            if let reply = try AgentRelay.forwardToHolder(Array(CommandLine.arguments.dropFirst())) {
+            // When the muxctl front ran this binary, it already asked the holder.
+            if getenv(CommandsBinary.frontVariable) == nil,
+               let reply = try AgentRelay.forwardToHolder(Array(CommandLine.arguments.dropFirst())) {
                 _ = try reply.get()
             } else {
                 var command = try parseAsRoot()
@@ -50,7 +52,7 @@ struct MuxctlCommand: AsyncParsableCommand {
 
     /// What a failure prints (and where) and the exit status it ends with.
     static func report(_ error: any Error) -> (status: Int32, message: String?, toStdout: Bool) {
-        if let e = error as? CLIError { return (e.status.rawValue, "muxctl: \(e.message)", false) }
+        if let e = error as? CLIError { return (e.status.rawValue, e.line, false) }
         if let code = error as? ExitCode { return (code.rawValue, nil, false) }
         // Help and version requests end cleanly; every parse or validation error is bad input.
         if exitCode(for: error) == .success { return (0, fullMessage(for: error), true) }

@@ -1,5 +1,4 @@
 import Glibc
-import InputMuxClient
 
 /// A lease that outlives one `muxctl agent` command: `lease acquire` leaves a holder
 /// process with the session and its lease, and later verbs of the same agent name reach
@@ -43,7 +42,8 @@ public enum AgentRelay {
             case .local: "local"
             case .ok(nil): "ok"
             case .ok(let payload?): "ok " + payload
-            case .error(let code, let message): "error \(code) " + message.replacingOccurrences(of: "\n", with: " ")
+            case .error(let code, let message):
+                "error \(code) " + String(String.UnicodeScalarView(message.unicodeScalars.map { $0 == "\n" ? " " : $0 }))
             }
         }
 

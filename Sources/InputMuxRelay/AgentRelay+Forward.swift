@@ -96,6 +96,12 @@ extension AgentRelay {
     }
 }
 
+extension AgentRelay {
+    /// How a holder's refusal of a request it does not know begins (the gesture
+    /// script's refusal of an unknown verb): `Reply.isUnknownRequest` looks for it.
+    public static let unknownGesturePrefix = "unknown gesture "
+}
+
 extension AgentRelay.Reply {
     /// What a holder started by an older muxctl answers a forwarded command line: it
     /// reads `argv` as a gesture it does not know. The command then runs here and sends
@@ -103,7 +109,7 @@ extension AgentRelay.Reply {
     /// a running holder.
     public var isUnknownRequest: Bool {
         if case .error(let code, let message) = self {
-            return code == ExitStatus.badInput.code && message.hasPrefix(GestureScript.unknownGesturePrefix + "\"argv\"")
+            return code == ExitStatus.badInput.code && message.hasPrefix(AgentRelay.unknownGesturePrefix + "\"argv\"")
         }
         return false
     }

@@ -2,20 +2,20 @@ import Glibc
 
 /// Plain Unix stream sockets for `doctor`'s reachability checks and the private socket
 /// of a muxctl lease holder (the wire protocol itself goes through InputMuxClient).
-enum UnixSocket {
-    struct Failure: Error {
-        var errno: Int32
-        var reason: String { String(cString: strerror(errno)) }
+package enum UnixSocket {
+    package struct Failure: Error {
+        package var errno: Int32
+        package var reason: String { String(cString: strerror(errno)) }
     }
 
     /// The corresponding C function is `connect`.
-    static func connect(_ path: String) -> Result<Int32, Failure> {
+    package static func connect(_ path: String) -> Result<Int32, Failure> {
         withAddress(path) { fd, addr, len in Glibc.connect(fd, addr, len) }
     }
 
     /// A listening socket at `path` (mode 0600), replacing nothing: an existing file is
     /// an error (`EADDRINUSE`). The corresponding C functions are `bind` and `listen`.
-    static func listen(_ path: String) -> Result<Int32, Failure> {
+    package static func listen(_ path: String) -> Result<Int32, Failure> {
         let previous = umask(0o177)
         defer { umask(previous) }
         return withAddress(path) { fd, addr, len in
@@ -48,7 +48,7 @@ enum UnixSocket {
         return .success(fd)
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    package static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -62,7 +62,7 @@ enum UnixSocket {
     /// Reads up to the first newline (without it); nil at end of stream before one. Reads
     /// one byte at a time: requests and replies are short, and nothing past the line may
     /// be consumed.
-    static func readLine(_ fd: Int32, limit: Int = 1 << 20) -> String? {
+    package static func readLine(_ fd: Int32, limit: Int = 1 << 20) -> String? {
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while line.count < limit {
