@@ -33,6 +33,21 @@ enum InputMinorTests {
         return out
     }
 
+    /// The button bits (left 1, right 2, middle 4) of the first packet mousedev sends on
+    /// `node` after `write` (the default PS/2 protocol: 3 bytes, bit 3 of the first always set).
+    static func mousedevButtons(_ node: String, after write: () throws -> Void) throws -> UInt8 {
+        let fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw TestFailure("cannot open \(node): errno \(errno)") }
+        defer { close(fd) }
+        try write()
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, 2000) == 1 else { throw TestFailure("mousedev sent nothing on \(node) within 2 s") }
+        var packet = [UInt8](repeating: 0, count: 3)
+        let n = read(fd, &packet, 3)
+        try expect(n == 3 && packet[0] & 0x08 != 0, "\(node) gave \(n) bytes \(packet), expected a 3-byte PS/2 packet")
+        return packet[0] & 0x07
+    }
+
     static func loadJoydev() throws {
         guard let modprobe = which("modprobe") else { throw TestFailure("modprobe is missing in the guest") }
         _ = try Subprocess.run(modprobe, ["joydev"])
@@ -40,7 +55,8 @@ enum InputMinorTests {
     }
 
     /// With joydev loaded, a session's pointer gets an event and a mouse node but no js
-    /// node, its keyboard an event node: 3 minors. udev still calls the pointer a mouse.
+    /// node, its keyboard an event node: 3 minors. udev still calls the pointer a mouse, and
+    /// mousedev still turns its clicks into packets.
     /// A device with the pointer's capabilities but no BTN_TOUCH is created first and
     /// must get a js node, which shows that joydev is live and would take the pointer.
     static func agentPointerGetsNoJoystickNode() throws {
@@ -58,7 +74,11 @@ enum InputMinorTests {
         let pointerNodes = handlerNodes(agents.pointer.device.sysname)
         try expectEqual(kinds(pointerNodes), ["event", "mouse"], "agent pointer's nodes (\(pointerNodes))")
         try expectEqual(kinds(handlerNodes(agents.keyboard.device.sysname)), ["event"], "agent keyboard's nodes")
-        try expect(access("/dev/input/" + pointerNodes.first { $0.hasPrefix("mouse") }!, F_OK) == 0, "the pointer's mouse node is not in /dev/input")
+        let mouseNode = "/dev/input/" + pointerNodes.first { $0.hasPrefix("mouse") }!
+        try expect(access(mouseNode, F_OK) == 0, "the pointer's mouse node \(mouseNode) is not in /dev/input")
+        try expectEqual(try mousedevButtons(mouseNode, after: { try agents.pointer.write(Frame([AgentDeviceTests.key(BTN_LEFT, 1)])) }),
+                        1, "left button in the PS/2 packet mousedev made of the pointer's click")
+        try agents.pointer.write(Frame([AgentDeviceTests.key(BTN_LEFT, 0)]))
 
         let udev = try udevProperties(agents.pointer.devnode)
         try expectEqual(udev["ID_INPUT"], "1", "pointer ID_INPUT")
