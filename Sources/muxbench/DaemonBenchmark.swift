@@ -43,8 +43,8 @@ struct DaemonBenchmark: ParsableCommand {
     @Option(help: "Agents flooding the daemon while the human's passthrough is timed.")
     var floodAgents = 16
 
-    @Option(help: "Passthrough frames timed per state (idle, flood), over 10 interleaved rounds.")
-    var floodFrames = 2000
+    @Option(help: "Passthrough frames timed per state (idle, flood), over 20 interleaved rounds.")
+    var floodFrames = 8000
 
     /// The sentence both sides type: 54 characters, letters, spaces and digits.
     static let sentence = "The quick brown fox jumps over the lazy dog 1234567890"

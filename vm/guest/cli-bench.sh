@@ -9,9 +9,10 @@
 # agent without a holder), the floor of any process start (/bin/true), and ydotool as
 # Debian ships it (0.1.8, no ydotoold: its own uinput device and a 100 ms delay per
 # click). ydotool's device is a "physical" one to inputmuxd, so each round ends with it
-# and then waits out the human quiet period (400 ms) with a 1 s gap: with 0.6 s, the
-# first held click of a round was sometimes still refused as paused (exit 5), in a
-# fraction of a click's time, which pulled the median down.
+# and then waits out the human quiet period (400 ms) with a 2 s gap: with 0.6 s, and
+# once with 1 s on a loaded host, a held click of the next round was still refused as
+# paused (exit 5), in a fraction of a click's time, which pulled the median down. The
+# goal is not judged when any held click failed.
 #
 # Then where the time goes: a held click's parts (the muxctl process alone against a
 # stand-in holder, the holder's own work) and an own-session click's requests (the
@@ -61,10 +62,21 @@ if command -v ydotool > /dev/null; then
 else
     echo "(ydotool is not installed in the guest: no baseline)"
 fi
-python3 /opt/inputmux/guest/cost.py -n "$runs" --rounds 3 --gap 1.0 --json "$out/cli.json" \
+python3 /opt/inputmux/guest/cost.py -n "$runs" --rounds 3 --gap 2.0 --json "$out/cli.json" \
     --title "muxctl agent click vs ydotool click (TCG guest)" "${baseline[@]}" "${commands[@]}"
-held=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["commands"]["muxctl agent click (held lease)"].get("ratio") or "")' "$out/cli.json")
-[[ -n "$held" ]] && python3 -c 'import sys; r=float(sys.argv[1]); print("goal: held-lease click ≤ 0.33x ydotool: %s (%.2fx)" % ("met" if r <= 0.33 else "MISSED", r))' "$held"
+# The goal is judged only on held clicks that all succeeded: a refused one (exit 5,
+# paused by ydotool's click) returns early and would flatter the median.
+python3 - "$out/cli.json" << 'EOT'
+import json, sys
+held = json.load(open(sys.argv[1]))["commands"]["muxctl agent click (held lease)"]
+r, bad = held.get("ratio"), held.get("nonzero_runs", 0)
+if r is None:
+    pass
+elif bad:
+    print("goal: held-lease click ≤ 0.33x ydotool: not judged (%d of %d held clicks did not succeed, exit %s)" % (bad, held["runs"], held["exit"]))
+else:
+    print("goal: held-lease click ≤ 0.33x ydotool: %s (%.2fx)" % ("met" if r <= 0.33 else "MISSED", r))
+EOT
 
 echo
 echo "where a held-lease click's time goes:"

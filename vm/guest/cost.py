@@ -62,7 +62,8 @@ def main():
                       "user_ms": statistics.median(r["user_ms"] for r in rs),
                       "sys_ms": statistics.median(r["sys_ms"] for r in rs),
                       "minflt": statistics.median(r["minflt"] for r in rs),
-                      "exit": sorted({r["status"] for r in rs}), "runs": len(rs)}
+                      "exit": sorted({r["status"] for r in rs}), "runs": len(rs),
+                      "nonzero_runs": sum(1 for r in rs if r["status"] != 0)}
     base = out.get(a.baseline, {}).get("median_ms") if a.baseline else None
     for m in out.values():
         m["ratio"] = m["median_ms"] / base if base else None
