@@ -8,7 +8,6 @@
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <sched.h>
 #include <sys/resource.h>
 #include <pthread.h>
 
@@ -82,22 +81,6 @@ int inputmux_lower_this_thread(int by) {
     int nice = base + by;
     if (nice > 19) nice = 19;
     return setpriority(PRIO_PROCESS, (id_t)gettid(), nice);
-}
-
-int inputmux_this_thread_id(void) {
-    return (int)gettid();
-}
-
-int inputmux_set_thread_idle(int tid, int idle, int by) {
-    struct sched_param param = { .sched_priority = 0 };
-    if (idle) return sched_setscheduler((pid_t)tid, SCHED_IDLE, &param);
-    if (sched_setscheduler((pid_t)tid, SCHED_OTHER, &param) != 0) return -1;
-    errno = 0;
-    int base = getpriority(PRIO_PROCESS, (id_t)getpid());
-    if (base == -1 && errno != 0) return -1;
-    int nice = base + by;
-    if (nice > 19) nice = 19;
-    return setpriority(PRIO_PROCESS, (id_t)tid, nice);
 }
 
 int inputmux_name_this_thread(const char *name) {

@@ -45,12 +45,4 @@ int inputmux_epoll_wait(int epfd, struct inputmux_ready *out, int capacity, int6
 int inputmux_lower_this_thread(int by);
 /// Names the calling thread (at most 15 bytes show, in /proc/PID/task/TID/comm, top -H).
 int inputmux_name_this_thread(const char *name);
-/// The calling thread's kernel thread id (gettid).
-int inputmux_this_thread_id(void);
-/// Puts thread `tid` in the SCHED_IDLE class (`idle` nonzero: it runs when a CPU has
-/// nothing else to run, and any other thread that wakes preempts it at once), or back in
-/// SCHED_OTHER with the nice value of the process plus `by`. Lowering needs no
-/// privilege; leaving SCHED_IDLE needs the nice value within RLIMIT_NICE, as a
-/// daemon's own threads' is. Returns 0 or -1 with errno set.
-int inputmux_set_thread_idle(int tid, int idle, int by);
 #endif

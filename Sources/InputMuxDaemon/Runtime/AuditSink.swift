@@ -18,11 +18,6 @@ import Logging
 /// once, while a busy daemon (a request every few hundred microseconds) wakes its
 /// writer at most every `batchGap` instead of once per turn, so each wake-up, a context
 /// switch that costs more than the records it writes, is shared by many records.
-/// The writer runs in the SCHED_IDLE class: it writes when a CPU has nothing else to do,
-/// and the engine thread, woken by the next request, preempts it at once instead of
-/// waiting out its time slice. When the CPUs stay busy and `catchUpBacklog` records wait,
-/// it runs as an ordinary thread (nice `writerNiceOffset` below the process) until at
-/// most `restBacklog` are left, so it always keeps up.
 /// Records keep the engine's order. `close` writes everything queued before
 /// the log is synced and closed (shutdown flushes the audit, DESIGN §6).
 final class AuditSink: @unchecked Sendable {
@@ -44,16 +39,6 @@ final class AuditSink: @unchecked Sendable {
     /// `wakeWriter` signal it.
     private var writerWaiting = false
     private var batchCount = 0
-    /// The writer thread's kernel id, once it runs.
-    private var writerThread: Int32 = 0
-    /// Whether the writer is in the SCHED_IDLE class now, or catching up as an ordinary thread.
-    private var writerIdle = false
-    private var writerCatchingUp = false
-    private var catchUps = 0
-    /// Records waiting that make an idle-class writer an ordinary thread, and how few
-    /// must be left before it goes back.
-    static let catchUpBacklog = 1024
-    static let restBacklog = 64
     /// Batches the writer has taken so far (each one a wake-up of the writer).
     var batchesWritten: Int { condition.lock(); defer { condition.unlock() }; return batchCount }
     /// Decisions queued while the writer is stuck (a hung disk) before new ones are
@@ -82,29 +67,7 @@ final class AuditSink: @unchecked Sendable {
         } else {
             dropped += 1
         }
-        if writerIdle, !writerCatchingUp, pending.count >= Self.catchUpBacklog {
-            writerCatchingUp = true
-            catchUps += 1
-            setWriterIdle(false)
-        }
         condition.unlock()
-    }
-
-    /// The writer thread's kernel id (tests): nil before it runs.
-    var writerThreadID: Int32? {
-        condition.lock(); defer { condition.unlock() }
-        return writerThread == 0 ? nil : writerThread
-    }
-    /// How often the writer left SCHED_IDLE to catch up (tests).
-    var catchUpCount: Int { condition.lock(); defer { condition.unlock() }; return catchUps }
-    /// Records queued and not yet taken by the writer (tests).
-    var backlog: Int { condition.lock(); defer { condition.unlock() }; return pending.count }
-
-    /// Moves the writer in or out of SCHED_IDLE (with `condition` held).
-    private func setWriterIdle(_ idle: Bool) {
-        if inputmux_set_thread_idle(writerThread, idle ? 1 : 0, Self.writerNiceOffset) != 0 {
-            logger.debug("cannot change the audit writer's scheduling class", metadata: ["idle": "\(idle)", "errno": "\(errno)"])
-        }
     }
 
     /// Starts the writer on what is queued (engine thread, at the end of a turn).
@@ -124,22 +87,16 @@ final class AuditSink: @unchecked Sendable {
         do { try log.close() } catch { logger.error("\(error.description)") }
     }
 
-    /// How much lower than the process the writer runs (nice) while it catches up, or
-    /// where SCHED_IDLE is refused: two steps below the engine (7 under the unit). The
-    /// scheduler favours the human's input, the engine and clients, and the writer still
-    /// gets its share.
+    /// How much lower than the process the writer runs (nice), two steps below the
+    /// engine (7 under the unit): when it and the human's input, the engine or a client want the same CPU,
+    /// the scheduler favours them; the writer still gets its share, so it keeps up.
     static let writerNiceOffset: Int32 = 17
     /// The writer thread's name (at most 15 characters: the kernel's limit).
     static let threadName = "inputmuxd audit"
 
     private func writeQueued() {
         _ = inputmux_name_this_thread(Self.threadName)
-        let tid = inputmux_this_thread_id()
-        let idle = inputmux_set_thread_idle(tid, 1, 0) == 0
-        condition.lock()
-        (writerThread, writerIdle) = (tid, idle)
-        condition.unlock()
-        if !idle, inputmux_lower_this_thread(Self.writerNiceOffset) != 0 {
+        if inputmux_lower_this_thread(Self.writerNiceOffset) != 0 {
             logger.debug("cannot lower the audit writer's priority", metadata: ["errno": "\(errno)"])
         }
         var batch: [(AuditEvent, WallTime)] = []
@@ -161,12 +118,6 @@ final class AuditSink: @unchecked Sendable {
             condition.unlock()
             write(batch)
             batch.removeAll(keepingCapacity: true)
-            condition.lock()
-            if writerCatchingUp, pending.count <= Self.restBacklog {
-                writerCatchingUp = false
-                setWriterIdle(true)
-            }
-            condition.unlock()
             if lost > 0 {
                 logger.error("\(lost) audit records were dropped: the audit writer fell \(Self.maximumPending) records behind (is the disk under the audit log hung?)",
                              metadata: ["audit.path": .string(log.path), "audit.dropped": "\(lost)"])
