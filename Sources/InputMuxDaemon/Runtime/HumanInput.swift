@@ -1,4 +1,5 @@
 import CInputMuxSys
+import Foundation
 import Glibc
 import InputMuxCore
 import InputMuxLinux
@@ -11,6 +12,12 @@ import Synchronization
 /// re-emitted on the clone the moment it is read: it never waits behind agent work,
 /// socket I/O, audit writes or logging (DESIGN §4). Only after forwarding does it tell
 /// the engine, through `PhysicalInbox`.
+///
+/// A device plugged in while the daemon runs is grabbed and cloned on a thread of its
+/// own: a clone is ready only once udev has seen it, tens of milliseconds or more, and
+/// the human's other devices must not wait behind that. The finished passthrough is
+/// handed to this thread, which then starts reading it; what the human typed on the new
+/// device meanwhile waits in its grabbed node and goes out with the first read.
 public final class HumanInput: @unchecked Sendable {
     // @unchecked: all mutable state below is touched only by the passthrough thread,
     // except `stopRequested` (a Mutex) and `inventory` (a Mutex) which other threads read.
@@ -27,8 +34,36 @@ public final class HumanInput: @unchecked Sendable {
     private let discovery: DeviceDiscovery
     private let stopRequested = StopFlag()
     private let inventoryState = Mutex<[DeviceSummary]>([])
+    /// Devices being grabbed and cloned on a worker thread, by node, with the attempt's
+    /// number: a result whose node was removed (or plugged again) meanwhile is dropped.
+    private var attaching: [String: UInt64] = [:]
+    private var attempts: UInt64 = 0
+    /// What the workers finished, for this thread to take in.
+    private let attached = Mutex<[AttachResult]>([])
 
     struct MonotonicPending { var since: Instant; var lastError: String }
+
+    /// What grabbing and cloning one device came to.
+    enum Attachment {
+        case ready(Passthrough)
+        /// A key was down: retried until it is released.
+        case keysDown
+        case notHumanInput
+        case failed(String)
+    }
+
+    /// A worker's result, handed to the passthrough thread. @unchecked: the passthrough
+    /// inside is used by one thread at a time (the worker, then the passthrough thread).
+    final class AttachResult: @unchecked Sendable {
+        let devnode: String
+        let attempt: UInt64
+        let outcome: Attachment
+        init(devnode: String, attempt: UInt64, outcome: Attachment) {
+            self.devnode = devnode
+            self.attempt = attempt
+            self.outcome = outcome
+        }
+    }
 
     /// What `muxctl devices` shows.
     public struct DeviceSummary: Hashable, Sendable {
@@ -53,11 +88,12 @@ public final class HumanInput: @unchecked Sendable {
         discovery = try DeviceDiscovery()
     }
 
-    /// Grabs every human input device present now. Called before READY.
+    /// Grabs every human input device present now (on this thread: READY follows).
     public func start() throws(DeviceError) {
         hotplug = try HotplugMonitor()
         for d in try discovery.scan() where d.isHumanInput {
-            attach(d.devnode, syspath: d.syspath)
+            guard !devices.values.contains(where: { $0.device.path == d.devnode }) else { continue }
+            install(d.devnode, Self.attachment(d.devnode, syspath: d.syspath, discovery: discovery))
         }
     }
 
@@ -100,11 +136,22 @@ public final class HumanInput: @unchecked Sendable {
                     forward(id, revents: fds[i].revents)
                 } else if fds[i].fd == wake.fd {
                     wake.consume()
+                    takeAttached()
                 } else {
                     hotplugEvents()
                 }
             }
             if !pendingGrab.isEmpty { retryPending() }
+        }
+        // Devices still being cloned: their workers finish within the grab and settle
+        // timeouts; what they made is closed, not left grabbed.
+        let deadline = MonotonicClock.now() + .seconds(6)
+        while !attaching.isEmpty && MonotonicClock.now() < deadline {
+            for r in attached.withLock({ r in defer { r.removeAll() }; return r }) {
+                attaching[r.devnode] = nil
+                if case .ready(let p) = r.outcome { p.close() }
+            }
+            if !attaching.isEmpty { MonotonicClock.sleep(.milliseconds(5)) }
         }
         for (_, p) in devices { p.close() }
         devices.removeAll()
@@ -165,6 +212,7 @@ public final class HumanInput: @unchecked Sendable {
                 attach(event.devnode, syspath: event.syspath)
             case .removed:
                 pendingGrab[event.devnode] = nil
+                attaching[event.devnode] = nil
                 for (id, p) in devices where p.device.path == event.devnode {
                     logger.info("physical device removed", metadata: ["device.path": "\(event.devnode)"])
                     p.close()
@@ -175,32 +223,76 @@ public final class HumanInput: @unchecked Sendable {
         }
     }
 
+    /// Grabs and clones `devnode` on a worker thread; `takeAttached` takes the result in.
     private func attach(_ devnode: String, syspath: String) {
-        guard !devices.values.contains(where: { $0.device.path == devnode }) else { return }
+        guard !devices.values.contains(where: { $0.device.path == devnode }), attaching[devnode] == nil else { return }
+        attempts += 1
+        let attempt = attempts
+        attaching[devnode] = attempt
+        Thread { [self] in
+            let outcome: Attachment
+            do {
+                outcome = Self.attachment(devnode, syspath: syspath, discovery: try DeviceDiscovery())
+            } catch {
+                outcome = .failed("\(error)")
+            }
+            // Only `attached` and `wake` are touched here: both are made for other threads.
+            attached.withLock { $0.append(AttachResult(devnode: devnode, attempt: attempt, outcome: outcome)) }
+            wake.signal()
+        }.start()
+    }
+
+    /// Takes in what the workers finished (passthrough thread).
+    private func takeAttached() {
+        for r in attached.withLock({ r in defer { r.removeAll() }; return r }) {
+            guard attaching[r.devnode] == r.attempt else {
+                // Removed, or plugged again, while it was being cloned.
+                if case .ready(let p) = r.outcome { p.close() }
+                continue
+            }
+            attaching[r.devnode] = nil
+            install(r.devnode, r.outcome)
+        }
+    }
+
+    /// Grabs and clones one device (any thread: it blocks until the clone has settled).
+    static func attachment(_ devnode: String, syspath: String, discovery: DeviceDiscovery) -> Attachment {
         do {
             let info = try discovery.inspect(devnode: devnode, syspath: syspath)
-            guard info.isHumanInput else { return }
+            guard info.isHumanInput else { return .notHumanInput }
             let device = try PhysicalDevice(path: devnode)
             if try !device.keysDown().isEmpty {
                 device.close()
-                if pendingGrab[devnode] == nil {
-                    logger.info("waiting for keys to be released before grabbing", metadata: ["device.path": "\(devnode)"])
-                    pendingGrab[devnode] = MonotonicPending(since: MonotonicClock.now(), lastError: "keys down")
-                }
-                return
+                return .keysDown
             }
-            let p = try Passthrough(device: device, grabTimeout: .milliseconds(200))
+            return .ready(try Passthrough(device: device, grabTimeout: .milliseconds(200)))
+        } catch DeviceError.keysHeld(_, _, _) {
+            return .keysDown
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    /// Starts reading a finished passthrough, or notes why there is none (passthrough thread).
+    private func install(_ devnode: String, _ outcome: Attachment) {
+        switch outcome {
+        case .ready(let p):
             let id = nextID
             nextID += 1
             devices[id] = p
             pendingGrab[devnode] = nil
             logger.info("grabbed physical device", metadata: [
-                "device.path": "\(devnode)", "device.name": "\(device.name)", "device.clone": "\(p.clone.devnode)",
+                "device.path": "\(devnode)", "device.name": "\(p.device.name)", "device.clone": "\(p.clone.devnode)",
             ])
             publishInventory()
-        } catch DeviceError.keysHeld(_, _, _) {
-            pendingGrab[devnode] = MonotonicPending(since: MonotonicClock.now(), lastError: "keys down")
-        } catch {
+        case .keysDown:
+            if pendingGrab[devnode] == nil {
+                logger.info("waiting for keys to be released before grabbing", metadata: ["device.path": "\(devnode)"])
+                pendingGrab[devnode] = MonotonicPending(since: MonotonicClock.now(), lastError: "keys down")
+            }
+        case .notHumanInput:
+            pendingGrab[devnode] = nil
+        case .failed(let error):
             pendingGrab[devnode] = nil
             logger.warning("not grabbing device", metadata: ["device.path": "\(devnode)", "error": "\(error)"])
         }
