@@ -12,7 +12,10 @@
 # and then waits out the human quiet period (400 ms) with a 2 s gap: with 0.6 s, and
 # once with 1 s on a loaded host, a held click of the next round was still refused as
 # paused (exit 5), in a fraction of a click's time, which pulled the median down. The
-# goal is not judged when any held click failed.
+# warm-up pass (one untimed run of each command, ydotool last) is followed by the same
+# gap: since inputmuxd grabs a plugged-in device off its human thread, it sees that
+# ydotool click too, and the first round's held clicks were refused as paused. The goal
+# is not judged when any held click failed.
 #
 # Then where the time goes: a held click's parts (the muxctl process alone against a
 # stand-in holder, the holder's own work) and an own-session click's requests (the

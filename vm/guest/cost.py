@@ -9,7 +9,8 @@ child (os.wait4's rusage), its exit statuses, and the median's ratio to a baseli
                     LABEL=COMMAND [LABEL=COMMAND ...]
 
 COMMAND is split like a shell word list (shlex); its output is discarded. --gap sleeps
-after each round (e.g. for a quiet period that a command's input starts).
+after the warm-up pass and after each round (e.g. for a quiet period that a command's
+input starts).
 """
 import argparse, json, os, shlex, statistics, sys, time
 
@@ -34,7 +35,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", type=int, default=15, help="runs per command (default 15)")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
-    ap.add_argument("--gap", type=float, default=0, help="seconds to sleep after each round")
+    ap.add_argument("--gap", type=float, default=0, help="seconds to sleep after the warm-up pass and after each round")
     ap.add_argument("--baseline", help="the label the ratio column divides by")
     ap.add_argument("--title", default="per-command cost")
     ap.add_argument("--json", help="also write the results to this file")
@@ -49,6 +50,9 @@ def main():
     runs = {label: [] for label, _ in commands}
     for _, argv in commands:
         run_once(argv)
+    # The warm-up pass is a round too: what it leaves behind (a quiet period) is waited out.
+    if a.gap:
+        time.sleep(a.gap)
     per_round = [a.n // a.rounds + (1 if r < a.n % a.rounds else 0) for r in range(a.rounds)]
     for count in per_round:
         for label, argv in commands:
