@@ -92,7 +92,7 @@ public final class HumanInput: @unchecked Sendable {
     public func start() throws(DeviceError) {
         hotplug = try HotplugMonitor()
         for d in try discovery.scan() where d.isHumanInput {
-            guard !devices.values.contains(where: { $0.device.path == d.devnode }) else { continue }
+            guard !isGrabbed(d.devnode) else { continue }
             install(d.devnode, Self.attachment(d.devnode, syspath: d.syspath, discovery: discovery))
         }
     }
@@ -147,7 +147,7 @@ public final class HumanInput: @unchecked Sendable {
         // timeouts; what they made is closed, not left grabbed.
         let deadline = MonotonicClock.now() + .seconds(6)
         while !attaching.isEmpty && MonotonicClock.now() < deadline {
-            for r in attached.withLock({ r in defer { r.removeAll() }; return r }) {
+            for r in finishedAttachments() {
                 attaching[r.devnode] = nil
                 if case .ready(let p) = r.outcome { p.close() }
             }
@@ -225,7 +225,7 @@ public final class HumanInput: @unchecked Sendable {
 
     /// Grabs and clones `devnode` on a worker thread; `takeAttached` takes the result in.
     private func attach(_ devnode: String, syspath: String) {
-        guard !devices.values.contains(where: { $0.device.path == devnode }), attaching[devnode] == nil else { return }
+        guard !isGrabbed(devnode), attaching[devnode] == nil else { return }
         attempts += 1
         let attempt = attempts
         attaching[devnode] = attempt
@@ -244,7 +244,7 @@ public final class HumanInput: @unchecked Sendable {
 
     /// Takes in what the workers finished (passthrough thread).
     private func takeAttached() {
-        for r in attached.withLock({ r in defer { r.removeAll() }; return r }) {
+        for r in finishedAttachments() {
             guard attaching[r.devnode] == r.attempt else {
                 // Removed, or plugged again, while it was being cloned.
                 if case .ready(let p) = r.outcome { p.close() }
@@ -253,6 +253,16 @@ public final class HumanInput: @unchecked Sendable {
             attaching[r.devnode] = nil
             install(r.devnode, r.outcome)
         }
+    }
+
+    /// What the workers finished since the last call (passthrough thread).
+    private func finishedAttachments() -> [AttachResult] {
+        attached.withLock { r in defer { r.removeAll() }; return r }
+    }
+
+    /// Whether a passthrough of `devnode` runs already.
+    private func isGrabbed(_ devnode: String) -> Bool {
+        devices.values.contains { $0.device.path == devnode }
     }
 
     /// Grabs and clones one device (any thread: it blocks until the clone has settled).
