@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <pthread.h>
 
@@ -81,6 +82,35 @@ int inputmux_lower_this_thread(int by) {
     int nice = base + by;
     if (nice > 19) nice = 19;
     return setpriority(PRIO_PROCESS, (id_t)gettid(), nice);
+}
+
+int inputmux_this_thread_id(void) {
+    return (int)gettid();
+}
+
+int inputmux_set_thread_idle(int tid, int idle, int by) {
+    struct sched_param param = { .sched_priority = 0 };
+    errno = 0;
+    int base = getpriority(PRIO_PROCESS, (id_t)getpid());
+    if (base == -1 && errno != 0) return -1;
+    int nice = base + by;
+    if (nice > 19) nice = 19;
+    if (idle) {
+        /* The nice value first, while that needs no privilege (a higher nice value never
+           does): leaving SCHED_IDLE later needs RLIMIT_NICE to cover the thread's nice
+           value (the unit's LimitNICE=-10 covers 7), or CAP_SYS_NICE. */
+        if (setpriority(PRIO_PROCESS, (id_t)tid, nice) != 0) return -1;
+        return sched_setscheduler((pid_t)tid, SCHED_IDLE, &param);
+    }
+    if (sched_setscheduler((pid_t)tid, SCHED_OTHER, &param) != 0) return -1;
+    return setpriority(PRIO_PROCESS, (id_t)tid, nice);
+}
+
+int inputmux_take_process_nice(void) {
+    errno = 0;
+    int base = getpriority(PRIO_PROCESS, (id_t)getpid());
+    if (base == -1 && errno != 0) return -1;
+    return setpriority(PRIO_PROCESS, (id_t)gettid(), base);
 }
 
 int inputmux_name_this_thread(const char *name) {

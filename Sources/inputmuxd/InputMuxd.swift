@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import InputMuxConfiguration
 import InputMuxDaemon
 import Logging
@@ -43,6 +44,10 @@ struct InputMuxd: AsyncParsableCommand {
             return
         }
         let level = logLevel
+        // Every log line's timestamp goes through strftime, which re-reads the time zone
+        // (a stat of /etc/localtime) each time unless TZ names it: one path lookup per
+        // audit decision, on the audit writer's thread.
+        if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 1) }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

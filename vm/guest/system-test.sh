@@ -453,6 +453,24 @@ if [[ $mode == daemon ]]; then
         "exit $rc, $npass passed; $(grep -v '^PASS\|^FAIL' "$T/clients.out" | tail -5 | tr '\n' ' ')"
 fi
 
+# The daemon's threads under the real unit's seccomp filter and limits: the human's thread
+# keeps the unit's Nice=-10, the engine thread lowers itself to 5 (setpriority), the audit
+# writer runs in SCHED_IDLE (sched_setscheduler). Fields 19 and 41 of /proc/PID/task/TID/stat
+# are nice and policy; after "pid (comm) " they are the 17th and 39th.
+if [[ $mode == daemon ]]; then
+    mp="$(systemctl show -p MainPID --value inputmuxd.service)"
+    threads=""
+    for t in /proc/"$mp"/task/*; do
+        read -r nice policy < <(sed 's/^.*) //' "$t/stat" | awk '{ print $17, $39 }')
+        threads+="$(cat "$t/comm")=$nice/$policy;"
+    done
+    note "threads (name=nice/policy): $threads"
+    check "the human's thread keeps nice -10" "$([[ $threads == *"inputmuxd human=-10/0;"* ]] && echo 1 || echo 0)"
+    check "the engine thread runs at nice 5 (setpriority passes the unit's filter)" \
+        "$([[ $threads == *"inputmuxd loop=5/0;"* ]] && echo 1 || echo 0)"
+    check "the audit writer runs in SCHED_IDLE at nice 7" "$([[ $threads == *"inputmuxd audit=7/5;"* ]] && echo 1 || echo 0)"
+fi
+
 # Exposure score of the real unit (the probe drop-in changes ExecStart only).
 systemd-analyze security --no-pager inputmuxd.service > "$T/security.txt" 2>&1
 score="$(sed -n 's/.*Overall exposure level for inputmuxd.service: \([0-9.]*\).*/\1/p' "$T/security.txt")"

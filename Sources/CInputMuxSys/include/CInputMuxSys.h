@@ -43,6 +43,19 @@ int inputmux_epoll_wait(int epfd, struct inputmux_ready *out, int capacity, int6
 /// process's plus `by` (setpriority on its tid; raising a nice value needs no
 /// privilege). Returns 0 or -1 with errno set.
 int inputmux_lower_this_thread(int by);
+/// Gives the calling thread the process's nice value (its main thread's, such as a
+/// unit's Nice=). A thread inherits its creator's nice value, and the threads of Swift's
+/// concurrency pool run at 0 whatever the process's. Raising a thread to a lower nice
+/// value needs RLIMIT_NICE to cover it or CAP_SYS_NICE. Returns 0 or -1 with errno set.
+int inputmux_take_process_nice(void);
 /// Names the calling thread (at most 15 bytes show, in /proc/PID/task/TID/comm, top -H).
 int inputmux_name_this_thread(const char *name);
+/// The calling thread's kernel thread id (gettid).
+int inputmux_this_thread_id(void);
+/// Puts thread `tid` in the SCHED_IDLE class (`idle` nonzero: it runs when a CPU has
+/// nothing else to run, and any other thread that wakes preempts it at once), or back in
+/// SCHED_OTHER; either way with the nice value of the process plus `by`. Lowering needs
+/// no privilege; leaving SCHED_IDLE needs that nice value within RLIMIT_NICE (the unit's
+/// LimitNICE=-10) or CAP_SYS_NICE. Returns 0 or -1 with errno set.
+int inputmux_set_thread_idle(int tid, int idle, int by);
 #endif

@@ -3,6 +3,7 @@ import Foundation
 import InputMuxAudit
 import InputMuxConfiguration
 import InputMuxCore
+import InputMuxLinux
 import Logging
 
 /// Where the engine's audit decisions go: the hash-chained audit log on disk, which also
@@ -18,6 +19,11 @@ import Logging
 /// once, while a busy daemon (a request every few hundred microseconds) wakes its
 /// writer at most every `batchGap` instead of once per turn, so each wake-up, a context
 /// switch that costs more than the records it writes, is shared by many records.
+/// The writer runs in the SCHED_IDLE class: it writes when a CPU has nothing else to do,
+/// and the engine thread, woken by the next request, preempts it at once instead of
+/// waiting out its time slice. When the CPUs stay busy and `catchUpBacklog` records wait,
+/// it runs as an ordinary thread (nice `writerNiceOffset` below the process) until at
+/// most `restBacklog` are left, so it always keeps up.
 /// Records keep the engine's order. `close` writes everything queued before
 /// the log is synced and closed (shutdown flushes the audit, DESIGN §6).
 final class AuditSink: @unchecked Sendable {
@@ -39,6 +45,16 @@ final class AuditSink: @unchecked Sendable {
     /// `wakeWriter` signal it.
     private var writerWaiting = false
     private var batchCount = 0
+    /// The writer thread's kernel id, once it runs.
+    private var writerThread: Int32 = 0
+    /// Whether the writer is in the SCHED_IDLE class now, or catching up as an ordinary thread.
+    private var writerIdle = false
+    private var writerCatchingUp = false
+    private var catchUps = 0
+    /// Records waiting that make an idle-class writer an ordinary thread, and how few
+    /// must be left before it goes back.
+    static let catchUpBacklog = 1024
+    static let restBacklog = 64
     /// Batches the writer has taken so far (each one a wake-up of the writer).
     var batchesWritten: Int { condition.lock(); defer { condition.unlock() }; return batchCount }
     /// Decisions queued while the writer is stuck (a hung disk) before new ones are
@@ -67,7 +83,29 @@ final class AuditSink: @unchecked Sendable {
         } else {
             dropped += 1
         }
+        if writerIdle, !writerCatchingUp, pending.count >= Self.catchUpBacklog {
+            writerCatchingUp = true
+            catchUps += 1
+            setWriterIdle(false)
+        }
         condition.unlock()
+    }
+
+    /// The writer thread's kernel id (tests): nil before it runs.
+    var writerThreadID: Int32? {
+        condition.lock(); defer { condition.unlock() }
+        return writerThread == 0 ? nil : writerThread
+    }
+    /// How often the writer left SCHED_IDLE to catch up (tests).
+    var catchUpCount: Int { condition.lock(); defer { condition.unlock() }; return catchUps }
+    /// Records queued and not yet taken by the writer (tests).
+    var backlog: Int { condition.lock(); defer { condition.unlock() }; return pending.count }
+
+    /// Moves the writer in or out of SCHED_IDLE (with `condition` held).
+    private func setWriterIdle(_ idle: Bool) {
+        if inputmux_set_thread_idle(writerThread, idle ? 1 : 0, Self.writerNiceOffset) != 0 {
+            logger.debug("cannot change the audit writer's scheduling class", metadata: ["idle": "\(idle)", "errno": "\(errno)"])
+        }
     }
 
     /// Starts the writer on what is queued (engine thread, at the end of a turn).
@@ -87,16 +125,22 @@ final class AuditSink: @unchecked Sendable {
         do { try log.close() } catch { logger.error("\(error.description)") }
     }
 
-    /// How much lower than the process the writer runs (nice), two steps below the
-    /// engine (7 under the unit): when it and the human's input, the engine or a client want the same CPU,
-    /// the scheduler favours them; the writer still gets its share, so it keeps up.
+    /// How much lower than the process the writer runs (nice) while it catches up, or
+    /// where SCHED_IDLE is refused: two steps below the engine (7 under the unit). The
+    /// scheduler favours the human's input, the engine and clients, and the writer still
+    /// gets its share.
     static let writerNiceOffset: Int32 = 17
     /// The writer thread's name (at most 15 characters: the kernel's limit).
     static let threadName = "inputmuxd audit"
 
     private func writeQueued() {
         _ = inputmux_name_this_thread(Self.threadName)
-        if inputmux_lower_this_thread(Self.writerNiceOffset) != 0 {
+        let tid = inputmux_this_thread_id()
+        let idle = inputmux_set_thread_idle(tid, 1, Self.writerNiceOffset) == 0
+        condition.lock()
+        (writerThread, writerIdle) = (tid, idle)
+        condition.unlock()
+        if !idle, inputmux_lower_this_thread(Self.writerNiceOffset) != 0 {
             logger.debug("cannot lower the audit writer's priority", metadata: ["errno": "\(errno)"])
         }
         var batch: [(AuditEvent, WallTime)] = []
@@ -118,6 +162,12 @@ final class AuditSink: @unchecked Sendable {
             condition.unlock()
             write(batch)
             batch.removeAll(keepingCapacity: true)
+            condition.lock()
+            if writerCatchingUp, pending.count <= Self.restBacklog {
+                writerCatchingUp = false
+                setWriterIdle(true)
+            }
+            condition.unlock()
             if lost > 0 {
                 logger.error("\(lost) audit records were dropped: the audit writer fell \(Self.maximumPending) records behind (is the disk under the audit log hung?)",
                              metadata: ["audit.path": .string(log.path), "audit.dropped": "\(lost)"])
@@ -130,7 +180,38 @@ final class AuditSink: @unchecked Sendable {
         }
     }
 
+    /// The longest the writer means to keep a CPU before it yields it, and its running
+    /// estimate of what one record costs (writer thread only). Chaining, hashing and
+    /// logging a record takes about 10 µs on a desktop CPU but a few hundred in the TCG
+    /// guest; a batch of dozens written in one go would keep a CPU for milliseconds.
+    /// SCHED_IDLE does not stop that: a thread that wakes finds the CPU preempted at once,
+    /// but one that the scheduler queued beside the writer can wait for the next tick
+    /// (4 ms at HZ=250). So the writer takes a batch in slices that fit `sliceBudget`
+    /// and yields between them.
+    static let sliceBudget: Duration = .microseconds(200)
+    private var recordCost: Duration = .microseconds(20)
+    private var slices = 0
+    /// Slices written so far (tests): at least one per batch.
+    var slicesWritten: Int { condition.lock(); defer { condition.unlock() }; return slices }
+
     private func write(_ batch: [(AuditEvent, WallTime)]) {
+        var start = 0
+        while start < batch.count {
+            let fits = Int(Self.sliceBudget.nanosecondCount / max(1, recordCost.nanosecondCount))
+            let end = start + max(1, min(batch.count - start, fits))
+            let began = MonotonicClock.now()
+            write(slice: Array(batch[start..<end]))
+            // A running estimate, weighted toward the latest slice.
+            recordCost = (recordCost * 3 + (MonotonicClock.now() - began) / (end - start)) / 4
+            condition.lock()
+            slices += 1
+            condition.unlock()
+            start = end
+            if start < batch.count { sched_yield() }
+        }
+    }
+
+    private func write(slice batch: [(AuditEvent, WallTime)]) {
         var unwritten = 0
         log.append(batch: batch) { e, error in
             unwritten += 1

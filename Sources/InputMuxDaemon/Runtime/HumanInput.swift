@@ -106,6 +106,13 @@ public final class HumanInput: @unchecked Sendable {
     /// every clone destroyed.
     public func run() {
         _ = inputmux_name_this_thread(Self.threadName)
+        // This thread is started from Swift's concurrency pool, whose threads run at nice 0:
+        // without this it would not have the process's priority (the unit's Nice=-10), and
+        // agent processes at 0 would compete with it on equal terms.
+        if inputmux_take_process_nice() != 0 {
+            logger.warning("the human's input thread cannot take the process's priority; it runs at nice 0",
+                           metadata: ["errno": "\(errno)", "hint": "the unit's LimitNICE=-10 allows it; so does CAP_SYS_NICE"])
+        }
         var fds: [pollfd] = []
         var ids: [UInt32] = []
         // Per entry: true for a clone's uinput fd, which carries what the compositor writes
