@@ -33,8 +33,30 @@ enum PassthroughProbe {
     /// Writes `count` frames to `physical` and returns the latency of each (nanoseconds) as
     /// seen on `targetNode`.
     static func measure(physical: UinputDevice, targetNode: String, count: Int) throws -> [Int64] {
+        try measureArrivals(physical: physical, targetNode: targetNode, count: count).map(\.read)
+    }
+
+    /// One frame's latency two ways, in nanoseconds from the write on the physical device:
+    /// until it was readable on the target node, by the timestamp evdev gives the node's
+    /// events as it queues the frame for readers and wakes them (CLOCK_MONOTONIC, through
+    /// EVIOCSCLOCKID, at the kernel's microsecond resolution), and until the reader process
+    /// read it. The difference is the reader's own wake-up: its scheduling, not the path.
+    struct Arrival {
+        var readable: Int64
+        var read: Int64
+    }
+
+    /// `EVIOCSCLOCKID`: _IOW('E', 0xa0, int).
+    static let setClockID = UInt(0x4004_45a0)
+
+    static func measureArrivals(physical: UinputDevice, targetNode: String, count: Int) throws -> [Arrival] {
         let reader = open(targetNode, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard reader >= 0 else { throw BenchError("cannot open \(targetNode): errno \(errno)") }
+        var clock = CLOCK_MONOTONIC
+        guard inputmux_ioctl_ptr(reader, setClockID, &clock) == 0 else {
+            close(reader)
+            throw BenchError("EVIOCSCLOCKID on \(targetNode): errno \(errno)")
+        }
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw BenchError("pipe: errno \(errno)") }
         let child = fork()
@@ -51,24 +73,25 @@ enum PassthroughProbe {
             var status: Int32 = 0
             waitpid(child, &status, 0)
         }
-        var latencies: [Int64] = []
+        var latencies: [Arrival] = []
         latencies.reserveCapacity(count)
         for i in 0..<count {
             var events = frame(i)
             let t0 = MonotonicClock.now().nanoseconds
             let written = events.withUnsafeMutableBytes { Glibc.write(physical.fd.rawValue, $0.baseAddress, $0.count) }
             guard written == 3 * MemoryLayout<input_event>.size else { throw BenchError("write to the physical device failed: errno \(errno)") }
-            var report = (Int64(0), Int64(0))
+            var report = (Int64(0), Int64(0), Int64(0))
             guard readExactly(fds[0], &report, timeoutMs: 3000) else {
                 throw BenchError("frame \(i) never arrived on \(targetNode) (3 s)")
             }
             guard report.0 == Int64(i) else { throw BenchError("frame \(report.0) arrived while waiting for \(i) on \(targetNode)") }
-            latencies.append(report.1 - t0)
+            latencies.append(Arrival(readable: report.2 - t0, read: report.1 - t0))
         }
         return latencies
     }
 
-    /// The reader process: blocks on the node, reports (index, arrival time) per frame.
+    /// The reader process: blocks on the node, reports (index, read time, the frame's
+    /// evdev timestamp) per frame.
     private static func readerLoop(fd: Int32, report: Int32, count: Int) {
         var buffer = [input_event](repeating: input_event(), count: 64)
         var index: Int64 = -1
@@ -82,7 +105,8 @@ enum PassthroughProbe {
             for e in buffer[0..<(n / MemoryLayout<input_event>.size)] {
                 if e.type == UInt16(EV_MSC) && e.code == UInt16(MSC_SCAN) { index = Int64(e.value) }
                 if e.type == UInt16(EV_SYN) && e.code == UInt16(SYN_REPORT) && index >= 0 {
-                    var message = (index, now)
+                    let stamped = Int64(e.time.tv_sec) * 1_000_000_000 + Int64(e.time.tv_usec) * 1000
+                    var message = (index, now, stamped)
                     _ = withUnsafeBytes(of: &message) { Glibc.write(report, $0.baseAddress, $0.count) }
                     received += 1
                     index = -1
