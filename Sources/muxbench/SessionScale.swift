@@ -22,6 +22,9 @@ struct SessionScale {
     var connectError: String?
     /// `inputNodeCounts()` once every session that could connect has.
     var nodeCountsAtAllSessions: String?
+    /// How long the guest took to go quiet after the last session connected (udev settled,
+    /// PID 1 done with the new devices' units), before the grants were timed.
+    var quietAfter: Duration?
 
     static let memoryGoalKB = 40 * 1024
     static let grantGoalP99Ms = 2.0
@@ -66,6 +69,7 @@ struct SessionScale {
         r.connected = agents.count
         r.nodeCountsAtAllSessions = Self.inputNodeCounts()
         r.rssAtAllSessionsKB = daemon.residentKilobytes()
+        r.quietAfter = Self.waitForQuiet()
         note("\(agents.count) sessions connected; timing \(grants) lease grants")
         for k in 0..<grants {
             let i = (k * 37) % agents.count
@@ -87,6 +91,38 @@ struct SessionScale {
         }
         daemon.stop()
         return r
+    }
+
+    /// Waits until the guest has finished with the devices the sessions made: udev's queue
+    /// is empty and PID 1 (systemd, which follows every new input device with a device
+    /// unit) has used no CPU for half a second; at most 30 s. The grants are timed with
+    /// the sessions connected, not while the system still digests hundreds of new devices.
+    static func waitForQuiet() -> Duration {
+        let began = MonotonicClock.now()
+        _ = BenchProcess.run(["/usr/bin/udevadm", "settle", "--timeout=30"])
+        var last = pid1CPUTicks()
+        var quietSince = MonotonicClock.now()
+        while MonotonicClock.now() - began < .seconds(30) {
+            MonotonicClock.sleep(.milliseconds(100))
+            let now = pid1CPUTicks()
+            if now != last { last = now; quietSince = MonotonicClock.now() }
+            if MonotonicClock.now() - quietSince >= .milliseconds(500) { break }
+        }
+        return MonotonicClock.now() - began
+    }
+
+    /// PID 1's user + system CPU time, in clock ticks (fields 14 and 15 of /proc/1/stat).
+    static func pid1CPUTicks() -> Int {
+        let fd = open("/proc/1/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 1024)
+        let n = read(fd, &buf, buf.count)
+        guard n > 0, let close = buf[0..<n].lastIndex(of: UInt8(ascii: ")")) else { return 0 }
+        let fields = buf[(close + 2)..<n].split(separator: UInt8(ascii: " "))
+        guard fields.count > 13, let user = Int(String(decoding: fields[11], as: UTF8.self)),
+              let system = Int(String(decoding: fields[12], as: UTF8.self)) else { return 0 }
+        return user + system
     }
 
     /// joydev, the legacy joystick interface: a stock kernel loads it (an agent pointer's
@@ -123,6 +159,9 @@ struct SessionScale {
                            Stats.fmt(Stats.quantile(Stats.ms(heartbeatLatencies), 0.99), digits: 3), "-", "floor"])
             t.notes.append("heartbeat: one between each grant and the next, from another session; a request with no lease to grant, so its latency is the round trip through the guest and the daemon's loop that every request pays.")
         }
+        if let q = quietAfter {
+            t.notes.append("timed once the guest had gone quiet after the last session connected (udev settled, PID 1 idle for 0.5 s): \(Stats.fmt(Double(q.nanosecondCount) / 1e9, digits: 1)) s after it.")
+        }
         t.notes.append("joydev is \(Self.joydevLoaded ? "loaded" : "not loaded"); each session takes 3 of the kernel's 1024 input minors either way "
             + "(its pointer gets an event and a mouse node, no js node: it declares BTN_TOUCH, which keeps joydev off; its keyboard an event node). "
             + "Input nodes with all sessions connected: \(nodeCountsAtAllSessions ?? "?").")
@@ -141,7 +180,8 @@ struct SessionScale {
          "input_nodes": nodeCountsAtAllSessions.map { .string($0) } ?? .null, "grants": .int(Int64(grantLatencies.count)), "p50_ms": Stats.json(grantP50),
          "p99_ms": Stats.json(grantP99),
          "heartbeat_p50_ms": Stats.json(Stats.quantile(Stats.ms(heartbeatLatencies), 0.5)),
-         "heartbeat_p99_ms": Stats.json(Stats.quantile(Stats.ms(heartbeatLatencies), 0.99)), "refused_hellos_retried": .int(Int64(refusedHellos)), "goal_p99_ms": Stats.json(Self.grantGoalP99Ms), "goal_met": Stats.json(grantGoal)]
+         "heartbeat_p99_ms": Stats.json(Stats.quantile(Stats.ms(heartbeatLatencies), 0.99)), "refused_hellos_retried": .int(Int64(refusedHellos)),
+         "quiet_after_s": quietAfter.map { Stats.json(Double($0.nanosecondCount) / 1e9) } ?? .null, "goal_p99_ms": Stats.json(Self.grantGoalP99Ms), "goal_met": Stats.json(grantGoal)]
     }
 
     func memoryTable() -> String {
