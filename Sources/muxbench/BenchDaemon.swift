@@ -88,10 +88,13 @@ final class BenchDaemon {
         kill(pid, SIGTERM)
         let began = MonotonicClock.now()
         var status: Int32 = 0
+        var killed = false
         while waitpid(pid, &status, WNOHANG) != pid {
-            if MonotonicClock.now() - began > .seconds(20) { kill(pid, SIGKILL); waitpid(pid, &status, 0); break }
+            if MonotonicClock.now() - began > .seconds(60) { kill(pid, SIGKILL); waitpid(pid, &status, 0); killed = true; break }
             MonotonicClock.sleep(.milliseconds(10))
         }
+        note(killed ? "inputmuxd did not stop within 60 s of SIGTERM and was killed"
+                    : "inputmuxd stopped \(Stats.fmt(Double((MonotonicClock.now() - began).nanosecondCount) / 1e9, digits: 2)) s after SIGTERM")
         _ = BenchProcess.run(["/bin/rm", "-rf", directory])
     }
 

@@ -28,6 +28,7 @@ let allTests: [KernelTest] = [
     KernelTest(name: "daemon-caps-lock-light-reaches-physical-keyboard", body: DaemonFeedbackTests.capsLockLightReachesPhysicalKeyboard),
     KernelTest(name: "daemon-device-creation-does-not-stall-paced-gestures", body: DaemonDeviceCreationTests.creationDoesNotStallPacedGestures),
     KernelTest(name: "daemon-plug-in-does-not-stall-the-human", body: DaemonHotplugTests.plugInDoesNotStallTheHuman),
+    KernelTest(name: "daemon-stop-frees-the-human-before-the-agents-devices", body: DaemonShutdownTests.stopFreesTheHumanBeforeTheAgentsDevices),
     KernelTest(name: "client-library-acquire-click-type-queue-revoke-restart", body: ClientLibraryTests.libraryScenario),
     KernelTest(name: "mcp-server-over-stdio-clicks-types-and-queues", body: MCPServerTests.overStdio),
 ]

@@ -115,6 +115,13 @@ final class DaemonUnderTest {
     func stop(timeout: Duration = .seconds(10)) throws {
         guard !reaped else { return }
         kill(pid, SIGTERM)
+        try waitForCleanExit(timeout: timeout)
+    }
+
+    /// Waits for the exit a SIGTERM already asked for; fails unless it is clean and within
+    /// `timeout` (then the daemon is killed).
+    func waitForCleanExit(timeout: Duration) throws {
+        guard !reaped else { return }
         let began = MonotonicClock.now()
         while MonotonicClock.now() - began < timeout {
             var status: Int32 = 0

@@ -138,11 +138,13 @@ public final class Daemon: Service, @unchecked Sendable {
             loopStop.raise()
             engineWake.signal()
         }
-        // The engine loop has neutralized and destroyed the agents' devices and removed
-        // the sockets; now the human's devices go back to the system.
+        // The engine loop has neutralized the agents' devices and removed the sockets; now
+        // the human's devices go back to the system and the audit log is synced, and only
+        // then are the agents' devices destroyed, the slow part (`destroyDevicesLeft`).
         human?.stop()
         for await _ in humanDone {}
         audit.close()
+        loop.value.destroyDevicesLeft()
         logger.info("inputmuxd stopped")
     }
 

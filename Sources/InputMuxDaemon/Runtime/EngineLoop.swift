@@ -210,7 +210,8 @@ final class EngineLoop {
         engine.handle(input, at: now, into: &out)
         desktop = engine.desktop
         x11?.forgetUnleasedWindows(engine.leases)
-        retireDevices()
+        // While stopping, the devices wait for `destroyDevicesLeft`.
+        if !stopping { retireDevices() }
     }
 
     /// Destroys the devices of ended sessions once everything the same input decided
@@ -607,7 +608,7 @@ final class EngineLoop {
             // A session still being created has no devices yet: `devicesCreated` removes
             // them when they arrive.
             guard let d = agentDevices.removeValue(forKey: s) else { return }
-            if stopping { d.destroy() } else { retiring.append(d) }
+            retiring.append(d)
         case .replace(let identity, let desktop):
             // The engine released what the old devices held. Their requests wait for the
             // new ones (`receive`); the old ones serve until then.
@@ -622,6 +623,20 @@ final class EngineLoop {
 
     // MARK: - Shutdown
 
+    /// The sessions' devices at shutdown, released but not yet destroyed.
+    private var leftAtShutdown: [AgentDevices] = []
+
+    /// Destroys the devices the loop left at shutdown (after `run` has returned). The
+    /// daemon calls it last, once the human's devices are back with the system and the
+    /// audit log is synced: the kernel tears input devices down one at a time under its
+    /// input mutex, about 45 ms each in the TCG guest, so 256 sessions take some 23 s,
+    /// longer than the unit's TimeoutStopSec=15s. Should systemd kill the daemon here,
+    /// nothing is lost: the kernel removes the rest as their files close.
+    func destroyDevicesLeft() {
+        for d in leftAtShutdown { d.destroy() }
+        leftAtShutdown.removeAll()
+    }
+
     private func shutdown() {
         stopping = true
         handle(.shutdown)
@@ -633,9 +648,10 @@ final class EngineLoop {
         // Creations under way finish, and nothing they made outlives the daemon.
         deviceWorkers.waitUntilIdle()
         devicesCreated()
-        for d in retiring { d.destroy() }
+        // The engine released what every session held; the devices themselves go last
+        // (`destroyDevicesLeft`).
+        leftAtShutdown = retiring + Array(agentDevices.values)
         retiring.removeAll()
-        for d in agentDevices.values { d.destroy() }
         agentDevices.removeAll()
         agentListener.close()
         controlListener.close()
