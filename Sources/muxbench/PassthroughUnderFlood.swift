@@ -121,10 +121,11 @@ struct PassthroughUnderFlood {
         var p99Met: Bool? { p99RoundMedian.map { $0 <= PassthroughUnderFlood.goalRatio } }
 
         /// A table row; a state not held to the goal (the control) shows none.
-        func row(_ label: String, judged: Bool = true) -> [String] {
+        /// `unjudged`: what the verdict cell says of a row not held to the goal.
+        func row(_ label: String, judged: Bool = true, unjudged: String = "control") -> [String] {
             [label, "\(frames)", Stats.fmt(p50, digits: 1), Stats.fmt(p99, digits: 1), Stats.fmt(p50Ratio) + "x", Stats.fmt(p99Ratio) + "x",
              Stats.fmt(p99RoundMedian) + "x", judged ? "≤ 1.2x idle" : "-",
-             judged ? "p50 \(Stats.verdict(p50Met)), p99 \(Stats.verdict(p99Met))" : "control"]
+             judged ? "p50 \(Stats.verdict(p50Met)), p99 \(Stats.verdict(p99Met))" : unjudged]
         }
     }
 
@@ -154,8 +155,8 @@ struct PassthroughUnderFlood {
             t.rows.append([Self.label(m), "idle", "\(s.idle.joined().count)", Stats.fmt(s.idleP50, digits: 1), Stats.fmt(s.idleP99, digits: 1),
                            "1.0x", "1.0x", "1.0x", "-", "baseline"])
             let flood = Self.versusIdle(s.flood, s), floodApart = Self.versusIdle(s.apart, s)
-            t.rows.append([Self.label(m)] + flood.row("\(agents) agents flooding, anywhere", judged: judged))
-            if apart { t.rows.append([Self.label(m)] + floodApart.row("\(agents) agents flooding, on CPU 1", judged: judged)) }
+            t.rows.append([Self.label(m)] + flood.row("\(agents) agents flooding, anywhere", judged: judged, unjudged: "info"))
+            if apart { t.rows.append([Self.label(m)] + floodApart.row("\(agents) agents flooding, on CPU 1", judged: judged, unjudged: "info")) }
             t.rows.append([Self.label(m)] + Self.versusIdle(s.busy, s).row("control: \(agents) threads as busy, no requests", judged: false))
             perRound.append("\(Self.label(m)), anywhere: \(Self.list(flood.p99RoundRatios))" + (apart ? "; on CPU 1: \(Self.list(floodApart.p99RoundRatios))" : ""))
         }
