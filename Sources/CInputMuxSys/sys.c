@@ -75,13 +75,18 @@ int inputmux_epoll_wait(int epfd, struct inputmux_ready *out, int capacity, int6
     return n;
 }
 
-int inputmux_lower_this_thread(int by) {
+/* Gives thread `tid` the process's nice value (its main thread's) plus `by`, at most 19. */
+static int set_thread_nice(pid_t tid, int by) {
     errno = 0;
     int base = getpriority(PRIO_PROCESS, (id_t)getpid());
     if (base == -1 && errno != 0) return -1;
     int nice = base + by;
     if (nice > 19) nice = 19;
-    return setpriority(PRIO_PROCESS, (id_t)gettid(), nice);
+    return setpriority(PRIO_PROCESS, (id_t)tid, nice);
+}
+
+int inputmux_lower_this_thread(int by) {
+    return set_thread_nice(gettid(), by);
 }
 
 int inputmux_this_thread_id(void) {
@@ -90,27 +95,19 @@ int inputmux_this_thread_id(void) {
 
 int inputmux_set_thread_idle(int tid, int idle, int by) {
     struct sched_param param = { .sched_priority = 0 };
-    errno = 0;
-    int base = getpriority(PRIO_PROCESS, (id_t)getpid());
-    if (base == -1 && errno != 0) return -1;
-    int nice = base + by;
-    if (nice > 19) nice = 19;
     if (idle) {
         /* The nice value first, while that needs no privilege (a higher nice value never
            does): leaving SCHED_IDLE later needs RLIMIT_NICE to cover the thread's nice
            value (the unit's LimitNICE=-10 covers 7), or CAP_SYS_NICE. */
-        if (setpriority(PRIO_PROCESS, (id_t)tid, nice) != 0) return -1;
+        if (set_thread_nice((pid_t)tid, by) != 0) return -1;
         return sched_setscheduler((pid_t)tid, SCHED_IDLE, &param);
     }
     if (sched_setscheduler((pid_t)tid, SCHED_OTHER, &param) != 0) return -1;
-    return setpriority(PRIO_PROCESS, (id_t)tid, nice);
+    return set_thread_nice((pid_t)tid, by);
 }
 
 int inputmux_take_process_nice(void) {
-    errno = 0;
-    int base = getpriority(PRIO_PROCESS, (id_t)getpid());
-    if (base == -1 && errno != 0) return -1;
-    return setpriority(PRIO_PROCESS, (id_t)gettid(), base);
+    return set_thread_nice(gettid(), 0);
 }
 
 int inputmux_name_this_thread(const char *name) {

@@ -113,15 +113,11 @@ struct SessionScale {
 
     /// PID 1's user + system CPU time, in clock ticks (fields 14 and 15 of /proc/1/stat).
     static func pid1CPUTicks() -> Int {
-        let fd = open("/proc/1/stat", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
-        var buf = [UInt8](repeating: 0, count: 1024)
-        let n = read(fd, &buf, buf.count)
-        guard n > 0, let close = buf[0..<n].lastIndex(of: UInt8(ascii: ")")) else { return 0 }
-        let fields = buf[(close + 2)..<n].split(separator: UInt8(ascii: " "))
-        guard fields.count > 13, let user = Int(String(decoding: fields[11], as: UTF8.self)),
-              let system = Int(String(decoding: fields[12], as: UTF8.self)) else { return 0 }
+        let stat = BenchDaemon.read("/proc/1/stat")
+        guard let close = stat.lastIndex(of: ")") else { return 0 }
+        // After "pid (comm)", field 3 (the state) comes first: fields 14 and 15 are the 12th and 13th.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return 0 }
         return user + system
     }
 
