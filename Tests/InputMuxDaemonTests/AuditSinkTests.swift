@@ -122,4 +122,69 @@ import Testing
         let report = AuditLogReader.verify(path: path)
         #expect(report.isIntact && report.verifiedRecords == count, "\(report)")
     }
+    /// Threads at nice 0 keeping every CPU busy until `stop` is raised, as a machine
+    /// under full load would: a SCHED_IDLE thread then gets almost no CPU at all.
+    /// Returns once every spinner spins.
+    final class Spinners: @unchecked Sendable {
+        // @unchecked: `stop` and `started` are guarded by `lock`.
+        private var stop = false
+        private var started = 0
+        private let lock = NSLock()
+        init(seconds: Double) {
+            let until = Date(timeIntervalSinceNow: seconds)
+            let n = ProcessInfo.processInfo.activeProcessorCount
+            for _ in 0..<n {
+                Thread { [self] in
+                    lock.withLock { started += 1 }
+                    while Date() < until && !lock.withLock({ stop }) { for _ in 0..<10_000 { _ = 0 } }
+                }.start()
+            }
+            while lock.withLock({ started }) < n { usleep(1_000) }
+        }
+        func end() { lock.withLock { stop = true } }
+    }
+
+    /// Under full load an idle-class writer may never run: records that wait a second,
+    /// far fewer than `catchUpBacklog`, make it catch up as an ordinary thread, so they
+    /// reach the disk.
+    @Test func recordsWaitingASecondOnBusyCPUsAreWritten() throws {
+        let dir = AuditTempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("audit.jsonl")
+        let sink = try AuditSink(settings: auditSettings(path, maximumBytes: 1 << 28), logger: Logger(label: "test"))
+        defer { sink.close() }
+        var deadline = Date(timeIntervalSinceNow: 5)
+        while sink.writerThreadID == nil && Date() < deadline { usleep(1_000) }
+        let spinners = Spinners(seconds: 30)
+        defer { spinners.end() }
+        for i in 1...200 { sink.record(auditClick(i)) }
+        // The loop's turns: each ends with a wake of the writer.
+        deadline = Date(timeIntervalSinceNow: 15)
+        while auditLines(path).count < 200 && Date() < deadline {
+            sink.wakeWriter()
+            usleep(50_000)
+        }
+        #expect(auditLines(path).count == 200, "records still waiting after 15 s of busy CPUs")
+    }
+
+    /// A stop under full load writes every queued record at once: `close` makes an
+    /// idle-class writer an ordinary thread first.
+    @Test func closeOnBusyCPUsWritesEverythingPromptly() throws {
+        let dir = AuditTempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("audit.jsonl")
+        let sink = try AuditSink(settings: auditSettings(path, maximumBytes: 1 << 28), logger: Logger(label: "test"))
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while sink.writerThreadID == nil && Date() < deadline { usleep(1_000) }
+        let spinners = Spinners(seconds: 60)
+        defer { spinners.end() }
+        // Fewer than `catchUpBacklog`, and no wake: nothing but `close` lifts the writer.
+        let count = AuditSink.catchUpBacklog - 24
+        for i in 1...count { sink.record(auditClick(i)) }
+        let began = Date()
+        sink.close()
+        let took = Date().timeIntervalSince(began)
+        #expect(auditLines(path).count == count)
+        #expect(took < 20, "close took \(took) s on busy CPUs")
+    }
 }

@@ -22,8 +22,9 @@ import Logging
 /// The writer runs in the SCHED_IDLE class: it writes when a CPU has nothing else to do,
 /// and the engine thread, woken by the next request, preempts it at once instead of
 /// waiting out its time slice. When the CPUs stay busy and `catchUpBacklog` records wait,
-/// it runs as an ordinary thread (nice `writerNiceOffset` below the process) until at
-/// most `restBacklog` are left, so it always keeps up.
+/// or records have waited `catchUpAge`, it runs as an ordinary thread (nice
+/// `writerNiceOffset` below the process) until at most `restBacklog` are left, so it
+/// always keeps up; `close` makes it one too, for the last records.
 /// Records keep the engine's order. `close` writes everything queued before
 /// the log is synced and closed (shutdown flushes the audit, DESIGN §6).
 final class AuditSink: @unchecked Sendable {
@@ -55,6 +56,12 @@ final class AuditSink: @unchecked Sendable {
     /// must be left before it goes back.
     static let catchUpBacklog = 1024
     static let restBacklog = 64
+    /// How long a record may wait for an idle CPU before the writer catches up anyway
+    /// (checked at the end of each of the loop's turns, at least once a second).
+    static let catchUpAge: Duration = .seconds(1)
+    /// Since when records have been waiting to be written, queued or in the writer's
+    /// hands (with `condition` held; nil when all are written).
+    private var unwrittenSince: Instant?
     /// Batches the writer has taken so far (each one a wake-up of the writer).
     var batchesWritten: Int { condition.lock(); defer { condition.unlock() }; return batchCount }
     /// Decisions queued while the writer is stuck (a hung disk) before new ones are
@@ -79,16 +86,22 @@ final class AuditSink: @unchecked Sendable {
         let stamped = (e, WallTime.now())
         condition.lock()
         if pending.count < Self.maximumPending {
+            if unwrittenSince == nil { unwrittenSince = MonotonicClock.now() }
             pending.append(stamped)
         } else {
             dropped += 1
         }
-        if writerIdle, !writerCatchingUp, pending.count >= Self.catchUpBacklog {
-            writerCatchingUp = true
-            catchUps += 1
-            setWriterIdle(false)
-        }
+        if pending.count >= Self.catchUpBacklog { catchUp() }
         condition.unlock()
+    }
+
+    /// Makes an idle-class writer an ordinary thread until it has caught up (with
+    /// `condition` held).
+    private func catchUp() {
+        guard writerIdle, !writerCatchingUp else { return }
+        writerCatchingUp = true
+        catchUps += 1
+        setWriterIdle(false)
     }
 
     /// The writer thread's kernel id (tests): nil before it runs.
@@ -111,6 +124,8 @@ final class AuditSink: @unchecked Sendable {
     /// Starts the writer on what is queued (engine thread, at the end of a turn).
     func wakeWriter() {
         condition.lock()
+        // Busy CPUs have kept an idle-class writer off them for too long.
+        if let since = unwrittenSince, MonotonicClock.now() - since >= Self.catchUpAge { catchUp() }
         if writerWaiting && (!pending.isEmpty || dropped > 0) { condition.signal() }
         condition.unlock()
     }
@@ -119,6 +134,8 @@ final class AuditSink: @unchecked Sendable {
     func close() {
         condition.lock()
         closed = true
+        // The last records go out now, not when a CPU happens to be idle.
+        catchUp()
         condition.signal()
         while !writerDone { condition.wait() }
         condition.unlock()
@@ -136,12 +153,14 @@ final class AuditSink: @unchecked Sendable {
     private func writeQueued() {
         _ = inputmux_name_this_thread(Self.threadName)
         let tid = inputmux_this_thread_id()
+        // Sets the writer's nice value first, so a refused SCHED_IDLE still leaves it lowered.
         let idle = inputmux_set_thread_idle(tid, 1, Self.writerNiceOffset) == 0
+        let failure = errno
         condition.lock()
         (writerThread, writerIdle) = (tid, idle)
         condition.unlock()
-        if !idle, inputmux_lower_this_thread(Self.writerNiceOffset) != 0 {
-            logger.debug("cannot lower the audit writer's priority", metadata: ["errno": "\(errno)"])
+        if !idle {
+            logger.debug("cannot put the audit writer in SCHED_IDLE", metadata: ["errno": "\(failure)"])
         }
         var batch: [(AuditEvent, WallTime)] = []
         while true {
@@ -163,7 +182,9 @@ final class AuditSink: @unchecked Sendable {
             write(batch)
             batch.removeAll(keepingCapacity: true)
             condition.lock()
-            if writerCatchingUp, pending.count <= Self.restBacklog {
+            // What was queued meanwhile has waited since about now.
+            unwrittenSince = pending.isEmpty ? nil : MonotonicClock.now()
+            if writerCatchingUp, !closed, pending.count <= Self.restBacklog {
                 writerCatchingUp = false
                 setWriterIdle(true)
             }
@@ -187,7 +208,7 @@ final class AuditSink: @unchecked Sendable {
     /// SCHED_IDLE does not stop that: a thread that wakes finds the CPU preempted at once,
     /// but one that the scheduler queued beside the writer can wait for the next tick
     /// (4 ms at HZ=250). So the writer takes a batch in slices that fit `sliceBudget`
-    /// and yields between them.
+    /// and, in SCHED_IDLE, yields between them.
     static let sliceBudget: Duration = .microseconds(200)
     private var recordCost: Duration = .microseconds(20)
     private var slices = 0
@@ -205,9 +226,12 @@ final class AuditSink: @unchecked Sendable {
             recordCost = (recordCost * 3 + (MonotonicClock.now() - began) / (end - start)) / 4
             condition.lock()
             slices += 1
+            // Catching up, the writer competes as an ordinary thread on purpose: a yield
+            // would hand each busy CPU's full time slice to others before its next slice.
+            let yields = writerIdle && !writerCatchingUp
             condition.unlock()
             start = end
-            if start < batch.count { sched_yield() }
+            if yields && start < batch.count { sched_yield() }
         }
     }
 
