@@ -52,8 +52,10 @@ public final class FakeDaemon: Sendable {
         received.filter { $0["type"].string == type && (action == nil || $0["action"].string == action) }
     }
 
-    /// Waits (polling) until `condition` holds or `timeout` passes.
-    public func eventually(_ timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+    /// Waits (polling) until `condition` holds or `timeout` passes. The default is
+    /// generous: it only costs time when the condition never holds, and on two busy cores
+    /// other tests can keep this task off the cooperative pool for seconds.
+    public func eventually(_ timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition() { return true }

@@ -26,21 +26,50 @@ import Testing
 
     /// Runs `binary` with `arguments` to its end, with `environment` added to the test's.
     func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env[CommandsBinary.frontVariable] = nil
         for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        // A copy of the front made by this test can still be open for writing in a child
+        // that another test's thread forked meanwhile, until that child execs: the kernel
+        // then refuses to run it (ETXTBSY). That passes within moments; try again.
+        var attempts = 0
+        while true {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = arguments
+            p.environment = env
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            do {
+                try p.run()
+            } catch let error as NSError where Self.isTextFileBusy(error) && attempts < 50 {
+                attempts += 1
+                usleep(20_000)
+                continue
+            }
+            let o = out.fileHandleForReading.readDataToEndOfFile()
+            let e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        }
+    }
+
+    /// Copies an executable through a descriptor opened close-on-exec, so no program
+    /// another test starts meanwhile keeps the copy open for writing (which would make
+    /// running it fail with ETXTBSY for as long as that program runs).
+    static func copyExecutable(_ source: String, to destination: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: source))
+        let fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw FrontTestFailure("cannot create \(destination): errno \(errno)") }
+        defer { close(fd) }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == data.count else { throw FrontTestFailure("short write to \(destination): \(written) of \(data.count) bytes") }
+    }
+
+    static func isTextFileBusy(_ error: NSError) -> Bool {
+        let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError
+        return [error, underlying].contains { $0?.domain == NSPOSIXErrorDomain && $0?.code == Int(ETXTBSY) }
     }
 
     @Test func helpAndUsageErrorsComeFromMuxctlCommands() throws {
@@ -86,7 +115,7 @@ import Testing
         let dir = try FakeHolder.temporaryDirectory()
         defer { _ = try? FileManager.default.removeItem(atPath: dir) }
         let lonely = dir + "/muxctl"
-        try FileManager.default.copyItem(atPath: try Self.front(), toPath: lonely)
+        try Self.copyExecutable(try Self.front(), to: lonely)
         let r = try run(lonely, ["status"])
         #expect(r.status == ExitStatus.failure.rawValue)
         #expect(r.stderr.contains("muxctl-commands is missing: looked for \(dir)/muxctl-commands and \(dir)/../libexec/inputmux/muxctl-commands"))
