@@ -17,7 +17,10 @@ import Synchronization
 /// own: a clone is ready only once udev has seen it, tens of milliseconds or more, and
 /// the human's other devices must not wait behind that. The finished passthrough is
 /// handed to this thread, which then starts reading it; what the human typed on the new
-/// device meanwhile waits in its grabbed node and goes out with the first read.
+/// device meanwhile waits in its grabbed node and goes out with the first read. A device
+/// found with a key down is grabbed only once every key is up (a grab mid-press would
+/// leave the compositor with that key stuck down): its worker waits on the device for
+/// the release, and this thread goes on as before.
 public final class HumanInput: @unchecked Sendable {
     // @unchecked: all mutable state below is touched only by the passthrough thread,
     // except `stopRequested` (a Mutex) and `inventory` (a Mutex) which other threads read.
@@ -26,9 +29,6 @@ public final class HumanInput: @unchecked Sendable {
     private let wake: WakeSignal
     private let logger: Logger
     private var devices: [UInt32: Passthrough] = [:]
-    /// Found while a key was down: retried until released (grabbing mid-press would
-    /// leave the compositor with a key stuck down).
-    private var pendingGrab: [String: MonotonicPending] = [:]
     private var nextID: UInt32 = 1
     private var hotplug: HotplugMonitor?
     private let discovery: DeviceDiscovery
@@ -41,13 +41,13 @@ public final class HumanInput: @unchecked Sendable {
     /// What the workers finished, for this thread to take in.
     private let attached = Mutex<[AttachResult]>([])
 
-    struct MonotonicPending { var since: Instant; var lastError: String }
-
     /// What grabbing and cloning one device came to.
     enum Attachment {
         case ready(Passthrough)
-        /// A key was down: retried until it is released.
+        /// A key was down, and the caller does not wait: a worker takes the device over.
         case keysDown
+        /// The daemon stopped while a worker waited for keys to be released.
+        case stopped
         case notHumanInput
         case failed(String)
     }
@@ -93,7 +93,13 @@ public final class HumanInput: @unchecked Sendable {
         hotplug = try HotplugMonitor()
         for d in try discovery.scan() where d.isHumanInput {
             guard !isGrabbed(d.devnode) else { continue }
-            install(d.devnode, Self.attachment(d.devnode, syspath: d.syspath, discovery: discovery))
+            let outcome = Self.attachment(d.devnode, syspath: d.syspath, discovery: discovery, waitingOn: nil)
+            if case .keysDown = outcome {
+                // A key still down from starting the daemon (Enter, say): a worker waits.
+                attach(d.devnode, syspath: d.syspath)
+            } else {
+                install(d.devnode, outcome)
+            }
         }
     }
 
@@ -132,8 +138,7 @@ public final class HumanInput: @unchecked Sendable {
                 fds.append(pollfd(fd: p.feedbackDescriptor, events: Int16(POLLIN), revents: 0))
                 ids.append(id); isFeedback.append(true)
             }
-            let timeout: Int32 = pendingGrab.isEmpty ? -1 : 20
-            let n = poll(&fds, nfds_t(fds.count), timeout)
+            let n = poll(&fds, nfds_t(fds.count), -1)
             if n < 0 && errno != EINTR { logger.error("poll failed", metadata: ["errno": "\(errno)"]); break }
             for i in 0..<fds.count where fds[i].revents != 0 {
                 let id = ids[i]
@@ -148,10 +153,10 @@ public final class HumanInput: @unchecked Sendable {
                     hotplugEvents()
                 }
             }
-            if !pendingGrab.isEmpty { retryPending() }
         }
         // Devices still being cloned: their workers finish within the grab and settle
-        // timeouts; what they made is closed, not left grabbed.
+        // timeouts (one waiting for keys to be released sees the stop within
+        // `releaseCheck`); what they made is closed, not left grabbed.
         let deadline = MonotonicClock.now() + .seconds(6)
         while !attaching.isEmpty && MonotonicClock.now() < deadline {
             for r in finishedAttachments() {
@@ -218,7 +223,6 @@ public final class HumanInput: @unchecked Sendable {
                 guard !event.udevMarked else { continue }
                 attach(event.devnode, syspath: event.syspath)
             case .removed:
-                pendingGrab[event.devnode] = nil
                 attaching[event.devnode] = nil
                 for (id, p) in devices where p.device.path == event.devnode {
                     logger.info("physical device removed", metadata: ["device.path": "\(event.devnode)"])
@@ -239,7 +243,8 @@ public final class HumanInput: @unchecked Sendable {
         Thread { [self] in
             let outcome: Attachment
             do {
-                outcome = Self.attachment(devnode, syspath: syspath, discovery: try DeviceDiscovery())
+                outcome = Self.attachment(devnode, syspath: syspath, discovery: try DeviceDiscovery(),
+                                          waitingOn: (stopRequested, logger))
             } catch {
                 outcome = .failed("\(error)")
             }
@@ -272,19 +277,41 @@ public final class HumanInput: @unchecked Sendable {
         devices.values.contains { $0.device.path == devnode }
     }
 
+    /// How long a worker waiting for keys to be released sleeps on the device before it
+    /// checks for the daemon's stop, and how long one grab attempt waits.
+    static let releaseCheck: Duration = .milliseconds(500)
+
     /// Grabs and clones one device (any thread: it blocks until the clone has settled).
-    static func attachment(_ devnode: String, syspath: String, discovery: DeviceDiscovery) -> Attachment {
+    /// With a key down, and `waitingOn` (a worker's stop flag and logger), it waits on the
+    /// device until every key is up (`waitForKeysReleased`: woken by the device's own
+    /// events, not by a timer), then grabs. Without it, it gives up at once with `keysDown`.
+    static func attachment(_ devnode: String, syspath: String, discovery: DeviceDiscovery,
+                           waitingOn waiter: (stop: StopFlag, logger: Logger)?) -> Attachment {
         do {
             let info = try discovery.inspect(devnode: devnode, syspath: syspath)
             guard info.isHumanInput else { return .notHumanInput }
             let device = try PhysicalDevice(path: devnode)
-            if try !device.keysDown().isEmpty {
-                device.close()
-                return .keysDown
+            var told = false
+            while true {
+                let down = try device.keysDown()
+                if down.isEmpty {
+                    do {
+                        return .ready(try Passthrough(device: device, grabTimeout: releaseCheck))
+                    } catch DeviceError.keysHeld(_, _, _) {
+                        // A key went down between the check and the grab: wait again.
+                    }
+                }
+                guard let waiter, !waiter.stop.isRaised else {
+                    device.close()
+                    return waiter == nil ? .keysDown : .stopped
+                }
+                if !told, !down.isEmpty {
+                    waiter.logger.info("waiting for keys to be released before grabbing",
+                                       metadata: ["device.path": "\(devnode)", "keys": "\(down)"])
+                    told = true
+                }
+                _ = try device.waitForKeysReleased(timeout: releaseCheck)
             }
-            return .ready(try Passthrough(device: device, grabTimeout: .milliseconds(200)))
-        } catch DeviceError.keysHeld(_, _, _) {
-            return .keysDown
         } catch {
             return .failed("\(error)")
         }
@@ -297,26 +324,15 @@ public final class HumanInput: @unchecked Sendable {
             let id = nextID
             nextID += 1
             devices[id] = p
-            pendingGrab[devnode] = nil
             logger.info("grabbed physical device", metadata: [
                 "device.path": "\(devnode)", "device.name": "\(p.device.name)", "device.clone": "\(p.clone.devnode)",
             ])
             publishInventory()
-        case .keysDown:
-            if pendingGrab[devnode] == nil {
-                logger.info("waiting for keys to be released before grabbing", metadata: ["device.path": "\(devnode)"])
-                pendingGrab[devnode] = MonotonicPending(since: MonotonicClock.now(), lastError: "keys down")
-            }
-        case .notHumanInput:
-            pendingGrab[devnode] = nil
+        case .keysDown, .stopped, .notHumanInput:
+            break
         case .failed(let error):
-            pendingGrab[devnode] = nil
             logger.warning("not grabbing device", metadata: ["device.path": "\(devnode)", "error": "\(error)"])
         }
-    }
-
-    private func retryPending() {
-        for (devnode, _) in pendingGrab { attach(devnode, syspath: "") }
     }
 
     private func publishInventory() {
