@@ -26,9 +26,9 @@ final class AuditJournalSink: Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            let flat = (metadata ?? [:]).mapValues { "\($0)" }
-            sink.entries.withLock { $0.append(Entry(level: level, message: "\(message)", metadata: flat)) }
+        func log(event: LogEvent) {
+            let flat = (event.metadata ?? [:]).mapValues { "\($0)" }
+            sink.entries.withLock { $0.append(Entry(level: event.level, message: "\(event.message)", metadata: flat)) }
         }
     }
 }

@@ -55,11 +55,8 @@ import Testing
         let dir = AuditTempDirectory()
         defer { dir.remove() }
         let path = dir.file("audit.jsonl")
-        let sink = try AuditSink(settings: auditSettings(path, maximumBytes: 1 << 28), logger: Logger(label: "test"))
+        let (sink, tid) = try Self.runningSink(path)
         defer { sink.close() }
-        var deadline = Date(timeIntervalSinceNow: 5)
-        while sink.writerThreadID == nil && Date() < deadline { usleep(1_000) }
-        let tid = try #require(sink.writerThreadID)
         #expect(sched_getscheduler(tid) == schedIdle)
         // A trickle never needs catching up.
         for i in 1...50 {
@@ -74,7 +71,7 @@ import Testing
         #expect(sink.catchUpCount >= 1)
         // Generous: it only runs out when the writer never catches up, and other tests'
         // processes may share the CPUs meanwhile.
-        deadline = Date(timeIntervalSinceNow: 30)
+        let deadline = Date(timeIntervalSinceNow: 30)
         while (sink.backlog > 0 || sched_getscheduler(tid) != schedIdle) && Date() < deadline { usleep(2_000) }
         #expect(sink.backlog == 0)
         #expect(sched_getscheduler(tid) == schedIdle, "the writer went back to SCHED_IDLE once it caught up")
@@ -127,6 +124,18 @@ import Testing
         let report = AuditLogReader.verify(path: path)
         #expect(report.isIntact && report.verifiedRecords == count, "\(report)")
     }
+    /// A sink writing to `path`, once its writer thread runs, and that thread's id.
+    static func runningSink(_ path: String) throws -> (AuditSink, Int32) {
+        let sink = try AuditSink(settings: auditSettings(path, maximumBytes: 1 << 28), logger: Logger(label: "test"))
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while sink.writerThreadID == nil && Date() < deadline { usleep(1_000) }
+        guard let writer = sink.writerThreadID else {
+            sink.close()
+            throw AuditTestFailure("the audit writer thread did not start within 5 s")
+        }
+        return (sink, writer)
+    }
+
     /// A thread at nice 0 keeping one CPU busy until `end`, with the audit writer pinned
     /// to that CPU beside it, as a machine under full load would leave it: a SCHED_IDLE
     /// thread then gets almost no CPU at all. One CPU only, so the tests of other suites
@@ -164,16 +173,14 @@ import Testing
         let dir = AuditTempDirectory()
         defer { dir.remove() }
         let path = dir.file("audit.jsonl")
-        let sink = try AuditSink(settings: auditSettings(path, maximumBytes: 1 << 28), logger: Logger(label: "test"))
+        let (sink, writer) = try Self.runningSink(path)
         defer { sink.close() }
-        var deadline = Date(timeIntervalSinceNow: 5)
-        while sink.writerThreadID == nil && Date() < deadline { usleep(1_000) }
-        let spinner = try Spinner(seconds: 60, beside: try #require(sink.writerThreadID))
+        let spinner = try Spinner(seconds: 60, beside: writer)
         defer { spinner.end() }
         let began = Date()
         for i in 1...200 { sink.record(auditClick(i)) }
         // The loop's turns: each ends with a wake of the writer.
-        deadline = Date(timeIntervalSinceNow: 30)
+        let deadline = Date(timeIntervalSinceNow: 30)
         while auditLines(path).count < 200 && Date() < deadline {
             sink.wakeWriter()
             usleep(50_000)
@@ -193,10 +200,8 @@ import Testing
         let dir = AuditTempDirectory()
         defer { dir.remove() }
         let path = dir.file("audit.jsonl")
-        let sink = try AuditSink(settings: auditSettings(path, maximumBytes: 1 << 28), logger: Logger(label: "test"))
-        let deadline = Date(timeIntervalSinceNow: 5)
-        while sink.writerThreadID == nil && Date() < deadline { usleep(1_000) }
-        let spinner = try Spinner(seconds: 60, beside: try #require(sink.writerThreadID))
+        let (sink, writer) = try Self.runningSink(path)
+        let spinner = try Spinner(seconds: 60, beside: writer)
         defer { spinner.end() }
         // Fewer than `catchUpBacklog`, and no wake: nothing but `close` lifts the writer.
         let count = AuditSink.catchUpBacklog - 24
