@@ -225,7 +225,7 @@ let package = Package(
             ]
         ),
         // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
-        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore"],
+        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore", "CX11"],
                     resources: [.copy("Fixtures")]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).

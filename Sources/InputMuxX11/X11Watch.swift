@@ -41,6 +41,10 @@ public struct ForeignInjection: Hashable, Sendable, CustomStringConvertible {
 public final class X11Watch {
     let x: X11Display
     private var tracked: [WindowID: X11Window] = [:]
+    /// Where each tracked window's StructureNotify was selected: the window and its
+    /// ancestors below the root. Dropped when the window is, so the server stops sending
+    /// notices of windows no lease follows.
+    private var selections: [WindowID: [UInt]] = [:]
     /// XTEST slave device ids and names.
     private var xtestDevices: [Int32: String] = [:]
     private let clock: () -> Instant
@@ -74,20 +78,36 @@ public final class X11Watch {
     public func track(_ w: WindowID) -> X11Window? {
         guard let info = x.window(w) else { return nil }
         tracked[w] = info
-        for a in x.ancestry(of: UInt(w.rawValue)) {
+        let chain = x.ancestry(of: UInt(w.rawValue))
+        for a in chain where !isSelected(a) {
             XSelectInput(x.display, a, StructureNotifyMask)
         }
+        selections[w] = (selections[w] ?? []) + chain
         x.flush()
         return info
     }
 
-    public func untrack(_ w: WindowID) { tracked[w] = nil }
+    public func untrack(_ w: WindowID) { forget(w, destroyed: false) }
 
     /// Stops following every window `keep` says no for (their leases ended).
     public func untrack(unless keep: (WindowID) -> Bool) {
-        var gone: [WindowID] = []
-        for w in tracked.keys where !keep(w) { gone.append(w) }
-        for w in gone { tracked[w] = nil }
+        for w in tracked.keys.filter({ !keep($0) }) { forget(w, destroyed: false) }
+    }
+
+    /// Whether a tracked window needs StructureNotify on `a`.
+    private func isSelected(_ a: UInt) -> Bool {
+        selections.values.contains { $0.contains(a) }
+    }
+
+    /// Stops following `w`, and deselects what no other tracked window needs. A destroyed
+    /// window's own selection went with it (asking would only earn a BadWindow).
+    private func forget(_ w: WindowID, destroyed: Bool) {
+        tracked[w] = nil
+        guard let chain = selections.removeValue(forKey: w) else { return }
+        for a in Set(chain) where !isSelected(a) && !(destroyed && a == UInt(w.rawValue)) {
+            XSelectInput(x.display, a, NoEventMask)
+        }
+        x.flush()
     }
 
     /// Reads every waiting event and returns what changed. The geometry queries it makes
@@ -113,7 +133,10 @@ public final class X11Watch {
                 geometryDirty = true
             case DestroyNotify:
                 let w = WindowID(UInt64(e.xdestroywindow.window))
-                if tracked.removeValue(forKey: w) != nil { changes.append(.window(w, nil)) }
+                if tracked[w] != nil {
+                    forget(w, destroyed: true)
+                    changes.append(.window(w, nil))
+                }
                 geometryDirty = true
             case GenericEvent where e.xcookie.extension == x.xiOpcode:
                 guard XGetEventData(x.display, &e.xcookie) != 0 else { continue }
@@ -140,8 +163,7 @@ public final class X11Watch {
             for (w, old) in tracked.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 let now = x.window(w)
                 if now != old {
-                    tracked[w] = now
-                    if now == nil { tracked[w] = nil }
+                    if now == nil { forget(w, destroyed: true) } else { tracked[w] = now }
                     changes.append(.window(w, now))
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import InputMuxCore
-import InputMuxX11
+@testable import InputMuxX11
+import CX11
 import Testing
 
 /// The X11 library against a real X server (Xvfb) and a real X client.
@@ -75,6 +76,39 @@ import Testing
         try c.command("close alpha")
         changes = pumpUntil(watch) { $0.contains(.window(w, nil)) }
         #expect(changes.contains(.window(w, nil)))
+        #expect(watch.trackedWindows.isEmpty)
+    }
+
+    /// A window no lease follows any more is not watched any more: the daemon's
+    /// StructureNotify selection on it is dropped, and another tracked window keeps its own.
+    @Test func anUntrackedWindowIsNoLongerWatched() throws {
+        let x = try XvfbServer()
+        let c = try RecordingClient(display: x.display, ["alpha:10,20,300x200", "beta:400,20,300x200"])
+        let d = try X11Display(display: x.display, xauthority: nil)
+        let watch = X11Watch(display: d, clock: Self.clock)
+        let alpha = WindowID(c.windows["alpha"]!.id), beta = WindowID(c.windows["beta"]!.id)
+        func selected(_ w: WindowID) -> Int {
+            var a = XWindowAttributes()
+            XGetWindowAttributes(d.display, UInt(w.rawValue), &a)
+            return a.your_event_mask & StructureNotifyMask
+        }
+        #expect(selected(alpha) == 0 && selected(beta) == 0)
+        watch.track(alpha)
+        watch.track(beta)
+        #expect(selected(alpha) != 0 && selected(beta) != 0)
+        watch.untrack { $0 == beta }
+        #expect(watch.trackedWindows == [beta])
+        #expect(selected(alpha) == 0, "the daemon still watches alpha after its lease ended")
+        #expect(selected(beta) != 0)
+        // A moved untracked window is no news; the tracked one still is.
+        try c.command("move alpha 500 300")
+        try c.command("move beta 600 400")
+        let changes = pumpUntil(watch) { !$0.isEmpty }
+        #expect(changes.allSatisfy { if case .window(let w, _) = $0 { w == beta } else { true } }, "\(changes)")
+        #expect(changes.contains { if case .window(beta, let info?) = $0 { info.geometry.x == 600 } else { false } })
+        // A closed window's selection went with it; closing leaves nothing tracked.
+        try c.command("close beta")
+        #expect(pumpUntil(watch) { $0.contains(.window(beta, nil)) }.contains(.window(beta, nil)))
         #expect(watch.trackedWindows.isEmpty)
     }
 
