@@ -92,8 +92,10 @@ enum DaemonHotplugTests {
         let tick = 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
         let (cpuMs, idleMs) = (Double(cpu) * tick, Double(idle) * tick)
         note("while Shift was held \(held): the daemon used \(cpuMs) ms of CPU (\(idleMs) ms in 2 s with nothing to do); grabbed \(grabbedAfter) after the release")
-        // A check every 20 ms cost 190 ms here (a thread, a udev lookup and an open each).
-        try expect(cpuMs <= idleMs + 40, "the daemon used \(cpuMs) ms of CPU in \(held) while waiting for a key to be released, \(idleMs) ms idle")
+        // A check every 20 ms cost 190 ms here (a thread, a udev lookup and an open each);
+        // waiting on the device costs 10-30 ms, about what the daemon uses idle. The margin
+        // is for a slow emulated CPU.
+        try expect(cpuMs <= idleMs + 60, "the daemon used \(cpuMs) ms of CPU in \(held) while waiting for a key to be released, \(idleMs) ms idle")
         try daemon.stop()
     }
 
