@@ -100,7 +100,7 @@ let package = Package(
         .target(
             name: "InputMuxDaemon",
             dependencies: [
-                "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11",
+                "InputMuxCore", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11",
                 "CInputMuxSys", "CLibevdev", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import Foundation
+import InputMuxWire
 
 /// Key names as agents write them, turned into the names inputmuxd documents.
 ///
@@ -7,30 +8,6 @@ import Foundation
 /// `BACKSPACE`, `ESC`, `CMD`/`META`) become the daemon's modifier words and X keysym
 /// names; in an OpenAI key list a single letter means that key (`"A"` → `a`).
 public enum KeyNames {
-    /// Modifier spellings → the daemon's modifier words.
-    static let modifiers: [String: String] = [
-        "ctrl": "ctrl", "control": "ctrl", "ctl": "ctrl",
-        "ctrl_l": "ctrl_l", "control_l": "ctrl_l", "ctrl_r": "ctrl_r", "control_r": "ctrl_r",
-        "shift": "shift", "shift_l": "shift_l", "shift_r": "shift_r",
-        "alt": "alt", "option": "alt", "opt": "alt", "alt_l": "alt_l", "alt_r": "alt_r", "altgr": "altgr",
-        "super": "super", "meta": "super", "cmd": "super", "command": "super", "win": "super",
-        "windows": "super", "os": "super", "super_l": "super_l", "super_r": "super_r",
-    ]
-
-    /// Other key words (any case) → X keysym names.
-    static let words: [String: String] = [
-        "enter": "Return", "return": "Return", "esc": "Escape", "escape": "Escape",
-        "arrowleft": "Left", "arrowright": "Right", "arrowup": "Up", "arrowdown": "Down",
-        "left": "Left", "right": "Right", "up": "Up", "down": "Down",
-        "backspace": "BackSpace", "delete": "Delete", "del": "Delete", "space": "space", "tab": "Tab",
-        "pageup": "Prior", "page_up": "Prior", "pgup": "Prior", "prior": "Prior",
-        "pagedown": "Next", "page_down": "Next", "pgdn": "Next", "next": "Next",
-        "home": "Home", "end": "End", "insert": "Insert", "ins": "Insert",
-        "capslock": "Caps_Lock", "caps_lock": "Caps_Lock", "numlock": "Num_Lock", "num_lock": "Num_Lock",
-        "scrolllock": "Scroll_Lock", "scroll_lock": "Scroll_Lock",
-        "printscreen": "Print", "print": "Print", "pause": "Pause", "menu": "Menu",
-    ]
-
     /// Single characters → X keysym names, for OpenAI lists that send `"/"` or `"-"`.
     static let symbols: [Character: String] = [
         "/": "slash", "\\": "backslash", "-": "minus", "=": "equal", ",": "comma", ".": "period",
@@ -43,8 +20,8 @@ public enum KeyNames {
     public static func normalizeKey(_ name: String, letterIsKey: Bool = false) -> String {
         if name.hasPrefix("KEY_") || name.hasPrefix("BTN_") { return name }
         let lower = name.lowercased()
-        if let m = modifiers[lower] { return m }
-        if let w = words[lower] { return w }
+        if let m = KeySpellings.modifiers[lower] { return m }
+        if let w = KeySpellings.words[lower] { return w }
         if lower.count >= 2, lower.count <= 3, lower.first == "f", let n = Int(lower.dropFirst()), (1...24).contains(n) {
             return "F\(n)"
         }

@@ -1,5 +1,6 @@
 import InputMuxCore
 import InputMuxKeymap
+import InputMuxWire
 import Testing
 
 @testable import InputMuxDaemon
@@ -65,6 +66,24 @@ private func gesture(_ line: String) throws -> Gesture {
         #expect(try gesture(#"{"type":"gesture","id":1,"action":"raw","device":"keyboard","frames":[[[1,30,1]],[[1,30,0]]]}"#)
             == .raw(device: .keyboard, frames: [Frame([EvdevEvent(type: 1, code: 30, value: 1)]),
                                                  Frame([EvdevEvent(type: 1, code: 30, value: 0)])]))
+    }
+
+    /// Every spelling the client library writes (and an agent may send itself) is a key
+    /// the daemon reads: the same shared table, not two that drift apart.
+    @Test func everyKeySpellingIsAKeyTheDaemonReads() throws {
+        let names = KeyNames(keymap: try XKBKeymap(layout: "us"), linuxName: { _ in nil })
+        for (spelling, word) in KeySpellings.modifiers {
+            let keys = names.keys(for: spelling.uppercased())
+            #expect(keys != nil && keys == names.keys(for: word), "\(spelling)")
+        }
+        for (spelling, keysym) in KeySpellings.words {
+            let keys = names.keys(for: spelling.uppercased())
+            #expect(keys != nil && keys == names.keys(for: keysym), "\(spelling) → \(keysym)")
+        }
+        // Spellings the daemon once refused though the client library wrote them.
+        #expect(try gesture(#"{"type":"gesture","id":1,"action":"key","keys":"ctl+PGDN"}"#)
+            == .keyChord(keys: [.leftCtrl, KeyCode(109)], repeat: 1))
+        #expect(try gesture(#"{"type":"gesture","id":1,"action":"key_down","key":"windows"}"#) == .keyDown(.leftMeta))
     }
 
     @Test func malformedInputGetsAnErrorThatNamesTheField() {

@@ -1,11 +1,13 @@
 import InputMuxCore
 import InputMuxKeymap
+import InputMuxWire
 
 /// Turns key names as agents write them into Linux key codes.
 ///
 /// Accepted, in this order: modifier words (`ctrl`, `shift`, `alt`, `altgr`, `super`,
-/// with `_l`/`_r`); the names OpenAI's computer-use actions send (`ENTER`, `ARROWLEFT`,
-/// `CMD`); X keysym names as xdotool spells them (`Return`, `KP_0`, `F5`, `a`), through
+/// with `_l`/`_r`, and their other spellings); key words such as the names OpenAI's
+/// computer-use actions send (`ENTER`, `ARROWLEFT`, `CMD`), from `KeySpellings`, the
+/// table the client library writes with; X keysym names as xdotool spells them (`Return`, `KP_0`, `F5`, `a`), through
 /// the configured keymap; and Linux names (`KEY_ESC`). A chord is names joined by `+`
 /// (`ctrl+shift+t`).
 public struct KeyNames: Sendable {
@@ -17,32 +19,20 @@ public struct KeyNames: Sendable {
         self.linuxName = linuxName
     }
 
-    static let modifiers: [String: KeyCode] = [
-        "ctrl": .leftCtrl, "control": .leftCtrl, "ctrl_l": .leftCtrl, "control_l": .leftCtrl,
-        "ctrl_r": .rightCtrl, "control_r": .rightCtrl,
+    /// The protocol's modifier words (`KeySpellings.modifiers` maps every spelling to one).
+    static let modifierKeys: [String: KeyCode] = [
+        "ctrl": .leftCtrl, "ctrl_l": .leftCtrl, "ctrl_r": .rightCtrl,
         "shift": .leftShift, "shift_l": .leftShift, "shift_r": .rightShift,
-        "alt": .leftAlt, "alt_l": .leftAlt, "option": .leftAlt, "alt_r": .rightAlt, "altgr": .rightAlt,
-        "super": .leftMeta, "super_l": .leftMeta, "meta": .leftMeta, "win": .leftMeta, "cmd": .leftMeta,
-        "command": .leftMeta, "super_r": .rightMeta,
-    ]
-
-    /// OpenAI computer-use key names → X keysym names.
-    static let aliases: [String: String] = [
-        "enter": "Return", "return": "Return", "esc": "Escape", "escape": "Escape",
-        "arrowleft": "Left", "arrowright": "Right", "arrowup": "Up", "arrowdown": "Down",
-        "left": "Left", "right": "Right", "up": "Up", "down": "Down",
-        "backspace": "BackSpace", "delete": "Delete", "del": "Delete", "space": "space", "tab": "Tab",
-        "pageup": "Prior", "page_up": "Prior", "pagedown": "Next", "page_down": "Next",
-        "home": "Home", "end": "End", "insert": "Insert", "capslock": "Caps_Lock",
-        "minus": "minus", "plus": "plus", "slash": "slash", "backslash": "backslash",
+        "alt": .leftAlt, "alt_l": .leftAlt, "alt_r": .rightAlt, "altgr": .rightAlt,
+        "super": .leftMeta, "super_l": .leftMeta, "super_r": .rightMeta,
     ]
 
     /// The keys (modifiers first) that one name presses, or nil if unknown.
     public func keys(for name: String) -> [KeyCode]? {
         let lower = name.lowercased()
-        if let m = Self.modifiers[lower] { return [m] }
+        if let word = KeySpellings.modifiers[lower], let m = Self.modifierKeys[word] { return [m] }
         if name.hasPrefix("KEY_") || name.hasPrefix("BTN_") { return linuxName(name).map { [$0] } }
-        let keysym = Self.aliases[lower] ?? name
+        let keysym = KeySpellings.words[lower] ?? name
         if let stroke = keymap?.stroke(forKeyName: keysym) { return stroke.modifiers + [stroke.key] }
         return nil
     }
