@@ -48,7 +48,15 @@ struct InputMuxd: AsyncParsableCommand {
         // (a stat of /etc/localtime) each time unless TZ names it: one path lookup per
         // audit decision, on the audit writer's thread.
         if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 1) }
+        // Under systemd, lines go to the journal natively, their metadata as fields
+        // (`journalctl -u inputmuxd AUDIT_DECISION=rejected`); elsewhere to stderr.
+        let journal = JournalLogHandler.stderrIsJournal
         LoggingSystem.bootstrap { label in
+            if journal {
+                var handler = JournalLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler

@@ -720,12 +720,25 @@ muxctl_approval_checks() {
     for _ in $(seq 50); do [[ -S /run/inputmux/control.sock ]] && break; sleep 0.2; done
 }
 
+# The daemon's lines reach the journal natively, their metadata as fields of their own,
+# so one agent's decisions are found by field; the message keeps the metadata too.
+journal_checks() {
+    local first
+    first="$(journalctl -u inputmuxd.service AUDIT_ACTION=acquire SESSION_NAME=sys-a -q --no-pager -o cat | head -1)"
+    check "journal: journalctl -u inputmuxd AUDIT_ACTION=acquire SESSION_NAME=sys-a finds sys-a's acquire" \
+        "$([[ "$first" == *"session.name=sys-a"* ]] && echo 1 || echo 0)" "$first"
+    check "journal: the entries are the daemon's own (SYSLOG_IDENTIFIER=inputmuxd, LOGGER, CODE_FILE)" \
+        "$(journalctl -u inputmuxd.service AUDIT_ACTION=acquire -q --no-pager -o json | head -1 \
+            | python3 -c 'import json,sys; e=json.loads(sys.stdin.readline()); print(int(e.get("SYSLOG_IDENTIFIER")=="inputmuxd" and "LOGGER" in e and e.get("CODE_FILE","").endswith(".swift") and e.get("PRIORITY") in ("5","6")))')"
+}
+
 if [[ $mode == daemon && -x /usr/bin/muxctl ]]; then
     muxctl_doctor_checks
     muxctl_agent_checks
     muxctl_monitor_checks
     muxctl_audit_checks
     muxctl_approval_checks
+    journal_checks
 fi
 
 # --- stop ---------------------------------------------------------------------------------------
