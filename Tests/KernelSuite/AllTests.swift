@@ -31,6 +31,7 @@ let allTests: [KernelTest] = [
     KernelTest(name: "daemon-plug-in-does-not-stall-the-human", body: DaemonHotplugTests.plugInDoesNotStallTheHuman),
     KernelTest(name: "daemon-key-held-at-plug-in-is-grabbed-once-released", body: DaemonHotplugTests.keyHeldAtPlugInIsGrabbedOnceReleased),
     KernelTest(name: "daemon-key-held-at-start-is-grabbed-once-released", body: DaemonHotplugTests.keyHeldAtStartIsGrabbedOnceReleased),
+    KernelTest(name: "daemon-key-held-then-unplugged-ends-the-wait-quietly", body: DaemonHotplugTests.unpluggedWhileAKeyIsHeldEndsTheWaitQuietly),
     KernelTest(name: "daemon-stop-frees-the-human-before-the-agents-devices", body: DaemonShutdownTests.stopFreesTheHumanBeforeTheAgentsDevices),
     KernelTest(name: "client-library-acquire-click-type-queue-revoke-restart", body: ClientLibraryTests.libraryScenario),
     KernelTest(name: "mcp-server-over-stdio-clicks-types-and-queues", body: MCPServerTests.overStdio),

@@ -115,6 +115,32 @@ enum DaemonHotplugTests {
         try daemon.stop()
     }
 
+    /// A keyboard unplugged while the daemon waits for its key to be released: the wait
+    /// ends quietly (no "not grabbing device" warning for a device that is simply gone),
+    /// nothing of it is left, and the daemon stops cleanly.
+    static func unpluggedWhileAKeyIsHeldEndsTheWaitQuietly() throws {
+        let daemon = try DaemonUnderTest()
+        let log = daemon.log().utf8.count
+        var keyboard: UinputDevice? = try UinputDevice(HumanDevices.keyboard("gone"), waitForUdev: false)
+        let devnode = keyboard!.devnode
+        try keyboard!.write(Frame([HumanDevices.key(KEY_LEFTCTRL, 1)]))
+        let began = MonotonicClock.now()
+        while !daemon.log(from: log).contains("waiting for keys to be released before grabbing"),
+              MonotonicClock.now() - began < .seconds(5) {
+            MonotonicClock.sleep(.milliseconds(20))
+        }
+        try expect(daemon.log(from: log).contains("waiting for keys to be released before grabbing"),
+                   "the daemon never said it waits for \(devnode)'s keys: \(daemon.log(from: log).suffix(800))")
+        keyboard!.destroy()
+        keyboard = nil
+        MonotonicClock.sleep(.seconds(1))
+        let after = daemon.log(from: log)
+        try expect(!after.contains("not grabbing device"), "a warning for the unplugged keyboard: \(after.suffix(800))")
+        let devices = try daemon.status()["devices"].array
+        try expect(!devices.contains { $0["path"].string == devnode }, "the unplugged keyboard is still listed: \(devices)")
+        try daemon.stop()
+    }
+
     /// The clone holds no key from before the grab, and a tap of `key` on the keyboard
     /// is exactly what it carries next.
     private static func expectCloneCarriesOnlyNewKeys(_ keyboard: UinputDevice, _ cloneNode: String, _ key: Int32) throws {

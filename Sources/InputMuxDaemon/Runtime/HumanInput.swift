@@ -48,6 +48,8 @@ public final class HumanInput: @unchecked Sendable {
         case keysDown
         /// The daemon stopped while a worker waited for keys to be released.
         case stopped
+        /// The device was unplugged before it could be grabbed (its removal follows).
+        case gone
         case notHumanInput
         case failed(String)
     }
@@ -312,6 +314,8 @@ public final class HumanInput: @unchecked Sendable {
                 }
                 _ = try device.waitForKeysReleased(timeout: releaseCheck)
             }
+        } catch .deviceGone, .notFound {
+            return .gone
         } catch {
             return .failed("\(error)")
         }
@@ -330,6 +334,8 @@ public final class HumanInput: @unchecked Sendable {
             publishInventory()
         case .keysDown, .stopped, .notHumanInput:
             break
+        case .gone:
+            logger.debug("device unplugged before it was grabbed", metadata: ["device.path": "\(devnode)"])
         case .failed(let error):
             logger.warning("not grabbing device", metadata: ["device.path": "\(devnode)", "error": "\(error)"])
         }
