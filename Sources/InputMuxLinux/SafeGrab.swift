@@ -1,6 +1,4 @@
-import Glibc
 import InputMuxCore
-import SystemPackage
 
 extension PhysicalDevice {
     /// Grabs the device only while none of its keys or buttons is down, then drains what
@@ -38,20 +36,16 @@ extension PhysicalDevice {
     /// (autorepeat included), not a check every few milliseconds. What it reads is
     /// discarded: the device is not grabbed, so every other reader has it too.
     ///
-    /// The corresponding C functions are `poll`, `libevdev_next_event` and `ioctl(EVIOCGKEY)`.
+    /// The corresponding C functions are `poll` (`waitReadable`), `libevdev_next_event` and
+    /// `ioctl(EVIOCGKEY)`.
     public func waitForKeysReleased(timeout: Duration) throws(DeviceError) -> Bool {
         let deadline = MonotonicClock.now() + timeout
         while true {
             if try keysDown().isEmpty { return true }
             let left = deadline - MonotonicClock.now()
             guard left > .zero else { return false }
-            var pfd = pollfd(fd: fd.rawValue, events: Int16(POLLIN), revents: 0)
-            let ms = Int32(clamping: (left.components.seconds * 1000) + left.components.attoseconds / 1_000_000_000_000_000 + 1)
-            if poll(&pfd, 1, ms) < 0 && errno != EINTR {
-                throw DeviceError.system(call: "poll", path: path, errno: Errno(rawValue: errno))
-            }
-            if pfd.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 { throw DeviceError.deviceGone(path: path) }
-            if pfd.revents & Int16(POLLIN) != 0 { drainPending() }
+            // An unplugged device wakes this too; the next `keysDown` then says it is gone.
+            if waitReadable(timeout: left) { drainPending() }
         }
     }
 
