@@ -111,15 +111,8 @@ struct SessionScale {
         return MonotonicClock.now() - began
     }
 
-    /// PID 1's user + system CPU time, in clock ticks (fields 14 and 15 of /proc/1/stat).
-    static func pid1CPUTicks() -> Int {
-        let stat = BenchDaemon.read("/proc/1/stat")
-        guard let close = stat.lastIndex(of: ")") else { return 0 }
-        // After "pid (comm)", field 3 (the state) comes first: fields 14 and 15 are the 12th and 13th.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return 0 }
-        return user + system
-    }
+    /// PID 1's user + system CPU time, in clock ticks.
+    static func pid1CPUTicks() -> Int { ProcessStat.cpuTicks(of: 1) ?? 0 }
 
     /// joydev, the legacy joystick interface: a stock kernel loads it (an agent pointer's
     /// ABS_X is in its module aliases), but it leaves agent pointers alone (they declare

@@ -156,17 +156,10 @@ enum DaemonHotplugTests {
         try expect(heldAfter.isEmpty, "the clone holds \(heldAfter) after the tap")
     }
 
-    /// utime + stime of every thread of `pid`, in clock ticks (/proc/PID/stat).
+    /// utime + stime of every thread of `pid`, in clock ticks.
     private static func cpuTicks(of pid: pid_t) throws -> Int {
-        guard let stat = readFileText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else {
-            throw TestFailure("cannot read /proc/\(pid)/stat")
-        }
-        // After "pid (comm) ": state is field 3, utime 14 and stime 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else {
-            throw TestFailure("unexpected /proc/\(pid)/stat: \(stat)")
-        }
-        return user + system
+        guard let ticks = ProcessStat.cpuTicks(of: pid) else { throw TestFailure("cannot read /proc/\(pid)/stat") }
+        return ticks
     }
 
     /// Reads the clone until the F key's event with `value` arrives.
