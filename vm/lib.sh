@@ -355,6 +355,7 @@ vm_clean_cache() {
 vm_ensure_guest() {
     local hint="$INPUTMUX_ERROR_HINT"
     on_error_hint "preparing the VM cache in $VM_CACHE failed: it must be a writable directory with about 3 GB free (INPUTMUX_VM_CACHE names another), and the first run needs the Debian mirror ($VM_MIRROR)"
+    (($(id -u) == 0)) || vm_die "the VM rig installs packages and builds its guest with debootstrap, chroot and mount, which need root: run the command again with sudo"
     vm_host_deps
     mkdir -p "$VM_CACHE"
     if vm_resolve_kernel; then
