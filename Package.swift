@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "muxctl", targets: ["muxctl"]),
         .executable(name: "muxctl-commands", targets: ["MuxctlCommands"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
+        .executable(name: "muxfuzz", targets: ["muxfuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -187,6 +188,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // Coverage-guided fuzz targets (scripts/fuzz.sh builds them with libFuzzer); built
+        // as usual, the same binary replays a corpus (docs/FUZZING.md).
+        .executableTarget(
+            name: "muxfuzz",
+            dependencies: ["InputMuxWire", "InputMuxCore", "InputMuxDaemon", "InputMuxKeymap", "InputMuxTestSupport", "CFuzzerDriver"]
+        ),
+        // libFuzzer's driver entry, declared for muxfuzz's fuzz build.
+        .target(name: "CFuzzerDriver"),
 
         // The client library agents link: the wire protocol over the agent and control
         // sockets, leases as objects, coordinate scaling and key names. Depends on no

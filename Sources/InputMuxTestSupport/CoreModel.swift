@@ -36,7 +36,8 @@ public struct CoreModel {
     /// `reassignNeverLeavesTwoHoldersOnOnePixel` in ModelFindingsTests).
     public var includesReassign = true
 
-    var rng: SplitMix64
+    /// Public so that the engine fuzz target can steer the choices with its input.
+    public var rng: SplitMix64
     let agents: [AgentIdentity]
     let desktop: Region
     var connected: Set<SessionID> = []
