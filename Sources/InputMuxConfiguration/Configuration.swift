@@ -1,7 +1,7 @@
 import InputMuxCore
 
 /// Everything `/etc/inputmux/inputmux.toml` says, validated. Defaults are what
-/// DESIGN.md promises when the file says nothing, so an empty file is a valid one.
+/// docs/DESIGN.md promises when the file says nothing, so an empty file is a valid one.
 public struct Configuration: Sendable {
     public var desktop = Region(x: 0, y: 0, width: 1920, height: 1080)
     public var keymap = KeymapSettings()

@@ -1,5 +1,5 @@
 /// Everything the engine is told at start (from `/etc/inputmux/inputmux.toml` via the
-/// daemon). Defaults are what DESIGN.md promises when the file says nothing.
+/// daemon). Defaults are what docs/DESIGN.md promises when the file says nothing.
 public struct EngineConfig: Sendable {
     /// The whole desktop in logical pixels; every lease region must lie inside it.
     public var desktop: Region
