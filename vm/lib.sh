@@ -482,7 +482,10 @@ vm_make_payload() {
     done
     cp -a "$VM_DIR/guest/." "$p/guest/"
     if [[ "${INPUTMUX_VM_PYTHON_LIBS:-0}" == 1 ]]; then
-        cp -a "$(vm_python_libs)" "$p/pylib"
+        # Assigned first: a failed fetch stops here, not as a cp of an empty path.
+        local pylib
+        pylib="$(vm_python_libs)"
+        cp -a "$pylib" "$p/pylib"
     fi
     # The standard-library Python client, which guest scripts (the demo) use.
     cp "$VM_DIR/../examples/python/inputmux_client.py" "$p/guest/"
