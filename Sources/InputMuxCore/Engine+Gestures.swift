@@ -46,7 +46,9 @@ extension Engine {
         expected.pointerPosition = sessions[s]!.planned ?? expected.pointerPosition
         expected.cursorMovedByOthers = true
         do throws(Rejection) {
-            _ = try compiler.compile(g, context: expected)
+            let frames = try compiler.compile(g, context: expected)
+            // Keys that act on the machine, with what is held now (it runs again at start).
+            if let c = machineChord(in: frames, s) { throw MachineKeys.refusal(c, kind: g.kind) }
         } catch {
             return refuse(error, lease: lease)
         }
@@ -117,6 +119,11 @@ extension Engine {
         } catch {
             return drop(error)
         }
+        // Keys that act on the machine, completed with what is held now: gestures that ran
+        // since this one was accepted (a key_down alt before a raw sysrq) may complete one.
+        if let c = machineChord(in: frames, s) {
+            return drop(MachineKeys.refusal(c, kind: job.gesture.kind))
+        }
         // Safety net: nothing is emitted outside the holder's region, whatever moved since.
         var x = state.absX, y = state.absY
         for f in frames where f.device == .pointer {
@@ -135,11 +142,23 @@ extension Engine {
             }
         }
         seat.start(job, frames: frames, at: now)
+        if config.windowSystemFocus, job.gesture.pressesFocusModifier
+            || (job.gesture.needsFocus && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier)) {
+            focus.focusChordStarted(by: s, time: now)
+        }
         if config.windowSystemFocus, let px = x, let py = y, x != state.absX || y != state.absY || job.gesture.isFocusClick {
             let p = Point(x: px, y: py)
             let l = leases.leases(of: s).first { $0.state == .active && $0.resources.area.window != nil && $0.region.contains(p) }
             focus.pointerGestureStarted(by: s, window: l?.resources.area.window, geometry: l?.region, time: now)
         }
+    }
+
+    /// The machine chord (DESIGN §3 item 6) these frames would complete on the session's
+    /// keyboard from what is held now, unless its policy allows it.
+    func machineChord(in frames: [TimedFrame], _ s: SessionID) -> MachineKeys.Chord? {
+        let allowed = profiles[s]?.policy.allowedMachineChords ?? []
+        return MachineKeys.completed(in: frames.lazy.filter { $0.device == .keyboard }.map(\.frame),
+                                     on: s, neutral: neutral, allowed: allowed)
     }
 
     /// What the compiler needs to know about the seat (DESIGN §3, one cursor).
@@ -245,6 +264,11 @@ extension Engine {
 
     private mutating func recordFocus(_ g: Gesture, _ s: SessionID) {
         let here = sessions[s]?.planned ?? sessions[s]?.pointer
+        // Alt or Super held from an earlier gesture makes these keys (or this click) a
+        // focus-moving chord too: key_down alt, click, key tab is Alt+Tab.
+        defer {
+            if g.needsFocus || g.isFocusClick, willHoldFocusModifier(s) { focus.agentChord(s, time: now) }
+        }
         switch g {
         case .click(let p, _, _, let mods):
             if let at = p ?? here { focus.agentClicked(s, at: at, time: now) }

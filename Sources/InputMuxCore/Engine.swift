@@ -71,6 +71,7 @@ public struct Engine: Sendable {
         case .focusedWindow(let window, let geometry):
             expire(into: &out)
             focus.windowSystemReports(window, geometry: geometry, time: now)
+            focusReported(into: &out)
         case .foreignInput(let f):
             expire(into: &out)
             foreign(f, into: &out)

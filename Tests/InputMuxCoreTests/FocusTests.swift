@@ -94,13 +94,62 @@ import Testing
         #expect(A.perform(.type(text: "x")).isDone)
     }
 
-    @Test func anAgentsOwnAltChordKeepsItsEvidence() {
+    /// Alt+Tab goes wherever the desktop sends it, the human's window or another agent's:
+    /// the sender's own evidence ends too (issue 15: "hunter" was typed after alt+tab).
+    @Test func anAgentsOwnAltChordEndsItsEvidence() {
         let t = Timeline()
         let A = t.connect("A")
         A.acquire(leftHalf, keyboard: true)
-        A.click(100, 100)
-        #expect(A.perform(.keyChord(keys: [.leftAlt, KeyCode(33)], repeat: 1)).isDone)   // alt+f
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyChord(keys: [.leftAlt, .tab], repeat: 1)).isDone)
+        let mark = t.mark
+        let r = A.perform(.type(text: "hunter"))
+        #expect(r.code == .focusUnproven)
+        #expect(r.rejection!.message.contains("Alt/Super chord by agent \"A\"#1"))
+        #expect(t.keyEvents(since: mark, on: A.keyboard).isEmpty)
+        #expect(A.click(100, 100).isDone)
         #expect(A.perform(.type(text: "x")).isDone)
+    }
+
+    @Test func superAloneAndAltWithAnyKeyEndTheEvidence() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyChord(keys: [.leftMeta], repeat: 1)).isDone)
+        #expect(A.perform(.type(text: "x")).code == .focusUnproven)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyChord(keys: [.rightAlt, KeyCode(33)], repeat: 1)).isDone)   // alt+f
+        #expect(A.perform(.type(text: "x")).code == .focusUnproven)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.raw(device: .keyboard, frames: [Frame([keyEvent(125, 1)]), Frame([keyEvent(125, 0)])])).isDone)
+        #expect(A.perform(.type(text: "x")).code == .focusUnproven)
+    }
+
+    /// Alt held from an earlier key_down turns a later click and key into Alt+click, Alt+Tab.
+    @Test func anAltHeldFromAnEarlierGestureMakesLaterKeysAChord() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyDown(.leftAlt)).isDone)
+        #expect(A.click(100, 100).isDone)          // Alt+click: may move the window, proves nothing
+        #expect(A.perform(.keyChord(keys: [.tab], repeat: 1)).code == .focusUnproven)
+        #expect(A.perform(.keyUp(.leftAlt)).isDone)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.type(text: "x")).isDone)
+    }
+
+    /// Queued back to back: the Alt is not down yet when the click is accepted.
+    @Test func anAltStillQueuedCountsToo() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        A.send(.keyDown(.leftAlt))
+        A.send(.click(at: Point(x: 100, y: 100), button: .left, count: 1, modifiers: []))
+        let typing = A.send(.keyChord(keys: [.tab], repeat: 1))
+        #expect(A.reply(typing)?.code == .focusUnproven)
     }
 
     @Test func withAWindowSystemTheFocusedWindowInsideTheRegionIsEvidence() {
