@@ -4,6 +4,8 @@
 #               whole-system test (systemd guest, installed service), then the
 #               X11 VM test (Xorg + libinput reads an agent's uinput pointer)
 SHELL := /bin/bash
+# Swift lives in /opt/swift on the build machines; sudo's secure_path drops it from PATH.
+export PATH := $(PATH):/opt/swift/usr/bin
 PREFIX ?= /usr/local
 DESTDIR ?=
 

@@ -4,7 +4,7 @@
 # configuration given in INPUTMUX_CONFIG (default /etc/inputmux/inputmux.toml).
 # Without /dev/uinput (a build machine, a container): boots the real-kernel VM and
 # shows agents sharing a desktop there.
-set -euo pipefail
+source "$(dirname "$0")/on-error.sh"
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 if [[ -c /dev/uinput && $(id -u) == 0 && "${INPUTMUX_DEMO_VM:-0}" != 1 ]]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing InputMux needs on a Debian machine (idempotent).
-set -euo pipefail
+source "$(dirname "$0")/on-error.sh"
 pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-data
       # The X11 adapter (Xlib, XTest, RandR, XInput2) and its host tests: a private
       # Xvfb, real X clients (python3-xlib under /usr/bin/python3), xdotool as the
@@ -20,7 +20,13 @@ for p in "${pkgs[@]}"; do
 done
 if ((${#missing[@]})); then
     echo "deps: installing ${missing[*]}"
+    if (($(id -u) != 0)); then
+        echo "deps: error: installing packages needs root: run the command again with sudo, or install them first: sudo apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    on_error_hint "apt could not install the packages: check that this machine reaches its Debian mirror (/etc/apt/sources.list*) and that no other apt runs, then run the command again"
+    # A new machine's own apt (unattended-upgrades, cloud-init) may hold the lock for a while.
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -22,7 +22,7 @@
 # existing /etc/inputmux/inputmux.toml is never overwritten. On a live system
 # (no DESTDIR, root, systemd running) it then creates the groups and
 # directories and reloads systemd and udev; it enables nothing.
-set -euo pipefail
+source "$(dirname "$0")/on-error.sh"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PREFIX="${PREFIX:-/usr/local}"

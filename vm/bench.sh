@@ -11,7 +11,7 @@
 # The JSON of the daemon and CLI benchmarks is copied to ${INPUTMUX_BENCH_OUT:-bench-results}/
 # (daemon.json, cli.json). The guest loads joydev first, as a stock kernel has it.
 # With --json, stdout is one JSON object {"passthrough": …, "daemon": …, "cli": …} and nothing else.
-set -euo pipefail
+source "$(dirname "$0")/../scripts/on-error.sh"
 source "$(dirname "$0")/lib.sh"
 results="${INPUTMUX_BENCH_OUT:-$VM_REPO/bench-results}"
 mkdir -p "$results"

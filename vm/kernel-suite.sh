@@ -7,7 +7,7 @@
 # Passes only when the suite's closing line "N passed, N failed" is there with
 # N failed == 0 and N passed > 0, and the run finished in time: a suite that
 # ran nothing, crashed or hung fails CI.
-set -euo pipefail
+source "$(dirname "$0")/../scripts/on-error.sh"
 source "$(dirname "$0")/lib.sh"
 
 limit="${INPUTMUX_KERNEL_SUITE_TIMEOUT:-900}"
@@ -19,5 +19,6 @@ bash "$VM_DIR/run-in-guest.sh" --timeout "$limit" -- muxkerneltests "$@" | tee "
 rc=${PIPESTATUS[0]}
 set -e
 
+on_error_hint "the suite's output above names each failing test; run one alone with: bash vm/kernel-suite.sh TEST-NAME"
 # Restated as the log's last count line, with the run's verdict below it.
 vm_judge_summary "$log" "$rc" "kernel suite" "kernel-suite"

@@ -13,6 +13,8 @@
 VM_GUEST_VERSION=4
 
 VM_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Strict mode, and a sentence for every stop (the command, file, line, what to do).
+source "$VM_DIR/../scripts/on-error.sh"
 VM_REPO="$(cd "$VM_DIR/.." && pwd)"
 VM_CACHE="${INPUTMUX_VM_CACHE:-/var/cache/inputmux-vm}"
 VM_MIRROR="${INPUTMUX_VM_MIRROR:-http://deb.debian.org/debian}"
@@ -60,9 +62,17 @@ vm_host_deps() {
     if ((${#missing[@]})); then
         vm_log "installing host packages: ${missing[*]}"
         # stderr only: stdout belongs to the guest command (bench --json).
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >&2
     fi
+}
+
+# Prints the second word of the first line of `apt-cache VERB PKG` that matches
+# PATTERN, or nothing: an unknown package or empty apt lists print nothing.
+vm_apt_field() {
+    local out
+    out="$(apt-cache "$1" "$2" 2>/dev/null)" || return 0
+    awk -v pat="$3" 'index($0, pat) { print $2; exit }' <<< "$out"
 }
 
 # Sets VM_KPKG (e.g. linux-image-6.1.0-56-amd64) and VM_KPKG_VERSION from the
@@ -73,14 +83,17 @@ vm_resolve_kernel() {
     if [[ -n "${INPUTMUX_VM_KERNEL_PKG:-}" ]]; then
         VM_KPKG="$INPUTMUX_VM_KERNEL_PKG"
     else
-        VM_KPKG="$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')"
+        # apt-cache exits 100 when the lists are empty (a new machine): that is
+        # "unknown", answered by updating the lists, not a reason to stop.
+        VM_KPKG="$(vm_apt_field depends linux-image-amd64 'Depends: linux-image-')"
         if [[ -z "$VM_KPKG" ]]; then
-            DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || true
-            VM_KPKG="$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')"
+            vm_log "the apt lists do not know linux-image-amd64 yet: apt-get update"
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || vm_log "apt-get update failed (offline?)"
+            VM_KPKG="$(vm_apt_field depends linux-image-amd64 'Depends: linux-image-')"
         fi
     fi
     [[ -n "$VM_KPKG" ]] || return 1
-    VM_KPKG_VERSION="$(apt-cache policy "$VM_KPKG" 2>/dev/null | awk '/Candidate:/{print $2; exit}')"
+    VM_KPKG_VERSION="$(vm_apt_field policy "$VM_KPKG" 'Candidate:')"
     [[ -n "$VM_KPKG_VERSION" && "$VM_KPKG_VERSION" != "(none)" ]] || return 1
 }
 
@@ -158,10 +171,12 @@ vm_ensure_kernel() {
 # without duplicates. crc32c-intel is skipped: it fails under TCG, and
 # crc32c_generic covers it.
 vm_module_order() {
-    local m
+    local m deps
     for m in "$@"; do
-        modprobe -d "$VM_KDIR" -S "$VM_KVER" --show-depends "$m" | awk '$1=="insmod"{print $2}'
-    done | grep -v 'crc32c-intel' | awk '!seen[$0]++'
+        deps="$(modprobe -d "$VM_KDIR" -S "$VM_KVER" --show-depends "$m")" \
+            || vm_die "the kernel $VM_KVER in $VM_KDIR has no module $m (delete that directory to fetch the kernel again)"
+        awk '$1=="insmod"{print $2}' <<< "$deps"
+    done | awk '!/crc32c-intel/ && !seen[$0]++'
 }
 
 # Builds the tiny busybox initramfs that loads virtio/virtio_blk/ext4 (and
@@ -180,6 +195,11 @@ vm_make_boot_initramfs() {
     (cd "$d" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 > "$out"
     rm -rf "$d"
 }
+
+# Runs a command inside the guest's root. The host's APT_CONFIG (CI points it at
+# fresh apt lists) names a file of the host, not of the root: the root's apt
+# must read its own configuration.
+vm_chroot() { env -u APT_CONFIG chroot "$@"; }
 
 # Mounts what apt needs inside the chroot; vm_chroot_umount undoes it.
 vm_chroot_mount() {
@@ -212,7 +232,7 @@ vm_build_guest() {
     vm_log "building guest $(basename "$dest") (debootstrap $VM_SUITE, takes a few minutes)"
     local includes
     includes="$(IFS=,; echo "${VM_BASE_PKGS[*]}")"
-    debootstrap --variant=minbase --include="$includes" "$VM_SUITE" "$root" "$VM_MIRROR" \
+    env -u APT_CONFIG debootstrap --variant=minbase --include="$includes" "$VM_SUITE" "$root" "$VM_MIRROR" \
         > "$tmp/debootstrap.log" 2>&1 || { tail -30 "$tmp/debootstrap.log" >&2; vm_die "debootstrap failed"; }
     vm_log "debootstrap done after $(vm_since "$t0")"
 
@@ -222,9 +242,9 @@ vm_build_guest() {
     echo "deb $VM_MIRROR $VM_SUITE main" > "$root/etc/apt/sources.list"
     vm_chroot_mount "$root"
     {
-        chroot "$root" apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-install-recommends "${VM_GUEST_PKGS[@]}"
-        chroot "$root" apt-get clean
+        vm_chroot "$root" apt-get update -qq
+        vm_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${VM_GUEST_PKGS[@]}"
+        vm_chroot "$root" apt-get clean
     } > "$tmp/apt.log" 2>&1 || { tail -30 "$tmp/apt.log" >&2; vm_die "apt inside the guest root failed"; }
     vm_chroot_umount "$root"
     rm -f "$root/usr/sbin/policy-rc.d"
@@ -243,9 +263,9 @@ vm_build_guest() {
     cp "$VM_KDIR/vmlinuz" "$tmp/vmlinuz"
     echo "$VM_KVER" > "$tmp/kver"
     # A list of the guest's shared libraries, to check the payload against.
-    (cd "$root" && find usr/lib lib -name '*.so*' -printf '%f\n' 2>/dev/null | sort -u) > "$tmp/libs.txt"
+    (cd "$root" && find usr/lib lib -name '*.so*' -printf '%f\n' 2>/dev/null || true) | sort -u > "$tmp/libs.txt"
     printf '%s\n' "${VM_BASE_PKGS[@]}" "${VM_GUEST_PKGS[@]}" > "$tmp/packages.txt"
-    chroot "$root" dpkg-query -W > "$tmp/dpkg-versions.txt"
+    vm_chroot "$root" dpkg-query -W > "$tmp/dpkg-versions.txt"
     rm -rf "$root"
     trap - EXIT
     rm -rf "$dest"
@@ -262,7 +282,7 @@ vm_configure_root() {
     printf '127.0.0.1 localhost\n127.0.1.1 inputmux-guest\n' > "$r/etc/hosts"
     # A fixed machine-id: no first-boot setup on every (snapshot) boot.
     echo 0123456789abcdef0123456789abcdef > "$r/etc/machine-id"
-    chroot "$r" passwd -d root > /dev/null
+    vm_chroot "$r" passwd -d root > /dev/null
     # /dev/vdb (the payload) is mounted by image/inputmux-mount-payload.
     echo '/dev/vda  /  ext4  rw,errors=remount-ro  0 0' > "$r/etc/fstab"
     mkdir -p "$r/opt/inputmux"
@@ -289,7 +309,7 @@ vm_configure_root() {
     install -m 644 "$VM_DIR/image/autologin.conf" "$r/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf"
     mkdir -p "$r/etc/X11"
     install -m 644 "$VM_DIR/image/xorg-dummy.conf" "$r/etc/X11/xorg-inputmux.conf"
-    chroot "$r" systemctl enable inputmux-run.service inputmux-payload.service > /dev/null 2>&1
+    vm_chroot "$r" systemctl enable inputmux-run.service inputmux-payload.service > /dev/null 2>&1
     local u
     for u in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service \
              fstrim.timer man-db.timer dpkg-db-backup.timer logrotate.timer \
@@ -320,14 +340,22 @@ vm_clean_cache() {
         rm -rf --one-file-system "$d"
     done
     # Guests by last use (the .used file is touched by every run), oldest last.
-    ls -1dt "$VM_CACHE"/guest-*/.used 2>/dev/null | tail -n +"$VM_KEEP_GUESTS" | while read -r d; do
-        rm -rf --one-file-system "$(dirname "$d")"
+    # No glob match (a new machine has no guest yet) is an empty list, not an
+    # error: nullglob instead of `ls`, which exits 2 on a pattern that matches
+    # nothing and, under pipefail, used to end the run without a word.
+    local used=() old
+    mapfile -t used < <(shopt -s nullglob; for d in "$VM_CACHE"/guest-*/.used; do
+        printf '%s %s\n' "$(stat -c %Y "$d")" "$d"; done | sort -rn | cut -d' ' -f2-)
+    for old in "${used[@]:$((VM_KEEP_GUESTS - 1))}"; do
+        rm -rf --one-file-system "$(dirname "$old")"
     done
-    return 0
 }
 
 # Makes sure a guest for the current key exists; sets VM_GUEST (its dir).
 vm_ensure_guest() {
+    local hint="$INPUTMUX_ERROR_HINT"
+    on_error_hint "preparing the VM cache in $VM_CACHE failed: it must be a writable directory with about 3 GB free (INPUTMUX_VM_CACHE names another), and the first run needs the Debian mirror ($VM_MIRROR)"
+    (($(id -u) == 0)) || vm_die "the VM rig installs packages and builds its guest with debootstrap, chroot and mount, which need root: run the command again with sudo"
     vm_host_deps
     mkdir -p "$VM_CACHE"
     if vm_resolve_kernel; then
@@ -351,6 +379,7 @@ vm_ensure_guest() {
     else
         vm_die "cannot resolve the kernel package and no cached guest in $VM_CACHE"
     fi
+    on_error_hint "$hint"
 }
 
 # Prints the products of VM_PRODUCTS (default: VM_PRODUCTS_DEFAULT). muxctl

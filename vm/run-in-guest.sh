@@ -17,7 +17,7 @@
 # INPUTMUX_VM_PRODUCTS (Swift products to build and copy), INPUTMUX_VM_NO_BUILD=1
 # (reuse what .build-vm has), INPUTMUX_VM_VERBOSE=1 (boot log to stderr live),
 # INPUTMUX_VM_KEEP=1 (keep the run dir), INPUTMUX_VM_MEM, INPUTMUX_VM_SMP.
-set -euo pipefail
+source "$(dirname "$0")/../scripts/on-error.sh"
 source "$(dirname "$0")/lib.sh"
 
 timeout_s="${INPUTMUX_VM_TIMEOUT:-600}"
@@ -39,8 +39,8 @@ t_guest=$(vm_now)
 run="$(mktemp -d "${TMPDIR:-/tmp}/inputmux-vm.XXXXXX")"
 keep="${INPUTMUX_VM_KEEP:-0}"
 cleanup() {
-    [[ -n "${tail_out:-}" ]] && kill "$tail_out" 2>/dev/null
-    [[ -n "${tail_err:-}" ]] && kill "$tail_err" 2>/dev/null
+    [[ -n "${tail_out:-}" ]] && { kill "$tail_out" 2>/dev/null || true; }
+    [[ -n "${tail_err:-}" ]] && { kill "$tail_err" 2>/dev/null || true; }
     if [[ "$keep" == 1 ]]; then vm_log "run dir kept: $run"; else rm -rf "$run"; fi
 }
 trap cleanup EXIT

@@ -5,7 +5,7 @@
 # them) and /opt/inputmux/guest. uinput/evdev are not loaded yet: modprobe
 # them, or run /usr/local/sbin/inputmux-run's steps by hand.
 # Leave with `poweroff` (or Ctrl-A X, QEMU's escape).
-set -euo pipefail
+source "$(dirname "$0")/../scripts/on-error.sh"
 source "$(dirname "$0")/lib.sh"
 [[ "${1:-}" == --no-build ]] && export INPUTMUX_VM_NO_BUILD=1
 [[ -t 0 ]] || vm_die "vm/shell.sh needs a terminal; for a non-interactive run use vm/run-in-guest.sh CMD"

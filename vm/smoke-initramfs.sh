@@ -4,7 +4,7 @@
 # round-trip (vm/quick/uinput-roundtrip.c) boots in about 10 s. Good for a
 # quick "does this kernel do uinput" check; the kernel suite uses the full
 # guest (libinput needs udev).
-set -euo pipefail
+source "$(dirname "$0")/../scripts/on-error.sh"
 source "$(dirname "$0")/lib.sh"
 
 t0=$(vm_now)
@@ -39,7 +39,7 @@ timeout -k 5 120 qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 512 -smp
 qemu_rc=$?
 set -e
 # Print what the round-trip said (between the markers).
-sed -e 's/\r$//' "$run/console.log" | sed -n '/^@@INPUTMUX-BEGIN@@$/,/^@@INPUTMUX-EXIT/p' | grep -v '^@@INPUTMUX-'
+sed -e 's/\r$//' "$run/console.log" | sed -n '/^@@INPUTMUX-BEGIN@@$/,/^@@INPUTMUX-EXIT/{/^@@INPUTMUX-/!p}'
 rc_line="$(sed -e 's/\r$//' "$run/console.log" | grep -a -o '^@@INPUTMUX-EXIT [0-9]*@@' | tail -n 1 || true)"
 if [[ -z "$rc_line" ]]; then
     vm_log "the initramfs guest did not report (qemu exit $qemu_rc); last console lines:"

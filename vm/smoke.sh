@@ -4,7 +4,7 @@
 # back; udev tags; libinput list-devices sees it). No Swift build.
 #   vm/smoke.sh              the rootfs guest (systemd, udev, libinput)
 #   vm/smoke.sh --initramfs  the fast path: busybox initramfs + a C round-trip
-set -euo pipefail
+source "$(dirname "$0")/../scripts/on-error.sh"
 if [[ "${1:-}" == --initramfs ]]; then
     exec bash "$(dirname "$0")/smoke-initramfs.sh"
 fi

@@ -14,7 +14,7 @@
 # Passes only on a closing "N passed, N failed" line with N failed == 0 and
 # N passed > 0; restates that count as "system-test: N passed, N failed" (the
 # line CI looks for).
-set -euo pipefail
+source "$(dirname "$0")/../scripts/on-error.sh"
 source "$(dirname "$0")/lib.sh"
 
 args=()
@@ -38,4 +38,5 @@ INPUTMUX_VM_PYTHON_LIBS=1 INPUTMUX_VM_PRODUCTS="${INPUTMUX_VM_PRODUCTS:-inputmux
 rc=${PIPESTATUS[0]}
 set -e
 
+on_error_hint "the checks above marked FAIL say what went wrong; INPUTMUX_VM_KEEP=1 keeps the run directory with the guest's boot log"
 vm_judge_summary "$log" "$rc" "system test" "system-test"
