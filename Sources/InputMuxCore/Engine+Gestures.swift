@@ -47,8 +47,9 @@ extension Engine {
         expected.cursorMovedByOthers = true
         do throws(Rejection) {
             let frames = try compiler.compile(g, context: expected)
-            // Keys that act on the machine, with what is held now (it runs again at start).
-            if let c = machineChord(in: frames, s) { throw MachineKeys.refusal(c, kind: g.kind) }
+            // Keys that act on the machine, or follow a focus-moving chord, with what is
+            // held now (this runs again at start).
+            if let r = keyRefusal(frames, s, kind: g.kind) { throw r }
         } catch {
             return refuse(error, lease: lease)
         }
@@ -121,9 +122,7 @@ extension Engine {
         }
         // Keys that act on the machine, completed with what is held now: gestures that ran
         // since this one was accepted (a key_down alt before a raw sysrq) may complete one.
-        if let c = machineChord(in: frames, s) {
-            return drop(MachineKeys.refusal(c, kind: job.gesture.kind))
-        }
+        if let r = keyRefusal(frames, s, kind: job.gesture.kind) { return drop(r) }
         // Safety net: nothing is emitted outside the holder's region, whatever moved since.
         var x = state.absX, y = state.absY
         for f in frames where f.device == .pointer {
@@ -153,12 +152,20 @@ extension Engine {
         }
     }
 
-    /// The machine chord (DESIGN §3 item 6) these frames would complete on the session's
-    /// keyboard from what is held now, unless its policy allows it.
-    func machineChord(in frames: [TimedFrame], _ s: SessionID) -> MachineKeys.Chord? {
+    /// Why these frames may not be written to the session's keyboard from what is held
+    /// now: a machine chord its policy does not allow (DESIGN §3 item 6), or a key pressed
+    /// after a focus-moving chord in the same gesture (`FocusChords`).
+    func keyRefusal(_ frames: [TimedFrame], _ s: SessionID, kind: String) -> Rejection? {
+        guard frames.contains(where: { $0.device == .keyboard }) else { return nil }
+        let keyboard = frames.lazy.filter { $0.device == .keyboard }.map(\.frame)
         let allowed = profiles[s]?.policy.allowedMachineChords ?? []
-        return MachineKeys.completed(in: frames.lazy.filter { $0.device == .keyboard }.map(\.frame),
-                                     on: s, neutral: neutral, allowed: allowed)
+        if let c = MachineKeys.completed(in: keyboard, on: s, neutral: neutral, allowed: allowed) {
+            return MachineKeys.refusal(c, kind: kind)
+        }
+        if let o = FocusChords.pressAfterFocusMove(in: keyboard, held: neutral.held(on: .agentKeyboard(s))) {
+            return FocusChords.refusal(o, kind: kind)
+        }
+        return nil
     }
 
     /// What the compiler needs to know about the seat (DESIGN §3, one cursor).

@@ -177,3 +177,44 @@ import Testing
         #expect(A.perform(.type(text: "x")).code == .focusUnproven)
     }
 }
+
+/// A gesture that moves the focus itself may not press more keys after the chord: they
+/// would go wherever the chord sent the focus (raw alt, tab, then "hunter" in one gesture).
+@Suite("Focus chords inside one gesture") struct FocusChordGestureTests {
+    func press(_ k: UInt16) -> Frame { Frame([keyEvent(k, 1)]) }
+    func release(_ k: UInt16) -> Frame { Frame([keyEvent(k, 0)]) }
+
+    @Test func rawAltTabThenTextIsRefusedWhole() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        let mark = t.mark
+        let hunter: [UInt16] = [35, 22, 49, 20, 18, 19]
+        let frames = [press(56), press(15), release(15), release(56)] + hunter.flatMap { [press($0), release($0)] }
+        let r = A.perform(.raw(device: .keyboard, frames: frames))
+        #expect(r.code == .focusUnproven)
+        #expect(r.rejection!.message.contains("keyboard frame 4 presses KEY(35) after KEY(15)"))
+        #expect(t.keyEvents(since: mark, on: A.keyboard).isEmpty)
+    }
+
+    @Test func superAloneThenTextIsRefused() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        let r = A.perform(.raw(device: .keyboard, frames: [press(125), release(125), press(30), release(30)]))
+        #expect(r.code == .focusUnproven)
+    }
+
+    @Test func aRepeatedOrLongAltChordIsRefusedButOneChordGoesThrough() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyChord(keys: [.leftAlt, .tab], repeat: 2)).code == .focusUnproven)
+        #expect(A.perform(.keyChord(keys: [.leftAlt, KeyCode(30), KeyCode(48)], repeat: 1)).code == .focusUnproven)
+        #expect(A.perform(.keyChord(keys: [.leftCtrl, .leftShift, .tab], repeat: 3)).isDone)   // no Alt/Super: fine
+        #expect(A.perform(.keyChord(keys: [.leftAlt, .leftShift, .tab], repeat: 1)).isDone)
+    }
+}
