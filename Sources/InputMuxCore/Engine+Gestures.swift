@@ -98,7 +98,7 @@ extension Engine {
     private mutating func start(_ job: SeatScheduler.Job, into out: inout some EngineOutput) {
         let s = job.session
         func drop(_ r: Rejection) {
-            if job.gesture.isFocusClick { focus.forget(s) }
+            if job.gesture.isFocusClick { focus.forget(s); seatFocus.forget(s) }
             out.reply(.rejected(r), to: .session(s), for: job.request)
             out.audit(AuditEvent(time: now, identity: profiles[s]?.identity, lease: job.lease, action: job.gesture.kind,
                                  decision: .aborted, reason: r.code, message: r.message))
@@ -113,6 +113,15 @@ extension Engine {
            let k = leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard }),
            !focus.windowSystemProves(k.resources.area) {
             return drop(Rejection(.focusElsewhere, "\(job.gesture.kind) dropped: " + focusElsewhere(lease: k.id)))
+        }
+        // Without a window system, the evidence in the order gestures really run: a session
+        // holding the seat (keys or buttons down) runs its own gestures before earlier ones
+        // of others, so a click accepted after another's drag may run before it.
+        if !config.windowSystemFocus, job.gesture.needsFocus,
+           let k = leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard }),
+           !seatFocus.proves(s, in: k.region) {
+            let why = seatFocus.lastChange.map { "the \(describe($0)) ran on the seat after your click" } ?? "no click of yours ran on the seat"
+            return drop(Rejection(.focusUnproven, "\(job.gesture.kind) dropped: \(why); click inside \(k.region) again"))
         }
         let frames: [TimedFrame]
         do throws(Rejection) {
@@ -141,6 +150,9 @@ extension Engine {
             }
         }
         seat.start(job, frames: frames, at: now)
+        seatFocus.record(job.gesture, by: s, at: state.pointer, time: now,
+                         focusModifierHeld: (job.gesture.needsFocus || job.gesture.isFocusClick)
+                            && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier))
         if config.windowSystemFocus, job.gesture.pressesFocusModifier
             || (job.gesture.needsFocus && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier)) {
             focus.focusChordStarted(by: s, time: now)
@@ -264,7 +276,7 @@ extension Engine {
     /// order); a click that never ran, or was cut off, proves nothing, so its session
     /// must click again before typing.
     mutating func unrecordFocus(_ job: SeatScheduler.Job) {
-        if job.gesture.isFocusClick { focus.forget(job.session) }
+        if job.gesture.isFocusClick { focus.forget(job.session); seatFocus.forget(job.session) }
     }
 
     // MARK: gesture facts
@@ -273,39 +285,8 @@ extension Engine {
         let here = sessions[s]?.planned ?? sessions[s]?.pointer
         // Alt or Super held from an earlier gesture makes these keys (or this click) a
         // focus-moving chord too: key_down alt, click, key tab is Alt+Tab.
-        defer {
-            if g.needsFocus || g.isFocusClick, willHoldFocusModifier(s) { focus.agentChord(s, time: now) }
-        }
-        switch g {
-        case .click(let p, _, _, let mods):
-            if let at = p ?? here { focus.agentClicked(s, at: at, time: now) }
-            if mods.contains(where: \.isFocusModifier) { focus.agentChord(s, time: now) }
-        case .mouseDown(let p, _):
-            if let at = p ?? here { focus.agentClicked(s, at: at, time: now) }
-        case .drag(let path, _, let mods):
-            if let at = path.first { focus.agentClicked(s, at: at, time: now) }
-            if mods.contains(where: \.isFocusModifier) { focus.agentChord(s, time: now) }
-        case .keyChord(let keys, _), .hold(let keys, _):
-            if keys.contains(where: \.isFocusModifier) { focus.agentChord(s, time: now) }
-        case .keyDown(let k):
-            if k.isFocusModifier { focus.agentChord(s, time: now) }
-        case .raw(let device, let frames):
-            var x = here?.x, y = here?.y
-            for f in frames {
-                for e in f.events {
-                    if e.type == EV.abs && e.code == ABS.x { x = e.value }
-                    if e.type == EV.abs && e.code == ABS.y { y = e.value }
-                    guard e.type == EV.key, e.value == 1 else { continue }
-                    if device == .pointer, KeyCode(e.code).isButton, let x, let y {
-                        focus.agentClicked(s, at: Point(x: x, y: y), time: now)
-                    } else if KeyCode(e.code).isFocusModifier {
-                        focus.agentChord(s, time: now)
-                    }
-                }
-            }
-        default:
-            break
-        }
+        let altHeld = (g.needsFocus || g.isFocusClick) && willHoldFocusModifier(s)
+        focus.record(g, by: s, at: here, time: now, focusModifierHeld: altHeld)
     }
 
     func firstPosition(of g: Gesture) -> Point? {
