@@ -197,7 +197,7 @@ public struct CoreModel {
             if engine.focus.holder != k, rng.chance(70), let p = keyboardPoint(for: k) {
                 return (agentRequest(k, .gesture(.click(at: p, button: .left, count: 1, modifiers: []))), "gesture")
             }
-            return (agentRequest(k, .gesture(randomKeyGesture())), "key gesture")
+            return (agentRequest(k, .gesture(randomKeyGesture(for: k))), "key gesture")
         case 840..<855: return (.disconnect(s), "disconnect")
         case 855..<900: return (.operator(OperatorID(1), RequestID(nextID()), randomControl()), "operator")
         case 900:

@@ -18,8 +18,8 @@ func randomModelKeepsEveryInvariant(seed: UInt64) {
                           ("rejected paused_human", 50), ("rejected focus_unproven", 20),
                           // Keys: machine chords refused, chords allowed by policy, keys under
                           // the focus proof, drags over several regions, reassignments.
-                          ("key gesture", 500), ("rejected machine_key", 50), ("key pressed", 500),
-                          ("key with focus proof", 300), ("allowed machine chord", 1), ("multi-region drag", 20),
+                          ("key gesture", 500), ("rejected machine_key", 20), ("key pressed", 80),
+                          ("key with focus proof", 40), ("allowed machine chord", 1), ("multi-region drag", 20),
                           ("reassign", 20)] {
         #expect(model.tally[kind, default: 0] >= least, "seed \(seed): only \(model.tally[kind, default: 0]) \(kind) steps")
     }
