@@ -218,3 +218,29 @@ import Testing
         #expect(A.perform(.keyChord(keys: [.leftAlt, .leftShift, .tab], repeat: 1)).isDone)
     }
 }
+
+/// Found by the model test: a session holding the seat (keys or buttons down) runs its own
+/// gestures before earlier ones of others, so a click accepted after another agent's drag
+/// can run before it. Evidence recorded at acceptance then said "A clicked last" while the
+/// seat had B's drag last: A's keys went wherever B pressed.
+@Suite("Focus in seat order") struct FocusSeatOrderTests {
+    @Test func aClickThatRanBeforeAnEarlierAcceptedDragProvesNothingAfterIt() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        A.acquire(leftHalf, keyboard: true)
+        B.acquire(rightHalf)
+        #expect(A.perform(.keyDown(.leftShift)).code == .focusUnproven)   // no click yet
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyDown(.leftShift)).isDone)                  // A now holds the seat
+        let drag = B.send(.drag(path: [Point(x: 1000, y: 100), Point(x: 1200, y: 300)], button: .left, modifiers: []))
+        let click = A.send(.click(at: Point(x: 100, y: 100), button: .left, count: 1, modifiers: []))   // runs before B's drag
+        let up = A.send(.keyUp(.leftShift))                             // lets the seat go: B's drag runs
+        let mark = t.mark
+        let typing = A.send(.type(text: "x"))                           // accepted: A's click was accepted last
+        t.run(for: 2.s)
+        #expect(A.reply(click) == .done && A.reply(up) == .done && B.reply(drag) == .done)
+        #expect(A.reply(typing)?.code == .focusUnproven)
+        #expect(A.reply(typing)?.rejection?.message.contains("click by agent \"B\"#2 ran on the seat after your click") == true)
+        #expect(t.keyEvents(since: mark, on: A.keyboard).filter { $0.1 == 1 }.isEmpty)   // only the shift release
+    }
+}
