@@ -54,6 +54,8 @@ public struct InputMuxError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let rateLimited: Code = "rate_limited"
         public static let badGesture: Code = "bad_gesture"
         public static let unmappableText: Code = "unmappable_text"
+        /// A key or chord that acts on the whole machine (Alt+SysRq, Ctrl+Alt+Delete, Ctrl+Alt+F2, power).
+        public static let machineKey: Code = "machine_key"
 
         // Lease endings.
         public static let released: Code = "released"

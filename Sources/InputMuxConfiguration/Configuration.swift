@@ -104,6 +104,9 @@ public struct PolicyRule: Hashable, Sendable {
     public var rights: Rights = .agent
     public var maximumSessions = 8
     public var rate: RateLimit?
+    /// Machine chords (`MachineKeys.chords`, e.g. `ctrl+alt+f2`) this rule's agents may
+    /// send anyway (`allow_machine_keys`); machine keys off the agent keyboard never.
+    public var allowMachineKeys: Set<String> = []
 
     public init() {}
 
@@ -114,8 +117,10 @@ public struct PolicyRule: Hashable, Sendable {
 
     /// What the engine enforces for a session this rule admitted.
     public func sessionPolicy(textInClear: Bool) -> SessionPolicy {
-        SessionPolicy(rights: rights, allowedRegions: regions.isEmpty ? nil : regions, rateLimit: rate,
-                      auditTextInClear: textInClear)
+        var p = SessionPolicy(rights: rights, allowedRegions: regions.isEmpty ? nil : regions, rateLimit: rate,
+                              auditTextInClear: textInClear)
+        p.allowedMachineChords = allowMachineKeys
+        return p
     }
 }
 

@@ -288,7 +288,7 @@ private struct Reader {
 
     mutating func policy(_ t: TOMLTable, at p: String, desktop: Region) -> PolicyRule? {
         onlyKnown(t, at: p, ["uid", "gid", "user", "group", "names", "regions", "rights", "max_sessions",
-                             "rate_per_second", "burst"])
+                             "rate_per_second", "burst", "allow_machine_keys"])
         var rule = PolicyRule()
         rule.uid = int(t, "uid", at: p, in: 0...Int(UInt32.max - 1)).map(UInt32.init)
         rule.gid = int(t, "gid", at: p, in: 0...Int(UInt32.max - 1)).map(UInt32.init)
@@ -330,6 +330,19 @@ private struct Reader {
         let burst = int(t, "burst", at: p, in: 1...1_000_000)
         if rate != nil || burst != nil {
             rule.rate = RateLimit(burst: burst ?? RateLimit.standard.burst, perSecond: rate ?? RateLimit.standard.perSecond)
+        }
+        if let chords = strings(t, "allow_machine_keys", at: p) {
+            for name in chords {
+                if let c = MachineKeys.chord(named: name) {
+                    rule.allowMachineKeys.insert(c.name)
+                } else if let k = MachineKeys.removedKeys.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame
+                              || $0.name.dropFirst(4).caseInsensitiveCompare(name) == .orderedSame }) {
+                    fail("\(p).allow_machine_keys", "\(k.name) \(k.effect); it is not on the agent keyboard at all, so no rule can allow it; remove \"\(name)\"")
+                } else {
+                    fail("\(p).allow_machine_keys", "unknown machine chord \"\(name)\"; the chords are "
+                         + MachineKeys.chords.map(\.name).joined(separator: ", "))
+                }
+            }
         }
         return rule
     }

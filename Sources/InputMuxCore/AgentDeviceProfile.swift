@@ -3,12 +3,19 @@
 /// a capability the device layer did not declare (the kernel would drop it silently) or
 /// smuggle events of another type (EV_LED, EV_SND, force feedback...).
 public enum AgentDeviceProfile {
-    /// Keyboard keys an agent keyboard has: the main block KEY_ESC…KEY_MICMUTE (1…248).
-    /// Buttons (0x100…) belong to the pointer. The device layer declares exactly these.
-    public static let keyboardKeys: ClosedRange<UInt16> = 1...248
+    /// The block agent keyboard keys come from: KEY_ESC…KEY_MICMUTE (1…248).
+    /// Buttons (0x100…) belong to the pointer.
+    public static let keyboardBlock: ClosedRange<UInt16> = 1...248
+
+    /// Keyboard keys an agent keyboard has: the block without the machine keys (power,
+    /// sleep, radios, display: `MachineKeys.removedKeys`), which act on the whole machine,
+    /// so the kernel itself refuses them. The device layer declares exactly these.
+    public static let keyboardKeys: [UInt16] = keyboardBlock.filter { MachineKeys.removedKey(KeyCode($0)) == nil }
 
     @inlinable
-    public static func keyboardHas(_ key: KeyCode) -> Bool { keyboardKeys.contains(key.rawValue) }
+    public static func keyboardHas(_ key: KeyCode) -> Bool {
+        keyboardBlock.contains(key.rawValue) && MachineKeys.removedKey(key) == nil
+    }
 
     /// Whether the agent device of kind `device` has this event's type and code.
     @inlinable

@@ -46,7 +46,10 @@ extension Engine {
         expected.pointerPosition = sessions[s]!.planned ?? expected.pointerPosition
         expected.cursorMovedByOthers = true
         do throws(Rejection) {
-            _ = try compiler.compile(g, context: expected)
+            let frames = try compiler.compile(g, context: expected)
+            // Keys that act on the machine, or follow a focus-moving chord, with what is
+            // held now (this runs again at start).
+            if let r = keyRefusal(frames, s, kind: g.kind) { throw r }
         } catch {
             return refuse(error, lease: lease)
         }
@@ -95,7 +98,7 @@ extension Engine {
     private mutating func start(_ job: SeatScheduler.Job, into out: inout some EngineOutput) {
         let s = job.session
         func drop(_ r: Rejection) {
-            if job.gesture.isFocusClick { focus.forget(s) }
+            if job.gesture.isFocusClick { focus.forget(s); seatFocus.forget(s) }
             out.reply(.rejected(r), to: .session(s), for: job.request)
             out.audit(AuditEvent(time: now, identity: profiles[s]?.identity, lease: job.lease, action: job.gesture.kind,
                                  decision: .aborted, reason: r.code, message: r.message))
@@ -111,12 +114,24 @@ extension Engine {
            !focus.windowSystemProves(k.resources.area) {
             return drop(Rejection(.focusElsewhere, "\(job.gesture.kind) dropped: " + focusElsewhere(lease: k.id)))
         }
+        // Without a window system, the evidence in the order gestures really run: a session
+        // holding the seat (keys or buttons down) runs its own gestures before earlier ones
+        // of others, so a click accepted after another's drag may run before it.
+        if !config.windowSystemFocus, job.gesture.needsFocus,
+           let k = leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard }),
+           !seatFocus.proves(s, in: k.region) {
+            let why = seatFocus.lastChange.map { "the \(describe($0)) ran on the seat after your click" } ?? "no click of yours ran on the seat"
+            return drop(Rejection(.focusUnproven, "\(job.gesture.kind) dropped: \(why); click inside \(k.region) again"))
+        }
         let frames: [TimedFrame]
         do throws(Rejection) {
             frames = try compiler.compile(job.gesture, context: compileContext(for: s, gesture: job.gesture))
         } catch {
             return drop(error)
         }
+        // Keys that act on the machine, completed with what is held now: gestures that ran
+        // since this one was accepted (a key_down alt before a raw sysrq) may complete one.
+        if let r = keyRefusal(frames, s, kind: job.gesture.kind) { return drop(r) }
         // Safety net: nothing is emitted outside the holder's region, whatever moved since.
         var x = state.absX, y = state.absY
         for f in frames where f.device == .pointer {
@@ -135,11 +150,34 @@ extension Engine {
             }
         }
         seat.start(job, frames: frames, at: now)
+        seatFocus.record(job.gesture, by: s, at: state.pointer, time: now,
+                         focusModifierHeld: (job.gesture.needsFocus || job.gesture.isFocusClick)
+                            && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier))
+        if config.windowSystemFocus, job.gesture.pressesFocusModifier
+            || (job.gesture.needsFocus && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier)) {
+            focus.focusChordStarted(by: s, time: now)
+        }
         if config.windowSystemFocus, let px = x, let py = y, x != state.absX || y != state.absY || job.gesture.isFocusClick {
             let p = Point(x: px, y: py)
             let l = leases.leases(of: s).first { $0.state == .active && $0.resources.area.window != nil && $0.region.contains(p) }
             focus.pointerGestureStarted(by: s, window: l?.resources.area.window, geometry: l?.region, time: now)
         }
+    }
+
+    /// Why these frames may not be written to the session's keyboard from what is held
+    /// now: a machine chord its policy does not allow (DESIGN §3 item 6), or a key pressed
+    /// after a focus-moving chord in the same gesture (`FocusChords`).
+    func keyRefusal(_ frames: [TimedFrame], _ s: SessionID, kind: String) -> Rejection? {
+        guard frames.contains(where: { $0.device == .keyboard }) else { return nil }
+        let keyboard = frames.lazy.filter { $0.device == .keyboard }.map(\.frame)
+        let allowed = profiles[s]?.policy.allowedMachineChords ?? []
+        if let c = MachineKeys.completed(in: keyboard, on: s, neutral: neutral, allowed: allowed) {
+            return MachineKeys.refusal(c, kind: kind)
+        }
+        if let o = FocusChords.pressAfterFocusMove(in: keyboard, held: neutral.held(on: .agentKeyboard(s))) {
+            return FocusChords.refusal(o, kind: kind)
+        }
+        return nil
     }
 
     /// What the compiler needs to know about the seat (DESIGN §3, one cursor).
@@ -238,43 +276,17 @@ extension Engine {
     /// order); a click that never ran, or was cut off, proves nothing, so its session
     /// must click again before typing.
     mutating func unrecordFocus(_ job: SeatScheduler.Job) {
-        if job.gesture.isFocusClick { focus.forget(job.session) }
+        if job.gesture.isFocusClick { focus.forget(job.session); seatFocus.forget(job.session) }
     }
 
     // MARK: gesture facts
 
     private mutating func recordFocus(_ g: Gesture, _ s: SessionID) {
         let here = sessions[s]?.planned ?? sessions[s]?.pointer
-        switch g {
-        case .click(let p, _, _, let mods):
-            if let at = p ?? here { focus.agentClicked(s, at: at, time: now) }
-            if mods.contains(where: \.isFocusModifier) { focus.agentChord(s, time: now) }
-        case .mouseDown(let p, _):
-            if let at = p ?? here { focus.agentClicked(s, at: at, time: now) }
-        case .drag(let path, _, let mods):
-            if let at = path.first { focus.agentClicked(s, at: at, time: now) }
-            if mods.contains(where: \.isFocusModifier) { focus.agentChord(s, time: now) }
-        case .keyChord(let keys, _), .hold(let keys, _):
-            if keys.contains(where: \.isFocusModifier) { focus.agentChord(s, time: now) }
-        case .keyDown(let k):
-            if k.isFocusModifier { focus.agentChord(s, time: now) }
-        case .raw(let device, let frames):
-            var x = here?.x, y = here?.y
-            for f in frames {
-                for e in f.events {
-                    if e.type == EV.abs && e.code == ABS.x { x = e.value }
-                    if e.type == EV.abs && e.code == ABS.y { y = e.value }
-                    guard e.type == EV.key, e.value == 1 else { continue }
-                    if device == .pointer, KeyCode(e.code).isButton, let x, let y {
-                        focus.agentClicked(s, at: Point(x: x, y: y), time: now)
-                    } else if KeyCode(e.code).isFocusModifier {
-                        focus.agentChord(s, time: now)
-                    }
-                }
-            }
-        default:
-            break
-        }
+        // Alt or Super held from an earlier gesture makes these keys (or this click) a
+        // focus-moving chord too: key_down alt, click, key tab is Alt+Tab.
+        let altHeld = (g.needsFocus || g.isFocusClick) && willHoldFocusModifier(s)
+        focus.record(g, by: s, at: here, time: now, focusModifierHeld: altHeld)
     }
 
     func firstPosition(of g: Gesture) -> Point? {

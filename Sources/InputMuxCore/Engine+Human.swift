@@ -31,7 +31,7 @@ extension Engine {
         }
         guard acting else { return }
         if moved { cursorMover = .human }
-        if let change { focus.human(change, time: now) }
+        if let change { focus.human(change, time: now); seatFocus.human(change, time: now) }
         if panicked { return panicNow(into: &out) }
         humanActed("human input", into: &out)
     }

@@ -27,6 +27,7 @@ extension Engine {
             endLease(id, Rejection(reason, "lease \(id) ended: session \(state.identity) disconnected"), notify: false, into: &out)
         }
         focus.forget(s)
+        seatFocus.forget(s)
         sessions[s] = nil
         profiles[s] = nil
         out.device(.destroy(s))

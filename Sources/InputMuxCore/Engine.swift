@@ -19,6 +19,9 @@ public struct Engine: Sendable {
     var profiles = SessionMap<SessionProfile>()
     public internal(set) var leases: LeaseTable
     public internal(set) var focus = FocusEvidence()
+    /// The same evidence recorded as gestures start on the seat (`focus` records them when
+    /// accepted): checked again when a key gesture starts, without a window system.
+    public internal(set) var seatFocus = FocusEvidence()
     public internal(set) var human: HumanActivity
     public internal(set) var panic: PanicDetector
     public internal(set) var seat = SeatScheduler()
@@ -71,6 +74,8 @@ public struct Engine: Sendable {
         case .focusedWindow(let window, let geometry):
             expire(into: &out)
             focus.windowSystemReports(window, geometry: geometry, time: now)
+            seatFocus.windowSystemReports(window, geometry: geometry, time: now)
+            focusReported(into: &out)
         case .foreignInput(let f):
             expire(into: &out)
             foreign(f, into: &out)

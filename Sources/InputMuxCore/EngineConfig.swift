@@ -67,6 +67,8 @@ public struct SessionPolicy: Hashable, Sendable {
     public var rateLimit: RateLimit?
     /// Log typed text in clear in the audit log (off by default: redacted).
     public var auditTextInClear: Bool
+    /// Machine chords (`MachineKeys.chords`, by name) this session may send anyway.
+    public var allowedMachineChords: Set<String> = []
 
     public init(rights: Rights = .agent, allowedRegions: [Region]? = nil, rateLimit: RateLimit? = nil,
                 auditTextInClear: Bool = false) {

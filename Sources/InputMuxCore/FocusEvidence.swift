@@ -2,8 +2,8 @@
 ///
 /// Without a window system we cannot ask where focus is, so we reason from the actions
 /// that move it: keys are allowed only while the session's most recent click inside its
-/// region is newer than every focus-changing action by anyone else (any human click, a
-/// human Alt/Super chord, another agent's click or Alt/Super chord).
+/// region is newer than every focus-changing action (any human click, a human Alt/Super
+/// chord, another agent's click, and any agent's Alt/Super chord, its own included).
 ///
 /// Actions are recorded when the engine accepts them: gestures run on the seat in
 /// acceptance order, so acceptance order is the order focus really changes in.
@@ -47,10 +47,22 @@ public struct FocusEvidence: Hashable, Sendable {
         lastChangeAt = time
     }
 
-    /// A session's Alt/Super chord may move focus anywhere: only its own evidence survives
-    /// (an agent that clicked into its window and presses Alt+F stays where it was).
+    /// A session's Alt/Super chord (Alt+Tab, Super, Alt with any key) may move focus
+    /// anywhere, out of its own window too: nobody's evidence survives, the sender's
+    /// included, so it must click in its region again before it types.
     public mutating func agentChord(_ session: SessionID, time: Instant) {
-        if holder != session { holder = nil; holderClick = nil }
+        holder = nil
+        holderClick = nil
+        lastChange = .agentChord(session)
+        lastChangeAt = time
+    }
+
+    /// Window-system mode: a session's Alt/Super chord started on the seat. Where focus
+    /// goes is unknown until the window system reports it again, so keys queued behind
+    /// the chord are dropped when they would start.
+    public mutating func focusChordStarted(by session: SessionID, time: Instant) {
+        guard reported != nil else { return }
+        reported = ReportedFocus(window: nil, geometry: nil)
         lastChange = .agentChord(session)
         lastChangeAt = time
     }

@@ -168,6 +168,7 @@ public struct GestureCompiler: Sendable {
     static func checkKeys(_ keys: [KeyCode], what: String, allowEmpty: Bool = false) throws(Rejection) {
         if keys.isEmpty && !allowEmpty { throw Rejection(.badGesture, "\(what) without keys") }
         for (i, k) in keys.enumerated() {
+            if let m = MachineKeys.removedKey(k) { throw MachineKeys.refusal(m, kind: what) }
             guard AgentDeviceProfile.keyboardHas(k) else {
                 throw Rejection(.badGesture, "\(k) is not a key of the agent keyboard (1…248; buttons go through click/mouse_down)")
             }

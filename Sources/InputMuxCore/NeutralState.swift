@@ -67,6 +67,12 @@ public struct NeutralState: Hashable, Sendable {
     /// The keys and buttons down on `device`, in press order.
     public func held(on device: DeviceRef) -> [KeyCode] { down[device] ?? [] }
 
+    /// Whether `body` holds for some device and what it holds. Allocates nothing.
+    public func anyDevice(where body: (DeviceRef, [KeyCode]) -> Bool) -> Bool {
+        for (d, keys) in down where body(d, keys) { return true }
+        return false
+    }
+
     /// Nothing is held anywhere.
     public var isNeutral: Bool { down.isEmpty }
 

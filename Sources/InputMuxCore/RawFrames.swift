@@ -24,6 +24,11 @@ extension GestureCompiler {
     func compileRaw(_ device: Gesture.RawDevice, _ frames: [Frame], _ s: inout FrameScript) throws(Rejection) {
         if frames.isEmpty { throw Rejection(.badGesture, "raw gesture without frames") }
         for (i, f) in frames.enumerated() {
+            if device == .keyboard {
+                for e in f.events where e.type == EV.key {
+                    if let m = MachineKeys.removedKey(KeyCode(e.code)) { throw MachineKeys.refusal(m, kind: "raw frame \(i)") }
+                }
+            }
             if let p = Self.problem(in: f, on: device) { throw Rejection(.badGesture, "raw frame \(i): \(p)") }
         }
         // Validated whole; now pace: a release of a key pressed earlier in this batch waits

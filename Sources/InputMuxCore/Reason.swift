@@ -37,6 +37,7 @@ public enum ReasonCode: String, Hashable, Sendable, CaseIterable, Codable {
     case tooLarge = "too_large"
     case badGesture = "bad_gesture"          // malformed: count out of range, empty path, ...
     case unmappableText = "unmappable_text"  // the keymap cannot produce a character
+    case machineKey = "machine_key"          // a key or chord that acts on the whole machine (MachineKeys)
     // Lease endings and interruptions
     case released
     case disconnected

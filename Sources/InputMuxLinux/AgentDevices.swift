@@ -107,7 +107,8 @@ public final class AgentDevices {
         return spec
     }
 
-    /// Every ordinary key code (1–255: the keyboard block below the `BTN_*` range), and
+    /// The ordinary key codes (1–248) but the machine keys (power, sleep, radios, display:
+    /// `MachineKeys.removedKeys`, which the kernel then refuses from agents), and
     /// `MSC_SCAN` so that frames carrying scan codes pass. No `EV_REP`: agents hold keys
     /// on purpose and the daemon paces repeats itself.
     public static func keyboardSpec(name: String, session: SessionID) -> UinputSpec {
@@ -117,7 +118,7 @@ public final class AgentDevices {
                                      product: ReservedIdentity.agentKeyboardProduct,
                                      version: UInt16(truncatingIfNeeded: session.rawValue)),
             phys: ReservedIdentity.agentPhys(session: session.rawValue, role: "keyboard"))
-        spec.keys = Array(AgentDeviceProfile.keyboardKeys)
+        spec.keys = AgentDeviceProfile.keyboardKeys
         spec.misc = [MSC.scan]
         return spec
     }

@@ -26,6 +26,8 @@ public enum ErrorAdvice {
             next = "the operator denied this region; choose another region"
         case .unmappableText:
             next = "the keyboard layout cannot type those characters; type the rest, or use key with a keysym name"
+        case .machineKey:
+            next = "that key or chord acts on the whole machine, not a window, and is never sent; release any held keys (key_up) that complete it, or ask the operator"
         case .rateLimited:
             next = "slow down: wait a moment between actions"
         case .daemonNotRunning, .permissionDenied:

@@ -30,7 +30,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
              "unmappable_text", "invalid_region", "unknown_lease", "unknown_session", "bad_input", "no_such_window":
             .badInput
         case "conflict", "approval_denied", "not_allowed", "self_cancel", "not_supervisor", "no_lease",
-             "outside_region", "no_keyboard_lease", "focus_unproven", "focus_elsewhere", "rate_limited", "too_many_in_flight", "denied":
+             "outside_region", "no_keyboard_lease", "focus_unproven", "focus_elsewhere", "rate_limited", "too_many_in_flight", "denied",
+             "machine_key":
             .denied
         case "queue_timeout", "timeout":
             .queueTimeout

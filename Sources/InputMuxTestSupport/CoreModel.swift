@@ -18,7 +18,16 @@ import InputMuxCore
 /// 6. every request gets at most one reply; no agent frames while the human is active;
 /// 7. every agent button press and wheel step *lands* inside the session's region: the
 ///    model replays the frames through a seat that drops ABS events equal to the device's
-///    value and has one cursor, as the kernel and libinput do (the one-cursor problem).
+///    value and has one cursor, as the kernel and libinput do (the one-cursor problem);
+/// 8. no machine key and no machine chord (Alt+SysRq, Ctrl+Alt+Delete/KP-Delete/Backspace,
+///    Ctrl+Alt+F1…F12; modifiers held on any agent keyboard count) is ever pressed on an
+///    agent keyboard, unless the session's policy allows that chord (`CoreModelKeys`);
+/// 9. no ordinary key is pressed on an agent keyboard unless the focus proof holds at that
+///    frame: the latest focus change, in the order frames reach the seat, is the session's
+///    own button press, inside one of its active keyboard leases. Focus changes: any
+///    button press (agent or human), a human Alt/Super press, and an agent's focus-moving
+///    chord (the first ordinary key pressed while its Alt/Super is down, or Alt/Super
+///    released alone); the chord's own key is allowed, anything after it needs a new click.
 public struct CoreModel {
     public private(set) var engine: Engine
     public private(set) var now: Instant = .zero
@@ -57,6 +66,13 @@ public struct CoreModel {
     /// Requests not answered yet, by the session that must still be there to hear it.
     var unanswered: [RequestKey: SessionID?] = [:]
     var out = CollectingOutput()
+    /// Machine chords each session's policy allows (some agents connect allowed ctrl+alt+f2).
+    var allowedChords: [SessionID: Set<String>] = [:]
+    /// The model's own focus evidence (invariant 9), from frames in seat order.
+    var focusHolder: SessionID?
+    var focusClick: Point?
+    /// Per agent keyboard: Alt/Super held, and whether an ordinary key was pressed meanwhile.
+    var focusModifiers: [SessionID: (held: [UInt16], pressed: Bool)] = [:]
 
     struct RequestKey: Hashable { var who: Requester; var id: RequestID }
 
@@ -114,7 +130,10 @@ public struct CoreModel {
         let stamp = rng.chance(1) ? now - .milliseconds(Int64(1 + rng.next(upTo: 2000))) : now
         engine.handle(input, at: stamp, into: &out)
         tamper?(&out, engine)
-        if case .connect(let id, _) = input { connected.insert(id.session) }
+        if case .connect(let id, let policy) = input {
+            connected.insert(id.session)
+            allowedChords[id.session] = policy.allowedMachineChords
+        }
         if case .disconnect(let s) = input { connected.remove(s) }
         switch input {
         case .agent(let s, let id, _): unanswered[RequestKey(who: .session(s), id: id)] = s
@@ -145,7 +164,12 @@ public struct CoreModel {
         let agent = agents[Int(rng.next(upTo: UInt64(agents.count)))]
         let s = agent.session
         if !connected.contains(s) {
-            if rng.chance(70) { return (.connect(agent, rng.chance(10) ? .supervise : .agent), "connect") }
+            if rng.chance(70) {
+                var policy: SessionPolicy = rng.chance(10) ? .supervise : .agent
+                // Some rules allow one machine chord: invariant 8 must let exactly that through.
+                if rng.chance(25) { policy.allowedMachineChords = ["ctrl+alt+f2"] }
+                return (.connect(agent, policy), "connect")
+            }
             return (.tick, "tick")
         }
         switch rng.next(upTo: 1000) {
@@ -164,6 +188,17 @@ public struct CoreModel {
         case 740..<750: return (agentRequest(s, .status), "status")
         case 750..<760: return (agentRequest(s, .supervise(randomControl())), "supervise")
         case 760..<790: return (.physical(device: 1, randomPhysicalFrame()), "physical")
+        case 790..<840:
+            // Key work, mostly by whoever holds the keyboard: chords (machine and
+            // focus-moving ones among them), keys held across gestures, raw keyboard frames;
+            // a click in its region first when its click is not the latest focus change.
+            var k = s
+            if rng.chance(80), let h = engine.leases.leases.values.first(where: { $0.state == .active && $0.resources.keyboard })?.holder,
+               connected.contains(h) { k = h }
+            if engine.focus.holder != k, rng.chance(70), let p = keyboardPoint(for: k) {
+                return (agentRequest(k, .gesture(.click(at: p, button: .left, count: 1, modifiers: []))), "gesture")
+            }
+            return (agentRequest(k, .gesture(randomKeyGesture(for: k))), "key gesture")
         case 840..<855: return (.disconnect(s), "disconnect")
         case 855..<900: return (.operator(OperatorID(1), RequestID(nextID()), randomControl()), "operator")
         case 900:
@@ -214,7 +249,20 @@ public struct CoreModel {
         default: .wait(timeout: .milliseconds(Int64(100 + rng.next(upTo: 5000))))
         }
         let ttl: Duration? = rng.chance(30) ? .seconds(Int64(1 + rng.next(upTo: 10))) : nil
-        return LeaseRequest(.region(randomRegion(), keyboard: rng.chance(25)), mode: mode, ttl: ttl)
+        // Now and then a small region, so one session gathers many leases.
+        var region = randomRegion()
+        if rng.chance(30) {
+            region = Region(x: region.x + Int32(rng.next(upTo: 4)) * region.width / 4, y: region.y + Int32(rng.next(upTo: 4)) * region.height / 4,
+                            width: max(1, region.width / 4), height: max(1, region.height / 4))
+        }
+        return LeaseRequest(.region(region, keyboard: rng.chance(25)), mode: mode, ttl: ttl)
+    }
+
+    /// A point inside the session's active keyboard lease, if it holds one.
+    func keyboardPoint(for s: SessionID) -> Point? {
+        guard let l = engine.leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard && $0.resources.pointer })
+        else { return nil }
+        return Point(x: l.region.x + l.region.width / 2, y: l.region.y + l.region.height / 2)
     }
 
     /// A point inside one of the session's leases most of the time, anywhere otherwise.
@@ -236,7 +284,13 @@ public struct CoreModel {
         case 1, 2: return .click(at: maybe, button: button, count: 1 + Int(rng.next(upTo: 3)), modifiers: rng.chance(20) ? [.leftCtrl] : [])
         case 3: return .mouseDown(at: maybe, button: button)
         case 4: return .mouseUp(at: maybe, button: button)
-        case 5: return .drag(path: (0..<(2 + Int(rng.next(upTo: 3)))).map { _ in randomPoint(for: s) }, button: .left, modifiers: [])
+        case 5:
+            // Across several of the session's regions at times (randomPoint picks a lease
+            // per point), with Alt held now and then (Alt+drag moves windows).
+            let path = (0..<(2 + Int(rng.next(upTo: 4)))).map { _ in randomPoint(for: s) }
+            let regions = Set(path.compactMap { p in engine.leases.leases(of: s).first { $0.region.contains(p) }?.id })
+            if regions.count > 1 { tally["multi-region drag", default: 0] += 1 }
+            return .drag(path: path, button: .left, modifiers: rng.chance(10) ? [.leftAlt] : [])
         case 6: return .scroll(at: maybe, dx: Int32(rng.next(upTo: 3)) - 1, dy: Int32(rng.next(upTo: 7)) - 3, unit: rng.chance(50) ? .notches : .pixels)
         case 7: return .keyChord(keys: rng.chance(50) ? [.leftCtrl, KeyCode(46)] : [KeyCode(30 + UInt16(rng.next(upTo: 10)))], repeat: 1 + Int(rng.next(upTo: 2)))
         case 8: return .keyDown(KeyCode(30 + UInt16(rng.next(upTo: 5))))
@@ -254,6 +308,7 @@ public struct CoreModel {
     }
 
     mutating func randomPhysicalFrame() -> Frame {
+        if rng.chance(5) { return Frame([EvdevEvent(type: EV.key, code: KeyCode.leftAlt.rawValue, value: Int32(rng.next(upTo: 2)))]) }
         switch rng.next(upTo: 3) {
         case 0: return Frame([EvdevEvent(type: EV.rel, code: REL.x, value: 3)])
         case 1: return Frame([EvdevEvent(type: EV.key, code: MouseButton.left.code, value: Int32(rng.next(upTo: 2)))])
@@ -272,6 +327,7 @@ public struct CoreModel {
         case 5: return .deny(id)
         case 6 where includesReassign:
             let to = agents[Int(rng.next(upTo: UInt64(agents.count)))].session
+            tally["reassign", default: 0] += 1
             return .reassign(id, to: to)
         default: return .status
         }

@@ -44,6 +44,7 @@ extension CoreModel {
             case .emit(let device, let frame):
                 guard let s = device.session else {
                     humanMoves(frame)
+                    humanFocus(frame)
                     continue
                 }
                 emittedAgentFrames += 1
@@ -53,6 +54,9 @@ extension CoreModel {
                 if case .agentPointer = device {
                     checkPointer(frame, session: s, before: before, after: after)
                     checkLanding(frame, session: s, before: before, after: after)
+                    pointerFocus(frame, session: s)
+                } else {
+                    checkKeyboard(frame, session: s, before: before, after: after)
                 }
                 if shadow.filter(frame, on: device) != frame {
                     violation("frame \(frame) to \(device) presses twice or releases what is not down")

@@ -26,7 +26,7 @@ public enum KeySpellings {
         "home": "Home", "end": "End", "insert": "Insert", "ins": "Insert",
         "capslock": "Caps_Lock", "caps_lock": "Caps_Lock", "numlock": "Num_Lock", "num_lock": "Num_Lock",
         "scrolllock": "Scroll_Lock", "scroll_lock": "Scroll_Lock",
-        "printscreen": "Print", "print": "Print", "pause": "Pause", "menu": "Menu",
+        "printscreen": "Print", "print": "Print", "sysrq": "Print", "pause": "Pause", "menu": "Menu",
         "minus": "minus", "plus": "plus", "slash": "slash", "backslash": "backslash",
     ]
 }

@@ -94,13 +94,62 @@ import Testing
         #expect(A.perform(.type(text: "x")).isDone)
     }
 
-    @Test func anAgentsOwnAltChordKeepsItsEvidence() {
+    /// Alt+Tab goes wherever the desktop sends it, the human's window or another agent's:
+    /// the sender's own evidence ends too (issue 15: "hunter" was typed after alt+tab).
+    @Test func anAgentsOwnAltChordEndsItsEvidence() {
         let t = Timeline()
         let A = t.connect("A")
         A.acquire(leftHalf, keyboard: true)
-        A.click(100, 100)
-        #expect(A.perform(.keyChord(keys: [.leftAlt, KeyCode(33)], repeat: 1)).isDone)   // alt+f
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyChord(keys: [.leftAlt, .tab], repeat: 1)).isDone)
+        let mark = t.mark
+        let r = A.perform(.type(text: "hunter"))
+        #expect(r.code == .focusUnproven)
+        #expect(r.rejection!.message.contains("Alt/Super chord by agent \"A\"#1"))
+        #expect(t.keyEvents(since: mark, on: A.keyboard).isEmpty)
+        #expect(A.click(100, 100).isDone)
         #expect(A.perform(.type(text: "x")).isDone)
+    }
+
+    @Test func superAloneAndAltWithAnyKeyEndTheEvidence() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyChord(keys: [.leftMeta], repeat: 1)).isDone)
+        #expect(A.perform(.type(text: "x")).code == .focusUnproven)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyChord(keys: [.rightAlt, KeyCode(33)], repeat: 1)).isDone)   // alt+f
+        #expect(A.perform(.type(text: "x")).code == .focusUnproven)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.raw(device: .keyboard, frames: [Frame([keyEvent(125, 1)]), Frame([keyEvent(125, 0)])])).isDone)
+        #expect(A.perform(.type(text: "x")).code == .focusUnproven)
+    }
+
+    /// Alt held from an earlier key_down turns a later click and key into Alt+click, Alt+Tab.
+    @Test func anAltHeldFromAnEarlierGestureMakesLaterKeysAChord() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyDown(.leftAlt)).isDone)
+        #expect(A.click(100, 100).isDone)          // Alt+click: may move the window, proves nothing
+        #expect(A.perform(.keyChord(keys: [.tab], repeat: 1)).code == .focusUnproven)
+        #expect(A.perform(.keyUp(.leftAlt)).isDone)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.type(text: "x")).isDone)
+    }
+
+    /// Queued back to back: the Alt is not down yet when the click is accepted.
+    @Test func anAltStillQueuedCountsToo() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        A.send(.keyDown(.leftAlt))
+        A.send(.click(at: Point(x: 100, y: 100), button: .left, count: 1, modifiers: []))
+        let typing = A.send(.keyChord(keys: [.tab], repeat: 1))
+        #expect(A.reply(typing)?.code == .focusUnproven)
     }
 
     @Test func withAWindowSystemTheFocusedWindowInsideTheRegionIsEvidence() {
@@ -126,5 +175,72 @@ import Testing
         // A dialog steals focus: something nobody here did.
         t.send(.focusedWindow(WindowID(0x21), Region(x: 600, y: 0, width: 100, height: 100)))
         #expect(A.perform(.type(text: "x")).code == .focusUnproven)
+    }
+}
+
+/// A gesture that moves the focus itself may not press more keys after the chord: they
+/// would go wherever the chord sent the focus (raw alt, tab, then "hunter" in one gesture).
+@Suite("Focus chords inside one gesture") struct FocusChordGestureTests {
+    func press(_ k: UInt16) -> Frame { Frame([keyEvent(k, 1)]) }
+    func release(_ k: UInt16) -> Frame { Frame([keyEvent(k, 0)]) }
+
+    @Test func rawAltTabThenTextIsRefusedWhole() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        let mark = t.mark
+        let hunter: [UInt16] = [35, 22, 49, 20, 18, 19]
+        let frames = [press(56), press(15), release(15), release(56)] + hunter.flatMap { [press($0), release($0)] }
+        let r = A.perform(.raw(device: .keyboard, frames: frames))
+        #expect(r.code == .focusUnproven)
+        #expect(r.rejection!.message.contains("keyboard frame 4 presses KEY(35) after KEY(15)"))
+        #expect(t.keyEvents(since: mark, on: A.keyboard).isEmpty)
+    }
+
+    @Test func superAloneThenTextIsRefused() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        let r = A.perform(.raw(device: .keyboard, frames: [press(125), release(125), press(30), release(30)]))
+        #expect(r.code == .focusUnproven)
+    }
+
+    @Test func aRepeatedOrLongAltChordIsRefusedButOneChordGoesThrough() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyChord(keys: [.leftAlt, .tab], repeat: 2)).code == .focusUnproven)
+        #expect(A.perform(.keyChord(keys: [.leftAlt, KeyCode(30), KeyCode(48)], repeat: 1)).code == .focusUnproven)
+        #expect(A.perform(.keyChord(keys: [.leftCtrl, .leftShift, .tab], repeat: 3)).isDone)   // no Alt/Super: fine
+        #expect(A.perform(.keyChord(keys: [.leftAlt, .leftShift, .tab], repeat: 1)).isDone)
+    }
+}
+
+/// Found by the model test: a session holding the seat (keys or buttons down) runs its own
+/// gestures before earlier ones of others, so a click accepted after another agent's drag
+/// can run before it. Evidence recorded at acceptance then said "A clicked last" while the
+/// seat had B's drag last: A's keys went wherever B pressed.
+@Suite("Focus in seat order") struct FocusSeatOrderTests {
+    @Test func aClickThatRanBeforeAnEarlierAcceptedDragProvesNothingAfterIt() {
+        let t = Timeline()
+        let A = t.connect("A"), B = t.connect("B")
+        A.acquire(leftHalf, keyboard: true)
+        B.acquire(rightHalf)
+        #expect(A.perform(.keyDown(.leftShift)).code == .focusUnproven)   // no click yet
+        #expect(A.click(100, 100).isDone)
+        #expect(A.perform(.keyDown(.leftShift)).isDone)                  // A now holds the seat
+        let drag = B.send(.drag(path: [Point(x: 1000, y: 100), Point(x: 1200, y: 300)], button: .left, modifiers: []))
+        let click = A.send(.click(at: Point(x: 100, y: 100), button: .left, count: 1, modifiers: []))   // runs before B's drag
+        let up = A.send(.keyUp(.leftShift))                             // lets the seat go: B's drag runs
+        let mark = t.mark
+        let typing = A.send(.type(text: "x"))                           // accepted: A's click was accepted last
+        t.run(for: 2.s)
+        #expect(A.reply(click) == .done && A.reply(up) == .done && B.reply(drag) == .done)
+        #expect(A.reply(typing)?.code == .focusUnproven)
+        #expect(A.reply(typing)?.rejection?.message.contains("click by agent \"B\"#2 ran on the seat after your click") == true)
+        #expect(t.keyEvents(since: mark, on: A.keyboard).filter { $0.1 == 1 }.isEmpty)   // only the shift release
     }
 }

@@ -15,7 +15,12 @@ func randomModelKeepsEveryInvariant(seed: UInt64) {
     for (kind, least) in [("acquire", 1000), ("release", 500), ("heartbeat", 200), ("gesture", 3000), ("physical", 500),
                           ("disconnect", 100), ("operator", 200), ("panic", 5), ("unfreeze", 5), ("connect", 100),
                           ("gesture done", 500), ("gesture aborted", 20), ("rejected outside_region", 100),
-                          ("rejected paused_human", 50), ("rejected focus_unproven", 20)] {
+                          ("rejected paused_human", 50), ("rejected focus_unproven", 20),
+                          // Keys: machine chords refused, chords allowed by policy, keys under
+                          // the focus proof, drags over several regions, reassignments.
+                          ("key gesture", 500), ("rejected machine_key", 20), ("key pressed", 80),
+                          ("key with focus proof", 40), ("allowed machine chord", 1), ("multi-region drag", 20),
+                          ("reassign", 20)] {
         #expect(model.tally[kind, default: 0] >= least, "seed \(seed): only \(model.tally[kind, default: 0]) \(kind) steps")
     }
 }
@@ -39,6 +44,7 @@ func randomModelKeepsEveryInvariant(seed: UInt64) {
 /// The checks can fail: a frame outside every region, a double press, or a held key left
 /// after a disconnect, slipped into the engine's output, are each caught.
 @Test func modelCatchesATamperedOutput() {
+    /// The violations the tamper caused, joined (several invariants may see one tamper).
     func firstViolation(_ tamper: @escaping (inout CollectingOutput, Engine) -> Bool) -> String? {
         var model = CoreModel(seed: 9, agents: 12)
         var done = false
@@ -47,7 +53,7 @@ func randomModelKeepsEveryInvariant(seed: UInt64) {
         }
         #expect(done, "the tamper never applied")
         model.finish()
-        return model.violations.first
+        return model.violations.isEmpty ? nil : model.violations.joined(separator: "\n")
     }
     let outside = firstViolation { out, engine in
         guard let l = engine.leases.leases.values.first(where: { $0.state == .active }) else { return false }
@@ -77,6 +83,24 @@ func randomModelKeepsEveryInvariant(seed: UInt64) {
         return true
     }
     #expect(lostReply?.contains("never got a reply") == true, "\(lostReply ?? "none")")
+    // 8: Ctrl+Alt+Delete slipped onto a keyboard.
+    let machine = firstViolation { out, engine in
+        guard let l = engine.leases.leases.values.first(where: { $0.state == .active }) else { return false }
+        for k: UInt16 in [29, 56, 111] { out.emit(Frame([EvdevEvent(type: EV.key, code: k, value: 1)]), to: .agentKeyboard(l.holder)) }
+        for k: UInt16 in [111, 56, 29] { out.emit(Frame([EvdevEvent(type: EV.key, code: k, value: 0)]), to: .agentKeyboard(l.holder)) }
+        return true
+    }
+    #expect(machine?.contains("machine chord ctrl+alt+delete completed") == true, "\(machine ?? "none")")
+    // 9: a letter typed by a session that holds the keyboard but whose click is not the
+    // latest focus change.
+    let unproven = firstViolation { out, engine in
+        guard let l = engine.leases.leases.values.first(where: { $0.state == .active && $0.resources.keyboard }),
+              engine.focus.holder != l.holder else { return false }
+        out.emit(Frame([EvdevEvent(type: EV.key, code: 30, value: 1)]), to: .agentKeyboard(l.holder))
+        out.emit(Frame([EvdevEvent(type: EV.key, code: 30, value: 0)]), to: .agentKeyboard(l.holder))
+        return true
+    }
+    #expect(unproven?.contains("without the focus proof") == true, "\(unproven ?? "none")")
 }
 
 /// The landing check sees what the frame check cannot: a press whose ABS values equal the

@@ -127,6 +127,28 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
         #expect(p.contains { $0.key == "policy[0].rights" && $0.message.contains("root") && $0.line == 10 })
     }
 
+    @Test func allowMachineKeysNamesChordsAndRefusesKeysOffTheAgentKeyboard() throws {
+        let c = try ConfigurationLoader.parse("""
+            [[policy]]
+            uid = 1000
+            allow_machine_keys = ["ctrl+alt+f2", "CTRL+ALT+F3"]
+            """, keyName: keyName)
+        #expect(c.policies.first?.allowMachineKeys == ["ctrl+alt+f2", "ctrl+alt+f3"])
+        #expect(c.policies.first?.sessionPolicy(textInClear: false).allowedMachineChords == ["ctrl+alt+f2", "ctrl+alt+f3"])
+        let p = problems("""
+            [[policy]]
+            uid = 1000
+
+            [[policy]]
+            uid = 1001
+            allow_machine_keys = ["ctrl+alt+f13", "KEY_POWER"]
+            """)
+        #expect(p.contains { $0.line == 6 && $0.key == "policy[1].allow_machine_keys" && $0.message.contains("unknown machine chord \"ctrl+alt+f13\"")
+                             && $0.message.contains("ctrl+alt+delete") })
+        #expect(p.contains { $0.line == 6 && $0.message.contains("KEY_POWER") && $0.message.contains("no rule can allow it") })
+        #expect(p.count == 2)
+    }
+
     @Test func withoutAKeyNameTableTheChordIsLeftToTheDaemon() throws {
         let text = "[panic]\nchord = [\"KEY_ESC\", \"KEY_WHATEVER\"]\n[sockets]\nagent = \"/run/x/agent.sock\"\n"
         let c = try ConfigurationLoader.parse(text, keyName: nil)

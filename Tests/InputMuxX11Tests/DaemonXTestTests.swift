@@ -113,6 +113,35 @@ import Testing
         #expect(mux.audit(after: { $0["reason"] as? String == "focus_elsewhere" }).contains { $0["reason"] as? String == "focus_elsewhere" })
     }
 
+    /// Issue 15: the focus was checked only when a key gesture started, and 29 frames went
+    /// out after X reported the focus elsewhere. Another window takes the focus mid-`type`:
+    /// the daemon stops the gesture within one focus poll, and the rest never reaches it.
+    @Test func aWindowTakingTheFocusMidTypeStopsTheRestOfTheText() throws {
+        let x = try XvfbServer()
+        let client = try RecordingClient(display: x.display, ["a:10,10,300x300", "b:400,10,300x300"])
+        let mux = try MuxDaemon(display: x.display)
+        let agent = try WireClient(socket: mux.agentSocket, name: "typist")
+        #expect(try agent.request(["type": "acquire", "window_class": "a", "keyboard": true]).ok)
+        try client.command("focus a")
+        let text = String(repeating: "secret ", count: 30)   // 210 keys, about 2.5 s paced
+        let typing = agent.send(["type": "gesture", "action": "type", "text": text])
+        // Wait until some of it arrived in a, then something else takes the focus.
+        let deadline = Date().addingTimeInterval(10)
+        while client.received("key", in: "a").count < 20 && Date() < deadline { client.pump(timeout: 0.02) }
+        try client.command("focus b")
+        let reply = try agent.reply(to: typing)
+        client.pump(timeout: 0.5)
+        let inA = client.received("key", in: "a").count, inB = client.received("key", in: "b").count
+        print("mid-type focus change: \(inA) keys reached a, \(inB) reached b after the focus moved; reply \(reply)")
+        #expect(reply.errorCode == "focus_elsewhere")
+        #expect(reply.errorMessage?.contains("type stopped with") == true)
+        // Keys written before the daemon's next focus poll (every 10 ms) may still land in b:
+        // a couple at most, never the rest of the text.
+        #expect(inB <= 4, "\(inB) keys reached window b")
+        #expect(inA + inB < text.count / 2)
+        #expect(mux.audit(after: { $0["reason"] as? String == "focus_elsewhere" }).contains { $0["decision"] as? String == "aborted" })
+    }
+
     @Test func aMovedWindowMovesItsLeaseAndAClosedWindowEndsIt() throws {
         let x = try XvfbServer()
         let client = try RecordingClient(display: x.display, ["a:10,10,300x200"])

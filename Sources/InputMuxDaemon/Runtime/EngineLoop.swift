@@ -117,6 +117,9 @@ final class EngineLoop {
         while !stopRequested.isRaised {
             // The X server's news first: Xlib may hold events it read during a reply.
             if let x11 { for input in x11.service() { handle(input) } }
+            // A running key gesture stops as soon as the focus leaves its lease.
+            if let x11, let input = x11.focusWhileKeysRun(engine.seat.running?.job.gesture.needsFocus == true,
+                                                          now: MonotonicClock.now()) { handle(input) }
             // Sleep until the engine's next deadline (paced frames, TTLs, quiet period),
             // the next watchdog ping, or one second, whichever comes first.
             let now = MonotonicClock.now()

@@ -70,6 +70,20 @@ final class X11Bridge {
         }
     }
 
+    /// While a key gesture runs, where the focus is now, at most every `focusPollInterval`:
+    /// a focus that moved mid-gesture (a dialog, a window manager, the human's window)
+    /// stops the gesture in the engine before its remaining keys are written there.
+    func focusWhileKeysRun(_ running: Bool, now: Instant) -> EngineInput? {
+        guard running else { lastFocusPoll = nil; return nil }
+        if let last = lastFocusPoll, now < last + Self.focusPollInterval { return nil }
+        lastFocusPoll = now
+        let f = display.focus(leased: watch.trackedWindows)
+        return .focusedWindow(f.window, f.geometry)
+    }
+
+    static let focusPollInterval: Duration = .milliseconds(10)
+    private var lastFocusPoll: Instant?
+
     /// Stops following windows no live lease follows any more (released, revoked,
     /// expired, refused, or their session ended), so a later focus query or geometry
     /// change never resolves to a window of a dead lease. Call it after every engine input.
