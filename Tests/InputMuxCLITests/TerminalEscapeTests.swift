@@ -21,7 +21,7 @@ import Testing
         let text = StatusView.sessions([s])
         assertClean(text, "status")
         #expect(text.split(separator: "\n").count == 2)   // the header and one row, not a row split by \n
-        #expect(text.contains("evil\\u{1B}]0;pwned\\u{0007}\\u{1B}[2J\\u{000A}root\\u{202E}"))
+        #expect(text.contains("evil\\u{001B}]0;pwned\\u{0007}\\u{001B}[2J\\u{000A}root\\u{202E}"))
     }
 
     @Test func monitorLinesEscapeEverythingFromClients() throws {
@@ -29,7 +29,7 @@ import Testing
         let r = try #require(JSON.parse(json)).decode(AuditRecord.self)
         let line = MonitorView.line(r, clock: "t")
         assertClean(line, "monitor")
-        #expect(line.contains("evil\\u{1B}[31m#7"))
+        #expect(line.contains("evil\\u{001B}[31m#7"))
     }
 
     @Test func auditLinesEscapeEverythingFromClients() throws {

@@ -31,7 +31,7 @@ struct ConnectionRoom {
     /// change it with prlimit); nil when unlimited or unknown.
     static func descriptorLimit() -> Int? {
         var r = rlimit()
-        guard getrlimit(RLIMIT_NOFILE_ID, &r) == 0, r.rlim_cur != RLIM_INFINITY, r.rlim_cur < UInt64(Int32.max) else { return nil }
+        guard getrlimit(RLIMIT_NOFILE_ID, &r) == 0, r.rlim_cur < UInt64(Int32.max) else { return nil }  // RLIM_INFINITY is all ones
         return Int(r.rlim_cur)
     }
 
