@@ -8,7 +8,7 @@ import enum InputMuxCore.PrintableText
 struct AgentOptions: ParsableArguments {
     // Optional to the parser only (so `agent VERB --help` finds the verb); validate()
     // requires it.
-    @Option(name: .customLong("name"), help: ArgumentHelp("The agent's name, required (1-64 characters; policy decides which names a uid may use).", valueName: "name"))
+    @Option(name: .customLong("name"), help: ArgumentHelp("The agent's name, required (1-64 bytes of UTF-8, printable; policy decides which names a uid may use).", valueName: "name"))
     var givenName: String?
 
     var name: String { givenName ?? "" }

@@ -19,7 +19,7 @@ struct MCPCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .customLong("name"), help: ArgumentHelp("The agent's name (1-64 characters; policy decides which names a uid may use).", valueName: "name"))
+    @Option(name: .customLong("name"), help: ArgumentHelp("The agent's name (1-64 bytes of UTF-8, printable; policy decides which names a uid may use).", valueName: "name"))
     var name: String
 
     @Option(help: ArgumentHelp("The region leased on first use, x,y,w,h or x,y,WxH (default: the whole desktop).", valueName: "x,y,w,h"))
