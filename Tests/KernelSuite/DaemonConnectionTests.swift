@@ -121,9 +121,15 @@ enum DaemonConnectionTests {
         let release = withUnsafeBytes(of: uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let parts = release.split(separator: ".").prefix(2).compactMap { Int($0) }
         let hasPidfd = parts.count == 2 && (parts[0] > 6 || (parts[0] == 6 && parts[1] >= 5))
-        let audit = readFileText(daemon.directory + "/audit.jsonl") ?? ""
         let expected = hasPidfd ? #""exe_source":"pidfd""# : #""exe_source":"late""#
-        let connect = audit.split(separator: "\n").first { $0.contains(#""action":"connect""#) && $0.contains(#""name":"grouped""#) }
+        // The audit writer works behind the engine: give it a moment.
+        var connect: Substring?
+        let began = MonotonicClock.now()
+        while connect == nil && MonotonicClock.now() - began < .seconds(5) {
+            let audit = readFileText(daemon.directory + "/audit.jsonl") ?? ""
+            connect = audit.split(separator: "\n").first { $0.contains(#""action":"connect""#) && $0.contains(#""name":"grouped""#) }
+            if connect == nil { MonotonicClock.sleep(.milliseconds(50)) }
+        }
         try expect(connect?.contains(expected) == true, "kernel \(release): the connect record lacks \(expected): \(String(describing: connect))")
         try daemon.stop()
     }
