@@ -113,3 +113,35 @@ int inputmux_take_process_nice(void) {
 int inputmux_name_this_thread(const char *name) {
     return pthread_setname_np(pthread_self(), name);
 }
+
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS 59
+#endif
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+int inputmux_peer_groups(int fd, uint32_t *out, int capacity) {
+    socklen_t len = (socklen_t)(capacity > 0 ? capacity : 0) * sizeof(gid_t);
+    _Static_assert(sizeof(gid_t) == sizeof(uint32_t), "gid_t is 32 bits");
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, out, &len) != 0) {
+        // ERANGE: the kernel wrote the size it needs into len.
+        if (errno == ERANGE) return (int)(len / sizeof(gid_t));
+        return -1;
+    }
+    return (int)(len / sizeof(gid_t));
+}
+
+int inputmux_peer_pidfd(int fd) {
+    int pidfd = -1;
+    socklen_t len = sizeof pidfd;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) != 0) return -1;
+    return pidfd;
+}
+
+int inputmux_pidfd_send_signal(int pidfd, int sig) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}

@@ -1,4 +1,5 @@
 import InputMuxAudit
+import enum InputMuxCore.PrintableText
 
 /// How `muxctl audit` prints records and which it keeps.
 public enum AuditView {
@@ -11,7 +12,8 @@ public enum AuditView {
         if !e.points.isEmpty { action += " " + e.points.map(\.description).joined(separator: " ") }
         if let n = e.textLength { action += " (\(n) chars)" }
         let decision = e.reason.map { "\(e.decision)/\($0)" } ?? e.decision
-        return "\(e.sequence)  \(e.time)  \(agent)  \(e.lease ?? "-")  \(action)  \(decision)  \(e.message)"
+        // Names, actions and messages came from the log, which quotes clients: escaped.
+        return PrintableText.escaped("\(e.sequence)  \(e.time)  \(agent)  \(e.lease ?? "-")  \(action)  \(decision)  \(e.message)")
     }
 
     /// The filter `--agent`/`--lease` apply to records read live (`--follow`), the same

@@ -1,4 +1,5 @@
 import InputMuxClient
+import enum InputMuxCore.PrintableText
 
 /// How `muxctl monitor` prints one audit decision streamed by the control socket
 /// (`{"type":"event","event":"audit",…}`, docs/PROTOCOL.md).
@@ -12,7 +13,8 @@ public enum MonitorView {
         }
         if let t = r.text { action += " (\(t.length) chars)" }
         let verdict = (r.decision == "allowed" ? r.decision : r.decision.uppercased()) + (r.reason.map { " \($0)" } ?? "")
-        return "\(clock)  \(verdict)  \(agent)  \(r.lease ?? "-")  \(action)  \(r.message)"
+        // Everything here but the clock came from clients or quotes them: escaped.
+        return PrintableText.escaped("\(clock)  \(verdict)  \(agent)  \(r.lease ?? "-")  \(action)  \(r.message)")
     }
 }
 

@@ -1,4 +1,5 @@
 import InputMuxClient
+import enum InputMuxCore.PrintableText
 
 /// The text `muxctl status`, `sessions` and `devices` print. Times are shown relative to
 /// the daemon's clock at the moment of the status (`time_ms`): "since 12s", "TTL 18s".
@@ -20,7 +21,7 @@ public enum StatusView {
         guard let last = f.last, f.count > 0 else { return "  (none seen)" }
         var place = ""
         if let x = last.x, let y = last.y { place = " at \(x),\(y)" }
-        return "  \(f.count) event\(f.count == 1 ? "" : "s"); latest \(duration(now - last.timeMs)) ago: \(last.what)\(place)"
+        return "  \(f.count) event\(f.count == 1 ? "" : "s"); latest \(duration(now - last.timeMs)) ago: \(PrintableText.escaped(last.what))\(place)"
     }
 
     /// Paused or frozen state of the whole seat, in one line.

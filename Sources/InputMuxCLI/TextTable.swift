@@ -1,3 +1,5 @@
+import enum InputMuxCore.PrintableText
+
 /// Columns aligned with spaces, a header row, nothing else: readable in a terminal and
 /// easy to `awk`. An empty table prints its `empty` line instead.
 public struct TextTable: Sendable {
@@ -6,7 +8,9 @@ public struct TextTable: Sendable {
 
     public init(_ headers: [String]) { self.headers = headers }
 
-    public mutating func add(_ row: [String]) { rows.append(row) }
+    /// Cells come from clients (names, exe paths): characters that are not printable are
+    /// escaped, so nothing a client chose can drive the operator's terminal.
+    public mutating func add(_ row: [String]) { rows.append(row.map(PrintableText.escaped)) }
 
     public func render(empty: String) -> String {
         guard !rows.isEmpty else { return empty }

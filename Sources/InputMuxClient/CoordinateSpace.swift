@@ -59,7 +59,7 @@ public enum CoordinateSpace: Sendable, Hashable, CustomStringConvertible {
         let (ex, ey) = extent(of: desktop)
         func axis(_ v: Double, _ extent: Double, _ origin: Int, _ size: Int) -> Int {
             let scaled = self == .desktop ? v : (v / extent * Double(size)).rounded()
-            let clamped = min(max(scaled, 0), Double(size - 1))
+            let clamped = scaled.isNaN ? 0 : min(max(scaled, 0), Double(size - 1))
             return origin + Int(clamped)
         }
         let dx = self == .desktop ? x - Double(desktop.x) : x
@@ -80,8 +80,12 @@ public enum CoordinateSpace: Sendable, Hashable, CustomStringConvertible {
     /// A distance along x in this space → desktop pixels (scroll amounts, drag deltas).
     public func scaleDistance(dx: Double, dy: Double, desktop: Region) -> (dx: Int, dy: Int) {
         let (ex, ey) = extent(of: desktop)
-        if self == .desktop { return (Int(dx.rounded()), Int(dy.rounded())) }
-        return (Int((dx / ex * Double(desktop.width)).rounded()), Int((dy / ey * Double(desktop.height)).rounded()))
+        // Saturating at ±Int32.max (what the wire carries): 1e300 must not trap the conversion.
+        func whole(_ v: Double) -> Int {
+            v.isNaN ? 0 : Int(min(max(v.rounded(), -Double(Int32.max)), Double(Int32.max)))
+        }
+        if self == .desktop { return (whole(dx), whole(dy)) }
+        return (whole(dx / ex * Double(desktop.width)), whole(dy / ey * Double(desktop.height)))
     }
 
     /// The screenshot size to scale a desktop to for a model: the largest of XGA, WXGA

@@ -251,8 +251,13 @@ public final class Lease: Sendable, CustomStringConvertible {
         try await perform(.wait(durationMs: Self.milliseconds(duration)))
     }
 
+    /// Whole milliseconds, saturating (`.seconds(Int64.max)` once trapped here).
     static func milliseconds(_ d: Duration) -> Int {
-        Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+        let (ms, overflow) = d.components.seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return d < .zero ? Int(Int64.min) : Int(Int64.max) }
+        let (sum, carry) = ms.addingReportingOverflow(d.components.attoseconds / 1_000_000_000_000_000)
+        if carry { return d < .zero ? Int(Int64.min) : Int(Int64.max) }
+        return Int(sum)
     }
 
     /// Ends the lease. Releasing an ended lease is a no-op.

@@ -46,6 +46,11 @@ public struct Configuration: Sendable {
         public var maximumOutboundBytes = 1024 * 1024
         /// Malformed messages tolerated from one connection before it is dropped.
         public var maximumProtocolErrors = 64
+        /// How long a new connection may stay silent before its hello; then it is closed.
+        public var helloTimeout: Duration = .seconds(5)
+        /// Connections that have not said hello, at most, on both sockets together; a
+        /// new one beyond it closes the oldest of the uid that holds the most.
+        public var maximumPendingConnections = 64
     }
 
     public struct SensitiveRegion: Hashable, Sendable {

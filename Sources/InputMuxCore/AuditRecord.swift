@@ -75,6 +75,7 @@ public struct AuditRecord: Hashable, Sendable {
             j.field("gid", UInt64(id.gid))
             j.field("pid", Int64(id.pid))
             j.field("exe", id.exe)
+            if let source = id.exeSource { j.field("exe_source", source.rawValue) }
             j.endObject()
         } else {
             j.null()

@@ -81,6 +81,18 @@ extension Engine {
                 return refuse(.conflict, "reassign refused: \(id)'s \(l.resources) overlaps \(name(other.holder))'s lease "
                     + "\(other.id) (\(other.resources)); revoke or reassign that one too, first")
             }
+            // The target gets no more than it could acquire itself: its rights and allowed
+            // regions, and an operator's approval for a sensitive region.
+            if let refusal = leasePolicyRefusal(for: target, l.resources, verb: "reassign") {
+                return refuse(refusal.code, refusal.message)
+            }
+            // An operator approves leases anyway, so its reassign is the approval. An
+            // orchestrator cannot approve: the target must acquire it and wait for an operator.
+            if case .session = who, let why = approvalReason(for: l.resources, flagged: false) {
+                return refuse(.notAllowed, "reassign refused: \(l.resources.area) \(why), so it needs an operator's "
+                    + "approval; ask an operator to `muxctl reassign \(id) \(target)`, or let \(name(target)) acquire it "
+                    + "and wait for `muxctl approve`")
+            }
             endLease(id, Rejection(.reassigned, "lease \(id) reassigned to \(name(target)) by \(actor)"), into: &out)
             // The resources pass straight to the target: no waiter gets them in between.
             let req = LeaseRequest(l.resources, mode: .try, ttl: l.ttl)

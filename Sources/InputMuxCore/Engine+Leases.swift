@@ -9,7 +9,8 @@ extension Engine {
         sessions[s] = SessionState(bucket: TokenBucket(policy.rateLimit ?? config.rateLimit, at: now))
         out.device(.create(identity))
         out.audit(AuditEvent(time: now, identity: identity, lease: nil, action: "connect", decision: .connected,
-                             reason: nil, message: "session \(identity) connected (uid \(identity.uid), pid \(identity.pid))"))
+                             reason: nil, message: "session \(identity) connected (uid \(identity.uid), pid \(identity.pid))"
+                                 + (identity.exeSource == .late ? "; its exe was read late, by pid after accept (no SO_PEERPIDFD)" : "")))
         if let since = panic.frozenSince {
             out.notify(.frozen(Rejection(.frozen, "frozen since \(config.describe(since)): the panic chord was pressed; "
                 + "an operator must run `muxctl resume`")), to: s)
@@ -47,25 +48,13 @@ extension Engine {
                 + "an operator must run `muxctl resume`"))
         }
         let r = req.resources.region
-        if !req.resources.pointer && !req.resources.keyboard {
-            return refuse(Rejection(.invalidRegion, "lease refused: the request asks for neither pointer nor keyboard"))
-        }
-        if r.isEmpty || !desktop.contains(r) {
-            return refuse(Rejection(.invalidRegion, "lease refused: \(req.resources.area) is empty or not inside the desktop "
-                + "\(desktop); ask for a region inside it"))
-        }
-        if let allowed = state.policy.allowedRegions, !allowed.contains(where: { $0.contains(r) }) {
-            return refuse(Rejection(.notAllowed, "lease refused: policy allows \(state.identity) only "
-                + allowed.map(\.description).joined(separator: " or ") + "; ask for a region inside one of them"))
-        }
+        if let refusal = leasePolicyRefusal(for: s, req.resources, verb: "lease") { return refuse(refusal) }
         var ttl = req.ttl ?? config.defaultTTL
         if ttl > config.maximumTTL { ttl = config.maximumTTL }
         if ttl < .milliseconds(1) { ttl = .milliseconds(1) }
 
-        let sensitive = config.sensitiveRegions.first { $0.overlaps(r) }
-        if req.needsApproval || sensitive != nil {
+        if let why = approvalReason(for: req.resources, flagged: req.needsApproval) {
             let id = leases.add(holder: s, request: request, req, ttl: ttl, state: .pendingApproval, at: now)
-            let why = sensitive.map { "overlaps sensitive region \($0)" } ?? "is marked sensitive by policy"
             let msg = "lease \(id) pending approval: \(req.resources.area) \(why); an operator must run "
                 + "`muxctl approve \(id)` (or `deny`)"
             out.reply(.pendingApproval(info(leases[id]!), reason: msg), to: .session(s), for: request)

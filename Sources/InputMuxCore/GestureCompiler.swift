@@ -189,31 +189,29 @@ public struct GestureCompiler: Sendable {
         }
     }
 
-    /// The whole text, validated before anything is typed: every character the keymap
-    /// cannot produce is named with its offset (0-based, in characters).
+    /// The whole text, validated before anything is typed: the characters the keymap
+    /// cannot produce are named by their offsets (0-based, in characters) and counted,
+    /// never quoted: the refusal goes to the audit log and the journal, where typed text
+    /// is redacted.
     public func strokes(for text: String) throws(Rejection) -> [KeyStroke] {
         if text.isEmpty { throw Rejection(.badGesture, "nothing to type") }
         var strokes: [KeyStroke] = []
-        var bad: [(Int, Character)] = []
+        var bad: [Int] = []
         for (i, c) in text.enumerated() {
             if let st = keymap.stroke(for: c), AgentDeviceProfile.keyboardHas(st.key),
                st.modifiers.allSatisfy(AgentDeviceProfile.keyboardHas) {
                 strokes.append(st)
             } else {
-                bad.append((i, c))
+                bad.append(i)
             }
         }
         guard bad.isEmpty else {
-            let shown = bad.prefix(10).map { "offset \($0.0) \(Self.quote($0.1))" }.joined(separator: ", ")
+            let shown = bad.prefix(10).map(String.init).joined(separator: ", ")
             let more = bad.count > 10 ? " and \(bad.count - 10) more" : ""
-            throw Rejection(.unmappableText, "keymap \"\(keymap.layout)\" cannot type \(bad.count) of \(strokes.count + bad.count) characters: \(shown)\(more); nothing was typed")
+            throw Rejection(.unmappableText, "keymap \"\(keymap.layout)\" cannot type \(bad.count) of \(strokes.count + bad.count) "
+                + "characters, at offset\(bad.count == 1 ? "" : "s") \(shown)\(more); nothing was typed (check [keymap] in "
+                + "inputmux.toml against the desktop's layout, or type those characters another way)")
         }
         return strokes
-    }
-
-    static func quote(_ c: Character) -> String {
-        let scalars = c.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
-        if c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f }) { return "\"\(c)\" (\(scalars))" }
-        return scalars
     }
 }

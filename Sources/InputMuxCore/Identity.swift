@@ -31,13 +31,27 @@ public struct AgentIdentity: Hashable, Sendable, CustomStringConvertible {
     public var gid: UInt32
     public var pid: Int32
     public var exe: String
+    /// How the daemon read `exe` (`nil`: not said, as in tests of the engine alone).
+    public var exeSource: ExeSource?
 
-    public init(name: String, session: SessionID, uid: UInt32 = 0, gid: UInt32 = 0, pid: Int32 = 0, exe: String = "") {
+    public init(name: String, session: SessionID, uid: UInt32 = 0, gid: UInt32 = 0, pid: Int32 = 0, exe: String = "",
+                exeSource: ExeSource? = nil) {
         self.name = name; self.session = session; self.uid = uid; self.gid = gid; self.pid = pid; self.exe = exe
+        self.exeSource = exeSource
     }
 
     /// `"A"#3`, the form used in reasons.
     public var description: String { "\"\(name)\"#\(session.rawValue)" }
+}
+
+/// How the daemon read a peer's executable.
+public enum ExeSource: String, Hashable, Sendable {
+    /// Checked against the peer's pidfd (SO_PEERPIDFD): the process that connected was
+    /// still alive after `/proc/PID/exe` was read (empty when it had already exited).
+    case pidfd
+    /// By pid after accept, on a kernel without SO_PEERPIDFD: the peer may have exec'd,
+    /// or exited and had its pid reused, in between.
+    case late
 }
 
 /// What a session may do beyond leasing for itself.

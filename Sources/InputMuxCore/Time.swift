@@ -19,8 +19,11 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Instant(nanoseconds: sum)
     }
 
+    /// Saturating, like `+`.
     public static func - (a: Instant, d: Duration) -> Instant {
-        Instant(nanoseconds: a.nanoseconds &- d.nanosecondCount)
+        let (difference, overflow) = a.nanoseconds.subtractingReportingOverflow(d.nanosecondCount)
+        if overflow { return Instant(nanoseconds: d < .zero ? .max : .min) }
+        return Instant(nanoseconds: difference)
     }
 
     public static func - (a: Instant, b: Instant) -> Duration {
@@ -39,6 +42,10 @@ extension Duration {
         let (s, atto) = components
         let (ns, overflow) = s.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return s < 0 ? .min : .max }
-        return ns &+ atto / 1_000_000_000
+        // 9,223,372,036 s fits, but its fraction may not: 9223372036855 ms once wrapped
+        // here into a negative duration.
+        let (sum, carry) = ns.addingReportingOverflow(atto / 1_000_000_000)
+        if carry { return s < 0 ? .min : .max }
+        return sum
     }
 }

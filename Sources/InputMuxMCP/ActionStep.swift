@@ -23,6 +23,9 @@ public struct Scaler: Sendable, Hashable {
         space.scaleDistance(dx: dx, dy: dy, desktop: desktop)
     }
 
+    /// The longest scroll one action may ask for, in desktop pixels.
+    public static let maximumScrollPixels = 100_000
+
     /// A desktop point in the model's space, as text (`X=…,Y=…`).
     public func describe(_ p: Point) -> String {
         let m = space.fromDesktop(p, desktop: desktop)
@@ -56,18 +59,25 @@ struct Arguments: Sendable {
 
     func number(_ key: String) throws(ArgumentError) -> Double? {
         if json[key].isNull { return nil }
-        guard let d = json[key].double else { throw ArgumentError("\(context): `\(key)` must be a number") }
+        guard let d = json[key].double, d.isFinite else { throw ArgumentError("\(context): `\(key)` must be a (finite) number") }
         return d
     }
 
-    func int(_ key: String) throws(ArgumentError) -> Int? {
-        try number(key).map { Int($0.rounded()) }
+    /// A number rounded to a whole one in `range`; anything outside it (1e300, -5) is an
+    /// error naming the range, never a trap in the conversion.
+    func int(_ key: String, in range: ClosedRange<Int>) throws(ArgumentError) -> Int? {
+        guard let d = try number(key) else { return nil }
+        let r = d.rounded()
+        guard r >= Double(range.lowerBound), r <= Double(range.upperBound) else {
+            throw ArgumentError("\(context): `\(key)` is \(range.lowerBound)–\(range.upperBound); \(d) is out of range")
+        }
+        return Int(r)
     }
 
     /// `[x, y]` under `key`.
     func pair(_ key: String) throws(ArgumentError) -> (Double, Double)? {
         if json[key].isNull { return nil }
-        guard let a = json[key].array, a.count == 2, let x = a[0].double, let y = a[1].double else {
+        guard let a = json[key].array, a.count == 2, let x = a[0].double, let y = a[1].double, x.isFinite, y.isFinite else {
             throw ArgumentError("\(context): `\(key)` must be [x, y] (two numbers)")
         }
         return (x, y)

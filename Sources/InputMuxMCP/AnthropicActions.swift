@@ -50,8 +50,7 @@ public enum AnthropicActions {
         case "left_mouse_down": return [.gesture(.mouseDown(at: at, button: .left))]
         case "left_mouse_up": return [.gesture(.mouseUp(at: at, button: .left))]
         case "scroll":
-            let amount = try args.int("scroll_amount") ?? 3
-            guard amount > 0 else { throw ArgumentError("computer scroll: `scroll_amount` must be at least 1 notch") }
+            let amount = try args.int("scroll_amount", in: 1...1000) ?? 3
             let direction = args.optionalString("scroll_direction") ?? "down"
             let (dx, dy): (Int, Int)
             switch direction {

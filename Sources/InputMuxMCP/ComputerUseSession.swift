@@ -157,7 +157,13 @@ public final class ComputerUseSession: Sendable {
         let keyboard = arguments["keyboard"].bool ?? configuration.keyboard
         let mode = arguments["mode"].string ?? "wait"
         guard mode == "wait" || mode == "try" else { return .error("lease_acquire: `mode` is \"wait\" or \"try\"") }
-        let timeout = arguments["timeout_ms"].int.map { Duration.milliseconds($0) } ?? configuration.acquireTimeout
+        let timeout: Duration
+        do throws(ArgumentError) {
+            timeout = try Arguments(arguments, context: "lease_acquire").int("timeout_ms", in: 0...86_400_000)
+                .map { Duration.milliseconds($0) } ?? configuration.acquireTimeout
+        } catch {
+            return .error(error.message + " (milliseconds, a day at most)")
+        }
         let wanted = region ?? client.desktop
 
         // Keep waiting on the same request; a different region replaces the old lease.

@@ -71,12 +71,16 @@ public enum OpenAIActions {
             let sx = try args.number("scroll_x") ?? 0, sy = try args.number("scroll_y") ?? 0
             guard sx != 0 || sy != 0 else { throw ArgumentError("actions[\(index)] scroll: `scroll_x` or `scroll_y` must be non-zero") }
             let d = scaler.distance(sx, sy)
+            let limit = Scaler.maximumScrollPixels
+            guard abs(d.dx) <= limit, abs(d.dy) <= limit else {
+                throw ArgumentError("actions[\(index)] scroll: at most \(limit) desktop pixels on each axis; "
+                    + "\(sx),\(sy) is \(d.dx),\(d.dy) pixels")
+            }
             return [.gesture(.scroll(at: at, dx: d.dx, dy: d.dy, unit: .pixels))]
         case "type":
             return [.gesture(.type(try args.string("text")))]
         case "wait":
-            let ms = try args.int("ms") ?? 1000
-            guard ms >= 0, ms <= 100_000 else { throw ArgumentError("actions[\(index)] wait: `ms` is 0–100000") }
+            let ms = try args.int("ms", in: 0...100_000) ?? 1000
             return [.gesture(.wait(durationMs: ms))]
         case "screenshot":
             throw ArgumentError(Descriptions.noScreenshots)

@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import InputMuxCLI
 import InputMuxClient
+import enum InputMuxCore.PrintableText
 
 /// The options every `muxctl agent` verb takes: who the agent is and what it leases.
 struct AgentOptions: ParsableArguments {
     // Optional to the parser only (so `agent VERB --help` finds the verb); validate()
     // requires it.
-    @Option(name: .customLong("name"), help: ArgumentHelp("The agent's name, required (1-64 characters; policy decides which names a uid may use).", valueName: "name"))
+    @Option(name: .customLong("name"), help: ArgumentHelp("The agent's name, required (1-64 bytes of UTF-8, printable; policy decides which names a uid may use).", valueName: "name"))
     var givenName: String?
 
     var name: String { givenName ?? "" }
@@ -34,13 +35,23 @@ struct AgentOptions: ParsableArguments {
     @OptionGroup var config: ConfigOption
 
     func validate() throws {
-        if let givenName, givenName.isEmpty || givenName.count > 64 { throw ValidationError("--name: 1 to 64 characters") }
+        if let givenName, let problem = PrintableText.nameProblem(givenName) {
+            throw ValidationError("--name: \(problem); give 1 to 64 bytes of UTF-8, printable characters")
+        }
         if let region {
             do { _ = try RegionArgument.parse(region) } catch { throw ValidationError(error.message) }
         }
-        guard timeout >= 0 else { throw ValidationError("--timeout must not be negative") }
-        if let ttl, ttl <= 0 { throw ValidationError("--ttl must be positive") }
+        // Checked here so the conversion to milliseconds below cannot trap (1e300, inf).
+        guard timeout >= 0, timeout <= Self.maximumSeconds else {
+            throw ValidationError("--timeout: 0 to \(Int(Self.maximumSeconds)) seconds (a day)")
+        }
+        if let ttl, !(ttl > 0 && ttl <= Self.maximumSeconds) {
+            throw ValidationError("--ttl: more than 0 and at most \(Int(Self.maximumSeconds)) seconds (a day)")
+        }
     }
+
+    /// The longest --timeout and --ttl: a day (the daemon takes no longer durations).
+    static let maximumSeconds: Double = 86_400
 
     /// Checked by each verb, not by `agent` itself, so `agent VERB --help` shows the
     /// verb's help even without --name.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InputMuxClient
 import InputMuxMCP
+import enum InputMuxCore.PrintableText
 
 /// `muxctl mcp`: the computer-use tools for an MCP client, over stdio. Each process is
 /// one agent session with its own lease; stdout carries only MCP messages.
@@ -18,7 +19,7 @@ struct MCPCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .customLong("name"), help: ArgumentHelp("The agent's name (1-64 characters; policy decides which names a uid may use).", valueName: "name"))
+    @Option(name: .customLong("name"), help: ArgumentHelp("The agent's name (1-64 bytes of UTF-8, printable; policy decides which names a uid may use).", valueName: "name"))
     var name: String
 
     @Option(help: ArgumentHelp("The region leased on first use, x,y,w,h or x,y,WxH (default: the whole desktop).", valueName: "x,y,w,h"))
@@ -40,14 +41,19 @@ struct MCPCommand: AsyncParsableCommand {
     @OptionGroup var config: ConfigOption
 
     func validate() throws {
-        guard !name.isEmpty, name.count <= 64 else { throw ValidationError("--name: 1 to 64 characters, e.g. --name claude-1") }
+        if let problem = PrintableText.nameProblem(name) {
+            throw ValidationError("--name: \(problem); give 1 to 64 bytes of UTF-8, printable characters, e.g. --name claude-1")
+        }
         if let region, Region(parsing: region) == nil {
             throw ValidationError("--region: x,y,w,h or x,y,WxH in desktop pixels, e.g. 0,0,960,1080")
         }
         guard CoordinateSpace(parsing: coordinates) != nil else {
             throw ValidationError("--coordinates: desktop, xga, wxga, fwxga, WxH (e.g. 1280x800), grid, grid:N or unit")
         }
-        guard timeout >= 0 else { throw ValidationError("--timeout must not be negative") }
+        // Checked here so the conversion to milliseconds in run() cannot trap (1e300, inf).
+        guard timeout >= 0, timeout <= AgentOptions.maximumSeconds else {
+            throw ValidationError("--timeout: 0 to \(Int(AgentOptions.maximumSeconds)) seconds (a day)")
+        }
     }
 
     func run() async throws {

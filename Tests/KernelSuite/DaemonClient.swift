@@ -35,6 +35,12 @@ final class DaemonClient {
         }
     }
 
+    /// Takes over a socket already connected (by a helper process, for SO_PEERCRED tests).
+    init(connected fd: Int32, path: String) {
+        self.fd = fd
+        socketPath = path
+    }
+
     deinit { close(fd) }
 
     /// The corresponding C function is `connect`; returns its result (errno set on -1).

@@ -9,6 +9,10 @@ enum DaemonHelpers {
     /// returns for any other arguments.
     static func runIfAsked(_ arguments: [String]) {
         if arguments.first == "--helper-drag", arguments.count >= 2 { drag(socket: arguments[1]) }
+        if arguments.first == "--helper-connect-fd", arguments.count >= 6, let fd = Int32(arguments[1]),
+           let uid = UInt32(arguments[2]), let gid = UInt32(arguments[3]), let group = UInt32(arguments[4]) {
+            connectInherited(fd: fd, uid: uid, gid: gid, group: group, socket: arguments[5])
+        }
         if arguments.first == "--helper-connect-as", arguments.count >= 5,
            let uid = UInt32(arguments[1]), let gid = UInt32(arguments[2]) {
             connectAs(uid: uid, gid: gid, socket: arguments[3], name: arguments[4])
@@ -37,6 +41,23 @@ enum DaemonHelpers {
             writeLine(1, "ERROR \(error)")
             exit(2)
         }
+    }
+
+    /// Becomes `uid`/`gid` with the one supplementary group `group`, connects the socket
+    /// `fd` it inherited (its parent keeps the connection) and exits: the peer the daemon
+    /// sees has then exited. Prints `CONNECTED`.
+    static func connectInherited(fd: Int32, uid: UInt32, gid: UInt32, group: UInt32, socket: String) -> Never {
+        var groups = [gid_t(group)]
+        guard setgroups(1, &groups) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
+            writeLine(1, "ERROR cannot become \(uid):\(gid) in \(group): errno \(errno)")
+            exit(2)
+        }
+        guard DaemonClient.connect(fd, socket) == 0 else {
+            writeLine(1, "ERROR connect: errno \(errno)")
+            exit(3)
+        }
+        writeLine(1, "CONNECTED \(getpid())")
+        exit(0)
     }
 
     /// Drops to `uid`/`gid`, connects, says hello as `name` while claiming to be root's

@@ -58,4 +58,15 @@ int inputmux_this_thread_id(void);
 /// no privilege; leaving SCHED_IDLE needs that nice value within RLIMIT_NICE (the unit's
 /// LimitNICE=-10) or CAP_SYS_NICE. Returns 0 or -1 with errno set.
 int inputmux_set_thread_idle(int tid, int idle, int by);
+/// getsockopt(SO_PEERGROUPS) (Linux 4.13+): the peer's supplementary groups as of its
+/// connect(). Writes at most `capacity` gids to `out` and returns how many there are;
+/// more than `capacity` means call again with room for that many. -1 with errno set
+/// (ENOPROTOOPT: the kernel lacks it).
+int inputmux_peer_groups(int fd, uint32_t *out, int capacity);
+/// getsockopt(SO_PEERPIDFD) (Linux 6.5+): a pidfd (O_CLOEXEC) of the process that
+/// connected. -1 with errno set (ENOPROTOOPT: the kernel lacks it).
+int inputmux_peer_pidfd(int fd);
+/// pidfd_send_signal(pidfd, sig, NULL, 0); with `sig` 0 it only asks whether the process
+/// still exists (0) or has exited (-1, ESRCH). -1 with errno set.
+int inputmux_pidfd_send_signal(int pidfd, int sig);
 #endif

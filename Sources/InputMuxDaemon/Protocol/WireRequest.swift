@@ -47,6 +47,10 @@ public struct WireDecoder: Sendable {
         if type == "hello" {
             let version = try f.int("protocol")
             let name = try f.optionalString("name")
+            // Names go into every audit record, journal line and status table.
+            if let name, let problem = PrintableText.nameProblem(name) {
+                throw WireError(.malformed, "name: \(problem); give 1–64 bytes of UTF-8, printable characters, no quotes")
+            }
             return WireRequest(id: id, body: .hello(version: version, name: name))
         }
         if type == "bye" { return WireRequest(id: id, body: .bye) }
@@ -121,12 +125,11 @@ public struct WireDecoder: Sendable {
         }
         let mode: AcquireMode
         switch try f.optionalString("mode") ?? "wait" {
-        case "wait": mode = .wait(timeout: try f.optionalInt("timeout_ms").map { .milliseconds($0) })
+        case "wait": mode = .wait(timeout: f.has("timeout_ms") ? try duration(f, "timeout_ms") : nil)
         case "try": mode = .try
         default: throw WireError(.malformed, "mode: \"wait\" (queue, optional timeout_ms) or \"try\" (answer now)")
         }
-        let ttl = try f.optionalInt("ttl_ms").map { Duration.milliseconds($0) }
-        if let t = ttl, t <= .zero { throw WireError(.malformed, "ttl_ms: must be positive") }
+        let ttl = f.has("ttl_ms") ? try duration(f, "ttl_ms", from: 1) : nil
         return LeaseRequest(LeaseResources(area: area, pointer: pointer, keyboard: keyboard), mode: mode, ttl: ttl)
     }
 
@@ -195,9 +198,17 @@ public struct WireDecoder: Sendable {
         }
     }
 
-    func duration(_ f: JSONFields, _ key: String) throws(WireError) -> Duration {
+    /// The longest duration any `…_ms` field takes: a day. Longer ones mean nothing here
+    /// (TTLs are clamped to `maximum_ttl_s`, holds and waits to 30 s), and deadlines far
+    /// beyond it once overflowed the clock.
+    static let maximumMilliseconds: Int64 = 86_400_000
+
+    func duration(_ f: JSONFields, _ key: String, from least: Int64 = 0) throws(WireError) -> Duration {
         let ms = try f.int(key)
-        guard ms >= 0 else { throw WireError(.malformed, "\(f.name(key)): must not be negative") }
+        guard ms >= least, ms <= Self.maximumMilliseconds else {
+            throw WireError(.malformed, "\(f.name(key)): \(ms) is out of range; give \(least)–\(Self.maximumMilliseconds) "
+                + "milliseconds (a day at most)")
+        }
         return .milliseconds(ms)
     }
 

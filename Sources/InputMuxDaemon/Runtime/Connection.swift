@@ -13,6 +13,8 @@ final class Connection {
     let fd: Int32
     let kind: Kind
     let peer: PeerCredentials
+    /// Counts connections since start: unlike the fd, never reused.
+    var serial: UInt64 = 0
     var session: SessionID?
     var operatorID: OperatorID?
     var helloDone = false

@@ -65,6 +65,11 @@ final class EngineLoop {
     private var queued: [Int32] = []
     /// The read buffer every connection's `readLines` fills in turn.
     private var readChunk = [UInt8](repeating: 0, count: 65536)
+    /// Connections that have not said hello: their deadlines and the cap (`PendingHellos`).
+    private var pendingHellos: PendingHellos
+    private var nextSerial: UInt64 = 1
+    /// Descriptors for new connections: the reserve that drains the backlog when they run out.
+    private var connectionRoom = ConnectionRoom()
 
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
@@ -84,6 +89,8 @@ final class EngineLoop {
         self.devicesInventory = devicesInventory
         self.onAudit = onAudit
         self.afterTurn = afterTurn
+        pendingHellos = PendingHellos(timeout: settings.configuration.limits.helloTimeout,
+                                      maximum: settings.configuration.limits.maximumPendingConnections)
         deviceWorkers = AgentDeviceWorkers(wake: try WakeSignal())
         epoll = inputmux_epoll_create()
         guard epoll >= 0 else { throw .system(call: "epoll_create1", errno: errno) }
@@ -126,6 +133,9 @@ final class EngineLoop {
             var timeout: Int64 = 1_000_000_000
             if let deadline = engine.nextDeadline { timeout = min(timeout, max(0, deadline.nanoseconds - now.nanoseconds)) }
             if let w = watchdogInterval { timeout = min(timeout, max(0, (lastWatchdog + w).nanoseconds - now.nanoseconds)) }
+            for d in [pendingHellos.nextDeadline, connectionRoom.pausedUntil].compactMap({ $0 }) {
+                timeout = min(timeout, max(0, d.nanoseconds - now.nanoseconds))
+            }
             let n = Int(inputmux_epoll_wait(epoll, &ready, Int32(ready.count), timeout))
             if n < 0 && errno != EINTR {
                 logger.error("epoll_wait failed", metadata: ["errno": "\(errno)"])
@@ -146,6 +156,8 @@ final class EngineLoop {
             drainPhysical()
             if agents { acceptAll(agentListener, kind: .agent) }
             if operators { acceptAll(controlListener, kind: .control) }
+            resumeListeners()
+            closeSilentConnections()
             if devices {
                 deviceWorkers.wake.consume()
                 devicesCreated()
@@ -254,12 +266,82 @@ final class EngineLoop {
     // MARK: - Connections
 
     private func acceptAll(_ listener: SocketListener, kind: Connection.Kind) {
-        while let fd = listener.accept() {
+        let room = ConnectionRoom.descriptorLimit()
+        while true {
+            guard let fd = listener.accept() else {
+                let e = errno
+                if e == EINTR || e == ECONNABORTED { continue }
+                // Out of descriptors: the backlog would keep the level-triggered listener
+                // ready and the loop spinning. Shed it (or pause the listeners).
+                if e == EMFILE || e == ENFILE {
+                    if connectionRoom.shed(listener) { continue }
+                    if connectionRoom.pausedUntil == nil { pauseListeners() }
+                    logShedding()
+                }
+                break
+            }
+            // Keep descriptors for the human's devices (HumanInput opens each one plugged in).
+            if ConnectionRoom.mustRefuse(fd: fd, limit: room) {
+                ConnectionRoom.refuse(fd, WireError(.notAllowed, "the daemon keeps its last file descriptors for input "
+                    + "devices and has no room for another connection; try again later, or ask the operator to raise "
+                    + "LimitNOFILE (now \(room.map(String.init) ?? "?"))"))
+                connectionRoom.refused += 1
+                logShedding()
+                continue
+            }
             guard let peer = PeerCredentials.of(socket: fd) else { Glibc.close(fd); continue }
             let c = Connection(fd: fd, kind: kind, peer: peer)
+            c.serial = nextSerial
+            nextSerial += 1
             connections[fd] = c
             watch(fd)
+            if let victim = pendingHellos.add(serial: c.serial, fd: fd, uid: peer.uid, at: MonotonicClock.now()),
+               let old = connections[victim.fd], old.serial == victim.serial, !old.closing {
+                send(WireEncoding.error(WireError(.outOfOrder, "closed before hello: more than "
+                    + "\(limits.maximumPendingConnections) connections had not said hello (max_pending_connections), and "
+                    + "this was the oldest of uid \(victim.uid); connect again and send hello at once"), id: nil), to: old)
+                old.closing = true
+                logger.notice("closing a connection that had not said hello: too many pending",
+                              metadata: ["peer.uid": "\(victim.uid)", "peer.pid": "\(old.peer.pid)"])
+            }
         }
+    }
+
+    /// Closes the connections that said no hello within `hello_timeout_ms`.
+    private func closeSilentConnections() {
+        guard let first = pendingHellos.nextDeadline, first <= MonotonicClock.now() else { return }
+        for e in pendingHellos.expired(at: MonotonicClock.now()) {
+            guard let c = connections[e.fd], c.serial == e.serial, !c.helloDone, c.pendingHello == nil, !c.closing else { continue }
+            let ms = limits.helloTimeout.nanosecondCount / 1_000_000
+            send(WireEncoding.error(WireError(.outOfOrder, "no hello within \(ms) ms of connecting (hello_timeout_ms); "
+                + "connect again and send {\"type\":\"hello\",\"id\":1,\"protocol\":1,\"name\":\"…\"} first"), id: nil), to: c)
+            c.closing = true
+            logger.info("closing a connection that said no hello", metadata: ["peer.uid": "\(c.peer.uid)", "peer.pid": "\(c.peer.pid)"])
+        }
+    }
+
+    /// Both listeners leave epoll for a moment when even the reserve descriptor is gone.
+    private func pauseListeners() {
+        _ = inputmux_epoll_remove(epoll, agentListener.fd)
+        _ = inputmux_epoll_remove(epoll, controlListener.fd)
+        connectionRoom.pausedUntil = MonotonicClock.now() + ConnectionRoom.pause
+    }
+
+    private func resumeListeners() {
+        guard let until = connectionRoom.pausedUntil, until <= MonotonicClock.now() else { return }
+        connectionRoom.pausedUntil = nil
+        watch(agentListener.fd)
+        watch(controlListener.fd)
+    }
+
+    /// At most one warning a second while connections are shed or refused.
+    private func logShedding() {
+        let now = MonotonicClock.now()
+        guard now >= connectionRoom.nextWarning else { return }
+        connectionRoom.nextWarning = now + .seconds(1)
+        logger.warning("out of file descriptors for connections: new connections are closed at once",
+                       metadata: ["shed": "\(connectionRoom.shedCount)", "refused": "\(connectionRoom.refused)",
+                                  "listeners.paused": "\(connectionRoom.pausedUntil != nil)"])
     }
 
     private func service(_ c: Connection) {
@@ -349,6 +431,7 @@ final class EngineLoop {
     }
 
     private func hello(_ c: Connection, id: RequestID, version: Int64, name: String?) {
+        pendingHellos.remove(serial: c.serial)
         guard !c.helloDone else {
             protocolError(c, WireError(.outOfOrder, "hello was already sent on this connection"), id: id)
             return
@@ -374,10 +457,11 @@ final class EngineLoop {
                              "desktop": WireEncoding.region(desktop),
                              "devices": .array(devicesInventory().map(Self.device))]], to: c)
         case .agent:
-            guard let name, !name.isEmpty, name.count <= 64, name.allSatisfy({ !$0.isNewline && $0 != "\"" }) else {
-                protocolError(c, WireError(.malformed, "name: give the agent's name (1–64 characters, no quotes or newlines)"), id: id)
+            guard let name else {
+                protocolError(c, WireError(.malformed, "name: give the agent's name (1–64 bytes of UTF-8, printable characters, no quotes)"), id: id)
                 return
             }
+            // WireDecoder admitted only a printable name of at most 64 bytes (PrintableText).
             guard let rule = policy(for: c.peer, name: name) else {
                 refuse(c, id: id, "uid \(c.peer.uid) may not connect as agent \"\(name)\": no [[policy]] in the configuration allows it; ask the operator to add one")
                 return
@@ -391,7 +475,8 @@ final class EngineLoop {
             nextSession += 1
             c.session = sid
             sessions[sid] = c
-            let identity = AgentIdentity(name: name, session: sid, uid: c.peer.uid, gid: c.peer.gid, pid: c.peer.pid, exe: c.peer.exe)
+            let identity = AgentIdentity(name: name, session: sid, uid: c.peer.uid, gid: c.peer.gid, pid: c.peer.pid, exe: c.peer.exe,
+                                        exeSource: c.peer.exeSource)
             handle(.connect(identity, rule.sessionPolicy(textInClear: settings.configuration.audit.textInClear)))
             c.identity = identity
             c.pendingHello = id
@@ -500,23 +585,10 @@ final class EngineLoop {
         c.closing = true
     }
 
-    /// The first policy that matches the peer and allows the name. Root may always
-    /// connect (it could open /dev/uinput itself); policy still shapes what it gets.
+    /// The first policy that matches the peer and allows the name (`PolicyMatcher`).
     private func policy(for peer: PeerCredentials, name: String) -> PolicyRule? {
-        for (i, rule) in settings.configuration.policies.enumerated() {
-            if let uid = rule.uid ?? settings.policyUIDs[i], uid != peer.uid { continue }
-            if let gid = rule.gid ?? settings.policyGIDs[i], !peer.isMember(of: gid) { continue }
-            if rule.user != nil && settings.policyUIDs[i] == nil { continue }
-            if rule.group != nil && settings.policyGIDs[i] == nil { continue }
-            if rule.allows(name: name) { return rule }
-        }
-        if peer.uid == 0 {
-            var root = PolicyRule()
-            root.uid = 0
-            root.maximumSessions = 4096
-            return root
-        }
-        return nil
+        PolicyMatcher(rules: settings.configuration.policies, userIDs: settings.policyUIDs,
+                      groupIDs: settings.policyGIDs).rule(for: peer, name: name)
     }
 
     fileprivate func send(_ message: JSONValue, to c: Connection) {
@@ -536,6 +608,7 @@ final class EngineLoop {
 
     private func drop(_ c: Connection) {
         connections[c.fd] = nil
+        pendingHellos.remove(serial: c.serial)
         if let s = c.session {
             sessions[s] = nil
             handle(.disconnect(s))

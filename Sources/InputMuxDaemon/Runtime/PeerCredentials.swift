@@ -1,22 +1,50 @@
 import CInputMuxSys
 import Glibc
+import InputMuxCore
 
-/// Who is on the other end of a Unix socket, as the kernel says (SO_PEERCRED), never as
-/// the client claims. The executable comes from `/proc/PID/exe`, the supplementary
-/// groups from `/proc/PID/status`.
+/// Who is on the other end of a Unix socket, as the kernel recorded it when the peer
+/// connected, never as the client claims and never re-read from `/proc` by pid alone (the
+/// client may exec, or exit and have its pid reused, before the daemon looks):
+/// uid, gid and pid from SO_PEERCRED, the supplementary groups from SO_PEERGROUPS. The
+/// executable is `/proc/PID/exe`; where the kernel hands out the peer's pidfd
+/// (SO_PEERPIDFD, Linux 6.5+) the read is checked against it, otherwise it was read late
+/// and `exeSource` says so (the audit records it).
 public struct PeerCredentials: Hashable, Sendable {
     public var pid: Int32
     public var uid: UInt32
     public var gid: UInt32
     public var exe: String
     public var groups: [UInt32]
+    public var exeSource: ExeSource = .late
 
-    /// The corresponding C function is `getsockopt(SO_PEERCRED)`.
+    /// The corresponding C functions are `getsockopt(SO_PEERCRED)`,
+    /// `getsockopt(SO_PEERGROUPS)` and `getsockopt(SO_PEERPIDFD)`.
     public static func of(socket fd: Int32) -> PeerCredentials? {
         var cred = inputmux_peer()
-        guard inputmux_peer_credentials(fd, &cred) == 0 else { return nil }
-        return PeerCredentials(pid: cred.pid, uid: cred.uid, gid: cred.gid,
-                               exe: executable(of: cred.pid), groups: supplementaryGroups(of: cred.pid))
+        guard inputmux_peer_credentials(fd, &cred) == 0, let groups = peerGroups(of: fd) else { return nil }
+        let (exe, source) = executable(of: fd, pid: cred.pid)
+        return PeerCredentials(pid: cred.pid, uid: cred.uid, gid: cred.gid, exe: exe, groups: groups, exeSource: source)
+    }
+
+    /// The peer's supplementary groups as of its connect(); `nil` when the kernel cannot say
+    /// (the connection is then refused: membership is never guessed from `/proc`).
+    static func peerGroups(of fd: Int32) -> [UInt32]? {
+        var buf = [UInt32](repeating: 0, count: 64)
+        while true {
+            let n = inputmux_peer_groups(fd, &buf, Int32(buf.count))
+            guard n >= 0 else { return nil }
+            if Int(n) <= buf.count { return Array(buf[0..<Int(n)]) }
+            buf = [UInt32](repeating: 0, count: Int(n))
+        }
+    }
+
+    static func executable(of fd: Int32, pid: Int32) -> (String, ExeSource) {
+        let pidfd = inputmux_peer_pidfd(fd)
+        guard pidfd >= 0 else { return (executable(of: pid), .late) }
+        defer { close(pidfd) }
+        let exe = executable(of: pid)
+        // Still alive after the read: the pid was not reused, the link was the peer's.
+        return (inputmux_pidfd_send_signal(pidfd, 0) == 0 ? exe : "", .pidfd)
     }
 
     /// The corresponding C function is `readlink`.
@@ -25,20 +53,6 @@ public struct PeerCredentials: Hashable, Sendable {
         let n = readlink("/proc/\(pid)/exe", &buf, buf.count - 1)
         guard n > 0 else { return "" }
         return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    static func supplementaryGroups(of pid: Int32) -> [UInt32] {
-        guard let f = fopen("/proc/\(pid)/status", "r") else { return [] }
-        defer { fclose(f) }
-        var line = [CChar](repeating: 0, count: 4096)
-        while fgets(&line, Int32(line.count), f) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if text.hasPrefix("Groups:") {
-                return text.dropFirst(7).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
-                    .compactMap { UInt32($0) }
-            }
-        }
-        return []
     }
 
     public func isMember(of gid: UInt32) -> Bool { self.gid == gid || groups.contains(gid) }

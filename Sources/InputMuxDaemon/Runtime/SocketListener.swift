@@ -58,13 +58,18 @@ public final class SocketListener {
             Glibc.close(fd)
             throw .unsafeDirectory(path: path, why: "did not take mode \(String(mode, radix: 8)) and our ownership")
         }
-        guard listen(fd, 128) == 0 else {
+        // A burst of connections waits here while the loop accepts them; with 128, the
+        // next client's connect() blocked behind a burst of a few hundred (the kernel
+        // caps this at net.core.somaxconn, 4096 on current kernels).
+        guard listen(fd, Self.backlog) == 0 else {
             let e = errno
             Glibc.close(fd)
             throw .socket(path: path, call: "listen", errno: e)
         }
         self.fd = fd
     }
+
+    static let backlog: Int32 = 1024
 
     /// The corresponding C function is `accept4`.
     public func accept() -> Int32? {
