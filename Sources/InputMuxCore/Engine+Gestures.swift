@@ -11,6 +11,9 @@ extension Engine {
             out.reply(.rejected(Rejection(.shutdown, "the daemon is shutting down")), to: .session(s), for: request)
             return
         }
+        // Every request costs a token, refused ones included (DESIGN §3.5); gestures pay
+        // at the gate, everything else here.
+        if case .gesture = req {} else if !admit(s, request, req, into: &out) { return }
         switch req {
         case .acquire(let r): acquire(s, request, r, into: &out)
         case .release(let id): release(s, request, id, into: &out)
@@ -27,8 +30,8 @@ extension Engine {
         let identity = profiles[s]!.identity
         func refuse(_ r: Rejection, lease: LeaseID?) {
             out.reply(.rejected(r), to: .session(s), for: request)
-            out.audit(AuditEvent(time: now, identity: identity, lease: lease, action: g.kind, points: points(of: g, s),
-                                 decision: .rejected, reason: r.code, message: r.message, text: redacted(g, s)))
+            auditRefusal(AuditEvent(time: now, identity: identity, lease: lease, action: g.kind, points: points(of: g, s),
+                                    decision: .rejected, reason: r.code, message: r.message, text: redacted(g, s)), into: &out)
         }
         let lease: LeaseID
         switch check(g, from: s, at: now) {
@@ -46,7 +49,8 @@ extension Engine {
         expected.pointerPosition = sessions[s]!.planned ?? expected.pointerPosition
         expected.cursorMovedByOthers = true
         do throws(Rejection) {
-            _ = try compiler.compile(g, context: expected)
+            let frames = try compiler.compile(g, context: expected)
+            if let long = durationRefusal(g, frames) { throw long }
         } catch {
             return refuse(error, lease: lease)
         }
@@ -114,6 +118,7 @@ extension Engine {
         let frames: [TimedFrame]
         do throws(Rejection) {
             frames = try compiler.compile(job.gesture, context: compileContext(for: s, gesture: job.gesture))
+            if let long = durationRefusal(job.gesture, frames) { throw long }
         } catch {
             return drop(error)
         }

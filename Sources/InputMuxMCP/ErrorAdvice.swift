@@ -28,6 +28,8 @@ public enum ErrorAdvice {
             next = "the keyboard layout cannot type those characters; type the rest, or use key with a keysym name"
         case .rateLimited:
             next = "slow down: wait a moment between actions"
+        case .tooManyLeases:
+            next = "release a lease you no longer need (lease_release), then acquire again"
         case .daemonNotRunning, .permissionDenied:
             next = "ask the operator to fix the service; nothing was done"
         default:
