@@ -46,6 +46,10 @@ public struct Configuration: Sendable {
         public var maximumOutboundBytes = 1024 * 1024
         /// Malformed messages tolerated from one connection before it is dropped.
         public var maximumProtocolErrors = 64
+        /// Live leases (held, queued or pending) one session may have at once.
+        public var maximumLeasesPerSession = 8
+        /// The longest one gesture may keep the seat, at the configured pacing.
+        public var maximumGestureDuration: Duration = .seconds(30)
     }
 
     public struct SensitiveRegion: Hashable, Sendable {
