@@ -1,3 +1,5 @@
+import InputMuxCLI
+import InputMuxClient
 import InputMuxCore
 import InputMuxTestSupport
 import InputMuxWire
@@ -41,6 +43,18 @@ import Testing
         #expect(held.count > 1000)
         #expect(omitted["held"] == .int(Int64(16_000 - held.count)))
         #expect(fitted.object?["ok"] == true)
+    }
+
+    @Test func muxctlStatusSaysWhatWasLeftOut() throws {
+        let s = Self.snapshot(leases: 16_000)
+        let fitted = WireEncoding.statusReply(s, id: RequestID(1), budget: 1_048_576 / 2)
+        let r = try #require(fitted.object?["result"]).decode(StatusReport.self)
+        #expect(r.truncated == true)
+        let omitted = try #require(r.omitted)
+        #expect(omitted.held == 16_000 - r.held.count)
+        let text = StatusView.render(r)
+        #expect(text.contains("TRUNCATED"))
+        #expect(text.contains("\(omitted.held) held"))
     }
 
     @Test func aStatusThatFitsIsUnchanged() {
