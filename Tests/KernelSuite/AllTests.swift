@@ -25,6 +25,7 @@ let allTests: [KernelTest] = [
     KernelTest(name: "daemon-human-click-blocks-agent-keys", body: DaemonHumanTests.humanClickBlocksKeys),
     KernelTest(name: "daemon-agent-killed-mid-drag", body: DaemonCrashTests.agentKilledMidDrag),
     KernelTest(name: "daemon-hostile-clients", body: DaemonHostileTests.hostileClients),
+    KernelTest(name: "daemon-lease-flood-capped-status-fits", body: DaemonFloodTests.leaseFloodIsCappedAndStatusNeverDisconnects),
     KernelTest(name: "daemon-killed-and-restarted", body: DaemonCrashTests.daemonKilledAndRestarted),
     KernelTest(name: "daemon-caps-lock-light-reaches-physical-keyboard", body: DaemonFeedbackTests.capsLockLightReachesPhysicalKeyboard),
     KernelTest(name: "daemon-device-creation-does-not-stall-paced-gestures", body: DaemonDeviceCreationTests.creationDoesNotStallPacedGestures),
