@@ -30,8 +30,10 @@ enum DaemonFloodTests {
         try expect(other.isEmpty, "unexpected refusals: \(other.prefix(5))")
 
         // Two more agents fill their share: 24 leases, more than 4096 bytes of status.
+        var others: [AgentSession] = []   // kept: a closed connection ends its session's leases
         for (k, name) in ["second", "third"].enumerated() {
             let a = try AgentSession(daemon, name: name)
+            others.append(a)
             for j in 0..<8 {
                 let i = 500 + k * 8 + j
                 _ = try a.acquire("\(i % 40 * 48),\(i / 40 * 40),48x40", mode: "try")
@@ -46,6 +48,7 @@ enum DaemonFloodTests {
         // The operator's connection still works.
         let again = try op.request(["type": "status"])
         try expect(again["ok"] == true, "the operator's second status: \(again)")
+        try expectEqual(others.count, 2, "agents kept")
 
         // The flood's refusals are folded: a few records, not a thousand.
         MonotonicClock.sleep(.milliseconds(1500))
