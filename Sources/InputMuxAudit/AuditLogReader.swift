@@ -52,6 +52,11 @@ public enum AuditLogReader {
                    AuditRecord.hash(prevHash: envelope.prevHash, body: envelope.body) == envelope.hash {
                     accountedThrough = max(accountedThrough, deleted)
                 }
+                // A drop note is a gap the daemon admits to: reported, chain intact.
+                if let envelope, let note = dropNote(line),
+                   AuditRecord.hash(prevHash: envelope.prevHash, body: envelope.body) == envelope.hash {
+                    report.gaps.append(AuditLogReport.Gap(sequence: envelope.sequence, dropped: note.dropped, file: file))
+                }
                 guard chainProblem == nil else { continue }
                 if verifier == nil {
                     // The first record fixes where the chain present on disk begins.
@@ -115,6 +120,13 @@ public enum AuditLogReader {
         }
         if let last, out.count > last { out.removeFirst(out.count - last) }
         return out
+    }
+
+    /// The drop note a record line carries, if it is one (same exact substring test).
+    static func dropNote(_ line: String) -> AuditDropNote? {
+        guard line.contains(#","action":"\#(AuditDropNote.action)","#) else { return nil }
+        guard let entry = AuditLogEntry(line: line, file: "") else { return nil }
+        return AuditDropNote(action: entry.action, decision: entry.decision, message: entry.message)
     }
 
     /// The rotation note a record line carries, if it is one. The substring test is

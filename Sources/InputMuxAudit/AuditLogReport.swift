@@ -61,14 +61,36 @@ public struct AuditLogReport: Hashable, Sendable, CustomStringConvertible {
     public var endChecked = false
     public var problems: [AuditLogProblem] = []
 
+    /// Where the daemon had to drop decisions before writing them (its writer fell too far
+    /// behind): a chained `audit.dropped` record stands at `sequence` for `dropped` of them.
+    /// The chain is intact across a gap; the log is not complete there.
+    public struct Gap: Hashable, Sendable {
+        public var sequence: UInt64
+        public var dropped: Int
+        public var file: String
+    }
+
+    public var gaps: [Gap] = []
+    /// Decisions the daemon dropped, over every gap.
+    public var droppedRecords: Int { gaps.reduce(0) { $0 + $1.dropped } }
+
     public var isIntact: Bool { problems.isEmpty }
     public var firstBadSequence: UInt64? { problems.compactMap(\.firstBadSequence).min() }
 
     /// One sentence for the operator.
+    /// The gaps, for the sentence: "" when there are none.
+    var gapSentence: String {
+        guard let first = gaps.first else { return "" }
+        let where_ = gaps.count == 1 ? "at record \(first.sequence) in \(first.file)"
+            : "in \(gaps.count) gaps, the first at record \(first.sequence) in \(first.file)"
+        return " \(droppedRecords) decision\(droppedRecords == 1 ? " was" : "s were") dropped before they could be written "
+            + "(\(where_)): the daemon's audit writer fell behind; the log is incomplete there."
+    }
+
     public var sentence: String {
         if !isIntact {
             let first = firstBadSequence.map { " from record \($0) on" } ?? ""
-            return "The audit log is NOT intact\(first): " + problems.map(\.description).joined(separator: "; ") + "."
+            return "The audit log is NOT intact\(first): " + problems.map(\.description).joined(separator: "; ") + "." + gapSentence
         }
         guard let firstSequence, let lastSequence else {
             return "The audit log holds no records" + (endChecked ? "." : " (nothing to compare with the daemon's head).")
@@ -76,7 +98,7 @@ public struct AuditLogReport: Hashable, Sendable, CustomStringConvertible {
         var s = "The audit log is intact: \(verifiedRecords) records (\(firstSequence) to \(lastSequence)) in \(files.count) file\(files.count == 1 ? "" : "s")"
         if olderRecordsRotatedAway { s += "; it starts at record \(firstSequence) (older files rotated away)" }
         s += endChecked ? "; it ends at the daemon's head." : "; its end was not compared with the daemon's head, so a cut-off tail would go unnoticed."
-        return s
+        return s + gapSentence
     }
 
     public var description: String { sentence }

@@ -11,6 +11,9 @@ public struct AuditVerdict: Encodable, Sendable {
     public var olderRecordsRotatedAway: Bool
     public var files: [String]
     public var problems: [String]
+    /// Decisions the daemon dropped before writing them, and the records that say so.
+    public var droppedRecords: Int
+    public var gapSequences: [UInt64]
     public var sentence: String
 
     public init(_ r: AuditLogReport) {
@@ -23,6 +26,8 @@ public struct AuditVerdict: Encodable, Sendable {
         olderRecordsRotatedAway = r.olderRecordsRotatedAway
         files = r.files.map(\.path)
         problems = r.problems.map(\.description)
+        droppedRecords = r.droppedRecords
+        gapSequences = r.gaps.map(\.sequence)
         sentence = r.sentence
     }
 
@@ -31,5 +36,6 @@ public struct AuditVerdict: Encodable, Sendable {
         case verifiedRecords = "verified_records", firstSequence = "first_sequence", lastSequence = "last_sequence"
         case firstBadSequence = "first_bad_sequence", endChecked = "end_checked"
         case olderRecordsRotatedAway = "older_records_rotated_away"
+        case droppedRecords = "dropped_records", gapSequences = "gap_sequences"
     }
 }

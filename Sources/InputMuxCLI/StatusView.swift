@@ -13,6 +13,10 @@ public enum StatusView {
             "DEVICES\n" + devices(r.devices ?? []),
         ]
         if let f = r.foreignInput { sections.append("FOREIGN INPUT (other XTest clients)\n" + foreign(f, now: r.timeMs)) }
+        if r.truncated == true, let o = r.omitted {
+            sections.append("TRUNCATED: the status was too large for the daemon's output bound (max_outbound_bytes); not shown: "
+                + "\(o.held) held, \(o.waiting) waiting, \(o.sessions) sessions, \(o.cancelTargets) cancel targets")
+        }
         return sections.joined(separator: "\n\n")
     }
 

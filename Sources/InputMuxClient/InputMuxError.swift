@@ -44,6 +44,7 @@ public struct InputMuxError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let selfCancel: Code = "self_cancel"
         public static let notSupervisor: Code = "not_supervisor"
         public static let invalidRegion: Code = "invalid_region"
+        public static let tooManyLeases: Code = "too_many_leases"
         public static let noLease: Code = "no_lease"
         public static let leaseNotActive: Code = "lease_not_active"
         public static let outsideRegion: Code = "outside_region"

@@ -24,6 +24,18 @@ public struct StatusReport: Sendable, Hashable, Decodable {
     public var desktop: Region?
     /// Control socket with the X11 adapter: input other XTest clients injected.
     public var foreignInput: ForeignInput?
+    /// Set when the reply was cut to fit the daemon's output bound; `omitted` says how
+    /// many entries of each list it leaves out.
+    public var truncated: Bool?
+    public var omitted: Omitted?
+
+    /// Entries a cut status leaves out, per list.
+    public struct Omitted: Sendable, Hashable, Codable {
+        public var held: Int
+        public var waiting: Int
+        public var sessions: Int
+        public var cancelTargets: Int
+    }
 
     /// What the X11 adapter's foreign-injection watch saw (docs/X11.md).
     public struct ForeignInput: Sendable, Hashable, Codable {

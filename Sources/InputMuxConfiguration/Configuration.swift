@@ -51,6 +51,10 @@ public struct Configuration: Sendable {
         /// Connections that have not said hello, at most, on both sockets together; a
         /// new one beyond it closes the oldest of the uid that holds the most.
         public var maximumPendingConnections = 64
+        /// Live leases (held, queued or pending) one session may have at once.
+        public var maximumLeasesPerSession = 8
+        /// The longest one gesture may keep the seat, at the configured pacing.
+        public var maximumGestureDuration: Duration = .seconds(30)
     }
 
     public struct SensitiveRegion: Hashable, Sendable {

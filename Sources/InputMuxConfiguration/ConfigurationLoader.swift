@@ -192,7 +192,8 @@ private struct Reader {
             onlyKnown(t, at: p, ["max_message_bytes", "max_in_flight", "max_text_length", "max_path_points",
                                  "max_frame_events", "rate_per_second", "burst", "max_outbound_bytes",
                                  "max_protocol_errors",
-                                 "hello_timeout_ms", "max_pending_connections"])
+                                 "hello_timeout_ms", "max_pending_connections",
+                                 "max_leases_per_session", "max_gesture_ms"])
             var l = c.limits
             l.maximumMessageBytes = int(t, "max_message_bytes", at: p, in: 1024...(16 << 20)) ?? l.maximumMessageBytes
             l.maximumInFlight = int(t, "max_in_flight", at: p, in: 1...4096) ?? l.maximumInFlight
@@ -203,6 +204,8 @@ private struct Reader {
             l.maximumProtocolErrors = int(t, "max_protocol_errors", at: p, in: 1...1_000_000) ?? l.maximumProtocolErrors
             l.helloTimeout = int(t, "hello_timeout_ms", at: p, in: 100...600_000).map { .milliseconds($0) } ?? l.helloTimeout
             l.maximumPendingConnections = int(t, "max_pending_connections", at: p, in: 1...65_536) ?? l.maximumPendingConnections
+            l.maximumLeasesPerSession = int(t, "max_leases_per_session", at: p, in: 1...1024) ?? l.maximumLeasesPerSession
+            if let ms = int(t, "max_gesture_ms", at: p, in: 100...3_600_000) { l.maximumGestureDuration = .milliseconds(ms) }
             let rate = int(t, "rate_per_second", at: p, in: 1...1_000_000) ?? l.rate.perSecond
             let burst = int(t, "burst", at: p, in: 1...1_000_000) ?? l.rate.burst
             l.rate = RateLimit(burst: burst, perSecond: rate)

@@ -9,8 +9,9 @@ public enum AuditDecision: String, Hashable, Sendable, CaseIterable {
     case connected, disconnected, paused, resumed, frozen, panic
     // Something seen, not decided: input another XTest client injected
     case observed
-    // The audit log itself: a new file was started (and old ones possibly deleted)
-    case rotated
+    // The audit log itself: a new file was started (and old ones possibly deleted), or
+    // the writer had to drop records (the record says how many)
+    case rotated, dropped
 }
 
 /// One decision of the engine, before the daemon stamps it into the hash-chained log
@@ -32,11 +33,14 @@ public struct AuditEvent: Hashable, Sendable {
     public var message: String
     /// Typed text, redacted (see `TextRedactor`).
     public var text: RedactedText?
+    /// For a folded refusal: how many more identical refusals (same session, action and
+    /// reason) this record stands for; nil for a record that stands for itself.
+    public var repeated: Int?
 
     public init(
         time: Instant, identity: AgentIdentity? = nil, lease: LeaseID? = nil, action: String,
         points: [Point] = [], decision: AuditDecision, reason: ReasonCode? = nil, message: String = "",
-        text: RedactedText? = nil
+        text: RedactedText? = nil, repeated: Int? = nil
     ) {
         self.time = time
         self.identity = identity
@@ -47,5 +51,6 @@ public struct AuditEvent: Hashable, Sendable {
         self.reason = reason
         self.message = message
         self.text = text
+        self.repeated = repeated
     }
 }

@@ -5,7 +5,8 @@ import Crypto
 ///
 /// The line is canonical JSON with a fixed key order:
 /// `{"seq":…,"prev":"…","time":"…","mono":…,"session":{…}|null,"lease":…,"action":…,
-/// "points":[[x,y],…],"decision":…,"reason":…,"message":…,"text":{…}|null,"hash":"…"}`.
+/// "points":[[x,y],…],"decision":…,"reason":…,"message":…,"text":{…}|null[,"repeated":N],"hash":"…"}`
+/// (`repeated` only on a folded refusal).
 /// `hash` is the hex SHA-256 of the `prev` hex followed by the *body*: the line without
 /// its `,"hash":"…"` member. Sequence and previous hash lead the line so a verifier can
 /// check the chain without a general JSON parser.
@@ -101,6 +102,8 @@ public struct AuditRecord: Hashable, Sendable {
         } else {
             j.null()
         }
+        // Only folded refusals carry it, so every other record's line is as before.
+        if let n = e.repeated { j.field("repeated", Int64(n)) }
         j.endObject()
         return j.string
     }

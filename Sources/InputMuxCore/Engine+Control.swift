@@ -10,8 +10,10 @@ extension Engine {
         }
         func answer(_ r: Reply, _ decision: AuditDecision, _ reason: ReasonCode?, _ message: String) {
             out.reply(r, to: who, for: request)
-            out.audit(AuditEvent(time: now, identity: identity, lease: command.lease, action: command.verb,
-                                 decision: decision, reason: reason, message: "\(actor): \(message)"))
+            let e = AuditEvent(time: now, identity: identity, lease: command.lease, action: command.verb,
+                               decision: decision, reason: reason, message: "\(actor): \(message)")
+            // An orchestrator's refusals fold like any session's (an operator's never do).
+            if decision == .rejected { auditRefusal(e, into: &out) } else { out.audit(e) }
         }
         func refuse(_ code: ReasonCode, _ message: String) {
             answer(.rejected(Rejection(code, message)), .rejected, code, message)

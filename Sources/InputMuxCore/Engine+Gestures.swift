@@ -11,6 +11,9 @@ extension Engine {
             out.reply(.rejected(Rejection(.shutdown, "the daemon is shutting down")), to: .session(s), for: request)
             return
         }
+        // Every request costs a token, refused ones included (DESIGN §3.5); gestures pay
+        // at the gate, everything else here.
+        if case .gesture = req {} else if !admit(s, request, req, into: &out) { return }
         switch req {
         case .acquire(let r): acquire(s, request, r, into: &out)
         case .release(let id): release(s, request, id, into: &out)
@@ -27,8 +30,8 @@ extension Engine {
         let identity = profiles[s]!.identity
         func refuse(_ r: Rejection, lease: LeaseID?) {
             out.reply(.rejected(r), to: .session(s), for: request)
-            out.audit(AuditEvent(time: now, identity: identity, lease: lease, action: g.kind, points: points(of: g, s),
-                                 decision: .rejected, reason: r.code, message: r.message, text: redacted(g, s)))
+            auditRefusal(AuditEvent(time: now, identity: identity, lease: lease, action: g.kind, points: points(of: g, s),
+                                    decision: .rejected, reason: r.code, message: r.message, text: redacted(g, s)), into: &out)
         }
         let lease: LeaseID
         switch check(g, from: s, at: now) {
@@ -50,6 +53,7 @@ extension Engine {
             // Keys that act on the machine, or follow a focus-moving chord, with what is
             // held now (this runs again at start).
             if let r = keyRefusal(frames, s, kind: g.kind) { throw r }
+            if let long = durationRefusal(g, frames) { throw long }
         } catch {
             return refuse(error, lease: lease)
         }
@@ -126,6 +130,7 @@ extension Engine {
         let frames: [TimedFrame]
         do throws(Rejection) {
             frames = try compiler.compile(job.gesture, context: compileContext(for: s, gesture: job.gesture))
+            if let long = durationRefusal(job.gesture, frames) { throw long }
         } catch {
             return drop(error)
         }

@@ -29,6 +29,7 @@ extension Engine {
         }
         focus.forget(s)
         seatFocus.forget(s)
+        flushRefusalFolds(of: s, into: &out)
         sessions[s] = nil
         profiles[s] = nil
         out.device(.destroy(s))
@@ -40,12 +41,20 @@ extension Engine {
         guard let state = profiles[s] else { return }
         func refuse(_ r: Rejection) {
             out.reply(.rejected(r), to: .session(s), for: request)
-            out.audit(AuditEvent(time: now, identity: state.identity, lease: nil, action: "acquire",
-                                 points: corners(req.resources.region), decision: .rejected, reason: r.code, message: r.message))
+            auditRefusal(AuditEvent(time: now, identity: state.identity, lease: nil, action: "acquire",
+                                    points: corners(req.resources.region), decision: .rejected, reason: r.code, message: r.message),
+                         into: &out)
         }
         if let since = panic.frozenSince {
             return refuse(Rejection(.frozen, "lease refused: agents are frozen since the panic chord at \(config.describe(since)); "
                 + "an operator must run `muxctl resume`"))
+        }
+        let mine = leases.leases(of: s)
+        if mine.count >= config.maximumLeasesPerSession {
+            return refuse(Rejection(.tooManyLeases, "lease refused: you already have \(mine.count) leases ("
+                + mine.prefix(8).map { "\($0.id) \($0.state)" }.joined(separator: ", ") + (mine.count > 8 ? ", …" : "")
+                + "), the most one session may have (max_leases_per_session \(config.maximumLeasesPerSession)); "
+                + "release one you no longer need first"))
         }
         let r = req.resources.region
         if let refusal = leasePolicyRefusal(for: s, req.resources, verb: "lease") { return refuse(refusal) }

@@ -31,6 +31,10 @@ public struct Engine: Sendable {
     public internal(set) var cursorMover: CursorMover = .nobody
     /// `wait` gestures: they hold nothing, so they run beside the seat.
     var waits: [PendingWait] = []
+    /// Refusals being counted instead of audited one by one, and when the first of their
+    /// windows ends (`Engine+RefusalFolding`).
+    var refusalFolds: [RefusalFold.Key: RefusalFold] = [:]
+    var refusalFoldDeadline: Instant?
     public internal(set) var isShutDown = false
     /// The whole desktop now: `config.desktop` at start, then what the window system
     /// reports (`EngineInput.desktop`). Leases are granted and positions accepted only
@@ -99,6 +103,7 @@ public struct Engine: Sendable {
         consider(human.pausedUntil)
         if seat.othersWait, let since = seat.heldSince { consider(since + config.maximumSeatHold) }
         consider(leases.nextDeadline)
+        consider(refusalFoldDeadline)
         for w in waits { consider(w.until) }
         return next
     }
@@ -120,6 +125,7 @@ public struct Engine: Sendable {
         }
         advanceQueue(into: &out)
         expireSeatHold(into: &out)
+        flushRefusalFolds(into: &out)
         var i = 0
         while i < waits.count {
             if waits[i].until <= now {

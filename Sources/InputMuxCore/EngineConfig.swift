@@ -28,6 +28,15 @@ public struct EngineConfig: Sendable {
     public var maximumSeatHold: Duration = .seconds(10)
     /// The longest `wait` or `hold` gesture.
     public var maximumWait: Duration = .seconds(30)
+    /// Live leases (held, queued or pending) one session may have at once.
+    public var maximumLeasesPerSession: Int = 8
+    /// The longest a gesture may keep the seat, from its first frame to its last at the
+    /// configured pacing; longer ones are refused when accepted, before anything is sent.
+    public var maximumGestureDuration: Duration = .seconds(30)
+    /// Refusals of the same session, action and reason within this window after an
+    /// audited one are counted, not audited one by one: one record with the count
+    /// follows when the window ends. `.zero` audits every refusal.
+    public var refusalFoldWindow: Duration = .seconds(1)
     /// A window system (the X11 adapter) reports the real focus (`EngineInput.focusedWindow`):
     /// keys then need the focused window to be the lease's window (or lie inside its
     /// region) instead of click evidence (DESIGN §3.3), checked when a key gesture is

@@ -50,11 +50,14 @@ public struct LeaseResources: Hashable, Sendable, CustomStringConvertible {
 
     @inlinable public var region: Region { area.region }
 
-    /// Two leases conflict when both want the keyboard (one holder per seat), or both want
-    /// the pointer in overlapping rectangles.
+    /// Two leases conflict when both want the keyboard (one holder per seat), or their
+    /// rectangles overlap and at least one wants the pointer there: both pointers, or a
+    /// keyboard lease's region over another's pointer region (DESIGN §1). Otherwise a
+    /// keyboard-only lease over another agent's region would let its holder type into
+    /// the window that agent focused.
     public func conflict(with other: LeaseResources) -> Conflict? {
         if keyboard && other.keyboard { return .keyboard }
-        if pointer && other.pointer && region.overlaps(other.region) { return .region }
+        if (pointer || other.pointer) && region.overlaps(other.region) { return .region }
         return nil
     }
 

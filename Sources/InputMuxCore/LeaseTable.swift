@@ -3,14 +3,22 @@
 /// Pure bookkeeping: it decides who conflicts with whom and who is next, and leaves
 /// telling anyone to the `Engine`. Ended leases are removed; their story lives in the
 /// audit log.
+///
+/// Costs (issue 15: the table was quadratic): a lease is found by id in O(1) plus its
+/// session's few leases (the engine caps them, `EngineConfig.maximumLeasesPerSession`);
+/// deadlines (TTL, maximum hold, queue timeout) live in a deadline-ordered heap, so the
+/// next one is read in O(1) and each lapse, renewal or end costs O(log n); a conflict
+/// search reads only the holders filed near the requested region (`RegionIndex`) and
+/// the few keyboard holders; a holder ends in O(1) plus its index cells, a waiter in
+/// O(log n) to find plus the queue's shift.
 public struct LeaseTable: Sendable {
     /// Each session's live leases, in request order. Leases live with their holder so the
     /// gate finds everything about a session with one lookup and no per-lease hashing.
     public private(set) var bySession = SessionMap<[Lease]>()
     /// Who holds each live lease, to find it by id.
     private var owner: [LeaseID: SessionID] = [:]
-    /// The waiters, first come first, with what they wait for, so walking the queue
-    /// needs no lookups.
+    /// The waiters, first come first (ascending sequence), with what they wait for, so
+    /// walking the queue needs no lookups.
     private var waiters: [Waiter] = []
     private var nextID: UInt64 = 1
     private var nextSequence: UInt64 = 1
@@ -18,10 +26,10 @@ public struct LeaseTable: Sendable {
     /// conflict with one of these can have become grantable.
     private var freed: [LeaseResources] = []
     /// Waiters to examine whatever was freed (just queued or approved).
-    private var candidates: [LeaseID] = []
-    /// No live lease lapses before this (a lower bound, exact after each `lapsed` scan),
-    /// so timers cost nothing until something can actually lapse.
-    private var earliest: Instant?
+    private var candidates: Set<LeaseID> = []
+    /// Every live lease's next deadline: TTL or maximum hold while held, queue timeout
+    /// while waiting.
+    private var deadlines = DeadlineHeap()
     /// Kept here so every grant notes its maximum-hold deadline.
     public let maximumHold: Duration?
 
@@ -32,9 +40,12 @@ public struct LeaseTable: Sendable {
         var resources: LeaseResources
     }
 
-    /// Every lease holding resources (active or paused), flat, so conflict scans over
-    /// hundreds of sessions are one tight loop.
-    private var holders: [Waiter] = []
+    /// Every lease holding resources (active or paused), by id.
+    private var holders: [LeaseID: Waiter] = [:]
+    /// The holders filed by region, for conflict searches.
+    private var holderRegions = RegionIndex()
+    /// The holders that hold the keyboard (one session's at most, unless reassigned).
+    private var keyboardHolders: [LeaseID] = []
     /// How many live leases follow each window (the X11 adapter stops watching a window
     /// no lease follows any more).
     private var windowLeases: [WindowID: Int] = [:]
@@ -44,15 +55,6 @@ public struct LeaseTable: Sendable {
 
     public init(maximumHold: Duration? = nil) { self.maximumHold = maximumHold }
 
-    private mutating func note(_ t: Instant?) {
-        if let t, earliest == nil || t < earliest! { earliest = t }
-    }
-
-    private mutating func noteGrant(_ l: Lease) {
-        note(l.expiresAt)
-        if let m = maximumHold, let g = l.grantedAt { note(g + m) }
-    }
-
     public subscript(id: LeaseID) -> Lease? {
         guard let s = owner[id] else { return nil }
         return bySession[s]?.first { $0.id == id }
@@ -61,12 +63,16 @@ public struct LeaseTable: Sendable {
     /// Every live lease, by id (for status and tests; the gate never builds this).
     public var leases: [LeaseID: Lease] {
         var d: [LeaseID: Lease] = [:]
+        d.reserveCapacity(owner.count)
         for list in bySession.values { for l in list { d[l.id] = l } }
         return d
     }
 
     /// Every live lease, oldest id first.
     public var all: [Lease] { bySession.values.flatMap { $0 }.sorted { $0.id < $1.id } }
+
+    /// How many leases are live.
+    public var count: Int { owner.count }
 
     public var isEmpty: Bool { owner.isEmpty }
 
@@ -76,12 +82,27 @@ public struct LeaseTable: Sendable {
     /// The session's live leases (any state), in request order.
     public func leases(of session: SessionID) -> [Lease] { bySession[session] ?? [] }
 
-    /// Changes one lease in place.
+    /// Changes one lease in place and notes its (possibly new) deadline.
     private mutating func update(_ id: LeaseID, _ body: (inout Lease) -> Void) {
         guard let s = owner[id] else { return }
-        bySession.update(s) { list in
-            if let i = list.firstIndex(where: { $0.id == id }) { body(&list[i]) }
+        let hold = maximumHold
+        let deadline: Instant?? = bySession.update(s) { list in
+            guard let i = list.firstIndex(where: { $0.id == id }) else { return nil }
+            body(&list[i])
+            return Self.next(list[i], maximumHold: hold)
         }
+        if let d = deadline { deadlines.set(id, d) }
+    }
+
+    /// The lease's next deadline: the earlier of its TTL and maximum hold while held,
+    /// its queue timeout otherwise.
+    private static func next(_ l: Lease, maximumHold: Duration?) -> Instant? {
+        if l.state.holdsResources {
+            var t = l.expiresAt
+            if let m = maximumHold, let g = l.grantedAt, t == nil || g + m < t! { t = g + m }
+            return t
+        }
+        return l.queueDeadline
     }
 
     /// What stands in the way of a request: a holder, or an earlier conflicting waiter.
@@ -92,17 +113,32 @@ public struct LeaseTable: Sendable {
         public var isWaiter: Bool
     }
 
+    /// The earliest (lowest sequence) holder of another session than `holder`, other than
+    /// `excluded`, whose resources conflict with `resources`.
+    private func firstConflictingHolder(_ resources: LeaseResources, holder: SessionID,
+                                        excluding excluded: LeaseID? = nil) -> (Waiter, LeaseResources.Conflict)? {
+        var best: (Waiter, LeaseResources.Conflict)?
+        func consider(_ id: LeaseID) {
+            guard id != excluded, let h = holders[id], h.holder != holder,
+                  best == nil || h.sequence < best!.0.sequence,
+                  let c = resources.conflict(with: h.resources) else { return }
+            best = (h, c)
+        }
+        if resources.keyboard { for id in keyboardHolders { consider(id) } }
+        holderRegions.forEachCandidate(overlapping: resources.region) { consider($0); return true }
+        return best
+    }
+
     /// The first holder conflicting with `resources`, else the first earlier waiter that
     /// does (a later request must not jump an earlier conflicting one). A session never
     /// conflicts with itself.
     public func blocker(for resources: LeaseResources, holder: SessionID, sequence: UInt64) -> Blocker? {
-        var best: (Waiter, LeaseResources.Conflict)?
-        for h in holders where h.holder != holder {
-            if let c = resources.conflict(with: h.resources), best == nil || h.sequence < best!.0.sequence { best = (h, c) }
+        if let (h, c) = firstConflictingHolder(resources, holder: holder), let lease = self[h.id] {
+            return Blocker(lease: lease, conflict: c, isWaiter: false)
         }
-        if let (h, c) = best, let lease = self[h.id] { return Blocker(lease: lease, conflict: c, isWaiter: false) }
-        for w in waiters where w.sequence < sequence && w.holder != holder {
-            if let c = resources.conflict(with: w.resources), let lease = self[w.id] {
+        for w in waiters {
+            if w.sequence >= sequence { break }
+            if w.holder != holder, let c = resources.conflict(with: w.resources), let lease = self[w.id] {
                 return Blocker(lease: lease, conflict: c, isWaiter: true)
             }
         }
@@ -113,18 +149,16 @@ public struct LeaseTable: Sendable {
     /// resources conflicting with `resources` (waiters ignored): what would make handing
     /// `excluded`'s resources to `holder` put two holders on the same pixels.
     public func holderConflict(for resources: LeaseResources, holder: SessionID, excluding excluded: LeaseID) -> Lease? {
-        for h in holders where h.holder != holder && h.id != excluded && resources.conflict(with: h.resources) != nil {
-            return self[h.id]
-        }
-        return nil
+        firstConflictingHolder(resources, holder: holder, excluding: excluded).flatMap { self[$0.0.id] }
     }
 
     /// 1-based position among the waiters this request is behind: one plus the earlier
     /// conflicting waiters.
     public func queuePosition(for resources: LeaseResources, holder: SessionID, sequence: UInt64) -> Int {
         var n = 1
-        for w in waiters where w.sequence < sequence && w.holder != holder && resources.conflict(with: w.resources) != nil {
-            n += 1
+        for w in waiters {
+            if w.sequence >= sequence { break }
+            if w.holder != holder && resources.conflict(with: w.resources) != nil { n += 1 }
         }
         return n
     }
@@ -137,6 +171,36 @@ public struct LeaseTable: Sendable {
     /// The sequence number the next request will get (for "would be queue position N").
     public var upcomingSequence: UInt64 { nextSequence }
 
+    /// Where the waiter with `sequence` is (or would go) in `waiters`.
+    private func waiterIndex(_ sequence: UInt64) -> (index: Int, found: Bool) {
+        var lo = 0, hi = waiters.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            let q = waiters[mid].sequence
+            if q == sequence { return (mid, true) }
+            if q < sequence { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, false)
+    }
+
+    private mutating func removeWaiter(_ l: Lease) {
+        let (i, found) = waiterIndex(l.sequence)
+        if found { waiters.remove(at: i) }
+        candidates.remove(l.id)
+    }
+
+    private mutating func addHolder(_ w: Waiter) {
+        guard holders.updateValue(w, forKey: w.id) == nil else { return }
+        holderRegions.insert(w.id, w.resources.region)
+        if w.resources.keyboard { keyboardHolders.append(w.id) }
+    }
+
+    private mutating func removeHolder(_ id: LeaseID) {
+        guard let w = holders.removeValue(forKey: id) else { return }
+        holderRegions.remove(id)
+        if w.resources.keyboard, let i = keyboardHolders.firstIndex(of: id) { keyboardHolders.remove(at: i) }
+    }
+
     /// Records a new request in `state` (`.pendingApproval`, `.queued` or `.active`).
     public mutating func add(holder: SessionID, request: RequestID, _ req: LeaseRequest, ttl: Duration,
                              state: LeaseState, at now: Instant) -> LeaseID {
@@ -147,14 +211,15 @@ public struct LeaseTable: Sendable {
                           queueDeadline: nil, sequence: nextSequence)
         nextSequence += 1
         if case .wait(let timeout?) = req.mode { lease.queueDeadline = now + timeout }
-        note(lease.queueDeadline)
         owner[id] = holder
         if let w = req.resources.area.window { windowLeases[w, default: 0] += 1 }
         if bySession.update(holder, { $0.append(lease) }) == nil { bySession[holder] = [lease] }
+        deadlines.set(id, Self.next(lease, maximumHold: maximumHold))
         if state == .active { activate(id, at: now) }
         if state == .queued {
+            // The newest sequence: it goes last.
             waiters.append(Waiter(id: id, holder: holder, sequence: lease.sequence, resources: lease.resources))
-            candidates.append(id)
+            candidates.insert(id)
         }
         return id
     }
@@ -163,58 +228,57 @@ public struct LeaseTable: Sendable {
     public mutating func enqueue(_ id: LeaseID) {
         guard let l = self[id], l.state != .queued else { return }
         update(id) { $0.state = .queued }
-        let at = waiters.firstIndex { $0.sequence > l.sequence } ?? waiters.endIndex
-        waiters.insert(Waiter(id: id, holder: l.holder, sequence: l.sequence, resources: l.resources), at: at)
-        candidates.append(id)
+        let (at, found) = waiterIndex(l.sequence)
+        if !found { waiters.insert(Waiter(id: id, holder: l.holder, sequence: l.sequence, resources: l.resources), at: at) }
+        candidates.insert(id)
     }
 
     /// Grants a lease: it becomes active with a fresh TTL.
     public mutating func activate(_ id: LeaseID, at now: Instant) {
-        waiters.removeAll { $0.id == id }
+        guard let before = self[id] else { return }
+        if before.state == .queued { removeWaiter(before) }
         update(id) { l in
             l.state = .active
             l.grantedAt = now
             l.expiresAt = now + l.ttl
             l.queueDeadline = nil
         }
-        if let l = self[id] {
-            noteGrant(l)
-            if !holders.contains(where: { $0.id == id }) {
-                holders.append(Waiter(id: id, holder: l.holder, sequence: l.sequence, resources: l.resources))
-            }
-        }
+        addHolder(Waiter(id: id, holder: before.holder, sequence: before.sequence, resources: before.resources))
     }
 
     /// Pause or resume a held lease (both still hold its resources).
     public mutating func setState(_ id: LeaseID, _ state: LeaseState) {
         update(id) { $0.state = state }
-        if !state.holdsResources { holders.removeAll { $0.id == id } }
+        if !state.holdsResources { removeHolder(id) }
     }
 
     /// Renews the TTL of every lease the session holds (heartbeat or activity).
     public mutating func renew(session: SessionID, at now: Instant) {
-        var soonest: Instant?
-        bySession.update(session) { list in
-            for i in list.indices where list[i].state.holdsResources {
-                let e = now + list[i].ttl
-                list[i].expiresAt = e
-                if soonest == nil || e < soonest! { soonest = e }
-            }
+        guard let list = bySession[session] else { return }
+        for l in list where l.state.holdsResources {
+            update(l.id) { $0.expiresAt = now + $0.ttl }
         }
-        note(soonest)
     }
 
     /// Updates the geometry of every lease following `window`; returns the ids it moved.
     public mutating func move(window: WindowID, to geometry: Region) -> [LeaseID] {
+        guard windowLeases[window] != nil else { return [] }
         var moved: [LeaseID] = []
         for l in all where l.resources.area.window == window {
             update(l.id) { $0.resources.area = .window(window, geometry: geometry) }
             moved.append(l.id)
             freed.append(l.resources)   // where it was
-            if let i = holders.firstIndex(where: { $0.id == l.id }) { holders[i].resources.area = .window(window, geometry: geometry) }
-            if let i = waiters.firstIndex(where: { $0.id == l.id }) {
-                waiters[i].resources.area = .window(window, geometry: geometry)
-                candidates.append(l.id)
+            if var h = holders[l.id] {
+                h.resources.area = .window(window, geometry: geometry)
+                holders[l.id] = h
+                holderRegions.insert(l.id, geometry)
+            }
+            if l.state == .queued {
+                let (i, found) = waiterIndex(l.sequence)
+                if found {
+                    waiters[i].resources.area = .window(window, geometry: geometry)
+                    candidates.insert(l.id)
+                }
             }
         }
         return moved.sorted()
@@ -231,8 +295,9 @@ public struct LeaseTable: Sendable {
             let n = (windowLeases[w] ?? 1) - 1
             windowLeases[w] = n > 0 ? n : nil
         }
-        waiters.removeAll { $0.id == id }
-        holders.removeAll { $0.id == id }
+        deadlines.remove(id)
+        if l.state == .queued { removeWaiter(l) }
+        if l.state.holdsResources { removeHolder(id) }
         // A holder frees what it held; a waiter stops blocking those behind it.
         if l.state.holdsResources || l.state == .queued { freed.append(l.resources) }
         l.state = .ended(reason)
@@ -257,7 +322,7 @@ public struct LeaseTable: Sendable {
             let examine = candidates.contains(w.id) || freed.contains { w.resources.conflict(with: $0) != nil }
             if examine,
                !earlier.reversed().contains(where: { $0.holder != w.holder && w.resources.conflict(with: $0.resources) != nil }),
-               !heldConflict(w.resources, holder: w.holder) {
+               firstConflictingHolder(w.resources, holder: w.holder) == nil {
                 granted.append(w.id)
                 update(w.id) { l in
                     l.state = .active
@@ -265,52 +330,40 @@ public struct LeaseTable: Sendable {
                     l.expiresAt = now + l.ttl
                     l.queueDeadline = nil
                 }
-                if let l = self[w.id] { noteGrant(l) }
-                holders.append(w)
+                addHolder(w)
             }
             // Granted or not, it now stands before everyone behind it.
             earlier.append(w)
         }
-        if !granted.isEmpty { waiters.removeAll { granted.contains($0.id) } }
+        if !granted.isEmpty {
+            let g = Set(granted)
+            waiters.removeAll { g.contains($0.id) }
+        }
         return granted
     }
 
-    /// Whether a lease of another session holds something conflicting with `resources`.
-    private func heldConflict(_ resources: LeaseResources, holder: SessionID) -> Bool {
-        holders.contains { $0.holder != holder && resources.conflict(with: $0.resources) != nil }
-    }
-
     /// Leases whose time is up at `now`: waiters past their timeout, holders past their
-    /// TTL or the maximum hold time. Scans only when something can have lapsed.
+    /// TTL or the maximum hold time, in id order. Reads only the due end of the deadline
+    /// heap; each returned lease leaves it (the engine ends it, or renews it, which sets
+    /// its deadline again).
     public mutating func lapsed(at now: Instant) -> [(LeaseID, ReasonCode)] {
-        guard let e = earliest, now >= e else { return [] }
         var out: [(LeaseID, ReasonCode)] = []
-        var next: Instant?
-        func consider(_ t: Instant?) {
-            if let t, next == nil || t < next! { next = t }
-        }
-        for list in bySession.values {
-            for l in list {
-                if l.state.holdsResources {
-                    if let max = maximumHold, let g = l.grantedAt, now >= g + max {
-                        out.append((l.id, .maxHold))
-                    } else if let e = l.expiresAt, now >= e {
-                        out.append((l.id, .ttlExpired))
-                    } else {
-                        consider(l.expiresAt)
-                        if let max = maximumHold, let g = l.grantedAt { consider(g + max) }
-                    }
-                } else if let d = l.queueDeadline {
-                    if now >= d { out.append((l.id, .queueTimeout)) } else { consider(d) }
+        while let id = deadlines.popDue(at: now) {
+            guard let l = self[id] else { continue }
+            if l.state.holdsResources {
+                if let max = maximumHold, let g = l.grantedAt, now >= g + max {
+                    out.append((id, .maxHold))
+                } else {
+                    out.append((id, .ttlExpired))
                 }
+            } else {
+                out.append((id, .queueTimeout))
             }
         }
-        // Whatever lapsed now is ended or renewed by the engine (a renewal notes itself).
-        earliest = next
         if out.count > 1 { out.sort { $0.0 < $1.0 } }
         return out
     }
 
-    /// The earliest moment `lapsed` may return something (possibly a little early).
-    public var nextDeadline: Instant? { earliest }
+    /// The earliest moment `lapsed` may return something.
+    public var nextDeadline: Instant? { deadlines.first?.at }
 }

@@ -24,6 +24,7 @@ public enum ReasonCode: String, Hashable, Sendable, CaseIterable, Codable {
     case selfCancel = "self_cancel"          // an orchestrator targeting its own lease
     case notSupervisor = "not_supervisor"
     case invalidRegion = "invalid_region"
+    case tooManyLeases = "too_many_leases"   // the session already has max_leases_per_session live leases
     // Gate, in the order of DESIGN §3
     case noLease = "no_lease"
     case leaseNotActive = "lease_not_active" // paused, queued or pending approval

@@ -1,6 +1,12 @@
 /// The seat: one cursor and one focus, so gestures run one at a time as transactions
 /// (DESIGN §3, atomic gestures). While one session's click or drag runs, nobody else's
-/// frames interleave; other gestures wait FIFO and start when it finishes.
+/// frames interleave; other gestures wait and start when it finishes.
+///
+/// Waiting gestures take turns by session, round-robin (issue 15, seat hogging): each
+/// session's own gestures run in the order it sent them, and between two of one
+/// session's gestures every other session that waits gets one turn, in the order the
+/// sessions started waiting. One agent with 32 requests in flight thus delays another's
+/// gesture by one gesture, not 32.
 ///
 /// Frames are due relative to the frame before them, as actually emitted: if a tick
 /// comes late, the rest of the gesture shifts rather than compressing a press and its
@@ -27,6 +33,11 @@ public struct SeatScheduler: Sendable {
 
     public private(set) var running: Transaction?
     public private(set) var waiting: [Job] = []
+    /// The sessions with waiting jobs, whose turn comes first first: a session joins at
+    /// the back when its first job waits, and goes to the back after each turn.
+    public private(set) var turns: [SessionID] = []
+    /// Whose gesture was taken last.
+    public private(set) var lastServed: SessionID?
     /// A session whose finished gestures left keys or buttons down (a `mouseDown`, a
     /// `keyDown`) keeps the seat: anyone else's click now would drag with its button, or
     /// type with its Shift. Only its own gestures run until it lets go.
@@ -37,16 +48,26 @@ public struct SeatScheduler: Sendable {
 
     public var isIdle: Bool { running == nil }
 
-    public mutating func enqueue(_ job: Job) { waiting.append(job) }
+    public mutating func enqueue(_ job: Job) {
+        if !turns.contains(job.session) { turns.append(job.session) }
+        waiting.append(job)
+    }
 
-    /// Takes the first waiting job (to compile and `start`): the first of the session
-    /// holding the seat if one does, else the first of all.
+    /// Takes the next waiting job (to compile and `start`): the first of the session
+    /// holding the seat if one does, else the first of the session whose turn it is.
     public mutating func dequeue() -> Job? {
-        if let h = heldBy {
-            guard let i = waiting.firstIndex(where: { $0.session == h }) else { return nil }
-            return waiting.remove(at: i)
+        // The session that just had the seat waits for the others first, also when its
+        // next gesture was queued before theirs.
+        if heldBy == nil, turns.count > 1, turns.first == lastServed { turns.append(turns.removeFirst()) }
+        guard let s = heldBy ?? turns.first, let i = waiting.firstIndex(where: { $0.session == s }) else { return nil }
+        lastServed = s
+        let job = waiting.remove(at: i)
+        if let t = turns.firstIndex(of: s) {
+            turns.remove(at: t)
+            // Its next gesture waits for everyone else's turn.
+            if waiting.contains(where: { $0.session == s }) { turns.append(s) }
         }
-        return waiting.isEmpty ? nil : waiting.removeFirst()
+        return job
     }
 
     /// `session` left something pressed: the seat stays its own.
@@ -99,7 +120,9 @@ public struct SeatScheduler: Sendable {
     /// Removes waiting jobs matching `predicate`, in order, and returns them.
     public mutating func drop(where predicate: (Job) -> Bool) -> [Job] {
         let dropped = waiting.filter(predicate)
+        guard !dropped.isEmpty else { return [] }
         waiting.removeAll(where: predicate)
+        turns.removeAll { s in !waiting.contains { $0.session == s } }
         return dropped
     }
 

@@ -30,6 +30,8 @@ public enum ErrorAdvice {
             next = "that key or chord acts on the whole machine, not a window, and is never sent; release any held keys (key_up) that complete it, or ask the operator"
         case .rateLimited:
             next = "slow down: wait a moment between actions"
+        case .tooManyLeases:
+            next = "release a lease you no longer need (lease_release), then acquire again"
         case .daemonNotRunning, .permissionDenied:
             next = "ask the operator to fix the service; nothing was done"
         default:

@@ -29,7 +29,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case "malformed", "too_large", "unknown_version", "out_of_order", "unknown_type", "bad_gesture",
              "unmappable_text", "invalid_region", "unknown_lease", "unknown_session", "bad_input", "no_such_window":
             .badInput
-        case "conflict", "approval_denied", "not_allowed", "self_cancel", "not_supervisor", "no_lease",
+        case "conflict", "approval_denied", "not_allowed", "self_cancel", "not_supervisor", "no_lease", "too_many_leases",
              "outside_region", "no_keyboard_lease", "focus_unproven", "focus_elsewhere", "rate_limited", "too_many_in_flight", "denied",
              "machine_key":
             .denied

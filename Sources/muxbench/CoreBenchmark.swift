@@ -13,10 +13,10 @@ struct CoreBenchmark: ParsableCommand {
     @Option(help: "Gate decisions to time.") var gateDecisions = 20_000_000
     @Option(help: "Acquire+release rounds to time.") var leaseRounds = 2_000
     @Option(help: "Random-model steps to time.") var modelSteps = 100_000
-    @Option(help: "Run only these parts (gate, lease, memory, model, compile), e.g. for a profiler.")
+    @Option(help: "Run only these parts (gate, lease, many, memory, model, compile), e.g. for a profiler.")
     var only: [Part] = []
 
-    enum Part: String, ExpressibleByArgument, CaseIterable { case gate, lease, memory, model, compile }
+    enum Part: String, ExpressibleByArgument, CaseIterable { case gate, lease, many, memory, model, compile }
 
     func validate() throws {
         guard gateDecisions > 0, leaseRounds > 0, modelSteps > 0 else { throw ValidationError("counts must be positive") }
@@ -30,6 +30,10 @@ struct CoreBenchmark: ParsableCommand {
         if parts.contains(.lease) {
             rows += leaseRows(CoreLeaseBench.run(rounds: leaseRounds))
             rows += shallowLeaseRows(CoreLeaseBench.run(rounds: leaseRounds, waiters: 0))
+        }
+        if parts.contains(.many) {
+            rows += manyLeaseRows(CoreManyLeasesBench.run(sessions: 2_000, perSession: 8), key: "many_sessions")
+            rows += manyLeaseRows(CoreManyLeasesBench.run(sessions: 1, perSession: 16_000), key: "one_session")
         }
         if parts.contains(.memory) { rows += memoryRows(CoreMemoryBench.run(sessions: 1_000)) }
         if parts.contains(.model) { rows += modelRows(CoreModelBench.run(steps: modelSteps)) }
@@ -64,6 +68,21 @@ struct CoreBenchmark: ParsableCommand {
         [
             Row(key: "lease_acquire_release_no_queue_p99_us", label: "lease acquire+release p99 (\(lease.sessions) sessions, no queue)",
                 value: Double(lease.percentiles.p99) / 1000, text: Self.fixed(Double(lease.percentiles.p99) / 1000, 1) + " µs", goal: "", met: nil),
+        ]
+    }
+
+    /// Many live leases at once: whole phases, in milliseconds.
+    func manyLeaseRows(_ b: CoreManyLeasesBench, key: String) -> [Row] {
+        func ms(_ ns: Int64) -> Double { Double(ns) / 1e6 }
+        let asked = b.sessions * b.perSession
+        return [
+            Row(key: "many_leases_\(key)_acquire_ms",
+                label: "\(asked) acquires by \(b.sessions) session(s) (\(b.granted) granted): all, in",
+                value: ms(b.acquireNanoseconds), text: Self.fixed(ms(b.acquireNanoseconds), 1) + " ms", goal: "", met: nil),
+            Row(key: "many_leases_\(key)_status_ms", label: "  one status over \(b.lapsed) live leases",
+                value: ms(b.statusNanoseconds), text: Self.fixed(ms(b.statusNanoseconds), 1) + " ms", goal: "", met: nil),
+            Row(key: "many_leases_\(key)_lapse_ms", label: "  all \(b.lapsed) TTLs lapsing in one engine turn",
+                value: ms(b.lapseNanoseconds), text: Self.fixed(ms(b.lapseNanoseconds), 1) + " ms", goal: "", met: nil),
         ]
     }
 

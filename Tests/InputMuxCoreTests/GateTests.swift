@@ -73,7 +73,8 @@ import Testing
     }
 
     @Test func theRateLimitIsATokenBucket() {
-        let t = Timeline { $0.rateLimit = RateLimit(burst: 3, perSecond: 10) }
+        // Four at once: the acquire costs a token too (every request does), then three scrolls.
+        let t = Timeline { $0.rateLimit = RateLimit(burst: 4, perSecond: 10) }
         let A = t.connect("A")
         A.acquire(leftHalf)
         let replies = (0..<4).map { _ in A.send(.scroll(at: Point(x: 5, y: 5), dx: 0, dy: 1, unit: .notches)) }
@@ -87,9 +88,9 @@ import Testing
     }
 
     @Test func refusedGesturesCostATokenToo() {
-        let t = Timeline { $0.rateLimit = RateLimit(burst: 2, perSecond: 1) }
+        let t = Timeline { $0.rateLimit = RateLimit(burst: 3, perSecond: 1) }
         let A = t.connect("A")
-        A.acquire(leftHalf)
+        A.acquire(leftHalf)   // a token
         #expect(A.perform(.move(to: Point(x: 5000, y: 0))).code == .outsideRegion)
         #expect(A.perform(.move(to: Point(x: 5000, y: 0))).code == .outsideRegion)
         #expect(A.perform(.move(to: Point(x: 5, y: 5))).code == .rateLimited)

@@ -48,6 +48,8 @@ import Testing
         #expect(c.limits.maximumInFlight == 32)
         #expect(c.limits.maximumOutboundBytes == 1_048_576)
         #expect(c.limits.maximumProtocolErrors == 64)
+        #expect(c.limits.maximumLeasesPerSession == 8)
+        #expect(c.limits.maximumGestureDuration == .seconds(30))
         #expect(c.sensitiveRegions.isEmpty)
         #expect(c.sockets.agentPath == "/run/inputmux/agent.sock")
         #expect(c.sockets.controlPath == "/run/inputmux/control.sock")

@@ -26,6 +26,7 @@ let allTests: [KernelTest] = [
     KernelTest(name: "daemon-agent-killed-mid-drag", body: DaemonCrashTests.agentKilledMidDrag),
     KernelTest(name: "daemon-hostile-clients", body: DaemonHostileTests.hostileClients),
     KernelTest(name: "daemon-machine-keys-never-reach-the-machine", body: DaemonMachineKeyTests.machineKeysNeverReachTheMachine),
+    KernelTest(name: "daemon-lease-flood-capped-status-fits", body: DaemonFloodTests.leaseFloodIsCappedAndStatusNeverDisconnects),
     KernelTest(name: "daemon-killed-and-restarted", body: DaemonCrashTests.daemonKilledAndRestarted),
     KernelTest(name: "daemon-hello-timeout-closes-a-silent-connection", body: DaemonConnectionTests.helloTimeoutClosesASilentConnection),
     KernelTest(name: "daemon-half-open-connections-do-not-lock-out-agents", body: DaemonConnectionTests.halfOpenConnectionsDoNotLockOutAgents),

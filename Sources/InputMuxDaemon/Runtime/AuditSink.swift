@@ -68,8 +68,12 @@ final class AuditSink: @unchecked Sendable {
     /// dropped, counted and reported, rather than the daemon's memory growing without end.
     static let maximumPending = 65_536
 
-    init(settings: Configuration.AuditSettings, logger: Logger) throws {
+    /// This sink's bound on queued decisions (`maximumPending` unless a test asks for less).
+    let pendingLimit: Int
+
+    init(settings: Configuration.AuditSettings, logger: Logger, pendingLimit: Int = AuditSink.maximumPending) throws {
         self.logger = logger
+        self.pendingLimit = max(1, pendingLimit)
         // Fail closed: no start without the key (a readable key exposes typed secrets to
         // guessing) or without a log to write to.
         redactionKey = try AuditKey.loadOrCreate(at: settings.keyPath).bytes
@@ -85,7 +89,7 @@ final class AuditSink: @unchecked Sendable {
     func record(_ e: AuditEvent) {
         let stamped = (e, WallTime.now())
         condition.lock()
-        if pending.count < Self.maximumPending {
+        if pending.count < pendingLimit {
             if unwrittenSince == nil { unwrittenSince = MonotonicClock.now() }
             pending.append(stamped)
         } else {
@@ -180,6 +184,13 @@ final class AuditSink: @unchecked Sendable {
             dropped = 0
             condition.unlock()
             write(batch)
+            if lost > 0 {
+                // The dropped decisions came after this batch (the queue was full): a
+                // chained record stands in their place, so `muxctl audit verify` reports
+                // the gap and its size.
+                let note = AuditDropNote(dropped: lost, backlog: pendingLimit)
+                write(slice: [(note.event(time: batch.last?.0.time ?? .zero), WallTime.now())])
+            }
             batch.removeAll(keepingCapacity: true)
             condition.lock()
             // What was queued meanwhile has waited since about now.
@@ -190,7 +201,7 @@ final class AuditSink: @unchecked Sendable {
             }
             condition.unlock()
             if lost > 0 {
-                logger.error("\(lost) audit records were dropped: the audit writer fell \(Self.maximumPending) records behind (is the disk under the audit log hung?)",
+                logger.error("\(lost) audit records were dropped: the audit writer fell \(pendingLimit) records behind (is the disk under the audit log hung?); the log records the gap",
                              metadata: ["audit.path": .string(log.path), "audit.dropped": "\(lost)"])
             }
             // Rest before the next batch; `close` cuts the rest short.

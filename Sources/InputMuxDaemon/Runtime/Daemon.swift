@@ -70,6 +70,8 @@ public final class Daemon: Service, @unchecked Sendable {
         ec.maximumTextLength = c.limits.maximumTextLength
         ec.maximumPathPoints = c.limits.maximumPathPoints
         ec.maximumFrameEvents = c.limits.maximumFrameEvents
+        ec.maximumLeasesPerSession = c.limits.maximumLeasesPerSession
+        ec.maximumGestureDuration = c.limits.maximumGestureDuration
         ec.redactionKey = audit.redactionKey
         ec.wallClockAtZero = Self.wallClockAtMonotonicZero()
 

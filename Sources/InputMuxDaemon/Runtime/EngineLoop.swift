@@ -642,7 +642,12 @@ final class EngineLoop {
         }
         guard let c else { return }
         c.inFlight = max(0, c.inFlight - 1)
-        var message = WireEncoding.reply(reply, id: id)
+        // A status too large for the output bound is cut to fit, never a disconnect.
+        var message = if case .status(let s) = reply {
+            WireEncoding.statusReply(s, id: id, budget: limits.maximumOutboundBytes / 2)
+        } else {
+            WireEncoding.reply(reply, id: id)
+        }
         if case .status = reply, c.kind == .control, case .object(var o) = message, case .object(var r) = o["result"] ?? .null {
             r["devices"] = .array(devicesInventory().map(Self.device))
             if let x11 { r["foreign_input"] = x11.foreignStatus() }
