@@ -208,6 +208,7 @@ struct Agent {
         fatalError("gesture \(g.kind) never answered")
     }
 
+    @discardableResult
     func click(_ x: Int32, _ y: Int32, button: MouseButton = .left, count: Int = 1) -> Reply {
         perform(.click(at: Point(x: x, y: y), button: button, count: count, modifiers: []))
     }
