@@ -128,7 +128,7 @@ let package = Package(
         // What a muxctl command needs to hand its command line to a lease holder: exit
         // statuses, the CLI's error, the holder's socket and its line protocol. Glibc only
         // (no Foundation), so the `muxctl` front binary stays small.
-        .target(name: "InputMuxRelay"),
+        .target(name: "InputMuxRelay", dependencies: ["InputMuxWire"]),
         // muxctl's logic: gesture script, status tables, doctor checks over injected
         // probes, audit views. The executable only wires commands to it.
         // It links no device, X11 or systemd library: what needs one (key names, the keymap)

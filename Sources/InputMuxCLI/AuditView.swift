@@ -1,5 +1,5 @@
 import InputMuxAudit
-import enum InputMuxCore.PrintableText
+import enum InputMuxWire.PrintableText
 
 /// How `muxctl audit` prints records and which it keeps.
 public enum AuditView {

@@ -1,5 +1,5 @@
 import InputMuxClient
-import enum InputMuxCore.PrintableText
+import enum InputMuxWire.PrintableText
 
 /// How `muxctl monitor` prints one audit decision streamed by the control socket
 /// (`{"type":"event","event":"audit",…}`, docs/PROTOCOL.md).

@@ -1,5 +1,5 @@
 import InputMuxClient
-import enum InputMuxCore.PrintableText
+import enum InputMuxWire.PrintableText
 
 /// The text `muxctl status`, `sessions` and `devices` print. Times are shown relative to
 /// the daemon's clock at the moment of the status (`time_ms`): "since 12s", "TTL 18s".

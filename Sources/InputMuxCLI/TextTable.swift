@@ -1,4 +1,4 @@
-import enum InputMuxCore.PrintableText
+import enum InputMuxWire.PrintableText
 
 /// Columns aligned with spaces, a header row, nothing else: readable in a terminal and
 /// easy to `awk`. An empty table prints its `empty` line instead.

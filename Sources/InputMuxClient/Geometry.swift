@@ -32,7 +32,10 @@ public struct Region: Sendable, Hashable, Codable, CustomStringConvertible {
     public init?(parsing text: String) {
         let parts = text.split(whereSeparator: { $0 == "," || $0 == "x" || $0 == "X" })
             .map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 4, let x = parts[0], let y = parts[1], let w = parts[2], let h = parts[3], w > 0, h > 0 else {
+        // Desktop pixels are 32-bit on the wire; larger numbers would also overflow `x + width`.
+        let pixels = Int(Int32.min)...Int(Int32.max)
+        guard parts.count == 4, let x = parts[0], let y = parts[1], let w = parts[2], let h = parts[3], w > 0, h > 0,
+              [x, y, w, h].allSatisfy(pixels.contains) else {
             return nil
         }
         self.init(x: x, y: y, width: w, height: h)

@@ -1,4 +1,5 @@
 import Glibc
+import enum InputMuxWire.PrintableText
 
 /// How the `muxctl` front runs `muxctl-commands`, the binary with every verb, when a
 /// command line is not a gesture its lease holder plays.
@@ -52,5 +53,7 @@ public enum CommandsBinary {
 
 extension CLIError {
     /// The line muxctl prints on standard error for this failure.
-    public var line: String { "muxctl: " + message }
+    /// Its sentence may quote the daemon, which quotes clients: characters that are not
+    /// printable are escaped (`PrintableText`), so no client drives the terminal.
+    public var line: String { "muxctl: " + PrintableText.escaped(message) }
 }

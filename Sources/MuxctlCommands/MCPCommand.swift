@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import InputMuxClient
 import InputMuxMCP
-import enum InputMuxCore.PrintableText
+import enum InputMuxWire.PrintableText
 
 /// `muxctl mcp`: the computer-use tools for an MCP client, over stdio. Each process is
 /// one agent session with its own lease; stdout carries only MCP messages.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Glibc
 import InputMuxCLI
-import enum InputMuxCore.PrintableText
 
 /// `muxctl`: the operator's and the scripting agent's front door to inputmuxd.
 @main
@@ -53,8 +52,7 @@ struct MuxctlCommand: AsyncParsableCommand {
 
     /// What a failure prints (and where) and the exit status it ends with.
     static func report(_ error: any Error) -> (status: Int32, message: String?, toStdout: Bool) {
-        // Its sentence may quote the daemon, which quotes clients (names): escaped.
-        if let e = error as? CLIError { return (e.status.rawValue, PrintableText.escaped(e.line), false) }
+        if let e = error as? CLIError { return (e.status.rawValue, e.line, false) }   // escaped (CLIError.line)
         if let code = error as? ExitCode { return (code.rawValue, nil, false) }
         // Help and version requests end cleanly; every parse or validation error is bad input.
         if exitCode(for: error) == .success { return (0, fullMessage(for: error), true) }

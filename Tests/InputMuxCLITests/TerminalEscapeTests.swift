@@ -40,3 +40,13 @@ import Testing
         #expect(!line.contains("\n"))
     }
 }
+
+/// muxctl's error line (both binaries print `CLIError.line`) escapes what the daemon
+/// quoted from clients.
+@Suite struct ErrorLineEscapeTests {
+    @Test func anErrorQuotingAHostileNameIsEscaped() {
+        let e = CLIError.daemon(code: "not_allowed", message: "uid 1000 may not connect as agent \"x\u{1B}[2J\u{202E}\"")
+        #expect(e.line.contains("x\\u{001B}[2J\\u{202E}"))
+        #expect(!e.line.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
+    }
+}

@@ -48,6 +48,12 @@ import Testing
         #expect(steps == [.gesture(.move(to: Point(x: 1919, y: 0)))])
     }
 
+    @Test func regionsBeyondThirtyTwoBitsDoNotParse() {
+        #expect(Region(parsing: "9223372036854775807,0,10,10") == nil)
+        #expect(Region(parsing: "0,0,4294967296x10") == nil)
+        #expect(Region(parsing: "-5,0,10x10") == Region(x: -5, y: 0, width: 10, height: 10))
+    }
+
     @Test func theClientLibrarysConversionsSaturate() {
         let d = Region(x: 0, y: 0, width: 1920, height: 1080)
         #expect(CoordinateSpace.desktop.scaleDistance(dx: 1e300, dy: -1e300, desktop: d) == (Int(Int32.max), -Int(Int32.max)))

@@ -1,5 +1,6 @@
 import InputMuxConfiguration
 import InputMuxCore
+import enum InputMuxWire.PrintableText
 import InputMuxX11
 
 /// The protocol version this daemon speaks.

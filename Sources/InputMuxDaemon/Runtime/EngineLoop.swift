@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import InputMuxConfiguration
 import InputMuxCore
+import enum InputMuxWire.PrintableText
 import InputMuxLinux
 import Logging
 import Synchronization

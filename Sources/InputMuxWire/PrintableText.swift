@@ -1,7 +1,8 @@
 /// Text from clients, as it may be shown to a person: agent names are admitted only when
 /// every character is printable, and whatever `muxctl` prints from clients (names, exe
 /// paths, reasons, messages) goes through `escaped`, so no client can put terminal
-/// escapes, line breaks or bidirectional overrides into an operator's terminal.
+/// escapes, line breaks or bidirectional overrides into an operator's terminal. It lives
+/// beside the wire's codec so the daemon, muxctl and muxctl's small static front share it.
 public enum PrintableText {
     /// The longest agent name, in UTF-8 bytes (not characters: combining marks make a
     /// character as long as one likes).
