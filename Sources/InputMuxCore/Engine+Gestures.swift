@@ -150,9 +150,7 @@ extension Engine {
             }
         }
         seat.start(job, frames: frames, at: now)
-        seatFocus.record(job.gesture, by: s, at: state.pointer, time: now,
-                         focusModifierHeld: (job.gesture.needsFocus || job.gesture.isFocusClick)
-                            && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier))
+        recordSeatFocus(job.gesture, frames, s, at: state.pointer)
         if config.windowSystemFocus, job.gesture.pressesFocusModifier
             || (job.gesture.needsFocus && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier)) {
             focus.focusChordStarted(by: s, time: now)

@@ -271,3 +271,23 @@ import InputMuxTestSupport
         #expect(A.perform(.type(text: "d")).isDone)   // typing is no focus chord
     }
 }
+
+/// Found by the model test (seed 102): a click whose button is already down (an earlier
+/// mouse_down) presses nothing the seat sees, so it moves no focus and proves nothing.
+@Suite("Clicks the seat never sees") struct SwallowedClickTests {
+    @Test func aClickWithItsButtonAlreadyDownProvesNothing() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.perform(.mouseDown(at: Point(x: 100, y: 100), button: .left)).isDone)
+        #expect(A.perform(.keyChord(keys: [.leftMeta], repeat: 1)).isDone)    // Super: focus may be anywhere
+        let mark = t.mark
+        let click = A.send(.click(at: Point(x: 100, y: 100), button: .left, count: 1, modifiers: []))   // no press reaches the seat
+        let typing = A.send(.type(text: "x"))                                   // accepted: the click was
+        t.run(for: 2.s)
+        #expect(A.reply(click) == .done)
+        #expect(!t.frames(since: mark, on: A.pointer).contains { $0.1.events.contains { $0.type == EV.key && $0.value == 1 } })
+        #expect(A.reply(typing)?.code == .focusUnproven)
+        #expect(t.keyEvents(since: mark, on: A.keyboard).filter { $0.1 == 1 }.isEmpty)
+    }
+}
