@@ -27,6 +27,24 @@ extension Engine {
         sessions[s]?.planned = pointer
     }
 
+    /// Records a gesture that starts on the seat into `seatFocus`. A click whose button is
+    /// down already (an earlier `mouse_down`) presses nothing the seat sees: it moves no
+    /// focus and proves nothing.
+    mutating func recordSeatFocus(_ g: Gesture, _ frames: [TimedFrame], _ s: SessionID, at here: Point?) {
+        let altHeld = (g.needsFocus || g.isFocusClick) && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier)
+        if g.isFocusClick {
+            let buttons = neutral.held(on: .agentPointer(s))
+            let presses = frames.contains { f in
+                f.device == .pointer && f.frame.events.contains { $0.type == EV.key && $0.value == 1 && !buttons.contains(KeyCode($0.code)) }
+            }
+            if !presses {
+                if altHeld || g.pressesFocusModifier { seatFocus.agentChord(s, time: now) }
+                return
+            }
+        }
+        seatFocus.record(g, by: s, at: here, time: now, focusModifierHeld: altHeld)
+    }
+
     /// Whether session `s`'s keyboard will hold Alt or Super when a gesture accepted now
     /// starts: held now, or pressed by its running or waiting gestures and not released.
     func willHoldFocusModifier(_ s: SessionID) -> Bool {

@@ -52,7 +52,7 @@ extension Engine {
             let frames = try compiler.compile(g, context: expected)
             // Keys that act on the machine, or follow a focus-moving chord, with what is
             // held now (this runs again at start).
-            if let r = keyRefusal(frames, s, kind: g.kind) { throw r }
+            if let r = keyRefusal(frames, s, g) { throw r }
             if let long = durationRefusal(g, frames) { throw long }
         } catch {
             return refuse(error, lease: lease)
@@ -136,7 +136,7 @@ extension Engine {
         }
         // Keys that act on the machine, completed with what is held now: gestures that ran
         // since this one was accepted (a key_down alt before a raw sysrq) may complete one.
-        if let r = keyRefusal(frames, s, kind: job.gesture.kind) { return drop(r) }
+        if let r = keyRefusal(frames, s, job.gesture) { return drop(r) }
         // Safety net: nothing is emitted outside the holder's region, whatever moved since.
         var x = state.absX, y = state.absY
         for f in frames where f.device == .pointer {
@@ -155,9 +155,7 @@ extension Engine {
             }
         }
         seat.start(job, frames: frames, at: now)
-        seatFocus.record(job.gesture, by: s, at: state.pointer, time: now,
-                         focusModifierHeld: (job.gesture.needsFocus || job.gesture.isFocusClick)
-                            && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier))
+        recordSeatFocus(job.gesture, frames, s, at: state.pointer)
         if config.windowSystemFocus, job.gesture.pressesFocusModifier
             || (job.gesture.needsFocus && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier)) {
             focus.focusChordStarted(by: s, time: now)
@@ -171,16 +169,18 @@ extension Engine {
 
     /// Why these frames may not be written to the session's keyboard from what is held
     /// now: a machine chord its policy does not allow (DESIGN §3 item 6), or a key pressed
-    /// after a focus-moving chord in the same gesture (`FocusChords`).
-    func keyRefusal(_ frames: [TimedFrame], _ s: SessionID, kind: String) -> Rejection? {
+    /// after a focus-moving chord in the same gesture (`FocusChords`; not for `type`, whose
+    /// only modifiers are the keymap's level shifts: AltGr+Q types "@" on German layouts).
+    func keyRefusal(_ frames: [TimedFrame], _ s: SessionID, _ g: Gesture) -> Rejection? {
         guard frames.contains(where: { $0.device == .keyboard }) else { return nil }
         let keyboard = frames.lazy.filter { $0.device == .keyboard }.map(\.frame)
         let allowed = profiles[s]?.policy.allowedMachineChords ?? []
         if let c = MachineKeys.completed(in: keyboard, on: s, neutral: neutral, allowed: allowed) {
-            return MachineKeys.refusal(c, kind: kind)
+            return MachineKeys.refusal(c, kind: g.kind)
         }
+        if case .type = g { return nil }
         if let o = FocusChords.pressAfterFocusMove(in: keyboard, held: neutral.held(on: .agentKeyboard(s))) {
-            return FocusChords.refusal(o, kind: kind)
+            return FocusChords.refusal(o, kind: g.kind)
         }
         return nil
     }

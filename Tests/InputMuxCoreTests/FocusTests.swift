@@ -1,5 +1,6 @@
 import Testing
 @testable import InputMuxCore
+import InputMuxTestSupport
 
 @Suite("Focus evidence") struct FocusTests {
     @Test func keysNeedAClickInsideTheRegionFirst() {
@@ -242,5 +243,51 @@ import Testing
         #expect(A.reply(typing)?.code == .focusUnproven)
         #expect(A.reply(typing)?.rejection?.message.contains("click by agent \"B\"#2 ran on the seat after your click") == true)
         #expect(t.keyEvents(since: mark, on: A.keyboard).filter { $0.1 == 1 }.isEmpty)   // only the shift release
+    }
+}
+
+/// AltGr (right Alt) in typed text is a level shift, not a focus chord: on layouts that
+/// type "@" as AltGr+Q, text goes through whole.
+@Suite("Typing with AltGr") struct AltGrTypingTests {
+    struct AltGrKeymap: Keymap {
+        var layout: String { "de-like (test double)" }
+        func stroke(for c: Character) -> KeyStroke? {
+            switch c {
+            case "@": KeyStroke(key: KeyCode(16), modifiers: [.rightAlt])   // AltGr+Q
+            case "€": KeyStroke(key: KeyCode(18), modifiers: [.rightAlt])   // AltGr+E
+            default: USKeymap().stroke(for: c)
+            }
+        }
+    }
+
+    @Test func textWithAltGrCharactersIsTypedWhole() {
+        let t = Timeline { $0.keymap = AltGrKeymap() }
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.click(100, 100).isDone)
+        let mark = t.mark
+        #expect(A.perform(.type(text: "a@b€c")).isDone)
+        #expect(t.keyEvents(since: mark, on: A.keyboard).filter { $0.1 == 1 }.map(\.0) == [30, 100, 16, 48, 100, 18, 46])
+        #expect(A.perform(.type(text: "d")).isDone)   // typing is no focus chord
+    }
+}
+
+/// Found by the model test (seed 102): a click whose button is already down (an earlier
+/// mouse_down) presses nothing the seat sees, so it moves no focus and proves nothing.
+@Suite("Clicks the seat never sees") struct SwallowedClickTests {
+    @Test func aClickWithItsButtonAlreadyDownProvesNothing() {
+        let t = Timeline()
+        let A = t.connect("A")
+        A.acquire(leftHalf, keyboard: true)
+        #expect(A.perform(.mouseDown(at: Point(x: 100, y: 100), button: .left)).isDone)
+        #expect(A.perform(.keyChord(keys: [.leftMeta], repeat: 1)).isDone)    // Super: focus may be anywhere
+        let mark = t.mark
+        let click = A.send(.click(at: Point(x: 100, y: 100), button: .left, count: 1, modifiers: []))   // no press reaches the seat
+        let typing = A.send(.type(text: "x"))                                   // accepted: the click was
+        t.run(for: 2.s)
+        #expect(A.reply(click) == .done)
+        #expect(!t.frames(since: mark, on: A.pointer).contains { $0.1.events.contains { $0.type == EV.key && $0.value == 1 } })
+        #expect(A.reply(typing)?.code == .focusUnproven)
+        #expect(t.keyEvents(since: mark, on: A.keyboard).filter { $0.1 == 1 }.isEmpty)
     }
 }
