@@ -25,8 +25,9 @@ public struct LeaseTable: Sendable {
     /// What was released (or left the queue) since the last `advance`: only waiters that
     /// conflict with one of these can have become grantable.
     private var freed: [LeaseResources] = []
-    /// Waiters to examine whatever was freed (just queued or approved).
-    private var candidates: Set<LeaseID> = []
+    /// Waiters to examine whatever was freed (just queued or approved): a handful per
+    /// turn, so a plain array is cheaper to search than a hashed set.
+    private var candidates: [LeaseID] = []
     /// Every live lease's next deadline: TTL or maximum hold while held, queue timeout
     /// while waiting.
     private var deadlines = DeadlineHeap()
@@ -186,7 +187,7 @@ public struct LeaseTable: Sendable {
     private mutating func removeWaiter(_ l: Lease) {
         let (i, found) = waiterIndex(l.sequence)
         if found { waiters.remove(at: i) }
-        candidates.remove(l.id)
+        if !candidates.isEmpty { candidates.removeAll { $0 == l.id } }
     }
 
     private mutating func addHolder(_ w: Waiter) {
@@ -219,7 +220,7 @@ public struct LeaseTable: Sendable {
         if state == .queued {
             // The newest sequence: it goes last.
             waiters.append(Waiter(id: id, holder: holder, sequence: lease.sequence, resources: lease.resources))
-            candidates.insert(id)
+            candidates.append(id)
         }
         return id
     }
@@ -230,7 +231,7 @@ public struct LeaseTable: Sendable {
         update(id) { $0.state = .queued }
         let (at, found) = waiterIndex(l.sequence)
         if !found { waiters.insert(Waiter(id: id, holder: l.holder, sequence: l.sequence, resources: l.resources), at: at) }
-        candidates.insert(id)
+        candidates.append(id)
     }
 
     /// Grants a lease: it becomes active with a fresh TTL.
@@ -277,7 +278,7 @@ public struct LeaseTable: Sendable {
                 let (i, found) = waiterIndex(l.sequence)
                 if found {
                     waiters[i].resources.area = .window(window, geometry: geometry)
-                    candidates.insert(l.id)
+                    candidates.append(l.id)
                 }
             }
         }
@@ -317,13 +318,15 @@ public struct LeaseTable: Sendable {
             candidates.removeAll(keepingCapacity: true)
         }
         var granted: [LeaseID] = []
-        var earlier: [Waiter] = []
-        for w in waiters {
-            let examine = candidates.contains(w.id) || freed.contains { w.resources.conflict(with: $0) != nil }
+        var grantedAt: [Int] = []
+        for (index, w) in waiters.enumerated() {
+            let examine = (!candidates.isEmpty && candidates.contains(w.id)) || freed.contains { w.resources.conflict(with: $0) != nil }
+            // Granted or not, every waiter before it stands before it (nearest first).
             if examine,
-               !earlier.reversed().contains(where: { $0.holder != w.holder && w.resources.conflict(with: $0.resources) != nil }),
+               !waiters[..<index].reversed().contains(where: { $0.holder != w.holder && w.resources.conflict(with: $0.resources) != nil }),
                firstConflictingHolder(w.resources, holder: w.holder) == nil {
                 granted.append(w.id)
+                grantedAt.append(index)
                 update(w.id) { l in
                     l.state = .active
                     l.grantedAt = now
@@ -332,12 +335,16 @@ public struct LeaseTable: Sendable {
                 }
                 addHolder(w)
             }
-            // Granted or not, it now stands before everyone behind it.
-            earlier.append(w)
         }
-        if !granted.isEmpty {
-            let g = Set(granted)
-            waiters.removeAll { g.contains($0.id) }
+        if !grantedAt.isEmpty {
+            // One pass: the granted leave the queue, the rest keep their order.
+            var write = 0, next = 0
+            for read in waiters.indices {
+                if next < grantedAt.count && grantedAt[next] == read { next += 1; continue }
+                if write != read { waiters[write] = waiters[read] }
+                write += 1
+            }
+            waiters.removeLast(waiters.count - write)
         }
         return granted
     }
