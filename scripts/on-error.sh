@@ -19,6 +19,10 @@ inputmux_on_error() {
     local rc="$1" line="$2" command="$3" statuses="$4" i
     [[ $- == *e* ]] || return 0
     ((BASH_SUBSHELL == 0)) || return 0
+    # A function that failed by `return N` is named by the line that called it.
+    if [[ "$command" == return* && -r "${BASH_SOURCE[1]}" ]]; then
+        command="$(sed -n "${line}{s/^[[:space:]]*//;p}" "${BASH_SOURCE[1]}")"
+    fi
     if [[ "$statuses" == *" "* ]]; then
         printf '\nerror: %s:%s: the pipeline ending in `%s` failed (exit statuses along it: %s)\n' \
             "${BASH_SOURCE[1]}" "$line" "$command" "$statuses" >&2

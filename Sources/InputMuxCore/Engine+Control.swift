@@ -88,6 +88,11 @@ extension Engine {
             if let refusal = leasePolicyRefusal(for: target, l.resources, verb: "reassign") {
                 return refuse(refusal.code, refusal.message)
             }
+            let held = leases.leases(of: target).count
+            if held >= config.maximumLeasesPerSession {
+                return refuse(.tooManyLeases, "reassign refused: \(name(target)) already has \(held) leases, the most one "
+                    + "session may have (max_leases_per_session \(config.maximumLeasesPerSession)); it must release one first")
+            }
             // An operator approves leases anyway, so its reassign is the approval. An
             // orchestrator cannot approve: the target must acquire it and wait for an operator.
             if case .session = who, let why = approvalReason(for: l.resources, flagged: false) {

@@ -37,6 +37,23 @@ import InputMuxTestSupport
         #expect(A.events.compactMap(\.grantedLease).isEmpty)
     }
 
+    /// A reassign counts toward the target's lease cap as an acquire would.
+    @Test func aReassignToASessionAtItsLeaseCapIsRefused() {
+        let t = Timeline()
+        let A = t.connect("A")
+        let B = t.connect("B")
+        let cap = t.engine.config.maximumLeasesPerSession
+        for i in 0..<cap {
+            #expect(A.acquire(Region(x: Int32(i) * 20, y: 0, width: 10, height: 10)).leaseID != nil)
+        }
+        let b = B.acquire(rightHalf).leaseID!
+        let r = t.op(.reassign(b, to: A.id))
+        #expect(r.code == .tooManyLeases)
+        #expect(r.rejection?.message.contains("max_leases_per_session \(cap)") == true)
+        #expect(t.engine.leases[b]?.holder == B.id)
+        #expect(t.engine.leases.leases(of: A.id).count == cap)
+    }
+
     @Test func aSessionWithoutTheAgentRightHoldsNoLeaseEitherWay() {
         let t = Timeline()
         let S = t.connect("S", SessionPolicy(rights: .supervise))   // supervise alone
