@@ -28,7 +28,7 @@ extension CoreModel {
     mutating func randomKeyGesture(for s: SessionID) -> Gesture {
         func pick<T>(_ a: [T]) -> T { a[Int(rng.next(upTo: UInt64(a.count)))] }
         // A session whose policy allows ctrl+alt+f2 uses it now and then.
-        if !(allowedChords[s] ?? []).isEmpty, rng.chance(20) { return .keyChord(keys: [.leftCtrl, .leftAlt, KeyCode(60)], repeat: 1) }
+        if !(allowedChords[s] ?? []).isEmpty, rng.chance(50) { return .keyChord(keys: [.leftCtrl, .leftAlt, KeyCode(60)], repeat: 1) }
         switch rng.next(upTo: 10) {
         case 0, 1, 2:
             return .keyChord(keys: pick(Self.chordTemplates).map(KeyCode.init), repeat: rng.chance(15) ? 2 : 1)
