@@ -38,6 +38,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/inputmux-fuzz.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 mkdir -p fuzz-artifacts
 rows=()
+row() { printf '%-8s  %7s  %10s  %7s  %8s  %6s  %9s  %s\n' "$@"; }
 failed=0
 for t in "${targets[@]}"; do
     [[ -d "Fuzz/corpus/$t" ]] || { echo "fuzz: no target $t (Fuzz/corpus/$t is missing)" >&2; exit 2; }
@@ -65,15 +66,15 @@ for t in "${targets[@]}"; do
         verdict="ran no input"
         failed=1
     fi
-    rows+=("$(printf '%-8s  %7s  %10s  %7s  %8s  %6s  %9s  %s' "$t" "${seconds}s" "${runs:-0}" "${rate:-0}" "$seeds" "$found" "${cov:--}" "$verdict")")
+    rows+=("$(row "$t" "${seconds}s" "${runs:-0}" "${rate:-0}" "$seeds" "$found" "${cov:--}" "$verdict")")
     if ((update)) && ((rc == 0)); then
         MUXFUZZ_TARGET="$t" "$binary" -merge=1 "Fuzz/corpus/$t" "$work/$t" > /dev/null 2>&1
     fi
 done
 
 echo "fuzzing: coverage-guided (libFuzzer, swiftc -sanitize=fuzzer), each target from its committed corpus"
-printf '%-8s  %7s  %10s  %7s  %8s  %6s  %9s  %s\n' target time executions exec/s corpus new coverage verdict
-printf '%-8s  %7s  %10s  %7s  %8s  %6s  %9s  %s\n' -------- ------- ---------- ------- -------- ------ --------- -------
+row target time executions exec/s corpus new coverage verdict
+row -------- ------- ---------- ------- -------- ------ --------- -------
 printf '%s\n' "${rows[@]}"
 if ((failed)); then
     echo "fuzz: FAILED: an input broke a target; it is in fuzz-artifacts/ (replay: swift run muxfuzz TARGET FILE)" >&2

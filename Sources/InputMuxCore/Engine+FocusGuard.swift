@@ -13,9 +13,7 @@ extension Engine {
         let proven = config.windowSystemFocus ? focus.windowSystemProves(k.resources.area) : focus.proves(s, in: k.region)
         if proven { return }
         let left = running.frames.count - running.next
-        guard let job = seat.abort() else { return }
-        neutralize(s, pointer: true, keyboard: true, into: &out)
-        unrecordFocus(job)
+        guard let job = abortRunning(into: &out) else { return }
         let why = config.windowSystemFocus ? focusElsewhere(lease: k.id)
             : "focus left your region (\(focus.lastChange.map(describe) ?? "a focus report")); click inside \(k.region) again"
         let code: ReasonCode = config.windowSystemFocus ? .focusElsewhere : .focusUnproven

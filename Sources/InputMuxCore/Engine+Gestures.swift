@@ -236,9 +236,7 @@ extension Engine {
 
     /// Stops the session's running gesture (neutralizing it) and drops its waiting ones.
     mutating func cancelSeatWork(of s: SessionID, because why: Rejection, reply: Bool, into out: inout some EngineOutput) {
-        if seat.running?.job.session == s, let job = seat.abort() {
-            neutralize(s, pointer: true, keyboard: true, into: &out)
-            unrecordFocus(job)
+        if seat.running?.job.session == s, let job = abortRunning(into: &out) {
             if reply {
                 out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
                           to: .session(s), for: job.request)
@@ -255,12 +253,19 @@ extension Engine {
         sessions[s]?.planned = pointer
     }
 
+    /// Stops the gesture running on the seat: nothing more of it is written, what its
+    /// session holds is released, and a click of it proves nothing. The caller tells why.
+    mutating func abortRunning(into out: inout some EngineOutput) -> SeatScheduler.Job? {
+        guard let job = seat.abort() else { return nil }
+        neutralize(job.session, pointer: true, keyboard: true, into: &out)
+        unrecordFocus(job)
+        return job
+    }
+
     /// Human input: the running gesture stops and is neutralized; nothing waiting is
     /// replayed later (DESIGN §3.4).
     mutating func abortSeat(because why: Rejection, waitingReason: Rejection, into out: inout some EngineOutput) {
-        if let job = seat.abort() {
-            neutralize(job.session, pointer: true, keyboard: true, into: &out)
-            unrecordFocus(job)
+        if let job = abortRunning(into: &out) {
             out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
                       to: .session(job.session), for: job.request)
             out.audit(AuditEvent(time: now, identity: profiles[job.session]?.identity, lease: job.lease,

@@ -127,7 +127,7 @@ public enum MachineKeys {
         default: return nil
         }
         for c in chords where c.involves(k) && c.isComplete(isDown) {
-            if allowed.isEmpty || !allowed.contains(c.name) { return c }
+            if !allowed.contains(c.name) { return c }
         }
         return nil
     }

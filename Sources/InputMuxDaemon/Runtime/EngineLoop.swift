@@ -3,7 +3,6 @@ import Foundation
 import Glibc
 import InputMuxConfiguration
 import InputMuxCore
-import enum InputMuxWire.PrintableText
 import InputMuxLinux
 import Logging
 import Synchronization
