@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // The wire's JSON document and its codec (docs/PROTOCOL.md), shared by the daemon,
@@ -94,7 +95,11 @@ let package = Package(
         // verifier `muxctl audit` uses. No device, X11 or systemd library either.
         .target(
             name: "InputMuxAudit",
-            dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxConfiguration", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "InputMuxCore", "InputMuxWire", "InputMuxConfiguration", "InputMuxSystem",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
 
         // The daemon's logic: policy at run time, wire protocol, sockets, devices, X11.
@@ -102,13 +107,33 @@ let package = Package(
             name: "InputMuxDaemon",
             dependencies: [
                 "InputMuxCore", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11",
-                "CInputMuxSys", "CLibevdev", "CSystemd",
+                "CInputMuxSys", "InputMuxSystem", "CLibevdev", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // GNU system calls the Glibc module hides (SO_PEERCRED, accept4, ppoll, eventfd).
         .target(name: "CInputMuxSys"),
+        // The one system-call layer: Unix sockets (connect, listen, accept; a path too long
+        // for sockaddr_un is refused, never cut), a bounded line reader, and swift-system's
+        // FileDescriptor for every read and write (EINTR retried there, not by hand).
+        // Glibc and SystemPackage only: the client library and muxctl link it.
+        .target(
+            name: "InputMuxSystem",
+            dependencies: ["CInputMuxSys", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        // Child processes for tests and benchmarks (the kernel suite, the X11 tests,
+        // muxbench), on swift-subprocess: spawn, capture, wait with a deadline, stop, and
+        // start-and-wait-until-ready for inputmuxd and Xvfb. Never a dependency of what ships.
+        .target(
+            name: "InputMuxHarness",
+            dependencies: [
+                "InputMuxSystem",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .systemLibrary(
             name: "CSystemd", pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
@@ -128,12 +153,12 @@ let package = Package(
         // What a muxctl command needs to hand its command line to a lease holder: exit
         // statuses, the CLI's error, the holder's socket and its line protocol. Glibc only
         // (no Foundation), so the `muxctl` front binary stays small.
-        .target(name: "InputMuxRelay", dependencies: ["InputMuxWire"]),
+        .target(name: "InputMuxRelay", dependencies: ["InputMuxWire", "InputMuxSystem"]),
         // muxctl's logic: gesture script, status tables, doctor checks over injected
         // probes, audit views. The executable only wires commands to it.
         // It links no device, X11 or systemd library: what needs one (key names, the keymap)
         // doctor asks `inputmuxd --check`.
-        .target(name: "InputMuxCLI", dependencies: ["InputMuxRelay", "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxRelay", "InputMuxSystem", "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
         // `muxctl`, the command scripts and people run: a small, fully static front. A
         // gesture of an agent with a lease holder goes to the holder from here; every other
         // command line runs `muxctl-commands` in this process (execv). A script's held-lease
@@ -185,7 +210,9 @@ let package = Package(
             name: "muxbench",
             dependencies: [
                 "InputMuxCore", "InputMuxLinux", "InputMuxDaemon", "InputMuxTestSupport", "CMallocCounter", "CX11",
+                "InputMuxSystem", "InputMuxHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
 
@@ -201,7 +228,7 @@ let package = Package(
         // The client library agents link: the wire protocol over the agent and control
         // sockets, leases as objects, coordinate scaling and key names. Depends on no
         // daemon code, so an agent process carries none of it.
-        .target(name: "InputMuxClient", dependencies: ["InputMuxWire"]),
+        .target(name: "InputMuxClient", dependencies: ["InputMuxWire", "InputMuxSystem"]),
 
         // The MCP server's logic (`muxctl mcp`): computer-use tools over InputMuxClient.
         .target(
@@ -222,10 +249,10 @@ let package = Package(
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxConfiguration", "InputMuxAudit", "CInputMuxShim"]),
         .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxConfiguration", "InputMuxAudit",
                                                           "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
-        .testTarget(name: "MuxctlTests", dependencies: ["MuxctlCommands", "InputMuxCLI", "InputMuxRelay",
+        .testTarget(name: "MuxctlTests", dependencies: ["MuxctlCommands", "InputMuxCLI", "InputMuxRelay", "InputMuxSystem",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
-        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient"]),
+        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient", "InputMuxSystem"]),
         .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxClientTestSupport"]),
         .testTarget(
             name: "InputMuxMCPTests",
@@ -235,13 +262,16 @@ let package = Package(
             ]
         ),
         // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
-        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore", "CX11"],
+        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore", "CX11", "InputMuxHarness"],
                     resources: [.copy("Fixtures")]),
 
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
             name: "KernelSuite",
-            dependencies: ["InputMuxCore", "InputMuxLinux", "InputMuxClient"],
+            dependencies: [
+                "InputMuxCore", "InputMuxLinux", "InputMuxClient", "InputMuxSystem", "InputMuxHarness",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Tests/KernelSuite"
         ),
     ],

@@ -24,8 +24,8 @@ int inputmux_peer_credentials(int fd, struct inputmux_peer *out) {
     return 0;
 }
 
-int inputmux_accept(int fd) {
-    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+int inputmux_accept(int fd, int nonblocking) {
+    return accept4(fd, NULL, NULL, SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0));
 }
 
 int inputmux_ppoll(struct pollfd *fds, unsigned long n, int64_t timeout_ns) {

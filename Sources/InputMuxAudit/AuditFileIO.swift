@@ -1,8 +1,11 @@
 import Glibc
+import InputMuxSystem
+import SystemPackage
 
-/// The few syscalls the audit files need, one small wrapper each (swift-system's habit):
-/// EINTR retried, `close` never retried, failures carry `errno` and the call's name so
-/// the public errors above can say what went wrong and where.
+/// The file calls the audit files need, on swift-system's `FileDescriptor` (EINTR
+/// retried there, `close` never retried). Failures carry `errno` and the call's name so
+/// the public errors can say what went wrong and where. Descriptors cross this boundary
+/// as raw numbers, as the audit writer stores them.
 enum AuditFileIO {
     struct Failure: Error, Hashable, Sendable {
         var errno: Int32
@@ -11,26 +14,41 @@ enum AuditFileIO {
         /// partial line back.
         var written = 0
         var reason: String { String(cString: strerror(errno)) }
+
+        init(errno: Int32, call: String, written: Int = 0) {
+            self.errno = errno
+            self.call = call
+            self.written = written
+        }
+
+        init(_ error: any Error, call: String, written: Int = 0) {
+            self.init(errno: (error as? Errno)?.rawValue ?? EIO, call: call, written: written)
+        }
     }
 
-    /// The corresponding C function is `open`.
+    /// Opens `path` close-on-exec. The corresponding C function is `open`.
     static func open(_ path: String, _ flags: Int32, mode: mode_t = 0) throws(Failure) -> Int32 {
-        while true {
-            let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
-            if fd >= 0 { return fd }
-            if errno != EINTR { throw Failure(errno: errno, call: "open") }
+        let access = FileDescriptor.AccessMode(rawValue: flags & O_ACCMODE)
+        let options = FileDescriptor.OpenOptions(rawValue: (flags & ~O_ACCMODE) | O_CLOEXEC)
+        let permissions = flags & O_CREAT != 0 ? FilePermissions(rawValue: mode) : nil
+        do {
+            return try FileDescriptor.open(FilePath(path), access, options: options, permissions: permissions).rawValue
+        } catch {
+            throw Failure(error, call: "open")
         }
     }
 
     /// Writes every byte, however many `write` calls that takes. The corresponding C
     /// function is `write`.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Failure) {
+        let file = FileDescriptor(rawValue: fd)
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(errno: errno, call: "write", written: done)
+            let n: Int
+            do {
+                n = try bytes.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[done...])) }
+            } catch {
+                throw Failure(error, call: "write", written: done)
             }
             // A regular file answers 0 only when it cannot take more: treat it as a full disk
             // rather than spin.
@@ -42,13 +60,17 @@ enum AuditFileIO {
     /// Reads up to `count` bytes at `offset`; fewer only at the end of the file. The
     /// corresponding C function is `pread`.
     static func read(_ fd: Int32, count: Int, at offset: Int) throws(Failure) -> [UInt8] {
+        let file = FileDescriptor(rawValue: fd)
         var out = [UInt8](repeating: 0, count: count)
         var got = 0
         while got < count {
-            let n = out.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress! + got, count - got, off_t(offset + got)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(errno: errno, call: "pread")
+            let n: Int
+            do {
+                n = try out.withUnsafeMutableBytes {
+                    try file.read(fromAbsoluteOffset: Int64(offset + got), into: UnsafeMutableRawBufferPointer(rebasing: $0[got...]))
+                }
+            } catch {
+                throw Failure(error, call: "pread")
             }
             if n == 0 { break }
             got += n
@@ -67,9 +89,7 @@ enum AuditFileIO {
 
     /// The corresponding C function is `fstat`.
     static func status(_ fd: Int32) throws(Failure) -> stat {
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw Failure(errno: errno, call: "fstat") }
-        return st
+        do { return try FileDescriptor(rawValue: fd).stat().rawValue } catch { throw Failure(error, call: "fstat") }
     }
 
     static func size(_ fd: Int32) throws(Failure) -> Int { Int(try status(fd).st_size) }
@@ -77,32 +97,26 @@ enum AuditFileIO {
     /// The status of the path itself (a symbolic link is not followed), nil when it does
     /// not exist. The corresponding C function is `lstat`.
     static func linkStatus(_ path: String) throws(Failure) -> stat? {
-        var st = stat()
-        guard lstat(path, &st) == 0 else {
-            if errno == ENOENT { return nil }
-            throw Failure(errno: errno, call: "lstat")
+        do { return try FilePath(path).stat(followTargetSymlink: false).rawValue } catch {
+            if error == .noSuchFileOrDirectory { return nil }
+            throw Failure(error, call: "lstat")
         }
-        return st
     }
 
     /// The corresponding C function is `fsync`.
     static func sync(_ fd: Int32) throws(Failure) {
-        while fsync(fd) != 0 {
-            if errno != EINTR { throw Failure(errno: errno, call: "fsync") }
-        }
+        do { try FileDescriptor(rawValue: fd).synchronize() } catch { throw Failure(error, call: "fsync") }
     }
 
     /// Never retried: on Linux the descriptor is gone even when `close` reports EINTR.
     /// The corresponding C function is `close`.
     static func close(_ fd: Int32) {
-        _ = Glibc.close(fd)
+        try? FileDescriptor(rawValue: fd).close()
     }
 
     /// The corresponding C function is `ftruncate`.
     static func truncate(_ fd: Int32, to size: Int) throws(Failure) {
-        while ftruncate(fd, off_t(size)) != 0 {
-            if errno != EINTR { throw Failure(errno: errno, call: "ftruncate") }
-        }
+        do { try FileDescriptor(rawValue: fd).resize(to: Int64(size)) } catch { throw Failure(error, call: "ftruncate") }
     }
 
     /// The corresponding C function is `rename`.

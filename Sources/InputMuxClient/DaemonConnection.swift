@@ -1,4 +1,5 @@
 import Foundation
+import InputMuxSystem
 import Synchronization
 
 /// One NDJSON connection to inputmuxd (agent or control socket).
@@ -24,9 +25,9 @@ public final class DaemonConnection: Sendable {
     }
 
     /// Connects; nothing is sent yet (the caller sends hello).
-    init(path: String, role: UnixSocket.Role) throws(InputMuxError) {
+    init(path: String, role: DaemonSocket.Role) throws(InputMuxError) {
         socketPath = path
-        socket = try UnixSocket.connect(to: path, role: role)
+        socket = try DaemonSocket.connect(to: path, role: role)
         state = Mutex(State())
     }
 
@@ -86,32 +87,34 @@ public final class DaemonConnection: Sendable {
         let line = Array((message.serialized + "\n").utf8)
         writeLock.lock()
         defer { writeLock.unlock() }
-        return socket.write(line)
+        return (try? socket.send(line)) != nil
     }
 
     /// Says bye and closes. Pending requests fail with `connection_lost`.
     public func close() {
         send(["type": "bye"])
         finish(InputMuxError(.connectionLost, "the connection to inputmuxd was closed by this client"))
-        socket.shutdownBoth()
+        socket.shutdown()
         // The reader closes the descriptor when it stops; without a reader, close it here.
         if !state.withLock({ $0.reading }) { socket.close() }
     }
 
     // MARK: - Reading
 
+    /// The longest line read from the daemon; a reply or event longer than this (no
+    /// daemon writes one) is skipped.
+    static let maximumLine = 16 << 20
+
     private func readLoop() {
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        var line: [UInt8] = []
-        while let n = socket.read(into: &buffer) {
-            var start = 0
-            for i in 0..<n where buffer[i] == UInt8(ascii: "\n") {
-                line.append(contentsOf: buffer[start..<i])
+        var reader = LineReader(maximumLine: Self.maximumLine)
+        while true {
+            do {
+                guard let line = try reader.readLine(from: socket.descriptor) else { break }
                 dispatch(line)
-                line.removeAll(keepingCapacity: true)
-                start = i + 1
+            } catch {
+                if case .lineTooLong = error { continue }
+                break
             }
-            line.append(contentsOf: buffer[start..<n])
         }
         finish(Self.lost(socketPath))
         socket.close()

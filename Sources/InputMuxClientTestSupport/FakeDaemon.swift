@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import InputMuxClient
+import InputMuxSystem
 import Synchronization
 
 /// An in-process stand-in for inputmuxd, for host tests of clients (the library, muxctl,
@@ -8,7 +9,7 @@ import Synchronization
 /// answering through a handler the test gives. It records every message it receives.
 public final class FakeDaemon: Sendable {
     public let path: String
-    private let listener: Int32
+    private let listener: UnixSocket
     private let state = Mutex(State())
     public let handler: @Sendable (JSON, FakeConnection) -> Void
 
@@ -23,25 +24,11 @@ public final class FakeDaemon: Sendable {
     public init(handler: @escaping @Sendable (JSON, FakeConnection) -> Void = FakeDaemon.standard) throws {
         path = NSTemporaryDirectory() + "imx-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         unlink(path)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else { throw FakeDaemonError.cannotListen(errno) }
-        listener = fd
+        listener = try UnixSocket.listen(at: path)
         self.handler = handler
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
     }
-
-    public enum FakeDaemonError: Error { case cannotListen(Int32) }
 
     /// Every message received so far, in order, on every connection.
     public var received: [JSON] { state.withLock { $0.received } }
@@ -71,24 +58,20 @@ public final class FakeDaemon: Sendable {
 
     public func stop() {
         state.withLock { $0.stopped = true }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        listener.shutdown()
+        listener.close()
         dropAll()
         unlink(path)
     }
 
     private func acceptLoop() {
         while !state.withLock({ $0.stopped }) {
-            let fd = accept(listener, nil, nil)
-            if fd < 0 {
-                if errno == EINTR { continue }
-                return
-            }
+            guard let socket = try? listener.accept() else { return }
             let session = state.withLock { s in
                 defer { s.nextSession += 1 }
                 return s.nextSession
             }
-            let c = FakeConnection(fd: fd, session: session)
+            let c = FakeConnection(socket, session: session)
             state.withLock { $0.connections.append(c) }
             let thread = Thread { [self] in c.readLoop { message in
                 state.withLock { $0.received.append(message) }
@@ -132,15 +115,15 @@ public final class FakeDaemon: Sendable {
 
 /// One accepted connection of the fake daemon.
 public final class FakeConnection: Sendable {
-    let fd: Int32
+    let socket: UnixSocket
     public let session: Int
     /// Guards writes and the descriptor's life: once closed, its number may belong to
     /// another test's socket, so nothing touches it again.
     private let writeLock = NSLock()
     private let closed = Mutex(false)
 
-    init(fd: Int32, session: Int) {
-        self.fd = fd
+    init(_ socket: UnixSocket, session: Int) {
+        self.socket = socket
         self.session = session
     }
 
@@ -149,12 +132,7 @@ public final class FakeConnection: Sendable {
         writeLock.lock()
         defer { writeLock.unlock() }
         if closed.withLock({ $0 }) { return }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            offset += n
-        }
+        try? socket.send(bytes)
     }
 
     public func reply(_ request: JSON, _ result: JSON) {
@@ -170,27 +148,17 @@ public final class FakeConnection: Sendable {
     public func drop() {
         writeLock.lock()
         defer { writeLock.unlock() }
-        if !closed.withLock({ $0 }) { shutdown(fd, Int32(SHUT_RDWR)) }
+        if !closed.withLock({ $0 }) { socket.shutdown() }
     }
 
     func readLoop(_ onMessage: (JSON) -> Void) {
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        var line: [UInt8] = []
-        while true {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { break }
-            for b in buffer[0..<n] {
-                if b == UInt8(ascii: "\n") {
-                    if let m = JSON.parse(line) { onMessage(m) }
-                    line.removeAll()
-                } else {
-                    line.append(b)
-                }
-            }
+        var reader = LineReader(maximumLine: 16 << 20)
+        while let line = try? reader.readLine(from: socket.descriptor) {
+            if let m = JSON.parse(line) { onMessage(m) }
         }
         writeLock.lock()
         closed.withLock { $0 = true }
-        close(fd)
+        socket.close()
         writeLock.unlock()
     }
 }

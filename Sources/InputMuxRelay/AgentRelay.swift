@@ -1,4 +1,5 @@
 import Glibc
+import InputMuxSystem
 
 /// A lease that outlives one `muxctl agent` command: `lease acquire` leaves a holder
 /// process with the session and its lease, and later verbs of the same agent name reach
@@ -84,44 +85,43 @@ public enum AgentRelay {
     /// Whether a holder answers at `path`. A socket nobody listens on (the holder was
     /// killed) is removed.
     public static func holderListens(at path: String) -> Bool {
-        guard let fd = holderConnection(at: path) else { return false }
-        close(fd)
+        guard let socket = holderConnection(at: path) else { return false }
+        socket.close()
         return true
     }
 
     /// A connection to the holder at `path`; nil when none listens (a socket nobody
     /// listens on is removed).
-    static func holderConnection(at path: String) -> Int32? {
-        switch UnixSocket.connect(path) {
-        case .success(let fd):
-            return fd
-        case .failure(let e):
-            if e.errno == ECONNREFUSED { unlink(path) }
+    static func holderConnection(at path: String) -> UnixSocket? {
+        do { return try UnixSocket.connect(to: path) } catch {
+            if error.errno == .connectionRefused { unlink(path) }
             return nil
         }
     }
 
     /// Sends one request line to the holder and reads its reply line.
     public static func send(_ line: String, to path: String) throws(CLIError) -> Reply {
-        let fd: Int32
-        switch UnixSocket.connect(path) {
-        case .success(let f): fd = f
-        case .failure(let e):
-            throw CLIError(.unavailable, "the lease holder at \(path) cannot be reached (\(e.reason)); acquire the lease again")
+        let socket: UnixSocket
+        do { socket = try UnixSocket.connect(to: path) } catch {
+            throw CLIError(.unavailable, "the lease holder at \(path) cannot be reached (\(error)); acquire the lease again")
         }
-        return try exchange(line, on: fd, path: path)
+        return try exchange(line, on: socket, path: path)
     }
+
+    /// The longest request or reply line between a command and its holder.
+    package static let maximumLine = 1 << 20
 
     /// Writes `line` on a connection to the holder at `path`, reads the reply line and
     /// closes the connection.
-    static func exchange(_ line: String, on fd: Int32, path: String) throws(CLIError) -> Reply {
-        defer { close(fd) }
-        guard UnixSocket.writeAll(fd, Array((line + "\n").utf8)) else {
+    static func exchange(_ line: String, on socket: UnixSocket, path: String) throws(CLIError) -> Reply {
+        defer { socket.close() }
+        do { try socket.send(Array((line + "\n").utf8)) } catch {
             throw CLIError(.unavailable, "the lease holder at \(path) closed the connection")
         }
-        guard let reply = UnixSocket.readLine(fd) else {
+        var reader = LineReader(maximumLine: maximumLine, readSize: 4096)
+        guard let reply = try? reader.readLine(from: socket.descriptor) else {
             throw CLIError(.unavailable, "the lease holder at \(path) ended without answering; acquire the lease again")
         }
-        return Reply(line: reply)
+        return Reply(line: String(decoding: reply, as: UTF8.self))
     }
 }

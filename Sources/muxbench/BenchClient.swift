@@ -1,4 +1,5 @@
 import Glibc
+import InputMuxHarness
 import InputMuxCore
 import InputMuxDaemon
 import InputMuxLinux
@@ -6,37 +7,15 @@ import InputMuxLinux
 /// A blocking NDJSON client of inputmuxd's sockets, for benchmarks: one JSON object per
 /// line; replies carry the request's id; events arrive in between and are kept aside.
 final class BenchClient {
-    let fd: Int32
-    private var input: [UInt8] = []
-    /// Filled by every `recv` (allocated once, not per read).
-    private var buffer = [UInt8](repeating: 0, count: 65536)
+    private let connection: LineConnection
+    /// The socket's descriptor, for polling it beside others.
+    var fd: Int32 { connection.socket.descriptor.rawValue }
     private var nextID: Int64 = 1
     private var pending: [JSONValue] = []
 
     init(_ path: String, timeout: Duration = .seconds(10)) throws {
-        let start = MonotonicClock.now()
-        while true {
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else { throw BenchError("socket: errno \(errno)") }
-            var addr = sockaddr_un()
-            addr.sun_family = sa_family_t(AF_UNIX)
-            let bytes = Array(path.utf8)
-            withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-                raw.copyBytes(from: bytes.prefix(raw.count - 1))
-                raw[min(bytes.count, raw.count - 1)] = 0
-            }
-            let rc = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            if rc == 0 { self.fd = fd; return }
-            let e = errno
-            close(fd)
-            if MonotonicClock.now() - start > timeout { throw BenchError("cannot connect to \(path): errno \(e)") }
-            usleep(20_000)
-        }
+        do { connection = try LineConnection(path: path, timeout: timeout) } catch { throw BenchError(error.description) }
     }
-
-    deinit { close(fd) }
 
     /// Sends `message` with a fresh id; returns the id.
     @discardableResult
@@ -47,12 +26,7 @@ final class BenchClient {
         o["id"] = .int(id)
         var bytes = JSONValue.object(o).serializedBytes
         bytes.append(UInt8(ascii: "\n"))
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0 { if errno == EINTR { continue }; break }
-            offset += n
-        }
+        connection.send(bytes)
         return id
     }
 
@@ -84,18 +58,11 @@ final class BenchClient {
     func discardEvents() { pending.removeAll { $0["type"] == "event" } }
 
     private func pump(timeoutMs: Int32) throws {
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&pfd, 1, timeoutMs) > 0 else { return }
-        let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
-        if n == 0 { throw BenchError("the daemon closed the connection") }
-        guard n > 0 else { return }
-        input += buffer[0..<n]
-        var start = 0
-        while let nl = input[start...].firstIndex(of: UInt8(ascii: "\n")) {
-            if let v = JSONValue.parse(input[start..<nl]) { pending.append(v) }
-            start = nl + 1
+        let lines = connection.readLines(timeout: .milliseconds(Int64(timeoutMs)))
+        for line in lines {
+            if let v = JSONValue.parse(line[...]) { pending.append(v) }
         }
-        input.removeFirst(start)
+        if lines.isEmpty && connection.closed { throw BenchError("the daemon closed the connection") }
         if pending.count > 4096 { discardEvents() }
     }
 }

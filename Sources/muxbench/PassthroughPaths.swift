@@ -2,6 +2,8 @@ import CInputMuxShim
 import CMallocCounter
 import Glibc
 import InputMuxCore
+import InputMuxHarness
+import InputMuxSystem
 import InputMuxLinux
 
 /// The three paths the benchmark compares, each set up around one "physical" device.
@@ -60,7 +62,7 @@ enum PassthroughPaths {
                    pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]
         var allocations: UInt64 = 0, frames: UInt64 = 0
         while true {
-            if poll(&fds, 2, -1) < 0 { if errno == EINTR { continue }; break }
+            guard (try? pollRetryingOnInterrupt(&fds, timeoutMilliseconds: -1)) != nil else { break }
             if fds[1].revents != 0 { break }
             let before = inputmux_allocation_count()
             let n = (try? passthrough.pump()) ?? 0
@@ -83,20 +85,15 @@ enum PassthroughPaths {
         }
         let before = Set(eventNodes())
         let command = "exec \(intercept) -g \(physical.devnode) | /usr/bin/uinput -d \(physical.devnode)"
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        let parts: [String] = ["/bin/sh", "-c", command]
-        let argv = parts.map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, "/bin/sh", nil, &attributes, argv, environ) == 0 else { throw BenchError("cannot start interception-tools") }
+        let shell: ChildProcess
+        do {
+            shell = try ChildProcess("/bin/sh", ["-c", command], output: .inherited, error: .inherited, ownProcessGroup: true)
+        } catch {
+            throw BenchError("cannot start interception-tools: \(error)")
+        }
         let stop: () -> Void = {
-            kill(-pid, SIGTERM)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            shell.send(SIGTERM, toGroup: true)
+            _ = shell.wait(timeout: .seconds(3600))
         }
         let start = MonotonicClock.now()
         while MonotonicClock.now() - start < .seconds(10) {

@@ -1,6 +1,8 @@
 import CInputMuxShim
 import Glibc
 import InputMuxCore
+import InputMuxSystem
+import SystemPackage
 import InputMuxLinux
 
 /// Measures the latency of frames from a write on the "physical" uinput device to their
@@ -122,12 +124,11 @@ enum PassthroughProbe {
 
     /// Fills `raw` from `fd`.
     static func readExactly(_ fd: Int32, _ raw: UnsafeMutableRawBufferPointer, timeoutMs: Int32) -> Bool {
+        let file = FileDescriptor(rawValue: fd)
         var got = 0
         while got < raw.count {
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            if poll(&pfd, 1, timeoutMs) <= 0 { return false }
-            let n = read(fd, raw.baseAddress! + got, raw.count - got)
-            if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
+            guard file.waitReadable(timeout: .milliseconds(Int64(timeoutMs))),
+                  let n = try? file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[got...])), n > 0 else { return false }
             got += n
         }
         return true

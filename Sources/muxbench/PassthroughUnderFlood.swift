@@ -1,6 +1,7 @@
 import CInputMuxShim
 import Glibc
 import InputMuxCore
+import InputMuxHarness
 import InputMuxDaemon
 import InputMuxLinux
 
@@ -202,26 +203,17 @@ struct PassthroughUnderFlood {
 /// `muxbench flood-agents` in a child process (so the timed process stays single-threaded
 /// and forks its readers safely), driven through its stdin.
 final class FloodProcess {
-    let pid: pid_t
-    private let toChild: Int32
-    private let fromChild: Int32
-    private var pendingOutput: [UInt8] = []
+    private let child: ChildProcess
+    var pid: pid_t { child.pid }
     private var stopped = false
 
     init(socket: String, agents: Int) throws {
-        var input: [Int32] = [0, 0], output: [Int32] = [0, 0]
-        guard pipe(&input) == 0, pipe(&output) == 0 else { throw BenchError("pipe: errno \(errno)") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
-        posix_spawn_file_actions_addclose(&actions, input[1])
-        posix_spawn_file_actions_addclose(&actions, output[0])
-        pid = try BenchProcess.spawn(["/proc/self/exe", "flood-agents", "--socket", socket, "--agents", "\(agents)"], actions: &actions)
-        close(input[0]); close(output[1])
-        toChild = input[1]
-        fromChild = output[0]
+        do {
+            child = try ChildProcess("/proc/self/exe", ["flood-agents", "--socket", socket, "--agents", "\(agents)"],
+                                     input: .pipe, output: .captured, error: .inherited)
+        } catch {
+            throw BenchError(error.description)
+        }
         guard let ready = readLine(timeout: 180), ready == "READY" else {
             stop()
             throw BenchError("the flood agents did not get ready")
@@ -235,40 +227,27 @@ final class FloodProcess {
     /// counts (clicks done, refused, CPUs the flood kept busy).
     @discardableResult
     func command(_ c: Character, expectLine: Bool = false) -> (ok: Int, rejected: Int, cpus: Double) {
-        var b = c.asciiValue ?? 0
-        _ = write(toChild, &b, 1)
+        child.write(String(c))
         guard expectLine, let line = readLine(timeout: 30) else { return (0, 0, 0) }
         let parts = line.split(separator: " ")
         guard parts.count == 6 else { return (0, 0, 0) }
         return (Int(parts[1]) ?? 0, Int(parts[3]) ?? 0, Double(parts[5]) ?? 0)
     }
 
-    private func readLine(timeout: Int32) -> String? {
-        while true {
-            if let nl = pendingOutput.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: pendingOutput[..<nl], as: UTF8.self)
-                pendingOutput.removeSubrange(...nl)
-                return line
-            }
-            var pfd = pollfd(fd: fromChild, events: Int16(POLLIN), revents: 0)
-            guard poll(&pfd, 1, timeout * 1000) > 0 else { return nil }
-            var buf = [UInt8](repeating: 0, count: 256)
-            let n = read(fromChild, &buf, buf.count)
-            guard n > 0 else { return nil }
-            pendingOutput += buf[0..<n]
+    /// The next line the flood process prints, within `timeout` seconds.
+    private func readLine(timeout: Int64) -> String? {
+        let seen = child.lines.count
+        var index = 0
+        return child.waitForLine(timeout: .seconds(timeout)) { _ in
+            defer { index += 1 }
+            return index >= seen
         }
     }
 
     func stop() {
         guard !stopped else { return }
         stopped = true
-        close(toChild)
-        var status: Int32 = 0
-        let began = MonotonicClock.now()
-        while waitpid(pid, &status, WNOHANG) != pid {
-            if MonotonicClock.now() - began > .seconds(10) { kill(pid, SIGKILL); waitpid(pid, &status, 0); break }
-            MonotonicClock.sleep(.milliseconds(10))
-        }
-        close(fromChild)
+        child.closeInput()
+        if child.wait(timeout: .seconds(10)) == nil { child.kill() }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import InputMuxHarness
 import Glibc
 import InputMuxCore
 import InputMuxLinux
@@ -30,9 +31,9 @@ struct X11Benchmark: ParsableCommand {
     var window = 16
 
     func run() throws {
-        let xvfb = try X11BenchProcess("/usr/bin/Xvfb", ["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-        guard let n = xvfb.firstLine(timeout: .seconds(15)).flatMap({ Int($0) }) else { throw BenchError("Xvfb did not start") }
-        let display = ":\(n)"
+        let xvfb: XvfbServer
+        do { xvfb = try XvfbServer(width: 1280, height: 800) } catch { throw BenchError(error.description) }
+        let display = xvfb.display
         // Torn down in order: the daemon and the probe leave the X server before it stops
         // (Xlib ends a process whose server vanishes under an open connection).
         defer { withExtendedLifetime(xvfb) {} }
@@ -68,10 +69,9 @@ struct X11Benchmark: ParsableCommand {
 
     /// inputmuxd in XTest mode on `display`, unpaced (`[pacing] enabled = false`, what the
     /// configuration suggests for XTest sandboxes), with sockets in a temporary directory.
-    func startDaemon(display: String) throws -> (X11BenchProcess, String) {
-        var template = Array("/tmp/inputmux-x11bench-XXXXXX".utf8CString)
-        guard let p = mkdtemp(&template) else { throw BenchError("mkdtemp failed") }
-        let dir = String(cString: p)
+    func startDaemon(display: String) throws -> (ChildProcess, String) {
+        let dir: String
+        do { dir = try HarnessFiles.temporaryDirectory("inputmux-x11bench") } catch { throw BenchError(error.description) }
         let config = """
             [sockets]
             agent = "\(dir)/agent.sock"
@@ -97,15 +97,13 @@ struct X11Benchmark: ParsableCommand {
             uid = \(getuid())
             """
         try config.write(toFile: dir + "/inputmux.toml", atomically: true, encoding: .utf8)
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("inputmuxd").path
-        let d = try X11BenchProcess(exe, ["--config", dir + "/inputmux.toml", "--log-level", "error"])
-        let deadline = MonotonicClock.now() + .seconds(20)
-        while access(dir + "/agent.sock", F_OK) != 0 {
-            guard MonotonicClock.now() < deadline else { throw BenchError("inputmuxd did not start (build it: swift build -c release --product inputmuxd)") }
-            usleep(20_000)
+        do {
+            let d = try DaemonProcess.start([HarnessFiles.beside("inputmuxd"), "--config", dir + "/inputmux.toml", "--log-level", "error"],
+                                            readiness: .socketExists(dir + "/agent.sock"))
+            return (d, dir)
+        } catch {
+            throw BenchError("\(error) (build it: swift build -c release --product inputmuxd)")
         }
-        return (d, dir)
     }
 
     /// A point inside the probe window, different from the last, so every click moves.
@@ -155,8 +153,8 @@ struct X11Benchmark: ParsableCommand {
         var last = start
         for i in 0..<count {
             let (x, y) = Self.point(i)
-            let p = try X11BenchProcess("/usr/bin/xdotool", ["mousemove", "\(x)", "\(y)", "click", "1"], environment: ["DISPLAY": display])
-            p.wait()
+            let p = try xdotool(display, x, y)
+            p.wait(timeout: .seconds(60))
             if let t = probe.drain() { last = t }
         }
         while probe.presses - before < count {
@@ -172,12 +170,21 @@ struct X11Benchmark: ParsableCommand {
         for i in 0..<count {
             let (x, y) = Self.point(i + 7)
             let t0 = MonotonicClock.now()
-            let p = try X11BenchProcess("/usr/bin/xdotool", ["mousemove", "\(x)", "\(y)", "click", "1"], environment: ["DISPLAY": display])
+            let p = try xdotool(display, x, y)
             guard let t1 = probe.nextPress(timeout: .seconds(10)) else { throw BenchError("an xdotool click never arrived") }
             out.append((t1 - t0).nanosecondCount)
-            p.wait()
+            p.wait(timeout: .seconds(60))
         }
         return out
+    }
+
+    /// `xdotool mousemove X Y click 1` on `display`, started.
+    func xdotool(_ display: String, _ x: Int, _ y: Int) throws -> ChildProcess {
+        do {
+            return try ChildProcess("/usr/bin/xdotool", ["mousemove", "\(x)", "\(y)", "click", "1"], environment: ["DISPLAY": display], output: .discarded)
+        } catch {
+            throw BenchError(error.description)
+        }
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.nanosecondCount) / 1e9 }

@@ -1,5 +1,7 @@
 import CInputMuxShim
 import Glibc
+import InputMuxHarness
+import InputMuxSystem
 import InputMuxCore
 import InputMuxLinux
 import Synchronization
@@ -24,9 +26,9 @@ enum YdotoolPeer {
         runConcurrently(workers) { _ in
             for _ in 0..<perWorker {
                 let t0 = MonotonicClock.now().nanoseconds
-                guard let pid = try? BenchProcess.spawn([binary, "click", "1"], actions: quiet()) else { continue }
+                guard let child = try? ChildProcess(binary, ["click", "1"], output: .discarded) else { continue }
                 starts.withLock { $0.append(t0) }
-                _ = BenchProcess.wait(pid)
+                _ = child.wait(timeout: .seconds(60))
             }
         }
         let wall = (MonotonicClock.now() - begin).nanosecondCount
@@ -42,23 +44,13 @@ enum YdotoolPeer {
     static func type(_ text: String) throws -> (total: Int64, characters: Int) {
         let observer = try DeviceObserver()
         let t0 = MonotonicClock.now().nanoseconds
-        let pid = try BenchProcess.spawn([binary, "type", text], actions: quiet())
-        _ = BenchProcess.wait(pid)
+        do { _ = try ChildProcess(binary, ["type", text], output: .discarded).wait(timeout: .seconds(120)) } catch {
+            throw BenchError(error.description)
+        }
         let devices = observer.finish()
         guard let d = devices.first, let last = d.lastKeyRelease else { return (0, 0) }
         return (last - t0, d.characterPresses)
     }
-
-    /// stdout and stderr to /dev/null (ydotool prints a notice per run). Made once, read
-    /// only afterwards.
-    nonisolated(unsafe) private static let quietActions: UnsafeMutablePointer<posix_spawn_file_actions_t> = {
-        let actions = UnsafeMutablePointer<posix_spawn_file_actions_t>.allocate(capacity: 1)
-        posix_spawn_file_actions_init(actions)
-        posix_spawn_file_actions_addopen(actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(actions, 2, "/dev/null", O_WRONLY, 0)
-        return actions
-    }()
-    private static func quiet() -> UnsafeMutablePointer<posix_spawn_file_actions_t> { quietActions }
 }
 
 /// Runs `body(i)` for i in 0..<n on n threads and waits for all.
@@ -128,7 +120,7 @@ final class DeviceObserver: @unchecked Sendable {
             var fds = [pollfd(fd: stopPipe[0], events: Int16(POLLIN), revents: 0),
                        pollfd(fd: inotify, events: Int16(POLLIN), revents: 0)]
             fds += open.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            if poll(&fds, nfds_t(fds.count), 1000) < 0 && errno != EINTR { return }
+            guard (try? pollRetryingOnInterrupt(&fds, timeoutMilliseconds: 1000)) != nil else { return }
             if fds[0].revents != 0 { return }
             if fds[1].revents != 0 {
                 let n = read(inotify, &inbuf, inbuf.count)

@@ -81,10 +81,10 @@ struct AgentClientTests {
 
     @Test("permission denied names the group to join")
     func permissionDenied() {
-        let agent = UnixSocket.connectError(EACCES, path: "/run/inputmux/agent.sock", role: .agent)
+        let agent = DaemonSocket.connectError(EACCES, path: "/run/inputmux/agent.sock", role: .agent)
         #expect(agent.code == .permissionDenied)
         #expect(agent.message.contains("`inputmux`"))
-        let control = UnixSocket.connectError(EACCES, path: "/run/inputmux/control.sock", role: .control)
+        let control = DaemonSocket.connectError(EACCES, path: "/run/inputmux/control.sock", role: .control)
         #expect(control.message.contains("inputmux-admin"))
     }
 

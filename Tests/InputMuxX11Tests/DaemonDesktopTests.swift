@@ -1,4 +1,5 @@
 import Foundation
+import InputMuxHarness
 import Testing
 
 /// inputmuxd in XTest mode on Xvfb while the display's layout changes (RandR): the

@@ -1,11 +1,12 @@
 import Foundation
 import Glibc
+import InputMuxHarness
 
 /// A real `inputmuxd` (the one this test build produced) in XTest mode on a test's Xvfb,
 /// with its sockets, audit log and key in a private temporary directory.
 final class MuxDaemon {
     let dir: String
-    let child: Child
+    let child: ChildProcess
     var agentSocket: String { dir + "/agent.sock" }
     var controlSocket: String { dir + "/control.sock" }
     var auditPath: String { dir + "/audit.jsonl" }
@@ -21,9 +22,7 @@ final class MuxDaemon {
     }
 
     static func temporaryDirectory() throws -> String {
-        var template = Array("/tmp/inputmux-x11-XXXXXX".utf8CString)
-        guard let p = mkdtemp(&template) else { throw X11TestFailure("mkdtemp failed: errno \(errno)") }
-        return String(cString: p)
+        try HarnessFiles.temporaryDirectory("inputmux-x11")
     }
 
     /// `extra` is appended to the configuration. `unprivileged`: when the tests run as
@@ -39,17 +38,9 @@ final class MuxDaemon {
             guard chown(dir, 65534, 65534) == 0, chown(dir + "/inputmux.toml", 65534, 65534) == 0 else {
                 throw X11TestFailure("cannot hand \(dir) to nobody: errno \(errno)")
             }
-            child = try Child("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", try Self.executable()] + args,
-                              stderrToNull: false)
-        } else {
-            child = try Child(try Self.executable(), args, stderrToNull: false)
         }
-        let deadline = Date().addingTimeInterval(20)
-        while access(dir + "/control.sock", F_OK) != 0 {
-            let exit = child.wait(timeout: 0.05)
-            if exit != -1 { throw X11TestFailure("inputmuxd exited with status \(exit) before its sockets appeared in \(dir)") }
-            if Date() > deadline { throw X11TestFailure("inputmuxd did not start: its sockets never appeared in \(dir)") }
-        }
+        let command = (asNobody ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []) + [try Self.executable()] + args
+        child = try DaemonProcess.start(command, readiness: .socketExists(dir + "/control.sock"))
     }
 
     /// The configuration the tests' daemons run with: its sockets, audit log and key in
@@ -114,8 +105,7 @@ final class MuxDaemon {
 
 /// One connection speaking the wire protocol (docs/PROTOCOL.md) as raw JSON lines.
 final class WireClient {
-    let fd: Int32
-    private var reader: LineReader
+    let connection: LineConnection
     private var nextID = 1
     /// Events received while waiting for replies.
     private(set) var events: [[String: Any]] = []
@@ -124,24 +114,11 @@ final class WireClient {
     private(set) var hello: [String: Any] = [:]
 
     init(socket path: String, name: String) throws {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { b in
-            for (i, c) in path.utf8.enumerated() where i < b.count - 1 { b[i] = c }
-        }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0 else { throw X11TestFailure("cannot connect to \(path): errno \(errno)") }
-        reader = LineReader(fd: fd)
+        connection = try LineConnection(path: path, timeout: .zero)
         let hello = try request(["type": "hello", "protocol": 1, "name": name])
         guard hello["ok"] as? Bool == true else { throw X11TestFailure("hello refused: \(hello)") }
         self.hello = hello["result"] as? [String: Any] ?? [:]
     }
-
-    deinit { close(fd) }
 
     /// Sends a request without waiting; returns its id.
     @discardableResult
@@ -152,7 +129,7 @@ final class WireClient {
         m["id"] = id
         var data = try! JSONSerialization.data(withJSONObject: m)
         data.append(10)
-        data.withUnsafeBytes { _ = Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        connection.send(data)
         return id
     }
 
@@ -161,8 +138,8 @@ final class WireClient {
         let deadline = Date().addingTimeInterval(timeout)
         while replies[id] == nil {
             guard Date() < deadline else { throw X11TestFailure("no reply to request \(id) within \(timeout) s") }
-            for line in reader.read(timeout: 0.1) {
-                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+            for line in connection.readLines(timeout: .milliseconds(100)) {
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
                 if o["type"] as? String == "reply", let i = o["id"] as? Int { replies[i] = o } else { events.append(o) }
             }
         }
@@ -178,8 +155,8 @@ final class WireClient {
         while true {
             while seen < events.count { if match(events[seen]) { return events[seen] }; seen += 1 }
             if Date() >= deadline { return nil }
-            for line in reader.read(timeout: 0.1) {
-                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+            for line in connection.readLines(timeout: .milliseconds(100)) {
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
                 if o["type"] as? String == "reply", let i = o["id"] as? Int { replies[i] = o } else { events.append(o) }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import InputMuxHarness
 import InputMuxCore
 @testable import InputMuxX11
 import CX11

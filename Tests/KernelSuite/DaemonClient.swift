@@ -1,74 +1,42 @@
 import Glibc
+import InputMuxHarness
+import InputMuxSystem
+import SystemPackage
 import InputMuxCore
 import InputMuxLinux
 
 /// A small NDJSON client for the daemon's agent and control sockets: one JSON object per
 /// line; requests carry an `id` echoed in their reply; events arrive in between.
 final class DaemonClient {
-    let fd: Int32
+    let connection: LineConnection
     let socketPath: String
-    private var input: [UInt8] = []
     var nextID: Int64 = 1
     /// Events (and replies nobody waited for) in arrival order, not yet taken.
     private(set) var pending: [JSON] = []
     /// Every message received, for failure messages.
     private(set) var received: [JSON] = []
-    private(set) var closed = false
+    var closed: Bool { connection.closed }
 
     /// Connects (retrying briefly while the daemon creates the socket).
     init(_ path: String, timeout: Duration = .seconds(5)) throws {
         socketPath = path
-        let start = MonotonicClock.now()
-        while true {
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
-            if Self.connect(fd, path) == 0 {
-                self.fd = fd
-                return
-            }
-            let e = errno
-            close(fd)
-            if MonotonicClock.now() - start > timeout {
-                throw TestFailure("cannot connect to \(path): \(String(cString: strerror(e)))")
-            }
-            usleep(20_000)
-        }
+        connection = try LineConnection(path: path, timeout: timeout)
     }
 
     /// Takes over a socket already connected (by a helper process, for SO_PEERCRED tests).
     init(connected fd: Int32, path: String) {
-        self.fd = fd
+        connection = LineConnection(adopting: UnixSocket(adopting: FileDescriptor(rawValue: fd), path: path))
         socketPath = path
     }
 
-    deinit { close(fd) }
-
-    /// The corresponding C function is `connect`; returns its result (errno set on -1).
-    static func connect(_ fd: Int32, _ path: String) -> Int32 {
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            raw.copyBytes(from: bytes.prefix(raw.count - 1))
-            raw[min(bytes.count, raw.count - 1)] = 0
-        }
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-    }
+    var fd: Int32 { connection.socket.descriptor.rawValue }
 
     // MARK: - Sending
 
     /// Writes raw bytes (for malformed input); false when the daemon closed the socket.
     @discardableResult
     func sendBytes(_ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0 { if errno == EINTR { continue }; return false }
-            offset += n
-        }
-        return true
+        connection.send(bytes)
     }
 
     /// Sends `message` with a fresh id; returns the id.
@@ -117,23 +85,13 @@ final class DaemonClient {
 
     /// Reads what arrives within `timeout` (returns after the first read).
     func pump(timeout: Duration) {
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let ms = Int32(max(0, min(timeout.nanosecondCount / 1_000_000, 60_000)))
-        guard poll(&pfd, 1, ms) > 0 else { return }
-        var buf = [UInt8](repeating: 0, count: 65536)
-        let n = recv(fd, &buf, buf.count, Int32(MSG_DONTWAIT))
-        if n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) { closed = true; return }
-        guard n > 0 else { return }
-        input += buf[0..<n]
-        while let nl = input.firstIndex(of: UInt8(ascii: "\n")) {
-            let line = input[..<nl]
-            if let j = JSON.parse(line) {
+        for line in connection.readLines(timeout: min(timeout, .seconds(60))) {
+            if let j = JSON.parse(line[...]) {
                 pending.append(j)
                 received.append(j)
             } else {
                 received.append(.string("unparsable: " + String(decoding: line, as: UTF8.self)))
             }
-            input.removeSubrange(...nl)
         }
     }
 

@@ -1,4 +1,6 @@
 import Glibc
+import InputMuxHarness
+import SystemPackage
 import InputMuxCore
 import InputMuxLinux
 
@@ -109,9 +111,10 @@ enum DaemonConnectionTests {
         defer { kill(daemon.pid, SIGCONT) }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)   // inherited by the helper
         guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
-        let helper = try Subprocess("/proc/self/exe", ["--helper-connect-fd", "\(fd)", "65534", "65534", "\(group)", daemon.agentSocket])
+        let helper = try ChildProcess("/proc/self/exe", ["--helper-connect-fd", "0", "65534", "65534", "\(group)", daemon.agentSocket],
+                                      input: .descriptor(FileDescriptor(rawValue: fd)), error: .standardOutput)
         let said = helper.waitForLine(timeout: .seconds(10)) { $0.hasPrefix("CONNECTED") || $0.hasPrefix("ERROR") }
-        helper.stop(SIGKILL)
+        helper.kill()
         guard let said, said.hasPrefix("CONNECTED") else { close(fd); throw TestFailure("helper: \(helper.lines)") }
         let c = DaemonClient(connected: fd, path: daemon.agentSocket)
         let id = c.send(["type": "hello", "protocol": 1, "name": "grouped"])
@@ -137,16 +140,9 @@ enum DaemonConnectionTests {
         try daemon.stop()
     }
 
-    /// Runs `path` to its end; its wait status.
+    /// Runs `path` to its end; its exit status (128 + a signal).
     static func run(_ path: String, _ args: [String]) throws -> Int32 {
-        let argv = ([path] + args).map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, path, nil, nil, argv, environ)
-        guard rc == 0 else { throw TestFailure("cannot start \(path): \(String(cString: strerror(rc)))") }
-        var status: Int32 = 0
-        waitpid(child, &status, 0)
-        return status
+        try ChildProcess.run(path, args).termination.code
     }
 
     /// Paths of the descriptors `pid` has open.

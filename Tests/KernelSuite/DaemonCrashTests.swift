@@ -1,5 +1,6 @@
 import CInputMuxShim
 import Glibc
+import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
 
@@ -13,7 +14,7 @@ enum DaemonCrashTests {
     static func agentKilledMidDrag() throws {
         let daemon = try DaemonUnderTest()
         let monitor = try daemon.monitor()
-        let helper = try Subprocess("/proc/self/exe", ["--helper-drag", daemon.agentSocket])
+        let helper = try ChildProcess("/proc/self/exe", ["--helper-drag", daemon.agentSocket], error: .standardOutput)
         guard let ready = helper.waitForLine(timeout: .seconds(20), { $0.hasPrefix("READY") || $0.hasPrefix("ERROR") }),
               ready.hasPrefix("READY") else {
             throw TestFailure("drag helper did not get ready: \(helper.lines)")
@@ -30,7 +31,7 @@ enum DaemonCrashTests {
         try expectEqual(queued["state"], "queued", "the waiter queues behind the dragger's \(lease)")
         let waiting = queued["lease"]["id"].string ?? "?"
 
-        helper.stop(SIGKILL)
+        helper.kill()
         let killedAt = MonotonicClock.now()
         var released: InputMuxCore.Instant?, sawRelease = false
         var granted: InputMuxCore.Instant?

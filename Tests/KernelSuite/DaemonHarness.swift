@@ -1,4 +1,5 @@
 import Glibc
+import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
 
@@ -7,12 +8,7 @@ import InputMuxLinux
 /// would stall its logging).
 final class DaemonUnderTest {
     static let socketDirectory = "/run/inputmux-test"
-    static let binary: String = {
-        var buf = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-        let me = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "/opt/inputmux/bin/muxkerneltests"
-        return String(me[..<(me.lastIndex(of: "/") ?? me.startIndex)]) + "/inputmuxd"
-    }()
+    static let binary = HarnessFiles.beside("inputmuxd")
 
     struct Options {
         var quietPeriodMilliseconds = 300
@@ -28,15 +24,13 @@ final class DaemonUnderTest {
     let agentSocket = socketDirectory + "/agent.sock"
     let controlSocket = socketDirectory + "/control.sock"
     let options: Options
-    private(set) var pid: pid_t = 0
-    private var reaped = true
+    private var process: ChildProcess?
+    var pid: pid_t { process?.pid ?? 0 }
 
     /// Writes the configuration and starts the daemon; returns once it logged READY.
     init(_ options: Options = Options()) throws {
         self.options = options
-        var template = Array("/tmp/inputmux-daemon-test.XXXXXX".utf8CString)
-        guard let dir = mkdtemp(&template) else { throw TestFailure("mkdtemp: errno \(errno)") }
-        directory = String(cString: dir)
+        directory = try HarnessFiles.temporaryDirectory("inputmux-daemon-test")
         configPath = directory + "/inputmux.toml"
         logPath = directory + "/inputmuxd.log"
         try Self.prepareSocketDirectory()
@@ -60,7 +54,7 @@ final class DaemonUnderTest {
         try start()
     }
 
-    deinit { if !reaped { kill(pid, SIGKILL); var s: Int32 = 0; waitpid(pid, &s, 0) } }
+    deinit { process?.kill() }
 
     static func prepareSocketDirectory() throws {
         if mkdir(socketDirectory, 0o755) != 0 && errno != EEXIST { throw TestFailure("mkdir \(socketDirectory): errno \(errno)") }
@@ -71,32 +65,7 @@ final class DaemonUnderTest {
 
     /// Starts (or restarts) the daemon with this configuration and waits for READY.
     func start(timeout: Duration = .seconds(20)) throws {
-        let logStart = fileSize(logPath)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        let args = [Self.binary, "--config", configPath]
-        let argv = args.map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, Self.binary, &actions, nil, argv, environ)
-        guard rc == 0 else { throw TestFailure("cannot start \(Self.binary): \(String(cString: strerror(rc)))") }
-        pid = child
-        reaped = false
-        let began = MonotonicClock.now()
-        while MonotonicClock.now() - began < timeout {
-            if log(from: logStart).contains("inputmuxd ready") { return }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                reaped = true
-                throw TestFailure("inputmuxd exited during start (status \(status)): \(log(from: logStart).suffix(1500))")
-            }
-            MonotonicClock.sleep(.milliseconds(20))
-        }
-        throw TestFailure("inputmuxd not ready within \(timeout): \(log(from: logStart).suffix(1500))")
+        process = try DaemonProcess.start([Self.binary, "--config", configPath], readiness: .logSaysReady(logPath: logPath), timeout: timeout)
     }
 
     /// The daemon's log (stdout and stderr) from byte `offset` on.
@@ -104,48 +73,30 @@ final class DaemonUnderTest {
         readFileText(logPath, from: offset) ?? ""
     }
 
-    var isRunning: Bool {
-        if reaped { return false }
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid { reaped = true; return false }
-        return true
-    }
+    var isRunning: Bool { process?.isRunning ?? false }
 
     /// SIGTERM and wait for a clean exit (fails if it takes longer than `timeout`).
     func stop(timeout: Duration = .seconds(10)) throws {
-        guard !reaped else { return }
-        kill(pid, SIGTERM)
+        guard let process, process.isRunning else { return }
+        process.send(SIGTERM)
         try waitForCleanExit(timeout: timeout)
     }
 
     /// Waits for the exit a SIGTERM already asked for; fails unless it is clean and within
     /// `timeout` (then the daemon is killed).
     func waitForCleanExit(timeout: Duration) throws {
-        guard !reaped else { return }
-        let began = MonotonicClock.now()
-        while MonotonicClock.now() - began < timeout {
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                reaped = true
-                try expect(status == 0, "inputmuxd exited with status \(status) after SIGTERM: \(log().suffix(1500))")
-                return
-            }
-            MonotonicClock.sleep(.milliseconds(20))
+        guard let process else { return }
+        if let t = process.wait(timeout: timeout) {
+            try expect(t.isSuccess, "inputmuxd ended with \(t) after SIGTERM: \(log().suffix(1500))")
+            return
         }
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        reaped = true
+        process.kill()
         throw TestFailure("inputmuxd did not stop within \(timeout) of SIGTERM: \(log().suffix(1500))")
     }
 
     /// SIGKILL, reaped.
     func killHard() {
-        guard !reaped else { return }
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        reaped = true
+        process?.kill()
     }
 
     /// A control connection after hello.
@@ -187,31 +138,11 @@ final class DaemonUnderTest {
     }
 }
 
-func writeFile(_ path: String, _ text: String) throws {
-    guard let f = fopen(path, "w") else { throw TestFailure("cannot write \(path): errno \(errno)") }
-    defer { fclose(f) }
-    let bytes = Array(text.utf8)
-    guard fwrite(bytes, 1, bytes.count, f) == bytes.count else { throw TestFailure("short write to \(path)") }
-}
+func writeFile(_ path: String, _ text: String) throws { try HarnessFiles.write(path, text) }
 
-func fileSize(_ path: String) -> Int {
-    var st = stat()
-    return stat(path, &st) == 0 ? Int(st.st_size) : 0
-}
+func fileSize(_ path: String) -> Int { HarnessFiles.size(path) }
 
-func readFileText(_ path: String, from offset: Int = 0) -> String? {
-    guard let f = fopen(path, "r") else { return nil }
-    defer { fclose(f) }
-    fseek(f, offset, SEEK_SET)
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buf, 1, buf.count, f)
-        if n <= 0 { break }
-        out += buf[0..<n]
-    }
-    return String(decoding: out, as: UTF8.self)
-}
+func readFileText(_ path: String, from offset: Int = 0) -> String? { HarnessFiles.text(path, from: offset) }
 
 extension Frame {
     /// The ABS_X/ABS_Y values this frame sets.

@@ -1,3 +1,5 @@
+import InputMuxSystem
+import SystemPackage
 import Glibc
 import InputMuxCore
 import InputMuxLinux
@@ -52,8 +54,8 @@ enum DaemonHelpers {
             writeLine(1, "ERROR cannot become \(uid):\(gid) in \(group): errno \(errno)")
             exit(2)
         }
-        guard DaemonClient.connect(fd, socket) == 0 else {
-            writeLine(1, "ERROR connect: errno \(errno)")
+        do { try UnixSocket(adopting: FileDescriptor(rawValue: fd), path: socket).connect() } catch {
+            writeLine(1, "ERROR connect: \(error)")
             exit(3)
         }
         writeLine(1, "CONNECTED \(getpid())")

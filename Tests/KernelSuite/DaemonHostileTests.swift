@@ -1,5 +1,6 @@
 import CInputMuxShim
 import Glibc
+import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
 
@@ -27,10 +28,10 @@ enum DaemonHostileTests {
 
         // A uid that no policy allows is refused; a permitted uid only under its names.
         func connectAs(_ uid: UInt32, _ name: String) throws -> (hello: JSON, acquire: JSON?, pid: Int64?) {
-            let p = try Subprocess("/proc/self/exe", ["--helper-connect-as", "\(uid)", "65534", daemon.agentSocket, name])
+            let p = try ChildProcess("/proc/self/exe", ["--helper-connect-as", "\(uid)", "65534", daemon.agentSocket, name], error: .standardOutput)
             let pid = Int64(p.pid)
             _ = p.waitForLine(timeout: .seconds(10)) { $0.hasPrefix("ERROR") || $0.hasPrefix("ACQUIRE") || ($0.hasPrefix("HELLO") && $0.contains("\"ok\":false")) }
-            p.stop(SIGKILL)
+            p.kill()
             guard let h = p.lines.first(where: { $0.hasPrefix("HELLO ") }), let hello = JSON.parse(Array(h.dropFirst(6).utf8)) else {
                 throw TestFailure("helper as uid \(uid) said: \(p.lines)")
             }

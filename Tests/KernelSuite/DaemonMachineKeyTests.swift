@@ -1,5 +1,6 @@
 import CInputMuxShim
 import Glibc
+import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
 
@@ -17,8 +18,8 @@ enum DaemonMachineKeyTests {
         try writeFile(sysrqPath, "1\n")
         defer { try? writeFile(sysrqPath, savedSysrq + "\n") }
         // A reboot request must be seen, not carried out.
-        _ = try? Subprocess.run("/usr/bin/systemctl", ["mask", "--runtime", "ctrl-alt-del.target"])
-        defer { _ = try? Subprocess.run("/usr/bin/systemctl", ["unmask", "--runtime", "ctrl-alt-del.target"]) }
+        _ = try? ChildProcess.outputLines("/usr/bin/systemctl", ["mask", "--runtime", "ctrl-alt-del.target"])
+        defer { _ = try? ChildProcess.outputLines("/usr/bin/systemctl", ["unmask", "--runtime", "ctrl-alt-del.target"]) }
         let since = "@\(time(nil) - 1)"
 
         // Control: an ordinary keyboard (no daemon yet) shows the guest reacts to both.
@@ -44,9 +45,9 @@ enum DaemonMachineKeyTests {
         let vtBefore = readFileText("/sys/class/tty/tty0/active")
 
         // Should a power key get through, logind must not act on it (the guest would go down).
-        let inhibit = try? Subprocess("/usr/bin/systemd-inhibit", ["--what=handle-power-key:handle-suspend-key:handle-hibernate-key",
-                                                                   "--mode=block", "--why=machine-key test", "sleep", "600"])
-        defer { _ = inhibit?.stop(SIGTERM) }
+        let inhibit = try? ChildProcess("/usr/bin/systemd-inhibit", ["--what=handle-power-key:handle-suspend-key:handle-hibernate-key",
+                                                                   "--mode=block", "--why=machine-key test", "sleep", "600"], error: .standardOutput)
+        defer { _ = inhibit?.stop() }
         let daemon = try DaemonUnderTest()
         let agent = try AgentSession(daemon, name: "mallory")
         _ = try agent.lease("0,0,960x1080", keyboard: true)
@@ -130,12 +131,12 @@ enum DaemonMachineKeyTests {
 
     /// The kernel log's SysRq lines.
     static func sysrqLog() -> [String] {
-        ((try? Subprocess.run(which("dmesg") ?? "/usr/bin/dmesg", [])) ?? []).filter { $0.contains("sysrq:") }
+        ((try? ChildProcess.outputLines(HarnessFiles.which("dmesg") ?? "/usr/bin/dmesg", [])) ?? []).filter { $0.contains("sysrq:") }
     }
 
     /// What the journal says about Ctrl+Alt+Delete since `since`.
     static func ctrlAltDelJournal(since: String) -> [String] {
-        ((try? Subprocess.run("/usr/bin/journalctl", ["--since", since, "--no-pager", "-o", "cat"])) ?? [])
+        ((try? ChildProcess.outputLines("/usr/bin/journalctl", ["--since", since, "--no-pager", "-o", "cat"])) ?? [])
             .filter { $0.lowercased().contains("ctrl-alt-del") }
     }
 

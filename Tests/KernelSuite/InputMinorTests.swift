@@ -1,5 +1,6 @@
 import CInputMuxShim
 import Glibc
+import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
 
@@ -24,9 +25,9 @@ enum InputMinorTests {
 
     /// `udevadm info` properties of a devnode, as KEY=VALUE.
     static func udevProperties(_ devnode: String) throws -> [String: String] {
-        guard let udevadm = which("udevadm") else { throw TestFailure("udevadm is missing in the guest") }
+        guard let udevadm = HarnessFiles.which("udevadm") else { throw TestFailure("udevadm is missing in the guest") }
         var out: [String: String] = [:]
-        for line in try Subprocess.run(udevadm, ["info", "--query=property", "--name=\(devnode)"]) {
+        for line in try ChildProcess.outputLines(udevadm, ["info", "--query=property", "--name=\(devnode)"]) {
             guard let eq = line.firstIndex(of: "=") else { continue }
             out[String(line[..<eq])] = String(line[line.index(after: eq)...])
         }
@@ -49,8 +50,8 @@ enum InputMinorTests {
     }
 
     static func loadJoydev() throws {
-        guard let modprobe = which("modprobe") else { throw TestFailure("modprobe is missing in the guest") }
-        _ = try Subprocess.run(modprobe, ["joydev"])
+        guard let modprobe = HarnessFiles.which("modprobe") else { throw TestFailure("modprobe is missing in the guest") }
+        _ = try ChildProcess.outputLines(modprobe, ["joydev"])
         try expect(access("/sys/module/joydev", F_OK) == 0, "modprobe joydev did not load joydev (no /sys/module/joydev)")
     }
 

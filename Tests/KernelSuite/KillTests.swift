@@ -1,5 +1,6 @@
 import CInputMuxShim
 import Glibc
+import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
 
@@ -25,7 +26,7 @@ enum HoldingHelper {
 enum KillTests {
     static func sigkillReleases() throws {
         let human = try UinputDevice(HumanDevices.keyboard("victim"))
-        let helper = try Subprocess("/proc/self/exe", ["--helper-hold", human.devnode])
+        let helper = try ChildProcess("/proc/self/exe", ["--helper-hold", human.devnode], error: .standardOutput)
         guard let ready = helper.waitForLine(timeout: .seconds(20), { $0.hasPrefix("READY") || $0.hasPrefix("ERROR") }),
               ready.hasPrefix("READY") else {
             throw TestFailure("helper did not get ready: \(helper.lines)")
@@ -57,7 +58,7 @@ enum KillTests {
         }
         contender.close()
 
-        helper.stop(SIGKILL)
+        helper.kill()
 
         // What the kernel does (6.1, seen here): closing the uinput fd unregisters the
         // device; the input core releases held keys towards its handlers, but evdev's read

@@ -1,12 +1,13 @@
 import CInputMuxShim
 import Glibc
+import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
 
 /// Reads devices back the way compositors do: through libinput's own tools.
 enum LibinputTests {
     static func libinputTool() throws -> String {
-        guard let path = which("libinput") else {
+        guard let path = HarnessFiles.which("libinput") else {
             throw TestFailure("the libinput tool is missing: install libinput-tools in the guest")
         }
         return path
@@ -14,7 +15,7 @@ enum LibinputTests {
 
     /// `libinput list-devices`, as one dictionary per device ("Device", "Kernel", "Capabilities", ...).
     static func listDevices(tool: String) throws -> [[String: String]] {
-        let lines = try Subprocess.run(tool, ["list-devices"])
+        let lines = try ChildProcess.outputLines(tool, ["list-devices"])
         var devices: [[String: String]] = []
         var current: [String: String] = [:]
         for line in lines + [""] {
@@ -70,15 +71,15 @@ enum LibinputTests {
     }
 
     static func debugEvents(tool: String, node: String, write: () throws -> Void, until done: ([String]) -> Bool) throws -> [String] {
-        let p = try Subprocess(tool, ["debug-events", "--show-keycodes", "--device", node])
+        let p = try ChildProcess(tool, ["debug-events", "--show-keycodes", "--device", node], error: .standardOutput)
         guard p.waitForLine(timeout: .seconds(20), { $0.contains("DEVICE_ADDED") }) != nil else {
-            p.stop(SIGKILL)
+            p.kill()
             throw TestFailure("libinput debug-events never added \(node); it printed: \(p.lines.suffix(5))")
         }
         try write()
         let start = MonotonicClock.now()
-        while !done(p.lines) && MonotonicClock.now() - start < .seconds(10) { p.pump(timeout: .milliseconds(100)) }
-        p.stop(SIGTERM)
+        while !done(p.lines) && MonotonicClock.now() - start < .seconds(10) { p.readLines(timeout: .milliseconds(100)) }
+        p.stop()
         return p.lines
     }
 

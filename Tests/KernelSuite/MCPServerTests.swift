@@ -1,5 +1,6 @@
 import CInputMuxShim
 import Glibc
+import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
 
@@ -10,70 +11,34 @@ import InputMuxLinux
 enum MCPServerTests {
     /// `muxctl mcp` as a child with its stdin and stdout on pipes (stderr to a file).
     final class MCPServerProcess {
-        let pid: pid_t
-        let input: Int32
-        let output: Int32
+        let child: ChildProcess
         let errorPath: String
-        private var pending: [UInt8] = []
         private var nextID: Int64 = 1
-        private var exited = false
 
         init(_ args: [String], errorPath: String) throws {
             let path = String(DaemonUnderTest.binary.dropLast("inputmuxd".count)) + "muxctl"
             self.errorPath = errorPath
-            var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0]
-            guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else { throw TestFailure("pipe failed: errno \(errno)") }
-            for fd in toChild + fromChild { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-            posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-            posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-            let argv = ([path] + args).map { strdup($0) } + [nil]
-            defer { for a in argv { free(a) } }
-            var child: pid_t = 0
-            let rc = posix_spawn(&child, path, &actions, nil, argv, environ)
-            close(toChild[0]); close(fromChild[1])
-            guard rc == 0 else { throw TestFailure("cannot start \(path): \(String(cString: strerror(rc)))") }
-            pid = child
-            input = toChild[1]
-            output = fromChild[0]
-        }
-
-        deinit {
-            close(input)
-            if !exited { kill(pid, SIGKILL); var s: Int32 = 0; waitpid(pid, &s, 0) }
-            close(output)
+            child = try ChildProcess(path, args, input: .pipe, output: .captured, error: .file(errorPath))
         }
 
         var stderrText: String { readFileText(errorPath) ?? "" }
 
         func send(_ message: JSON) {
-            let bytes = Array((message.line + "\n").utf8)
-            _ = bytes.withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
+            child.write(message.line + "\n")
         }
 
         /// A JSON-RPC request; returns the response with its id (failing after `timeout`).
         func request(_ method: String, _ params: JSON, timeout: Duration = .seconds(15)) throws -> JSON {
             let id = nextID
             nextID += 1
+            let seen = child.lines.count
             send(["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params])
-            let start = MonotonicClock.now()
-            while MonotonicClock.now() - start < timeout {
-                while let nl = pending.firstIndex(of: 10) {
-                    let line = Array(pending[..<nl])
-                    pending.removeSubrange(...nl)
-                    if let m = JSON.parse(line), m["id"].int == id { return m }
-                }
-                var pfd = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-                guard poll(&pfd, 1, 100) >= 0 else { continue }
-                if pfd.revents & Int16(POLLIN | POLLHUP) != 0 {
-                    var buf = [UInt8](repeating: 0, count: 65536)
-                    let n = read(output, &buf, buf.count)
-                    if n <= 0 { throw TestFailure("muxctl mcp closed its stdout; stderr: \(stderrText.suffix(1500))") }
-                    pending += buf[0..<n]
-                }
+            let answer = child.waitForLine(timeout: timeout) { line in
+                JSON.parse(Array(line.utf8))?["id"].int == id
+            }
+            if let answer, let m = JSON.parse(Array(answer.utf8)) { return m }
+            if !child.isRunning && child.lines.count == seen {
+                throw TestFailure("muxctl mcp closed its stdout; stderr: \(stderrText.suffix(1500))")
             }
             throw TestFailure("no answer to \(method) within \(timeout); stderr: \(stderrText.suffix(1500))")
         }
@@ -94,16 +59,10 @@ enum MCPServerTests {
             return r
         }
 
-        /// Closes stdin; the server ends its session and exits. Returns the wait status.
-        func finish(timeout: Duration = .seconds(5)) -> Int32? {
-            close(input)
-            let start = MonotonicClock.now()
-            while MonotonicClock.now() - start < timeout {
-                var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid { exited = true; return status }
-                MonotonicClock.sleep(.milliseconds(20))
-            }
-            return nil
+        /// Closes stdin; the server ends its session and exits. Returns how it ended.
+        func finish(timeout: Duration = .seconds(5)) -> Termination? {
+            child.closeInput()
+            return child.wait(timeout: timeout)
         }
     }
 

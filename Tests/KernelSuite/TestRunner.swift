@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import InputMuxLinux
 
 /// A named kernel test. Throwing fails it; a missing precondition is a failure too.
@@ -29,13 +30,7 @@ func note(_ s: String) {
 /// Writes a line straight to a file descriptor: results must reach the rig's log even
 /// when a later test crashes the process (stdio would still hold them in a buffer).
 func writeLine(_ fd: Int32, _ s: String) {
-    var bytes = Array((s + "\n").utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-        if n <= 0 { if errno == EINTR { continue }; return }
-        offset += n
-    }
+    _ = try? FileDescriptor(rawValue: fd).writeAll((s + "\n").utf8)
 }
 
 enum TestRunner {

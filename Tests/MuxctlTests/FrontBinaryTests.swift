@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import InputMuxRelay
+import InputMuxSystem
 import Synchronization
 import Testing
 
@@ -138,7 +139,7 @@ struct FrontTestFailure: Error, CustomStringConvertible {
 /// (the front blocks on it).
 final class FakeHolder: Sendable {
     let dir: String
-    private let fd: Int32
+    private let socket: UnixSocket
     private let state = Mutex<(requests: [String], answer: String, stopped: Bool)>(([], "", false))
 
     var requests: [String] { state.withLock { $0.requests } }
@@ -159,9 +160,8 @@ final class FakeHolder: Sendable {
         dir = try Self.temporaryDirectory()
         let relay = AgentRelay.directory(uid: geteuid(), environment: ["XDG_RUNTIME_DIR": dir])
         try AgentRelay.prepare(directory: relay)
-        switch UnixSocket.listen(AgentRelay.socketPath(directory: relay, name: name)) {
-        case .success(let f): fd = f
-        case .failure(let e): throw FrontTestFailure("cannot listen: \(e.reason)")
+        do { socket = try UnixSocket.listen(at: AgentRelay.socketPath(directory: relay, name: name)) } catch {
+            throw FrontTestFailure("cannot listen: \(error)")
         }
         state.withLock { $0.answer = answer }
         let thread = Thread { [self] in serve() }
@@ -169,28 +169,25 @@ final class FakeHolder: Sendable {
     }
 
     private func serve() {
-        while true {
-            let c = accept(fd, nil, nil)
-            if c < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            if state.withLock({ $0.stopped }) { close(c); return }
-            if let line = UnixSocket.readLine(c) {
+        while let c = try? socket.accept() {
+            if state.withLock({ $0.stopped }) { c.close(); return }
+            var reader = LineReader(maximumLine: AgentRelay.maximumLine)
+            if let bytes = try? reader.readLine(from: c.descriptor) {
+                let line = String(decoding: bytes, as: UTF8.self)
                 let answer = state.withLock { s -> String in
                     s.requests.append(line)
                     return line.hasPrefix("argv") ? s.answer : "ok"
                 }
-                _ = UnixSocket.writeAll(c, Array((answer + "\n").utf8))
+                try? c.send(Array((answer + "\n").utf8))
             }
-            close(c)
+            c.close()
         }
     }
 
     func stop() {
         state.withLock { $0.stopped = true }
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
+        socket.shutdown()
+        socket.close()
         _ = try? FileManager.default.removeItem(atPath: dir)
     }
 }

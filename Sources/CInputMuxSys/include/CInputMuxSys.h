@@ -16,8 +16,9 @@ struct inputmux_peer {
 
 /// getsockopt(SO_PEERCRED). Returns 0 or -1 with errno set.
 int inputmux_peer_credentials(int fd, struct inputmux_peer *out);
-/// accept4(SOCK_NONBLOCK | SOCK_CLOEXEC). Returns the fd or -1 with errno set.
-int inputmux_accept(int fd);
+/// accept4(SOCK_CLOEXEC, and SOCK_NONBLOCK when `nonblocking`). Returns the fd or -1
+/// with errno set.
+int inputmux_accept(int fd, int nonblocking);
 /// ppoll with a timeout in nanoseconds (negative: wait forever).
 int inputmux_ppoll(struct pollfd *fds, unsigned long n, int64_t timeout_ns);
 /// eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC).

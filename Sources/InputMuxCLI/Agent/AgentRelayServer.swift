@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import InputMuxSystem
 import Synchronization
 
 /// The holder's end of `AgentRelay`: accepts connections on its private socket, one at a
@@ -8,13 +9,11 @@ import Synchronization
 /// is handed to the async handler and waited for.
 public final class AgentRelayServer: Sendable {
     public let path: String
-    private let fd: Int32
+    private let socket: UnixSocket
 
     public init(path: String) throws(CLIError) {
-        switch UnixSocket.listen(path) {
-        case .success(let fd): self.fd = fd
-        case .failure(let e):
-            throw CLIError(.failure, "cannot listen on \(path): \(e.reason)")
+        do { socket = try UnixSocket.listen(at: path, backlog: 8) } catch {
+            throw CLIError(.failure, "cannot listen on \(path): \(error)")
         }
         self.path = path
     }
@@ -34,10 +33,10 @@ public final class AgentRelayServer: Sendable {
     /// Serves until a handler answer says stop; then removes the socket.
     public func serve(_ handler: @escaping @Sendable (String) async -> Answer) async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let fd = self.fd, path = self.path
+            let socket = self.socket, path = self.path
             let thread = Thread {
-                Self.loop(fd: fd, handler: handler)
-                close(fd)
+                Self.loop(socket, handler: handler)
+                socket.close()
                 unlink(path)
                 done.resume()
             }
@@ -45,17 +44,13 @@ public final class AgentRelayServer: Sendable {
         }
     }
 
-    private static func loop(fd: Int32, handler: @escaping @Sendable (String) async -> Answer) {
-        while true {
-            let client = accept(fd, nil, nil)
-            if client < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                return
-            }
-            defer { close(client) }
-            while let line = UnixSocket.readLine(client) {
-                let answer = Self.wait(for: line, handler)
-                _ = UnixSocket.writeAll(client, Array((answer.reply.line + "\n").utf8))
+    private static func loop(_ listener: UnixSocket, handler: @escaping @Sendable (String) async -> Answer) {
+        while let client = try? listener.accept() {
+            defer { client.close() }
+            var reader = LineReader(maximumLine: AgentRelay.maximumLine, readSize: 4096)
+            while let line = try? reader.readLine(from: client.descriptor) {
+                let answer = Self.wait(for: String(decoding: line, as: UTF8.self), handler)
+                try? client.send(Array((answer.reply.line + "\n").utf8))
                 if answer.stop { return }
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import InputMuxConfiguration
+import InputMuxSystem
 
 /// The probes of `muxctl doctor` on the machine it runs on.
 public struct SystemProbes: DoctorProbes {
@@ -89,16 +90,15 @@ public struct SystemProbes: DoctorProbes {
     }
 
     public func connect(_ path: String) -> ConnectOutcome {
-        switch UnixSocket.connect(path) {
-        case .success(let fd):
-            close(fd)
+        do {
+            try UnixSocket.connect(to: path).close()
             return .connected
-        case .failure(let e):
-            switch e.errno {
-            case ECONNREFUSED: return .refused
-            case EACCES, EPERM: return .denied
-            case ENOENT: return .missing
-            default: return .failed(e.reason)
+        } catch {
+            switch error.errno {
+            case .connectionRefused?: return .refused
+            case .permissionDenied?, .notPermitted?: return .denied
+            case .noSuchFileOrDirectory?: return .missing
+            default: return .failed("\(error)")
             }
         }
     }

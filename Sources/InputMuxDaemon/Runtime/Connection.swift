@@ -1,5 +1,6 @@
 import Glibc
 import InputMuxCore
+import SystemPackage
 
 /// One client on the agent or control socket: its buffers, identity and limits.
 ///
@@ -57,18 +58,20 @@ final class Connection {
         var oversized = 0
         var sawEOF = false
         while true {
-            let n = read(fd, &chunk, chunk.count)
-            if n > 0 {
-                input.append(contentsOf: chunk[0..<n])
-                if n < chunk.count { break }
-            } else if n == 0 {
-                sawEOF = true
+            let n: Int
+            do {
+                n = try chunk.withUnsafeMutableBytes { try FileDescriptor(rawValue: fd).read(into: $0, retryOnInterrupt: true) }
+            } catch Errno.resourceTemporarilyUnavailable {
                 break
-            } else {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { break }
+            } catch {
                 return .closed
             }
+            if n == 0 {
+                sawEOF = true
+                break
+            }
+            input.append(contentsOf: chunk[0..<n])
+            if n < chunk.count { break }
         }
         var lines: [ArraySlice<UInt8>] = []
         var start = 0
@@ -111,14 +114,9 @@ final class Connection {
     /// Writes as much as the socket takes now.
     func flush() {
         while outputStart < output.count {
-            let n = output[outputStart...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n > 0 {
-                outputStart += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                break
-            }
+            let n = output[outputStart...].withUnsafeBytes { try? FileDescriptor(rawValue: fd).write($0, retryOnInterrupt: true) }
+            guard let n, n > 0 else { break }
+            outputStart += n
         }
         if outputStart == output.count {
             output.removeAll(keepingCapacity: true)

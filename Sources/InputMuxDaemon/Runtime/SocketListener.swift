@@ -1,11 +1,12 @@
-import CInputMuxSys
 import Glibc
+import InputMuxSystem
 
 /// A listening Unix socket with the ownership and mode DESIGN §6 demands, created fail
 /// closed: the directory must be root's and not writable by others, and what we bind
 /// is checked again after `chmod`/`chown`.
 public final class SocketListener {
-    public let fd: Int32
+    private let socket: UnixSocket
+    public var fd: Int32 { socket.descriptor.rawValue }
     public let path: String
 
     /// - Parameters:
@@ -24,61 +25,51 @@ public final class SocketListener {
             unlink(path)
         }
 
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .socket(path: path, call: "socket", errno: errno) }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
-            Glibc.close(fd)
-            throw .socket(path: path, call: "bind (path too long)", errno: ENAMETOOLONG)
-        }
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        // Bind with a restrictive umask so the socket is never briefly open to others.
-        let old = umask(0o177)
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        umask(old)
-        guard bound == 0 else {
-            let e = errno
-            Glibc.close(fd)
-            throw .socket(path: path, call: "bind", errno: e)
+        // Bound owner-only (0600) from the start, so the socket is never briefly open to
+        // others; widened to the group below once its owner is right. A burst of
+        // connections waits in the backlog while the loop accepts them; with 128, the
+        // next client's connect() blocked behind a burst of a few hundred (the kernel
+        // caps this at net.core.somaxconn, 4096 on current kernels).
+        let socket: UnixSocket
+        do { socket = try UnixSocket.listen(at: path, backlog: Self.backlog, nonBlocking: true) } catch {
+            switch error {
+            case .pathTooLong: throw .configuration("\(error) under [sockets] in the configuration")
+            case .failed(let call, _, let e): throw .socket(path: path, call: call, errno: e.rawValue)
+            }
         }
         let mode: mode_t = group == nil ? 0o600 : 0o660
         guard chown(path, geteuid(), group ?? getegid()) == 0, chmod(path, mode) == 0 else {
             let e = errno
-            Glibc.close(fd)
+            socket.close()
             throw .socket(path: path, call: "chown/chmod", errno: e)
         }
         guard lstat(path, &st) == 0, st.st_mode & 0o777 == mode, st.st_uid == geteuid() else {
-            Glibc.close(fd)
+            socket.close()
             throw .unsafeDirectory(path: path, why: "did not take mode \(String(mode, radix: 8)) and our ownership")
         }
-        // A burst of connections waits here while the loop accepts them; with 128, the
-        // next client's connect() blocked behind a burst of a few hundred (the kernel
-        // caps this at net.core.somaxconn, 4096 on current kernels).
-        guard listen(fd, Self.backlog) == 0 else {
-            let e = errno
-            Glibc.close(fd)
-            throw .socket(path: path, call: "listen", errno: e)
-        }
-        self.fd = fd
+        self.socket = socket
     }
 
     static let backlog: Int32 = 1024
 
-    /// The corresponding C function is `accept4`.
+    /// The next waiting connection (non-blocking, close-on-exec), or nil with `errno` set:
+    /// EAGAIN when none waits, EMFILE/ENFILE when out of descriptors (the loop sheds).
+    /// EINTR and ECONNABORTED are retried below, in `UnixSocket.accept`.
     public func accept() -> Int32? {
-        let c = inputmux_accept(fd)
-        return c >= 0 ? c : nil
+        do {
+            guard let c = try socket.accept(nonBlocking: true) else {
+                errno = EAGAIN
+                return nil
+            }
+            return c.descriptor.rawValue
+        } catch {
+            errno = error.errno?.rawValue ?? EIO
+            return nil
+        }
     }
 
     public func close() {
-        Glibc.close(fd)
+        socket.close()
         unlink(path)
     }
 

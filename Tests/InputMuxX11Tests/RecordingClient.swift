@@ -1,4 +1,5 @@
 import Foundation
+import InputMuxHarness
 import Testing
 
 /// A test failure with a sentence.
@@ -7,35 +8,10 @@ struct X11TestFailure: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// A private Xvfb display for one test, on a free display number (`-displayfd`).
-/// Missing Xvfb is a failure, never a skip: `make deps` (scripts/deps.sh) installs it.
-final class XvfbServer {
-    let server: Child
-    let display: String
-
-    init(width: Int = 1280, height: Int = 800) throws {
-        server = try Child("/usr/bin/Xvfb", ["-displayfd", "1", "-screen", "0", "\(width)x\(height)x24", "-nolisten", "tcp"])
-        var reader = LineReader(fd: server.stdout)
-        let first = reader.read(timeout: 15).first ?? ""
-        guard let n = Int(first.trimmingCharacters(in: .whitespaces)) else {
-            throw X11TestFailure("Xvfb did not report its display number (got \"\(first)\")")
-        }
-        display = ":\(n)"
-    }
-
-    /// Runs a command with DISPLAY set to this server; its exit code.
-    @discardableResult
-    func run(_ path: String, _ args: [String], timeout: Double = 20) throws -> Int32 {
-        let c = try Child(path, args, environment: ["DISPLAY": display])
-        return c.wait(timeout: timeout)
-    }
-}
-
 /// The recording X client (Fixtures/xclient.py under Debian's /usr/bin/python3, which
 /// has python3-xlib): its windows, and every press, key and motion they received.
 final class RecordingClient {
-    let child: Child
-    private var reader: LineReader
+    let child: ChildProcess
     private(set) var events: [[String: Any]] = []
     private(set) var windows: [String: (id: UInt64, x: Int, y: Int, w: Int, h: Int)] = [:]
     private var nextCommand = 1
@@ -45,8 +21,7 @@ final class RecordingClient {
         guard let script = Bundle.module.path(forResource: "xclient", ofType: "py", inDirectory: "Fixtures") else {
             throw X11TestFailure("Fixtures/xclient.py is not in the test bundle")
         }
-        child = try Child("/usr/bin/python3", [script] + specs, environment: ["DISPLAY": display], stderrToNull: false)
-        reader = LineReader(fd: child.stdout)
+        child = try ChildProcess("/usr/bin/python3", [script] + specs, environment: ["DISPLAY": display], input: .pipe, error: .inherited)
         guard let ready = try waitFor(timeout: 15, { $0["ready"] != nil })?["ready"] as? [String: [String: Any]] else {
             throw X11TestFailure("the X client did not map its windows (is python3-xlib installed? run scripts/deps.sh)")
         }
@@ -59,7 +34,7 @@ final class RecordingClient {
     func pump(timeout: Double) {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
-            for line in reader.read(timeout: max(0.01, deadline.timeIntervalSinceNow)) {
+            for line in child.readLines(timeout: .milliseconds(Int64(max(10, deadline.timeIntervalSinceNow * 1000)))) {
                 if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { events.append(o) }
             }
         } while Date() < deadline
@@ -72,7 +47,7 @@ final class RecordingClient {
         while true {
             while seen < events.count { if match(events[seen]) { return events[seen] }; seen += 1 }
             if Date() >= deadline { return nil }
-            for line in reader.read(timeout: 0.05) {
+            for line in child.readLines(timeout: .milliseconds(50)) {
                 if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { events.append(o) }
             }
         }
