@@ -265,6 +265,10 @@ let package = Package(
         .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore", "CX11", "InputMuxHarness"],
                     resources: [.copy("Fixtures")]),
 
+        // The system-call layer and the process harness, on the host.
+        .testTarget(name: "InputMuxSystemTests", dependencies: ["InputMuxSystem", .product(name: "SystemPackage", package: "swift-system")]),
+        .testTarget(name: "InputMuxHarnessTests", dependencies: ["InputMuxHarness", .product(name: "SystemPackage", package: "swift-system")]),
+
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
             name: "KernelSuite",

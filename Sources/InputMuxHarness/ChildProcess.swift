@@ -42,7 +42,8 @@ public final class ChildProcess {
     public let command: String
     public let pid: pid_t
     private let shared: Shared
-    private let input: FileDescriptor?
+    /// Our end of the child's standard input, until `closeInput`.
+    private var input: FileDescriptor?
     private let output: FileDescriptor?
     private var reader = LineReader(maximumLine: 1 << 20)
     /// Every line the child printed on a captured standard output, so far.
@@ -213,7 +214,10 @@ public final class ChildProcess {
     }
 
     /// Closes the child's standard input (it reads its end).
-    public func closeInput() { try? input?.close() }
+    public func closeInput() {
+        try? input?.close()
+        input = nil
+    }
 
     /// Reads what the child printed within `timeout` into `lines`; the lines that came
     /// (returns once some came).
@@ -318,39 +322,26 @@ public final class ChildProcess {
             ) { execution in
                 shared.started(execution)
                 // Hold the execution (and its process descriptor) until the child has
-                // exited; it is reaped only after this returns.
-                await exit(of: execution.processIdentifier)
-                shared.exiting()
+                // exited; it is reaped only after this returns. How it ended is known
+                // here already: a caller waiting for it needs nothing more to run (the
+                // rest of `run` needs Swift's shared pool, which such a caller may block).
+                shared.exited(await exit(of: execution.processIdentifier.value))
             }
-            shared.finished(Termination(result.terminationStatus))
+            shared.exited(Termination(result.terminationStatus))
         } catch {
             shared.failed("\(error)")
         }
     }
 
-    /// Returns once the child has exited (it stays a zombie until swift-subprocess reaps
-    /// it): its process descriptor turns readable, waited for on a thread of its own, so
-    /// nothing wakes while the child runs. Without a process descriptor (kernels before
-    /// 5.4), its /proc state is checked every few milliseconds.
-    private static func exit(of id: ProcessIdentifier) async {
-        let pidfd = id.processDescriptor
-        guard pidfd >= 0 else {
-            while !isZombie(id.value) { try? await Task.sleep(for: .milliseconds(5)) }
-            return
-        }
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+    /// How the child ended, once it has: waited for on a thread of its own, without
+    /// reaping it (swift-subprocess reaps it after the body returns), so nothing wakes
+    /// while the child runs. The corresponding C function is `waitid` (WNOWAIT).
+    private static func exit(of pid: pid_t) async -> Termination {
+        await withCheckedContinuation { (done: CheckedContinuation<Termination, Never>) in
             DetachedThread.start {
-                var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
-                _ = try? pollRetryingOnInterrupt(&fds, timeoutMilliseconds: -1)
-                done.resume()
+                done.resume(returning: ExitStatus.wait(for: pid))
             }
         }
-    }
-
-    private static func isZombie(_ pid: pid_t) -> Bool {
-        let text = HarnessFiles.text("/proc/\(pid)/stat")
-        guard let close = text.lastIndex(of: ")") else { return true }
-        return text[text.index(after: close)...].trimmingPrefix(" ").first == "Z"
     }
 }
 
@@ -375,10 +366,14 @@ private final class Shared: Sendable {
         }
     }
 
-    /// The child exited: no signal may go through its execution any more.
-    func exiting() { state.withLock { $0.execution = nil } }
-
-    func finished(_ t: Termination) { state.withLock { $0.termination = t } }
+    /// The child exited (the first report counts): no signal may go through its
+    /// execution any more.
+    func exited(_ t: Termination) {
+        state.withLock {
+            $0.execution = nil
+            if $0.termination == nil { $0.termination = t }
+        }
+    }
 
     func failed(_ why: String) {
         state.withLock {

@@ -4,7 +4,7 @@ import SystemPackage
 /// Calls `call` until it does not fail with EINTR: for the few socket calls swift-system
 /// does not wrap (`send`, `accept4`, `poll`), as its own wrappers do with
 /// `retryOnInterrupt`. A result below zero is an `Errno`.
-func retryingOnInterrupt<T: FixedWidthInteger>(_ call: () -> T) -> Result<T, Errno> {
+public func retryingOnInterrupt<T: FixedWidthInteger>(_ call: () -> T) -> Result<T, Errno> {
     while true {
         let r = call()
         if r >= 0 { return .success(r) }
