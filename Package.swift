@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "InputMuxLinux",
             dependencies: [
-                "InputMuxCore", "CInputMuxShim", "CLibevdev", "CLibudev",
+                "InputMuxCore", "InputMuxSystem", "CInputMuxShim", "CLibevdev", "CLibudev",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

@@ -1,6 +1,7 @@
 import CInputMuxShim
 import Glibc
 import SystemPackage
+import InputMuxSystem
 
 /// One internal wrapper per ioctl shape. `ioctl` is variadic in C, so the shim exports
 /// fixed-arity forms; these retry `EINTR` and return `Errno` on failure.
@@ -31,12 +32,7 @@ enum Ioctl {
 
     @inline(__always)
     private static func retrying(_ call: () -> Int32) -> Result<Int32, Errno> {
-        while true {
-            let rc = call()
-            if rc >= 0 { return .success(rc) }
-            if errno == EINTR { continue }
-            return .failure(Errno(rawValue: errno))
-        }
+        retryingOnInterrupt(call)
     }
 
     /// Reads a string the kernel copies into a buffer (device name, phys, sysname).

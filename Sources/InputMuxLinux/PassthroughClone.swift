@@ -98,11 +98,11 @@ public final class PassthroughClone {
         var raw = [input_event](repeating: input_event(), count: 16)
         var passed = 0
         while true {
-            let n = raw.withUnsafeMutableBytes { Glibc.read(fd.rawValue, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN { return passed }
-                throw DeviceError.operating("read", devnode, Errno(rawValue: errno))
+            let n: Int
+            do { n = try raw.withUnsafeMutableBytes { try fd.read(into: $0, retryOnInterrupt: true) } } catch {
+                let e = (error as? Errno) ?? .ioError
+                if e == .resourceTemporarilyUnavailable { return passed }
+                throw DeviceError.operating("read", devnode, e)
             }
             if n == 0 { return passed }
             scratch.removeAll()

@@ -3,6 +3,7 @@ import CLibevdev
 import Glibc
 import InputMuxCore
 import SystemPackage
+import InputMuxSystem
 
 /// An evdev node of a human input device (`/dev/input/eventN`), opened for reading
 /// through libevdev. Closing (or deinit) releases a grab the device holds.
@@ -153,12 +154,14 @@ public final class PhysicalDevice {
                 frames += try deliverResync(into: buffer, body)
                 continue
             }
-            let n = Glibc.read(fd.rawValue, batch, Self.batchCapacity * MemoryLayout<input_event>.stride)
-            if n < 0 {
-                let e = errno
-                if e == EINTR { continue }
-                if e == EAGAIN { return frames }
-                throw DeviceError.operating("read", path, Errno(rawValue: e))
+            let n: Int
+            do {
+                n = try fd.read(into: UnsafeMutableRawBufferPointer(start: batch, count: Self.batchCapacity * MemoryLayout<input_event>.stride),
+                                retryOnInterrupt: true)
+            } catch {
+                let e = (error as? Errno) ?? .ioError
+                if e == .resourceTemporarilyUnavailable { return frames }
+                throw DeviceError.operating("read", path, e)
             }
             let count = n / MemoryLayout<input_event>.stride
             if count == 0 { return frames }
@@ -281,12 +284,6 @@ public final class PhysicalDevice {
     ///
     /// The corresponding C function is `poll`.
     public func waitReadable(timeout: Duration) -> Bool {
-        var pfd = pollfd(fd: fd.rawValue, events: Int16(POLLIN), revents: 0)
-        let ms = Int32(clamping: timeout.nanosecondCount / 1_000_000)
-        while true {
-            let rc = poll(&pfd, 1, ms)
-            if rc < 0 && errno == EINTR { continue }
-            return rc > 0 || libevdev_has_event_pending(evdev) > 0
-        }
+        fd.waitReadable(timeout: timeout) || libevdev_has_event_pending(evdev) > 0
     }
 }

@@ -162,10 +162,9 @@ enum UinputWrite {
     static func all(_ fd: FileDescriptor, _ events: UnsafeMutableBufferPointer<input_event>, path: String) throws(DeviceError) {
         var raw = UnsafeRawBufferPointer(events)
         while !raw.isEmpty {
-            let n = Glibc.write(fd.rawValue, raw.baseAddress, raw.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw DeviceError.operating("write", path, Errno(rawValue: errno))
+            let n: Int
+            do { n = try fd.write(raw, retryOnInterrupt: true) } catch {
+                throw DeviceError.operating("write", path, (error as? Errno) ?? .ioError)
             }
             raw = UnsafeRawBufferPointer(rebasing: raw[n...])
         }

@@ -5,6 +5,6 @@ extension FileDescriptor {
     /// Flushes the file's data and metadata to its device (swift-system has no `fsync`).
     /// The corresponding C function is `fsync`.
     public func synchronize() throws(Errno) {
-        try retryingOnInterrupt { fsync(rawValue) }.get()
+        _ = try retryingOnInterrupt { fsync(rawValue) }.get()
     }
 }

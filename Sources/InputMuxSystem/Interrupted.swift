@@ -1,9 +1,10 @@
 import Glibc
 import SystemPackage
 
-/// Calls `call` until it does not fail with EINTR: for the few socket calls swift-system
-/// does not wrap (`send`, `accept4`, `poll`), as its own wrappers do with
-/// `retryOnInterrupt`. A result below zero is an `Errno`.
+/// Calls `call` until it does not fail with EINTR: the one retry loop for the calls
+/// swift-system does not wrap (`send`, `accept4`, `poll`, `fsync`, `ioctl`, `waitid`), as
+/// its own wrappers retry with `retryOnInterrupt`. A result below zero is an `Errno`.
+@inlinable
 public func retryingOnInterrupt<T: FixedWidthInteger>(_ call: () -> T) -> Result<T, Errno> {
     while true {
         let r = call()

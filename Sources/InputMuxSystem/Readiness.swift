@@ -22,6 +22,7 @@ extension FileDescriptor {
 /// Waits until one of `fds` is ready, for at most `timeoutMilliseconds` (negative:
 /// forever); the count of ready entries, 0 when the time passed. A signal restarts the
 /// wait. The corresponding C function is `poll`.
+@inlinable
 public func pollRetryingOnInterrupt(_ fds: inout [pollfd], timeoutMilliseconds: Int32) throws(Errno) -> Int {
     let count = nfds_t(fds.count)
     let result = fds.withUnsafeMutableBufferPointer { buffer in

@@ -5,6 +5,7 @@ import InputMuxCore
 import InputMuxLinux
 import Logging
 import Synchronization
+import InputMuxSystem
 
 /// The human's input path: every grabbed physical device, its clone, and hotplug.
 ///
@@ -140,8 +141,10 @@ public final class HumanInput: @unchecked Sendable {
                 fds.append(pollfd(fd: p.feedbackDescriptor, events: Int16(POLLIN), revents: 0))
                 ids.append(id); isFeedback.append(true)
             }
-            let n = poll(&fds, nfds_t(fds.count), -1)
-            if n < 0 && errno != EINTR { logger.error("poll failed", metadata: ["errno": "\(errno)"]); break }
+            do { _ = try pollRetryingOnInterrupt(&fds, timeoutMilliseconds: -1) } catch {
+                logger.error("poll failed", metadata: ["errno": "\(error.rawValue)"])
+                break
+            }
             for i in 0..<fds.count where fds[i].revents != 0 {
                 let id = ids[i]
                 if id != 0 && isFeedback[i] {
