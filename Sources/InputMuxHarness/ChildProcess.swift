@@ -196,7 +196,7 @@ public final class ChildProcess {
         return kill()
     }
 
-    /// SIGKILL, and waits until it is reaped.
+    /// SIGKILL, and waits until it has ended.
     @discardableResult
     public func kill() -> Termination {
         send(SIGKILL)
@@ -245,7 +245,11 @@ public final class ChildProcess {
         while true {
             while seen < lines.count { if match(lines[seen]) { return lines[seen] }; seen += 1 }
             let left = deadline - ContinuousClock.now
-            if left <= .zero || (reader.atEnd && !isRunning) { return nil }
+            if left <= .zero { return nil }
+            if reader.atEnd {
+                // Its output has ended: nothing more can match.
+                return nil
+            }
             readLines(timeout: min(left, .milliseconds(50)))
         }
     }

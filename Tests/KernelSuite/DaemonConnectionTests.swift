@@ -109,7 +109,7 @@ enum DaemonConnectionTests {
         let daemon = try DaemonUnderTest(o)
         kill(daemon.pid, SIGSTOP)
         defer { kill(daemon.pid, SIGCONT) }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)   // inherited by the helper
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)   // handed to the helper as its stdin
         guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
         let helper = try ChildProcess("/proc/self/exe", ["--helper-connect-fd", "0", "65534", "65534", "\(group)", daemon.agentSocket],
                                       input: .descriptor(FileDescriptor(rawValue: fd)), error: .standardOutput)

@@ -46,8 +46,8 @@ enum DaemonHelpers {
     }
 
     /// Becomes `uid`/`gid` with the one supplementary group `group`, connects the socket
-    /// `fd` it inherited (its parent keeps the connection) and exits: the peer the daemon
-    /// sees has then exited. Prints `CONNECTED`.
+    /// `fd` it was handed (its standard input; its parent keeps the connection) and exits:
+    /// the peer the daemon sees has then exited. Prints `CONNECTED`.
     static func connectInherited(fd: Int32, uid: UInt32, gid: UInt32, group: UInt32, socket: String) -> Never {
         var groups = [gid_t(group)]
         guard setgroups(1, &groups) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
