@@ -118,14 +118,16 @@ let package = Package(
         // The one system-call layer: Unix sockets (connect, listen, accept; a path too long
         // for sockaddr_un is refused, never cut), a bounded line reader, and swift-system's
         // FileDescriptor for every read and write (EINTR retried there, not by hand).
-        // Glibc and SystemPackage only: the client library and muxctl link it.
+        // Glibc, SystemPackage and CInputMuxSys (accept4) only, no Foundation: the client
+        // library and muxctl link it.
         .target(
             name: "InputMuxSystem",
             dependencies: ["CInputMuxSys", .product(name: "SystemPackage", package: "swift-system")]
         ),
         // Child processes for tests and benchmarks (the kernel suite, the X11 tests,
         // muxbench), on swift-subprocess: spawn, capture, wait with a deadline, stop, and
-        // start-and-wait-until-ready for inputmuxd and Xvfb. Never a dependency of what ships.
+        // start-and-wait-until-ready for inputmuxd and Xvfb. Never a dependency of what ships
+        // (swift-subprocess's default trait links Foundation).
         .target(
             name: "InputMuxHarness",
             dependencies: [
