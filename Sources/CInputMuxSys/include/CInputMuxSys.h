@@ -2,8 +2,9 @@
 #define CINPUTMUXSYS_H
 // System calls the daemon and the system-call layer (InputMuxSystem) need that glibc
 // declares only under _GNU_SOURCE, which Swift's Glibc module does not define:
-// SO_PEERCRED's struct ucred, accept4, ppoll, eventfd, epoll (whose event struct is packed, which Swift cannot lay out). Each is
-// one small function; the definitions live in sys.c.
+// SO_PEERCRED's struct ucred, accept4, ppoll, eventfd, epoll (whose event struct is
+// packed, which Swift cannot lay out). Each is one small function; the definitions
+// live in sys.c.
 #include <poll.h>
 #include <stdint.h>
 #include <sys/epoll.h>
