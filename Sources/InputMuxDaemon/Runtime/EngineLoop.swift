@@ -102,20 +102,11 @@ final class EngineLoop {
 
     // MARK: - The loop
 
-    /// How much lower than the process the engine thread runs (nice). The human's
-    /// input thread keeps the process's priority (the unit sets Nice=-10), so on a
-    /// contended CPU a human frame goes out before agent work (DESIGN §4); agent work
-    /// itself runs at the unit's -10 + 15 = 5, behind the compositor (nice 0) that
-    /// reads the clones: when agents keep the engine busy, the compositor still gets
-    /// about three times the engine's share of a contended CPU, so the human's frames
-    /// reach the screen first (`muxbench daemon`, passthrough under a flood).
-    static let niceOffset: Int32 = 15
     static let threadName = "inputmuxd loop"
 
     func run() {
-        if inputmux_lower_this_thread(Self.niceOffset) != 0 {
-            logger.debug("cannot lower the engine thread's priority", metadata: ["errno": "\(errno)"])
-        }
+        // Agent work runs behind the human's input thread (AgentWork).
+        AgentWork.lowerThisThread(logger: logger, thread: Self.threadName)
         // At most 15 characters, or the kernel keeps the old name (`top -H`, /proc/PID/task/*/comm).
         _ = inputmux_name_this_thread(Self.threadName)
         let fixed = [inbox.wake.fd, agentListener.fd, controlListener.fd, deviceWorkers.wake.fd, x11?.fileDescriptor ?? -1]
