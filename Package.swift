@@ -219,7 +219,13 @@ let package = Package(
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
-        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxConfiguration", "InputMuxAudit"]),
+        // Fixtures shared by the audit log's tests and the daemon's audit writer's. Never shipped.
+        .target(name: "InputMuxAuditTestSupport", dependencies: ["InputMuxCore", "InputMuxConfiguration"]),
+        .testTarget(name: "InputMuxAuditTests", dependencies: ["InputMuxAudit", "InputMuxAuditTestSupport", "InputMuxConfiguration", "InputMuxCore",
+                                                                .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "InputMuxConfigurationTests", dependencies: ["InputMuxConfiguration", "InputMuxCore"]),
+        .testTarget(name: "InputMuxLinuxTests", dependencies: ["InputMuxLinux"]),
+        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxConfiguration", "InputMuxAudit", "InputMuxAuditTestSupport"]),
         .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxConfiguration", "InputMuxAudit",
                                                           "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "MuxctlTests", dependencies: ["MuxctlCommands", "InputMuxCLI", "InputMuxRelay",

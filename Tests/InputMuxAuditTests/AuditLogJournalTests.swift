@@ -1,3 +1,4 @@
+import InputMuxAuditTestSupport
 import InputMuxCore
 import Logging
 import Synchronization

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import InputMuxAuditTestSupport
 import InputMuxCore
 import Testing
 

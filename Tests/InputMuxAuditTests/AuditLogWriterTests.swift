@@ -1,4 +1,5 @@
 import Glibc
+import InputMuxAuditTestSupport
 import InputMuxCore
 import Testing
 
