@@ -12,7 +12,7 @@ pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-da
       qemu-system-x86 qemu-utils busybox-static cpio debootstrap kmod e2fsprogs
       util-linux binutils gcc libc6-dev
       # pip fetches the guest's PyPI packages (vm/guest/requirements.txt: the
-      # MCP client that tests `muxctl mcp`) on the host.
+      # MCP client that tests `inputmux-mcp`) on the host.
       python3-pip)
 missing=()
 for p in "${pkgs[@]}"; do
