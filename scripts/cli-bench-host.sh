@@ -4,10 +4,13 @@
 # private Xvfb, so no /dev/uinput is needed. docs/MUXCTL.md, "Cost per command", shows
 # its tables.
 #
-#   bash scripts/cli-bench-host.sh [BIN_DIR] [RUNS]
+#   [INPUTMUX_CLI_BENCH_OTHERS="DIR [DIR]"] bash scripts/cli-bench-host.sh [BIN_DIR] [RUNS]
 #
 # BIN_DIR holds inputmuxd and muxctl (default: the release build made as scripts/install.sh
 # makes it, `swift build -c release --static-swift-stdlib`); RUNS per command, default 60.
+# INPUTMUX_CLI_BENCH_OTHERS names directories with other builds' muxctl (each with what
+# it needs beside it): their muxctl rows run in the same rounds, marked with the
+# directory's name, against the same daemon, so builds are compared under the same load.
 #
 # Rows: a click through a held lease (`lease acquire` first), a click as a session of its
 # own, muxctl parsing a whole command line with no request, muxctl alone against a
@@ -16,7 +19,8 @@
 # a script would use here). ydotool, the peer in the guest, needs /dev/uinput: where
 # there is one, it is measured too (as Debian ships it: its own device and a 100 ms
 # delay per click). The daemon runs with its default pacing, as in the guest: a click
-# where the pointer already is holds the button 15 ms (`minimum_hold_ms`).
+# where the pointer already is holds the button 15 ms (`minimum_hold_ms`). The JSON goes to
+# ${INPUTMUX_BENCH_OUT:-bench-results}/cli-host.json.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -31,8 +35,10 @@ done
 
 D="$(mktemp -d /tmp/inputmux-cli-bench-host.XXXXXX)"
 pids=()
+read -r -a others <<< "${INPUTMUX_CLI_BENCH_OTHERS:-}"
 cleanup() {
     "$bin/muxctl" agent --name bench lease release > /dev/null 2>&1 || true
+    for o in "${others[@]}"; do "$o/muxctl" agent --name "bench-${o##*/}" lease release > /dev/null 2>&1 || true; done
     for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2> /dev/null || true; done
     rm -rf "$D"
@@ -71,8 +77,16 @@ for _ in $(seq 100); do [[ -S "$D/agent.sock" ]] && break; sleep 0.1; done
 mkdir -m 0700 "$D/run"
 export INPUTMUX_AGENT_SOCKET="$D/agent.sock" XDG_RUNTIME_DIR="$D/run" PATH="$bin:$PATH"
 
-muxctl agent --name bench --region 0,0,960,1080 lease acquire > /dev/null
+# Regions, 480 pixels wide: this build's held lease, then each other build's, own
+# sessions on the right.
+muxctl agent --name bench --region 0,0,480,1080 lease acquire > /dev/null
 muxctl agent --name bench click 10 10   # the holder answers: the lease works
+x=480
+for o in "${others[@]}"; do
+    "$o/muxctl" agent --name "bench-${o##*/}" --region "$x,0,480,1080" lease acquire > /dev/null
+    "$o/muxctl" agent --name "bench-${o##*/}" click $((x + 10)) 10
+    x=$((x + 480))
+done
 
 # A stand-in holder that answers every forwarded command line at once.
 python3 - "$D/run/inputmux-muxctl/fake.sock" << 'EOT' &
@@ -93,9 +107,22 @@ for _ in $(seq 50); do [[ -S "$D/run/inputmux-muxctl/fake.sock" ]] && break; sle
 
 commands=(
     "muxctl agent click (held lease)=muxctl agent --name bench click 20 20"
-    "muxctl agent click (own session)=muxctl agent --name solo --region 960,0,960,1080 click 980 20"
+    "muxctl agent click (own session)=muxctl agent --name solo --region 1440,0,480,1080 click 1460 20"
     "muxctl parse alone (no request)=muxctl agent --name nobody lease status"
     "muxctl process alone (stand-in holder)=muxctl agent --name fake click 1 1"
+)
+x=480
+for o in "${others[@]}"; do
+    l="${o##*/}"
+    commands+=(
+        "muxctl agent click (held lease) ($l)=$o/muxctl agent --name bench-$l click $((x + 20)) 20"
+        "muxctl agent click (own session) ($l)=$o/muxctl agent --name solo --region 1440,0,480,1080 click 1460 20"
+        "muxctl parse alone (no request) ($l)=$o/muxctl agent --name nobody lease status"
+        "muxctl process alone (stand-in holder) ($l)=$o/muxctl agent --name fake click 1 1"
+    )
+    x=$((x + 480))
+done
+commands+=(
     "process start floor (/bin/true)=/bin/true"
     "xdotool click 1 (same display)=xdotool click 1"
 )
@@ -106,6 +133,24 @@ if [[ -w /dev/uinput ]] && command -v ydotool > /dev/null; then
 else
     echo "(no writable /dev/uinput or no ydotool here: no ydotool row; ratios are to xdotool)"
 fi
-python3 "$repo/vm/guest/cost.py" -n "$runs" --rounds 3 --gap 0.5 --json "$D/cli.json" \
+results="${INPUTMUX_BENCH_OUT:-$repo/bench-results}"
+mkdir -p "$results"
+python3 "$repo/vm/guest/cost.py" -n "$runs" --rounds 3 --gap 0.5 --json "$results/cli-host.json" \
     --title "muxctl agent click, natively (XTest-mode inputmuxd on Xvfb, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg))" \
     "${baseline[@]}" "${commands[@]}"
+
+# The process's own cost, counted rather than timed (CPU time and page faults do not grow
+# with the machine's load as wall time does): perf stat over 200 runs each.
+if command -v perf > /dev/null && perf stat -e task-clock true > /dev/null 2>&1; then
+    echo
+    echo "muxctl process alone against a stand-in holder, perf stat -r 200 (task-clock ms, page faults):"
+    counted() {
+        perf stat -r 200 -x, -e task-clock,page-faults "$@" 2>&1 > /dev/null \
+            | awk -F, '$3 == "task-clock" { ms = $1 } $3 == "page-faults" { pf = $1 } END { printf "%8.3f ms %6d faults\n", ms, pf }'
+    }
+    printf '  %-44s %s\n' "muxctl" "$(counted muxctl agent --name fake click 1 1)"
+    for o in "${others[@]}"; do
+        printf '  %-44s %s\n' "muxctl (${o##*/})" "$(counted "$o/muxctl" agent --name fake click 1 1)"
+    done
+    printf '  %-44s %s\n' "/bin/true" "$(counted /bin/true)"
+fi

@@ -2,6 +2,9 @@
 # Per-command cost of `muxctl agent … click` against `ydotool click`, side by side in
 # one guest run (vm/guest/bench.sh runs it; alone: vm/run-in-guest.sh -- bash
 # /opt/inputmux/guest/cli-bench.sh [RUNS]). Starts its own inputmuxd.
+# With INPUTMUX_CLI_BENCH_OTHERS="DIR [DIR]" (other builds' muxctl, each with what it
+# needs beside it, copied into the payload), each build's muxctl rows run in the same
+# rounds, marked with its directory's name, so builds are compared under the same load.
 #
 # Rows: a click through a held lease (`lease acquire` first: the way scripts should
 # call it), a click as a session of its own (connect, new devices, lease, click,
@@ -49,15 +52,32 @@ for _ in $(seq 100); do [[ -S "$R/agent.sock" ]] && break; sleep 0.1; done
 [[ -S "$R/agent.sock" ]] || { echo "cli-bench: inputmuxd did not start:" >&2; tail -5 "$D/daemon.log" >&2; exit 1; }
 export INPUTMUX_AGENT_SOCKET="$R/agent.sock" PATH="$bin:$PATH"
 
-muxctl agent --name bench --region 0,0,960,1080 lease acquire > /dev/null
+# Regions, 480 pixels wide: this build's held lease, then each other build's, own
+# sessions on the right.
+muxctl agent --name bench --region 0,0,480,1080 lease acquire > /dev/null
 muxctl agent --name bench click 10 10   # the holder answers: the lease works
 
 commands=(
     "muxctl agent click (held lease)=muxctl agent --name bench click 20 20"
-    "muxctl agent click (own session)=muxctl agent --name solo --region 960,0,960,1080 click 980 20"
+    "muxctl agent click (own session)=muxctl agent --name solo --region 1440,0,480,1080 click 1460 20"
     "muxctl parse alone (no request)=muxctl agent --name nobody lease status"
-    "process start floor (/bin/true)=/bin/true"
 )
+read -r -a others <<< "${INPUTMUX_CLI_BENCH_OTHERS:-}"
+release_others() { for o in "${others[@]}"; do "$o/muxctl" agent --name "bench-${o##*/}" lease release > /dev/null 2>&1 || true; done; }
+trap 'release_others; muxctl agent --name bench lease release > /dev/null 2>&1 || true; kill $daemon 2> /dev/null || true; wait $daemon 2> /dev/null || true' EXIT
+x=480
+for o in "${others[@]}"; do
+    l="${o##*/}"
+    "$o/muxctl" agent --name "bench-$l" --region "$x,0,480,1080" lease acquire > /dev/null
+    "$o/muxctl" agent --name "bench-$l" click $((x + 10)) 10
+    commands+=(
+        "muxctl agent click (held lease) ($l)=$o/muxctl agent --name bench-$l click $((x + 20)) 20"
+        "muxctl agent click (own session) ($l)=$o/muxctl agent --name solo --region 1440,0,480,1080 click 1460 20"
+        "muxctl parse alone (no request) ($l)=$o/muxctl agent --name nobody lease status"
+    )
+    x=$((x + 480))
+done
+commands+=("process start floor (/bin/true)=/bin/true")
 baseline=()
 if command -v ydotool > /dev/null; then
     baseline=(--baseline "ydotool click 1 (as Debian ships it)")
@@ -119,6 +139,9 @@ def serve():
 threading.Thread(target=serve, daemon=True).start()
 run = lambda: subprocess.run(["muxctl", "agent", "--name", "fake", "click", "1", "1"], check=True)
 print("  muxctl process alone (a holder that answers at once):        %6.1f ms" % timed(run))
+for other in os.environ.get("INPUTMUX_CLI_BENCH_OTHERS", "").split():
+    run = lambda: subprocess.run([other + "/muxctl", "agent", "--name", "fake", "click", "1", "1"], check=True)
+    print("  the same, %-50s %6.1f ms" % (os.path.basename(other) + ":", timed(run)))
 os.unlink(fake)
 EOT
 
@@ -132,9 +155,9 @@ for i in range(5):
     t0 = time.monotonic()
     a = Agent("solo-py", path=sys.argv[1])
     t1 = time.monotonic()
-    lease = a.acquire("960,0,960x1080")
+    lease = a.acquire("1440,0,480x1080")
     t2 = time.monotonic()
-    a.click(990, 40)
+    a.click(1470, 40)
     t3 = time.monotonic()
     a.release(lease)
     t4 = time.monotonic()
