@@ -18,7 +18,8 @@
 # warm-up pass (one untimed run of each command, ydotool last) is followed by the same
 # gap: since inputmuxd grabs a plugged-in device off its human thread, it sees that
 # ydotool click too, and the first round's held clicks were refused as paused. The goal
-# is not judged when any held click failed.
+# (a held-lease click at most a third of ydotool's time) is judged natively
+# (scripts/cli-bench-host.sh); here the ratio is shown, and not when any held click failed.
 #
 # Then where the time goes: a held click's parts (the muxctl process alone against a
 # stand-in holder, the holder's own work) and an own-session click's requests (the
@@ -87,7 +88,7 @@ else
 fi
 python3 /opt/inputmux/guest/cost.py -n "$runs" --rounds 3 --gap 2.0 --json "$out/cli.json" \
     --title "muxctl agent click vs ydotool click (TCG guest)" "${baseline[@]}" "${commands[@]}"
-# The goal is judged only on held clicks that all succeeded: a refused one (exit 5,
+# The ratio is shown only for held clicks that all succeeded: a refused one (exit 5,
 # paused by ydotool's click) returns early and would flatter the median.
 python3 - "$out/cli.json" << 'EOT'
 import json, sys
@@ -96,9 +97,11 @@ r, bad = held.get("ratio"), held.get("nonzero_runs", 0)
 if r is None:
     pass
 elif bad:
-    print("goal: held-lease click ≤ 0.33x ydotool: not judged (%d of %d held clicks did not succeed, exit %s)" % (bad, held["runs"], held["exit"]))
+    print("goal: held-lease click ≤ 0.33x ydotool (judged natively): %d of %d held clicks here did not succeed, exit %s" % (bad, held["runs"], held["exit"]))
 else:
-    print("goal: held-lease click ≤ 0.33x ydotool: %s (%.2fx)" % ("met" if r <= 0.33 else "MISSED", r))
+    # Under TCG each of muxctl's page faults and relocations costs many times what it
+    # costs on hardware; ydotool's 100 ms sleep does not.
+    print("goal: held-lease click ≤ 0.33x ydotool (judged natively; here under TCG): %.2fx" % r)
 EOT
 
 echo
