@@ -154,8 +154,12 @@ elif ydotool:
 else:
     floor = 100 + c["process start floor (/bin/true)"]["median_ms"]
     r = held["median_ms"] / floor
-    print("goal: held-lease click ≤ 0.33x ydotool: %s (at most %.2fx: ydotool takes at least %.1f ms, its 100 ms --delay and a process start)"
-          % ("met" if r <= 0.33 else "MISSED", r, floor))
+    if r <= 0.33:
+        print("goal: held-lease click ≤ 0.33x ydotool: met (at most %.2fx: ydotool takes at least %.1f ms, its 100 ms --delay and a process start)"
+              % (r, floor))
+    else:
+        print("goal: held-lease click ≤ 0.33x ydotool: not shown (%.2fx of ydotool's floor of %.1f ms, its 100 ms --delay and a process start;"
+              " measure ydotool itself where /dev/uinput is writable)" % (r, floor))
 EOT
 
 # The process's own cost, counted rather than timed (CPU time and page faults do not grow
