@@ -77,15 +77,18 @@ for _ in $(seq 100); do [[ -S "$D/agent.sock" ]] && break; sleep 0.1; done
 mkdir -m 0700 "$D/run"
 export INPUTMUX_AGENT_SOCKET="$D/agent.sock" XDG_RUNTIME_DIR="$D/run" PATH="$bin:$PATH"
 
-# Regions, 480 pixels wide: this build's held lease, then each other build's, own
-# sessions on the right.
-muxctl agent --name bench --region 0,0,480,1080 lease acquire > /dev/null
+# The desktop in columns: this build's held lease, then each other build's, and the own
+# sessions' region on the right.
+w=$((1920 / (${#others[@]} + 2)))
+own="$((w * (${#others[@]} + 1)))"
+solo="--name solo --region $own,0,$((1920 - own)),1080 click $((own + 20)) 20"
+muxctl agent --name bench --region "0,0,$w,1080" lease acquire > /dev/null
 muxctl agent --name bench click 10 10   # the holder answers: the lease works
-x=480
+x=$w
 for o in "${others[@]}"; do
-    "$o/muxctl" agent --name "bench-${o##*/}" --region "$x,0,480,1080" lease acquire > /dev/null
+    "$o/muxctl" agent --name "bench-${o##*/}" --region "$x,0,$w,1080" lease acquire > /dev/null
     "$o/muxctl" agent --name "bench-${o##*/}" click $((x + 10)) 10
-    x=$((x + 480))
+    x=$((x + w))
 done
 
 # A stand-in holder that answers every forwarded command line at once.
@@ -107,20 +110,20 @@ for _ in $(seq 50); do [[ -S "$D/run/inputmux-muxctl/fake.sock" ]] && break; sle
 
 commands=(
     "muxctl agent click (held lease)=muxctl agent --name bench click 20 20"
-    "muxctl agent click (own session)=muxctl agent --name solo --region 1440,0,480,1080 click 1460 20"
+    "muxctl agent click (own session)=muxctl agent $solo"
     "muxctl parse alone (no request)=muxctl agent --name nobody lease status"
     "muxctl process alone (stand-in holder)=muxctl agent --name fake click 1 1"
 )
-x=480
+x=$w
 for o in "${others[@]}"; do
     l="${o##*/}"
     commands+=(
         "muxctl agent click (held lease) ($l)=$o/muxctl agent --name bench-$l click $((x + 20)) 20"
-        "muxctl agent click (own session) ($l)=$o/muxctl agent --name solo --region 1440,0,480,1080 click 1460 20"
+        "muxctl agent click (own session) ($l)=$o/muxctl agent $solo"
         "muxctl parse alone (no request) ($l)=$o/muxctl agent --name nobody lease status"
         "muxctl process alone (stand-in holder) ($l)=$o/muxctl agent --name fake click 1 1"
     )
-    x=$((x + 480))
+    x=$((x + w))
 done
 commands+=(
     "process start floor (/bin/true)=/bin/true"

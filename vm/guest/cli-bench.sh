@@ -53,30 +53,33 @@ for _ in $(seq 100); do [[ -S "$R/agent.sock" ]] && break; sleep 0.1; done
 [[ -S "$R/agent.sock" ]] || { echo "cli-bench: inputmuxd did not start:" >&2; tail -5 "$D/daemon.log" >&2; exit 1; }
 export INPUTMUX_AGENT_SOCKET="$R/agent.sock" PATH="$bin:$PATH"
 
-# Regions, 480 pixels wide: this build's held lease, then each other build's, own
-# sessions on the right.
-muxctl agent --name bench --region 0,0,480,1080 lease acquire > /dev/null
+read -r -a others <<< "${INPUTMUX_CLI_BENCH_OTHERS:-}"
+# The desktop in columns: this build's held lease, then each other build's, and the own
+# sessions' region on the right.
+w=$((1920 / (${#others[@]} + 2)))
+own="$((w * (${#others[@]} + 1)))"
+solo="--name solo --region $own,0,$((1920 - own)),1080 click $((own + 20)) 20"
+muxctl agent --name bench --region "0,0,$w,1080" lease acquire > /dev/null
 muxctl agent --name bench click 10 10   # the holder answers: the lease works
 
 commands=(
     "muxctl agent click (held lease)=muxctl agent --name bench click 20 20"
-    "muxctl agent click (own session)=muxctl agent --name solo --region 1440,0,480,1080 click 1460 20"
+    "muxctl agent click (own session)=muxctl agent $solo"
     "muxctl parse alone (no request)=muxctl agent --name nobody lease status"
 )
-read -r -a others <<< "${INPUTMUX_CLI_BENCH_OTHERS:-}"
 release_others() { for o in "${others[@]}"; do "$o/muxctl" agent --name "bench-${o##*/}" lease release > /dev/null 2>&1 || true; done; }
 trap 'release_others; muxctl agent --name bench lease release > /dev/null 2>&1 || true; kill $daemon 2> /dev/null || true; wait $daemon 2> /dev/null || true' EXIT
-x=480
+x=$w
 for o in "${others[@]}"; do
     l="${o##*/}"
-    "$o/muxctl" agent --name "bench-$l" --region "$x,0,480,1080" lease acquire > /dev/null
+    "$o/muxctl" agent --name "bench-$l" --region "$x,0,$w,1080" lease acquire > /dev/null
     "$o/muxctl" agent --name "bench-$l" click $((x + 10)) 10
     commands+=(
         "muxctl agent click (held lease) ($l)=$o/muxctl agent --name bench-$l click $((x + 20)) 20"
-        "muxctl agent click (own session) ($l)=$o/muxctl agent --name solo --region 1440,0,480,1080 click 1460 20"
+        "muxctl agent click (own session) ($l)=$o/muxctl agent $solo"
         "muxctl parse alone (no request) ($l)=$o/muxctl agent --name nobody lease status"
     )
-    x=$((x + 480))
+    x=$((x + w))
 done
 commands+=("process start floor (/bin/true)=/bin/true")
 baseline=()
@@ -150,7 +153,7 @@ EOT
 
 echo
 echo "where an own-session click's time goes (the same requests from Python, medians of 5):"
-PYTHONPATH=/opt/inputmux/guest python3 - "$R/agent.sock" << 'EOT'
+PYTHONPATH=/opt/inputmux/guest python3 - "$R/agent.sock" "$own" << 'EOT'
 import statistics, sys, time
 from inputmux_client import Agent
 steps = {"connect + hello (the session's two devices created and settled)": [], "acquire": [], "click": [], "release": [], "bye": []}
@@ -158,9 +161,9 @@ for i in range(5):
     t0 = time.monotonic()
     a = Agent("solo-py", path=sys.argv[1])
     t1 = time.monotonic()
-    lease = a.acquire("1440,0,480x1080")
+    lease = a.acquire("%d,0,%dx1080" % (int(sys.argv[2]), 1920 - int(sys.argv[2])))
     t2 = time.monotonic()
-    a.click(1470, 40)
+    a.click(int(sys.argv[2]) + 30, 40)
     t3 = time.monotonic()
     a.release(lease)
     t4 = time.monotonic()
