@@ -1,6 +1,7 @@
 import InputMuxCLI
 import InputMuxCore
 import InputMuxDaemon
+import InputMuxRelay
 import Testing
 
 @Suite struct ExitStatusTests {

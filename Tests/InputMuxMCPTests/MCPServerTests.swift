@@ -44,7 +44,7 @@ struct Harness {
     }
 }
 
-@Suite("muxctl mcp: tools over the fake daemon")
+@Suite("inputmux-mcp: tools over the fake daemon")
 struct MCPServerTests {
     @Test("the tool list: names, schemas, read-only hints, no screenshots")
     func toolList() async throws {

@@ -3,12 +3,12 @@ import Glibc
 import InputMuxCore
 import InputMuxLinux
 
-/// `muxctl mcp` against the real inputmuxd: an MCP client (this test, speaking JSON-RPC
+/// `inputmux-mcp` against the real inputmuxd: an MCP client (this test, speaking JSON-RPC
 /// over the server's stdin and stdout) lists the tools, leases, clicks and types; the
 /// events read back on the session's own evdev devices. A second MCP session on the same
 /// region is told it is queued.
 enum MCPServerTests {
-    /// `muxctl mcp` as a child with its stdin and stdout on pipes (stderr to a file).
+    /// `inputmux-mcp` as a child with its stdin and stdout on pipes (stderr to a file).
     final class MCPServerProcess {
         let pid: pid_t
         let input: Int32
@@ -19,7 +19,7 @@ enum MCPServerTests {
         private var exited = false
 
         init(_ args: [String], errorPath: String) throws {
-            let path = String(DaemonUnderTest.binary.dropLast("inputmuxd".count)) + "muxctl"
+            let path = String(DaemonUnderTest.binary.dropLast("inputmuxd".count)) + "inputmux-mcp"
             self.errorPath = errorPath
             var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0]
             guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else { throw TestFailure("pipe failed: errno \(errno)") }
@@ -71,7 +71,7 @@ enum MCPServerTests {
                 if pfd.revents & Int16(POLLIN | POLLHUP) != 0 {
                     var buf = [UInt8](repeating: 0, count: 65536)
                     let n = read(output, &buf, buf.count)
-                    if n <= 0 { throw TestFailure("muxctl mcp closed its stdout; stderr: \(stderrText.suffix(1500))") }
+                    if n <= 0 { throw TestFailure("inputmux-mcp closed its stdout; stderr: \(stderrText.suffix(1500))") }
                     pending += buf[0..<n]
                 }
             }
@@ -110,7 +110,7 @@ enum MCPServerTests {
     static func overStdio() throws {
         let daemon = try DaemonUnderTest()
         let common = ["--agent-socket", daemon.agentSocket, "--region", "0,0,960,1080", "--timeout", "2"]
-        let a = try MCPServerProcess(["mcp", "--name", "mcp-a"] + common, errorPath: daemon.directory + "/mcp-a.err")
+        let a = try MCPServerProcess(["--name", "mcp-a"] + common, errorPath: daemon.directory + "/mcp-a.err")
         let hello = try a.open()
         try expectEqual(hello["result"]["serverInfo"]["name"].string, "inputmux", "server name in the initialize result")
         try expect(hello["result"]["capabilities"]["tools"] != .null, "the server should offer tools: \(hello)")
@@ -157,14 +157,14 @@ enum MCPServerTests {
         try expect(stray.isEmpty, "a refused batch reached the devices: \(stray)")
 
         // A second MCP session on the same region is told it is queued, behind mcp-a.
-        let b = try MCPServerProcess(["mcp", "--name", "mcp-b"] + common, errorPath: daemon.directory + "/mcp-b.err")
+        let b = try MCPServerProcess(["--name", "mcp-b"] + common, errorPath: daemon.directory + "/mcp-b.err")
         _ = try b.open()
         let queued = try b.call("lease_acquire", ["timeout_ms": 300])
         try expect(queued.isError && queued.text.contains("lease queued") && queued.text.contains("queue position 1")
                    && queued.text.contains("\"mcp-a\""), "the second session should be told it is queued behind mcp-a: \(queued.text)")
 
         // mcp-a ends (its client closes stdin): its lease ends, and mcp-b's waiting lease is granted.
-        try expect(a.finish() != nil, "muxctl mcp did not exit when its stdin closed; stderr: \(a.stderrText.suffix(800))")
+        try expect(a.finish() != nil, "inputmux-mcp did not exit when its stdin closed; stderr: \(a.stderrText.suffix(800))")
         let granted = try b.call("lease_acquire", ["timeout_ms": 3000])
         try expect(!granted.isError && granted.text.contains("is active"), "mcp-b after mcp-a left: \(granted.text)")
         _ = b.finish()

@@ -56,12 +56,9 @@ if [[ -n "$stage_b64" ]]; then
     rc=$?
     check "staged install unpacked" "$(is "$rc" 0)"
 fi
-for b in inputmuxd muxctl; do
+for b in inputmuxd muxctl inputmux-mcp; do
     [[ -x /opt/inputmux/bin/$b ]] && install -m 0755 "/opt/inputmux/bin/$b" "/usr/bin/$b"
 done
-# Where `make install` puts it: the muxctl front finds it in ../libexec/inputmux.
-[[ -x /opt/inputmux/bin/muxctl-commands ]] \
-    && install -D -m 0755 /opt/inputmux/bin/muxctl-commands /usr/libexec/inputmux/muxctl-commands
 unit=/usr/lib/systemd/system/inputmuxd.service
 check "unit installed with ExecStart=/usr/bin/inputmuxd" \
     "$(grep -qx 'ExecStart=/usr/bin/inputmuxd' "$unit" && echo 1 || echo 0)"
@@ -436,7 +433,7 @@ fi
 # --- clients in other languages ------------------------------------------------------------------
 # vm/guest/python_clients_test.py against the live daemon: the standard-library
 # Python example client (examples/python), and the MCP client from PyPI driving
-# `muxctl mcp` over stdio. Each line it prints is a check.
+# `inputmux-mcp` over stdio. Each line it prints is a check.
 if [[ $mode == daemon ]]; then
     parts=(example mcp)
     PYTHONPATH=/opt/inputmux/pylib timeout 180 python3 /opt/inputmux/guest/python_clients_test.py "${parts[@]}" \

@@ -1,4 +1,5 @@
 import InputMuxClient
+import InputMuxRelay
 
 /// One gesture a `muxctl agent` verb or a `run` script line asks for, in the terms of the
 /// wire protocol's `gesture` message (docs/PROTOCOL.md). Checked for shape here; the

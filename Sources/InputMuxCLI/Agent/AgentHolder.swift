@@ -1,5 +1,6 @@
 import Foundation
 import InputMuxClient
+import InputMuxRelay
 
 /// What `muxctl agent lease status` shows: the holder's session and lease.
 public struct HolderStatus: Codable, Sendable, Equatable {

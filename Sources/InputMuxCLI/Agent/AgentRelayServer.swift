@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import InputMuxRelay
 import Synchronization
 
 /// The holder's end of `AgentRelay`: accepts connections on its private socket, one at a

@@ -1,5 +1,6 @@
 import ArgumentParser
 import InputMuxCLI
+import InputMuxRelay
 
 /// `muxctl agent key CHORD…`
 struct AgentKeyCommand: AsyncParsableCommand, AgentGestureVerb {

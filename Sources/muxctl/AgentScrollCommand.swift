@@ -1,6 +1,7 @@
 import ArgumentParser
 import InputMuxCLI
 import InputMuxClient
+import InputMuxRelay
 
 /// `muxctl agent scroll [X Y] --dy N`
 struct AgentScrollCommand: AsyncParsableCommand, AgentGestureVerb {

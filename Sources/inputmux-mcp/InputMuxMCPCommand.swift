@@ -1,23 +1,32 @@
 import ArgumentParser
 import Foundation
+import InputMuxCLI
 import InputMuxClient
 import InputMuxMCP
 import enum InputMuxWire.PrintableText
 
-/// `muxctl mcp`: the computer-use tools for an MCP client, over stdio. Each process is
+/// `inputmux-mcp`: the computer-use tools for an MCP client, over stdio. Each process is
 /// one agent session with its own lease; stdout carries only MCP messages.
-struct MCPCommand: AsyncParsableCommand {
+///
+/// A program of its own, not a muxctl verb: the MCP SDK links Foundation's networking
+/// library (and so libcurl) for a transport InputMux does not use, and muxctl, which
+/// scripts start once per gesture, links neither.
+@main
+struct InputMuxMCPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mcp",
+        commandName: "inputmux-mcp",
         abstract: "Serve computer-use tools to an MCP client over stdio (one agent session, one lease).",
         discussion: """
         Register it with an MCP client as a stdio server, e.g. \
-        {"command": "muxctl", "args": ["mcp", "--name", "claude-1", "--region", "0,0,960,1080"]}. \
+        {"command": "inputmux-mcp", "args": ["--name", "claude-1", "--region", "0,0,960,1080"]}. \
         Tools: computer (Anthropic actions), computer_actions (OpenAI action batches), cursor_position, \
         lease_acquire, lease_release, lease_status. Screenshots are not InputMux's job: pair it with a \
         screenshot provider. See docs/MCP.md.
         """
     )
+
+    /// The longest `--timeout`: a day, as for muxctl's agent verbs.
+    static let maximumTimeout: Double = 86_400
 
     @Option(name: .customLong("name"), help: ArgumentHelp("The agent's name (1-64 bytes of UTF-8, printable; policy decides which names a uid may use).", valueName: "name"))
     var name: String
@@ -38,7 +47,9 @@ struct MCPCommand: AsyncParsableCommand {
         "The daemon's agent socket (env INPUTMUX_AGENT_SOCKET; default: the configuration's, /run/inputmux/agent.sock).", valueName: "path"))
     var socket: String?
 
-    @OptionGroup var config: ConfigOption
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "The daemon's configuration, read for the agent socket (env INPUTMUX_CONFIG; default /etc/inputmux/inputmux.toml).", valueName: "path"))
+    var config: String?
 
     func validate() throws {
         if let problem = PrintableText.nameProblem(name) {
@@ -51,15 +62,24 @@ struct MCPCommand: AsyncParsableCommand {
             throw ValidationError("--coordinates: desktop, xga, wxga, fwxga, WxH (e.g. 1280x800), grid, grid:N or unit")
         }
         // Checked here so the conversion to milliseconds in run() cannot trap (1e300, inf).
-        guard timeout >= 0, timeout <= AgentOptions.maximumSeconds else {
-            throw ValidationError("--timeout: 0 to \(Int(AgentOptions.maximumSeconds)) seconds (a day)")
+        guard timeout >= 0, timeout <= Self.maximumTimeout else {
+            throw ValidationError("--timeout: 0 to \(Int(Self.maximumTimeout)) seconds (a day)")
         }
+    }
+
+    /// The agent socket: `--agent-socket`, else `INPUTMUX_AGENT_SOCKET`, the
+    /// configuration's, the default (the same order as muxctl's).
+    var agentSocket: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let socket { return socket }
+        let path = ConfiguredPaths.configPath(option: config, environment: environment)
+        return ConfiguredPaths.load(configPath: path, environment: environment).agentSocket
     }
 
     func run() async throws {
         let session = ComputerUseSession(configuration: .init(
             name: name,
-            socketPath: socket ?? config.paths.agentSocket,
+            socketPath: agentSocket,
             region: region.flatMap(Region.init(parsing:)),
             keyboard: !noKeyboard,
             coordinates: CoordinateSpace(parsing: coordinates) ?? .desktop,

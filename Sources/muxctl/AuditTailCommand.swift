@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import InputMuxCLI
 import InputMuxAudit
+import InputMuxRelay
 
 /// `muxctl audit [tail]`: the last records, optionally filtered, optionally followed.
 struct AuditTailCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InputMuxCLI
 import InputMuxClient
+import InputMuxRelay
 
 /// `muxctl monitor`: every decision as it is made.
 struct MonitorCommand: AsyncParsableCommand {

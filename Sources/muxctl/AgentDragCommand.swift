@@ -1,6 +1,7 @@
 import ArgumentParser
 import InputMuxCLI
 import InputMuxClient
+import InputMuxRelay
 
 /// `muxctl agent drag X1 Y1 X2 Y2 [X3 Y3 …]`
 struct AgentDragCommand: AsyncParsableCommand, AgentGestureVerb {

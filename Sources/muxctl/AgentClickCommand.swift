@@ -1,6 +1,7 @@
 import ArgumentParser
 import InputMuxCLI
 import InputMuxClient
+import InputMuxRelay
 
 /// `muxctl agent click [X Y]`
 struct AgentClickCommand: AsyncParsableCommand, AgentGestureVerb {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import InputMuxCLI
+import InputMuxRelay
 
 /// `muxctl`: the operator's and the scripting agent's front door to inputmuxd.
 @main
@@ -19,7 +20,7 @@ struct MuxctlCommand: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, SessionsCommand.self, DevicesCommand.self, RevokeCommand.self, PauseCommand.self,
             ResumeCommand.self, ReassignCommand.self, ApproveCommand.self, DenyCommand.self, UnfreezeCommand.self,
-            MonitorCommand.self, AuditCommand.self, DoctorCommand.self, AgentCommand.self, MCPCommand.self,
+            MonitorCommand.self, AuditCommand.self, DoctorCommand.self, AgentCommand.self,
         ]
     )
 
@@ -28,10 +29,9 @@ struct MuxctlCommand: AsyncParsableCommand {
     static func main() async {
         var status = ExitStatus.success.rawValue
         do {
-            // A gesture verb of an agent with a lease holder: the holder parses and plays it.
-            // When the muxctl front ran this binary, it already asked the holder.
-            if getenv(CommandsBinary.frontVariable) == nil,
-               let reply = try AgentRelay.forwardToHolder(Array(CommandLine.arguments.dropFirst())) {
+            // A gesture verb of an agent with a lease holder: the holder parses and plays it,
+            // before this process parses anything (AgentRelay+Forward.swift says why).
+            if let reply = try AgentRelay.forwardToHolder(Array(CommandLine.arguments.dropFirst())) {
                 _ = try reply.get()
             } else {
                 var command = try parseAsRoot()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import InputMuxCLI
 import InputMuxAudit
+import InputMuxRelay
 
 /// `muxctl audit verify`: the hash chain across the rotated files and the current one.
 struct AuditVerifyCommand: ParsableCommand {

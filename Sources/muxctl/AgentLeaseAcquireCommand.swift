@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InputMuxCLI
+import InputMuxRelay
 
 /// `muxctl agent --name N lease acquire`: starts this agent's lease holder and returns
 /// once the lease is active (or refused).

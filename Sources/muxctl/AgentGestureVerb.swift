@@ -1,4 +1,5 @@
 import InputMuxCLI
+import InputMuxRelay
 
 /// An agent verb that only plays gestures (click, move, drag, scroll, key, type). A lease
 /// holder plays such a command line for a later `muxctl agent` process

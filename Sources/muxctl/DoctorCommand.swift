@@ -1,5 +1,6 @@
 import ArgumentParser
 import InputMuxCLI
+import InputMuxRelay
 
 /// `muxctl doctor`: is this machine ready for InputMux, and if not, what to do.
 struct DoctorCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import InputMuxCLI
+import InputMuxRelay
 
 /// `muxctl agent --name N lease release`
 struct AgentLeaseReleaseCommand: ParsableCommand {

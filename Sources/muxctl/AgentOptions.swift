@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InputMuxCLI
 import InputMuxClient
+import InputMuxRelay
 import enum InputMuxWire.PrintableText
 
 /// The options every `muxctl agent` verb takes: who the agent is and what it leases.

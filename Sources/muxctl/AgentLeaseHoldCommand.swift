@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import InputMuxCLI
+import InputMuxRelay
 
 /// The lease holder `lease acquire` starts (not for direct use): acquires, reports one
 /// line on stdout, then serves the agent's later commands on its private socket.

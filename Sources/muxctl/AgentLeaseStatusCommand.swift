@@ -1,5 +1,6 @@
 import ArgumentParser
 import InputMuxCLI
+import InputMuxRelay
 
 /// `muxctl agent --name N lease status`
 struct AgentLeaseStatusCommand: ParsableCommand {

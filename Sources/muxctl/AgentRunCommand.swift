@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InputMuxCLI
+import InputMuxRelay
 
 /// `muxctl agent run < script`
 struct AgentRunCommand: AsyncParsableCommand {
