@@ -9,7 +9,10 @@ let package = Package(
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
         .library(name: "InputMuxX11", targets: ["InputMuxX11"]),
-        .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
+        // The client library and the protocol module its public API speaks in (`JSON`,
+        // `ReasonCode`, `GestureAction`): agents `import InputMuxClient`, and also
+        // `import InputMuxWire` when they name those types (docs/CLIENT.md).
+        .library(name: "InputMuxClient", targets: ["InputMuxClient", "InputMuxWire"]),
         .library(name: "InputMuxMCP", targets: ["InputMuxMCP"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
@@ -28,8 +31,10 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
-        // The wire's JSON document and its codec (docs/PROTOCOL.md), shared by the daemon,
-        // the client library and the audit log's canonical strings. No Foundation.
+        // The protocol's vocabulary (docs/PROTOCOL.md), in one place: the JSON document and
+        // its codec (also the audit log's canonical form), typed field access, the reason
+        // codes, request types, gesture actions, event kinds and key spellings. The core, the
+        // daemon, the client library and muxctl's exit statuses all read it. No Foundation.
         .target(name: "InputMuxWire"),
 
         // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
@@ -133,7 +138,7 @@ let package = Package(
         // probes, audit views. The executable only wires commands to it.
         // It links no device, X11 or systemd library: what needs one (key names, the keymap)
         // doctor asks `inputmuxd --check`.
-        .target(name: "InputMuxCLI", dependencies: ["InputMuxRelay", "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxRelay", "InputMuxWire", "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
         // `muxctl`, the command scripts and people run: a small, fully static front. A
         // gesture of an agent with a lease holder goes to the holder from here; every other
         // command line runs `muxctl-commands` in this process (execv). A script's held-lease
@@ -149,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "MuxctlCommands",
             dependencies: [
-                "InputMuxCLI", "InputMuxAudit", "InputMuxClient", "InputMuxMCP", "CNoCurl",
+                "InputMuxCLI", "InputMuxAudit", "InputMuxClient", "InputMuxWire", "InputMuxMCP", "CNoCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // `-lcurl` (autolinked by FoundationNetworking, through the MCP SDK) finds
@@ -207,7 +212,7 @@ let package = Package(
         .target(
             name: "InputMuxMCP",
             dependencies: [
-                "InputMuxClient",
+                "InputMuxClient", "InputMuxWire",
                 .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
@@ -217,20 +222,24 @@ let package = Package(
         .target(name: "CNoCurl", exclude: ["empty-libcurl"]),
 
         // Host tests of the pure core (Swift Testing, virtual clock).
-        .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
+        .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
-        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxConfiguration", "InputMuxAudit", "CInputMuxShim"]),
-        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxConfiguration", "InputMuxAudit",
+        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "CInputMuxShim"]),
+        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit",
                                                           "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "MuxctlTests", dependencies: ["MuxctlCommands", "InputMuxCLI", "InputMuxRelay",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
-        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient"]),
-        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxClientTestSupport"]),
+        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient", "InputMuxWire"]),
+        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxWire", "InputMuxClientTestSupport"]),
+        // The protocol's two sides held together: every request the client library writes
+        // through the daemon's decoder, every reply and event the daemon writes through
+        // the client's, enumerated from InputMuxWire's tables.
+        .testTarget(name: "ProtocolContractTests", dependencies: ["InputMuxClient", "InputMuxDaemon", "InputMuxCore", "InputMuxWire"]),
         .testTarget(
             name: "InputMuxMCPTests",
             dependencies: [
-                "InputMuxMCP", "InputMuxClient", "InputMuxClientTestSupport",
+                "InputMuxMCP", "InputMuxClient", "InputMuxWire", "InputMuxClientTestSupport",
                 .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
@@ -241,7 +250,7 @@ let package = Package(
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
             name: "KernelSuite",
-            dependencies: ["InputMuxCore", "InputMuxLinux", "InputMuxClient"],
+            dependencies: ["InputMuxCore", "InputMuxLinux", "InputMuxClient", "InputMuxWire"],
             path: "Tests/KernelSuite"
         ),
     ],

@@ -2,6 +2,7 @@ import Foundation
 import InputMuxAudit
 import InputMuxCLI
 import InputMuxClient
+import InputMuxWire
 import Testing
 
 /// What muxctl prints from clients is escaped (issue 15, "Names"): an agent name, exe or

@@ -1,4 +1,5 @@
 import InputMuxCore
+import InputMuxWire
 import Logging
 import Synchronization
 import Testing

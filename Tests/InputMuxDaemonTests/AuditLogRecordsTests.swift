@@ -1,4 +1,5 @@
 import InputMuxCore
+import InputMuxWire
 import Testing
 
 @testable import InputMuxAudit

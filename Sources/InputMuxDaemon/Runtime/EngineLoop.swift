@@ -4,6 +4,7 @@ import Glibc
 import InputMuxConfiguration
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 import Logging
 import Synchronization
 
