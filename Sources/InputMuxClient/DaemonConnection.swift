@@ -89,10 +89,17 @@ public final class DaemonConnection: Sendable {
     /// Writes one message as one line (no id added); false if the connection is gone.
     @discardableResult
     func send(_ message: JSON) -> Bool {
-        let line = Array((message.serialized + "\n").utf8)
+        let line = Self.line(message)
         writeLock.lock()
         defer { writeLock.unlock() }
         return socket.write(line)
+    }
+
+    /// The bytes this library writes for `message`: one line.
+    package static func line(_ message: JSON) -> [UInt8] {
+        var bytes = message.serializedBytes
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
     /// Says bye and closes. Pending requests fail with `connection_lost`.
