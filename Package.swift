@@ -93,7 +93,7 @@ let package = Package(
         // validated. No device, X11 or systemd library: muxctl reads it too.
         .target(
             name: "InputMuxConfiguration",
-            dependencies: ["InputMuxCore", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["InputMuxCore", "InputMuxWire", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // The hash-chained audit log on disk: the daemon's writer, and the reader and
         // verifier `muxctl audit` uses. No device, X11 or systemd library either.

@@ -2,7 +2,7 @@ import Foundation
 import InputMuxWire
 
 /// A point in logical desktop pixels.
-public struct Point: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct Point: Sendable, Hashable, CustomStringConvertible {
     public var x: Int
     public var y: Int
 
@@ -16,7 +16,7 @@ public struct Point: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// A rectangle in logical desktop pixels, as leases and the desktop are described.
-public struct Region: Sendable, Hashable, Codable, CustomStringConvertible, WireObjectDecodable {
+public struct Region: Sendable, Hashable, CustomStringConvertible, WireObjectDecodable {
     public var x: Int
     public var y: Int
     public var width: Int

@@ -2,7 +2,7 @@ import InputMuxWire
 
 /// Who an agent session is, as the daemon established it from the kernel (`SO_PEERCRED`)
 /// and the name the agent declared.
-public struct Identity: Sendable, Hashable, Codable, CustomStringConvertible, WireObjectDecodable {
+public struct Identity: Sendable, Hashable, CustomStringConvertible, WireObjectDecodable {
     public var name: String
     public var session: Int
     public var uid: Int

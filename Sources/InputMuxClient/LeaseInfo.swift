@@ -1,7 +1,7 @@
 import InputMuxWire
 
 /// A lease as the daemon describes it (in acquire replies, events and status).
-public struct LeaseInfo: Sendable, Hashable, Codable, WireObjectDecodable {
+public struct LeaseInfo: Sendable, Hashable, WireObjectDecodable {
     /// `L12`.
     public var id: String
     public var holder: Identity

@@ -16,7 +16,7 @@ public struct AuditRecord: Sendable, Hashable, WireObjectDecodable {
     /// Typed text appears only as its length and keyed hash.
     public var text: RedactedText?
 
-    public struct RedactedText: Sendable, Hashable, Codable, WireObjectDecodable {
+    public struct RedactedText: Sendable, Hashable, WireObjectDecodable {
         public var length: Int
         public var hmac: String
 

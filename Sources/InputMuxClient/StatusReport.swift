@@ -32,7 +32,7 @@ public struct StatusReport: Sendable, Hashable, WireObjectDecodable {
     public var omitted: Omitted?
 
     /// Entries a cut status leaves out, per list.
-    public struct Omitted: Sendable, Hashable, Codable, WireObjectDecodable {
+    public struct Omitted: Sendable, Hashable, WireObjectDecodable {
         public var held: Int
         public var waiting: Int
         public var sessions: Int
@@ -47,7 +47,7 @@ public struct StatusReport: Sendable, Hashable, WireObjectDecodable {
     }
 
     /// What the X11 adapter's foreign-injection watch saw (docs/X11.md).
-    public struct ForeignInput: Sendable, Hashable, Codable, WireObjectDecodable {
+    public struct ForeignInput: Sendable, Hashable, WireObjectDecodable {
         public var count: Int
         public var last: Last?
 
@@ -57,7 +57,7 @@ public struct StatusReport: Sendable, Hashable, WireObjectDecodable {
         }
 
         /// The latest one: when (daemon clock, ms), what, and where the pointer was.
-        public struct Last: Sendable, Hashable, Codable, WireObjectDecodable {
+        public struct Last: Sendable, Hashable, WireObjectDecodable {
             public var timeMs: Int
             public var what: String
             public var x: Int?
@@ -73,7 +73,7 @@ public struct StatusReport: Sendable, Hashable, WireObjectDecodable {
     }
 
     /// A grabbed physical device and its passthrough clone.
-    public struct DeviceSummary: Sendable, Hashable, Codable, WireObjectDecodable {
+    public struct DeviceSummary: Sendable, Hashable, WireObjectDecodable {
         public var id: Int
         public var path: String
         public var name: String
