@@ -3,28 +3,25 @@ import InputMuxWire
 /// Why a request to inputmuxd failed: the daemon's stable reason `code` and its sentence,
 /// or a transport failure described the same way. `message` is written for people and
 /// models: what happened and what to do next.
-public struct InputMuxError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var code: Code
-    public var message: String
+///
+/// It is the protocol's one error type, `InputMuxWire.WireError` (`code`, `message`): the
+/// daemon's refusals arrive as they were sent. Its `code` is a `ReasonCode`
+/// (`InputMuxError.Code`), the protocol's one list of codes (docs/PROTOCOL.md); besides
+/// the daemon's codes it holds the client's own for failures the daemon cannot report
+/// (`daemon_not_running`, `permission_denied`, `connection_lost`, `lease_lost`,
+/// `protocol_violation`, `bad_input`, `timeout`). Naming `ReasonCode` or `WireError`
+/// takes `import InputMuxWire`; `InputMuxError`, `InputMuxError.Code` and `.conflict`
+/// need no second import.
+public typealias InputMuxError = WireError
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
+extension WireError {
+    /// A reason code (`ReasonCode`).
+    public typealias Code = ReasonCode
 
     /// True for failures of the connection itself rather than refusals by the daemon.
     public var isTransport: Bool {
         [.daemonNotRunning, .permissionDenied, .connectionLost, .protocolViolation].contains(code)
     }
-
-    /// A reason code: the protocol's one list, `InputMuxWire.ReasonCode` (docs/PROTOCOL.md).
-    /// Besides the daemon's codes it holds the client's own for failures the daemon cannot
-    /// report (`daemon_not_running`, `permission_denied`, `connection_lost`, `lease_lost`,
-    /// `protocol_violation`, `bad_input`, `timeout`). Naming the type as `ReasonCode`
-    /// takes `import InputMuxWire`; `InputMuxError.Code` and `.conflict` need no import.
-    public typealias Code = ReasonCode
 
     /// A reply's `error` object (`{"code":…,"message":…}`). A code this client does not
     /// know (a newer daemon) is a `protocol_violation` whose message keeps the daemon's code
