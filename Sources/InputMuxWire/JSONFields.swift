@@ -14,7 +14,7 @@ public struct JSONFields: Sendable {
     /// The fields of `value`, which must be an object.
     public init(_ value: JSON, path: String = "") throws(WireError) {
         guard case .object(let o) = value else {
-            throw WireError(.malformed, path.isEmpty ? "each message is one JSON object" : "\(path): must be an object")
+            throw path.isEmpty ? WireError(.malformed, "each message is one JSON object") : .malformed(path, "must be an object")
         }
         self.init(o, path: path)
     }
@@ -113,23 +113,30 @@ extension WireObjectDecodable {
     }
 }
 
+extension WireError {
+    /// `path: what` for a value at `path` that is not what the wire expects.
+    static func malformed(_ path: String, _ what: String) -> WireError {
+        WireError(.malformed, "\(path.isEmpty ? "the document" : path): \(what)")
+    }
+}
+
 extension String: WireDecodable {
     public init(wire value: JSON, path: String) throws(WireError) {
-        guard case .string(let s) = value else { throw WireError(.malformed, "\(path): must be a string") }
+        guard case .string(let s) = value else { throw .malformed(path, "must be a string") }
         self = s
     }
 }
 
 extension Int: WireDecodable {
     public init(wire value: JSON, path: String) throws(WireError) {
-        guard let i = value.int else { throw WireError(.malformed, "\(path): must be an integer") }
+        guard let i = value.int else { throw .malformed(path, "must be an integer") }
         self = i
     }
 }
 
 extension Array: WireDecodable where Element: WireDecodable {
     public init(wire value: JSON, path: String) throws(WireError) {
-        guard case .array(let a) = value else { throw WireError(.malformed, "\(path): must be an array") }
+        guard case .array(let a) = value else { throw .malformed(path, "must be an array") }
         var out: [Element] = []
         for (i, v) in a.enumerated() { out.append(try Element(wire: v, path: "\(path)[\(i)]")) }
         self = out
