@@ -9,7 +9,10 @@ let package = Package(
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
         .library(name: "InputMuxX11", targets: ["InputMuxX11"]),
-        .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
+        // The client library and the protocol module its public API speaks in (`JSON`,
+        // `ReasonCode`, `GestureAction`): agents `import InputMuxClient`, and also
+        // `import InputMuxWire` when they name those types (docs/CLIENT.md).
+        .library(name: "InputMuxClient", targets: ["InputMuxClient", "InputMuxWire"]),
         .library(name: "InputMuxMCP", targets: ["InputMuxMCP"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
@@ -28,8 +31,10 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
-        // The wire's JSON document and its codec (docs/PROTOCOL.md), shared by the daemon,
-        // the client library and the audit log's canonical strings. No Foundation.
+        // The protocol's vocabulary (docs/PROTOCOL.md), in one place: the JSON document and
+        // its codec (also the audit log's canonical form), typed field access, the reason
+        // codes, request types, gesture actions, event kinds and key spellings. The core, the
+        // daemon, the client library and muxctl's exit statuses all read it. No Foundation.
         .target(name: "InputMuxWire"),
 
         // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
@@ -88,7 +93,7 @@ let package = Package(
         // validated. No device, X11 or systemd library: muxctl reads it too.
         .target(
             name: "InputMuxConfiguration",
-            dependencies: ["InputMuxCore", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["InputMuxCore", "InputMuxWire", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // The hash-chained audit log on disk: the daemon's writer, and the reader and
         // verifier `muxctl audit` uses. No device, X11 or systemd library either.
@@ -132,14 +137,14 @@ let package = Package(
         // probes, audit views, the lease holder. The executable only wires commands to it.
         // It links no device, X11 or systemd library: what needs one (key names, the keymap)
         // doctor asks `inputmuxd --check`.
-        .target(name: "InputMuxCLI", dependencies: ["InputMuxRelay", "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxRelay", "InputMuxWire", "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
         // `muxctl`: operator and agent verbs, doctor, audit (one file per subcommand). A
         // gesture of an agent with a lease holder goes to the holder before anything is
         // parsed (docs/MUXCTL.md, "Cost per command").
         .executableTarget(
             name: "muxctl",
             dependencies: [
-                "InputMuxCLI", "InputMuxRelay", "InputMuxAudit", "InputMuxClient",
+                "InputMuxCLI", "InputMuxRelay", "InputMuxAudit", "InputMuxClient", "InputMuxWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -171,7 +176,7 @@ let package = Package(
         .target(
             name: "InputMuxMCP",
             dependencies: [
-                "InputMuxClient",
+                "InputMuxClient", "InputMuxWire",
                 .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
@@ -181,13 +186,13 @@ let package = Package(
         .executableTarget(
             name: "inputmux-mcp",
             dependencies: [
-                "InputMuxMCP", "InputMuxClient", "InputMuxCLI",
+                "InputMuxMCP", "InputMuxClient", "InputMuxCLI", "InputMuxWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Host tests of the pure core (Swift Testing, virtual clock).
-        .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
+        .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         // Fixtures shared by the audit log's tests and the daemon's audit writer's. Never shipped.
         .target(name: "InputMuxAuditTestSupport", dependencies: ["InputMuxCore", "InputMuxConfiguration"]),
@@ -195,18 +200,22 @@ let package = Package(
                                                                 .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "InputMuxConfigurationTests", dependencies: ["InputMuxConfiguration", "InputMuxCore"]),
         .testTarget(name: "InputMuxLinuxTests", dependencies: ["InputMuxLinux"]),
-        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxConfiguration", "InputMuxAudit", "InputMuxAuditTestSupport"]),
-        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxConfiguration", "InputMuxAudit",
+        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "InputMuxAuditTestSupport"]),
+        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit",
                                                           "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
         .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI", "InputMuxRelay",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
-        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient"]),
-        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxClientTestSupport"]),
+        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient", "InputMuxWire"]),
+        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxWire", "InputMuxClientTestSupport"]),
+        // The protocol's two sides held together: every request the client library writes
+        // through the daemon's decoder, every reply and event the daemon writes through
+        // the client's, enumerated from InputMuxWire's tables.
+        .testTarget(name: "ProtocolContractTests", dependencies: ["InputMuxClient", "InputMuxDaemon", "InputMuxCore", "InputMuxKeymap", "InputMuxWire"]),
         .testTarget(
             name: "InputMuxMCPTests",
             dependencies: [
-                "InputMuxMCP", "InputMuxClient", "InputMuxClientTestSupport", "inputmux-mcp",
+                "InputMuxMCP", "InputMuxClient", "InputMuxWire", "InputMuxClientTestSupport", "inputmux-mcp",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -218,7 +227,7 @@ let package = Package(
         // The kernel suite: runs inside the QEMU guest against a real kernel (vm/).
         .executableTarget(
             name: "KernelSuite",
-            dependencies: ["InputMuxCore", "InputMuxLinux", "InputMuxClient"],
+            dependencies: ["InputMuxCore", "InputMuxLinux", "InputMuxClient", "InputMuxWire"],
             path: "Tests/KernelSuite"
         ),
     ],

@@ -1,5 +1,6 @@
 import Foundation
 import InputMuxClient
+import InputMuxWire
 import MCP
 
 /// The MCP server of `inputmux-mcp`: tools/list and tools/call over a transport (stdio in

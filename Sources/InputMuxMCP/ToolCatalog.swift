@@ -1,3 +1,4 @@
+import InputMuxWire
 import MCP
 
 /// Sentences shared by the tool descriptions and errors.

@@ -42,6 +42,6 @@ struct AgentLeaseAcquireCommand: ParsableCommand {
         guard !text.isEmpty else { throw CLIError(.failure, "the lease holder ended without saying why") }
         let payload = try AgentRelay.Reply(line: text).get() ?? "{}"
         let status = try HolderStatus(json: payload)
-        print(json.enabled ? JSONOutput.render(status, snakeCase: true) : status.text)
+        print(json.enabled ? JSONOutput.render(status.document) : status.text)
     }
 }

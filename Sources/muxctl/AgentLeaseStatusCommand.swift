@@ -17,6 +17,6 @@ struct AgentLeaseStatusCommand: ParsableCommand {
             throw CLIError(.failure, "agent \"\(agent.name)\" holds no lease through muxctl (`lease acquire` takes one)")
         }
         let status = try HolderStatus(json: try AgentRelay.send("status", to: agent.relayPath).get() ?? "{}")
-        print(json.enabled ? JSONOutput.render(status, snakeCase: true) : status.text)
+        print(json.enabled ? JSONOutput.render(status.document) : status.text)
     }
 }

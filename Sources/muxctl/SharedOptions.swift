@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InputMuxCLI
+import InputMuxWire
 
 /// `--config`: the configuration muxctl reads the daemon's paths from.
 struct ConfigOption: ParsableArguments {

@@ -1,5 +1,6 @@
 import InputMuxAuditTestSupport
 import InputMuxCore
+import InputMuxWire
 import Logging
 import Synchronization
 import Testing

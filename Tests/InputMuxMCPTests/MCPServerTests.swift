@@ -1,6 +1,7 @@
 import Foundation
 import InputMuxClient
 import InputMuxClientTestSupport
+import InputMuxWire
 import MCP
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import InputMuxClient
+import InputMuxWire
 import MCP
 import Testing
 

@@ -2,6 +2,7 @@ import CInputMuxShim
 import Glibc
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// `inputmux-mcp` against the real inputmuxd: an MCP client (this test, speaking JSON-RPC
 /// over the server's stdin and stdout) lists the tools, leases, clicks and types; the
@@ -64,7 +65,7 @@ enum MCPServerTests {
                 while let nl = pending.firstIndex(of: 10) {
                     let line = Array(pending[..<nl])
                     pending.removeSubrange(...nl)
-                    if let m = JSON.parse(line), m["id"].int == id { return m }
+                    if let m = JSON.parse(line), m["id"].int64 == id { return m }
                 }
                 var pfd = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
                 guard poll(&pfd, 1, 100) >= 0 else { continue }
@@ -82,7 +83,7 @@ enum MCPServerTests {
         func call(_ tool: String, _ arguments: JSON = [:]) throws -> (text: String, isError: Bool) {
             let r = try request("tools/call", ["name": .string(tool), "arguments": arguments])
             guard r["result"] != .null else { throw TestFailure("tools/call \(tool) failed: \(r)") }
-            let text = r["result"]["content"].array.compactMap { $0["text"].string }.joined()
+            let text = r["result"]["content"].elements.compactMap { $0["text"].string }.joined()
             return (text, r["result"]["isError"] == true)
         }
 
@@ -116,7 +117,7 @@ enum MCPServerTests {
         try expect(hello["result"]["capabilities"]["tools"] != .null, "the server should offer tools: \(hello)")
 
         let list = try a.request("tools/list", [:])
-        let tools = list["result"]["tools"].array
+        let tools = list["result"]["tools"].elements
         let names = Set(tools.compactMap { $0["name"].string })
         try expectEqual(names, ["computer", "computer_actions", "cursor_position", "lease_acquire", "lease_release", "lease_status"], "tool names")
         for readOnly in ["lease_status", "cursor_position"] {

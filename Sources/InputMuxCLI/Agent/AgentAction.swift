@@ -42,7 +42,7 @@ public enum AgentAction: Hashable, Sendable {
     }
 
     /// The protocol's action name (the client library's, for the same gesture).
-    public var name: String { gesture.action }
+    public var name: String { gesture.action.rawValue }
 
     /// Checks what the daemon would refuse as malformed, so a script fails at the
     /// line that is wrong before anything of it is sent.

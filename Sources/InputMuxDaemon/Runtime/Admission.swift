@@ -1,3 +1,4 @@
+import InputMuxWire
 import InputMuxConfiguration
 
 /// Who may say hello, and as what: the daemon's security decision about a peer

@@ -1,3 +1,4 @@
+import InputMuxWire
 import Glibc
 import InputMuxCore
 

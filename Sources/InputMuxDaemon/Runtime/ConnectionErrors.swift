@@ -1,3 +1,4 @@
+import InputMuxWire
 import InputMuxCore
 
 /// What the loop answers a connection that broke the protocol's rules, or that it cannot

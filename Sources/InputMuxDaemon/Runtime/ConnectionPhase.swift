@@ -1,3 +1,4 @@
+import InputMuxWire
 import InputMuxCore
 
 /// Where a connection is in its life, from accept to its hello and on to its session or

@@ -1,3 +1,4 @@
+import InputMuxWire
 import InputMuxConfiguration
 import InputMuxCore
 import InputMuxLinux

@@ -3,6 +3,7 @@ import Glibc
 import InputMuxConfiguration
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 import Logging
 
 /// The engine thread: sockets, the engine, agent devices, the audit log.
