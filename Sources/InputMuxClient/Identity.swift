@@ -44,7 +44,8 @@ public struct SessionInfo: Sendable, Hashable {
     public var maxTextLength: Int?
     public var maxPathPoints: Int?
 
-    init(hello r: JSON) throws(InputMuxError) {
+    /// Reads an agent's hello reply (the protocol contract test feeds it the daemon's).
+    package init(hello r: JSON) throws(InputMuxError) {
         guard let identity = try? r["identity"].decode(Identity.self), let desktop = try? r["desktop"].decode(Region.self) else {
             throw InputMuxError(.protocolViolation, "the hello reply lacks identity or desktop: \(r); is inputmuxd the same version as this client?")
         }

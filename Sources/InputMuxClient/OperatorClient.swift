@@ -45,6 +45,23 @@ public struct OperatorInfo: Sendable, Hashable {
     public var operatorID: Int
     public var desktop: Region
     public var devices: [StatusReport.DeviceSummary]
+
+    /// Reads the control socket's hello reply (the protocol contract test feeds it the
+    /// daemon's).
+    package init(hello: JSON) throws(InputMuxError) {
+        guard let desktop = try? hello["desktop"].decode(Region.self) else {
+            throw InputMuxError(.protocolViolation, "the control hello reply lacks the desktop: \(hello)")
+        }
+        self.init(protocolVersion: hello["protocol"].int ?? 1, operatorID: hello["operator"].int ?? 0, desktop: desktop,
+                  devices: (try? hello["devices"].decode([StatusReport.DeviceSummary].self)) ?? [])
+    }
+
+    public init(protocolVersion: Int, operatorID: Int, desktop: Region, devices: [StatusReport.DeviceSummary]) {
+        self.protocolVersion = protocolVersion
+        self.operatorID = operatorID
+        self.desktop = desktop
+        self.devices = devices
+    }
 }
 
 /// An operator on inputmuxd's control socket (what `muxctl` speaks): status, lease
@@ -69,12 +86,7 @@ public final class OperatorClient: Sendable {
         connection.start(onEvent: { router.deliver($0) }, onClose: { _ in router.finish() })
         do throws(InputMuxError) {
             let hello = try await connection.request(.hello(name: nil))
-            guard let desktop = try? hello["desktop"].decode(Region.self) else {
-                throw InputMuxError(.protocolViolation, "the control hello reply lacks the desktop: \(hello)")
-            }
-            let devices = (try? hello["devices"].decode([StatusReport.DeviceSummary].self)) ?? []
-            let info = OperatorInfo(protocolVersion: hello["protocol"].int ?? 1, operatorID: hello["operator"].int ?? 0,
-                                    desktop: desktop, devices: devices)
+            let info = try OperatorInfo(hello: hello)
             let client = OperatorClient(connection: connection, info: info)
             router.set(client)
             return client
