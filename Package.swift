@@ -9,12 +9,15 @@ let package = Package(
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
         .library(name: "InputMuxX11", targets: ["InputMuxX11"]),
-        .library(name: "InputMuxClient", targets: ["InputMuxClient"]),
+        // The client library and the protocol module its public API speaks in (`JSON`,
+        // `ReasonCode`, `GestureAction`): agents `import InputMuxClient`, and also
+        // `import InputMuxWire` when they name those types (docs/CLIENT.md).
+        .library(name: "InputMuxClient", targets: ["InputMuxClient", "InputMuxWire"]),
         .library(name: "InputMuxMCP", targets: ["InputMuxMCP"]),
         .executable(name: "inputmuxd", targets: ["inputmuxd"]),
         .executable(name: "muxbench", targets: ["muxbench"]),
         .executable(name: "muxctl", targets: ["muxctl"]),
-        .executable(name: "muxctl-commands", targets: ["MuxctlCommands"]),
+        .executable(name: "inputmux-mcp", targets: ["inputmux-mcp"]),
         .executable(name: "muxkerneltests", targets: ["KernelSuite"]),
         .executable(name: "muxfuzz", targets: ["muxfuzz"]),
     ],
@@ -29,8 +32,10 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
-        // The wire's JSON document and its codec (docs/PROTOCOL.md), shared by the daemon,
-        // the client library and the audit log's canonical strings. No Foundation.
+        // The protocol's vocabulary (docs/PROTOCOL.md), in one place: the JSON document and
+        // its codec (also the audit log's canonical form), typed field access, the reason
+        // codes, request types, gesture actions, event kinds and key spellings. The core, the
+        // daemon, the client library and muxctl's exit statuses all read it. No Foundation.
         .target(name: "InputMuxWire"),
 
         // Pure core: the lease/gate/gesture engine. No Glibc, no I/O, no clock.
@@ -89,7 +94,7 @@ let package = Package(
         // validated. No device, X11 or systemd library: muxctl reads it too.
         .target(
             name: "InputMuxConfiguration",
-            dependencies: ["InputMuxCore", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["InputMuxCore", "InputMuxWire", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // The hash-chained audit log on disk: the daemon's writer, and the reader and
         // verifier `muxctl audit` uses. No device, X11 or systemd library either.
@@ -153,57 +158,21 @@ let package = Package(
         ),
 
         // What a muxctl command needs to hand its command line to a lease holder: exit
-        // statuses, the CLI's error, the holder's socket and its line protocol. Glibc only
-        // (no Foundation), so the `muxctl` front binary stays small.
+        // statuses, the CLI's error, the holder's socket and its line protocol.
         .target(name: "InputMuxRelay", dependencies: ["InputMuxWire", "InputMuxSystem"]),
         // muxctl's logic: gesture script, status tables, doctor checks over injected
-        // probes, audit views. The executable only wires commands to it.
+        // probes, audit views, the lease holder. The executable only wires commands to it.
         // It links no device, X11 or systemd library: what needs one (key names, the keymap)
         // doctor asks `inputmuxd --check`.
-        .target(name: "InputMuxCLI", dependencies: ["InputMuxRelay", "InputMuxSystem", "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
-        // `muxctl`, the command scripts and people run: a small, fully static front. A
-        // gesture of an agent with a lease holder goes to the holder from here; every other
-        // command line runs `muxctl-commands` in this process (execv). A script's held-lease
-        // click so starts a program that loads no library and runs no Foundation start-up
-        // (docs/MUXCTL.md, "Cost per command").
+        .target(name: "InputMuxCLI", dependencies: ["InputMuxRelay", "InputMuxSystem", "InputMuxWire", "InputMuxCore", "InputMuxConfiguration", "InputMuxAudit", "InputMuxClient"]),
+        // `muxctl`: operator and agent verbs, doctor, audit (one file per subcommand). A
+        // gesture of an agent with a lease holder goes to the holder before anything is
+        // parsed (docs/MUXCTL.md, "Cost per command").
         .executableTarget(
             name: "muxctl",
-            dependencies: ["InputMuxRelay"],
-            linkerSettings: [.unsafeFlags(["-static-executable"])]
-        ),
-        // muxctl-commands: operator and agent verbs, doctor, audit, MCP (one file per
-        // subcommand). Installed beside muxctl or in libexec/inputmux; people call muxctl.
-        .executableTarget(
-            name: "MuxctlCommands",
             dependencies: [
-                "InputMuxCLI", "InputMuxAudit", "InputMuxClient", "InputMuxMCP", "CNoCurl",
+                "InputMuxCLI", "InputMuxRelay", "InputMuxAudit", "InputMuxClient", "InputMuxWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // `-lcurl` (autolinked by FoundationNetworking, through the MCP SDK) finds
-            // CNoCurl's empty archive first: CNoCurl answers those calls, and muxctl needs
-            // no libcurl.so where it runs.
-            // `-no-pie`: a position-dependent executable has no start-up relocations. As a
-            // PIE, the loader patched about 100,000 pointers at every start. Those page
-            // faults made up most of a short command's cost under emulation
-            // (docs/MUXCTL.md, "Cost per command").
-            // `--no-export-dynamic`: the static standard library asks to export every
-            // symbol, about 20,000 of them. Nothing loads plug-ins against muxctl, and a
-            // dynamic symbol table that size makes every start slower.
-            // C++ runtime linked in: `-lstdc++` finds static-libstdc++/libstdc++.so first,
-            // a linker script naming libstdc++.a, and `-static-libgcc` takes libgcc_eh.a
-            // for libgcc_s.so. Binding libstdc++.so's ~1,800 symbols was most of what the
-            // loader still did at each start; muxctl-commands loads only libc and libm.
-            // `-no-pie` and the C++ runtime: release builds only, which scripts/install.sh
-            // and vm/ make with `--static-swift-stdlib`. Against the shared Swift runtime (a
-            // debug build), a position-dependent executable gets the loader's "direct
-            // reference to protected function" warnings at every start, and the runtime
-            // would bring its own libstdc++.so beside the static one.
-            exclude: ["static-libstdc++"],
-            linkerSettings: [
-                .unsafeFlags(["-L", "Sources/CNoCurl/empty-libcurl", "-Xlinker", "--no-export-dynamic"]),
-                .unsafeFlags([
-                    "-L", "Sources/MuxctlCommands/static-libstdc++", "-Xclang-linker", "-static-libgcc", "-Xclang-linker", "-no-pie",
-                ], .when(configuration: .release)),
             ]
         ),
 
@@ -232,35 +201,52 @@ let package = Package(
         // daemon code, so an agent process carries none of it.
         .target(name: "InputMuxClient", dependencies: ["InputMuxWire", "InputMuxSystem"]),
 
-        // The MCP server's logic (`muxctl mcp`): computer-use tools over InputMuxClient.
+        // The MCP server's logic: computer-use tools over InputMuxClient.
         .target(
             name: "InputMuxMCP",
             dependencies: [
-                "InputMuxClient",
+                "InputMuxClient", "InputMuxWire",
                 .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
-
-        // Failing stand-ins for the libcurl calls the MCP SDK's unused HTTP transport
-        // links, so muxctl runs where libcurl is not installed (no_curl.c says why).
-        .target(name: "CNoCurl", exclude: ["empty-libcurl"]),
+        // `inputmux-mcp`: the MCP server over stdio, a program of its own so that muxctl
+        // does not link the MCP SDK and Foundation's networking library (which brings
+        // libcurl; docs/MCP.md, "Linking note").
+        .executableTarget(
+            name: "inputmux-mcp",
+            dependencies: [
+                "InputMuxMCP", "InputMuxClient", "InputMuxCLI", "InputMuxWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
 
         // Host tests of the pure core (Swift Testing, virtual clock).
-        .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxTestSupport"]),
+        .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
-        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxConfiguration", "InputMuxAudit", "CInputMuxShim"]),
-        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxConfiguration", "InputMuxAudit",
+        // Fixtures shared by the audit log's tests and the daemon's audit writer's. Never shipped.
+        .target(name: "InputMuxAuditTestSupport", dependencies: ["InputMuxCore", "InputMuxConfiguration"]),
+        .testTarget(name: "InputMuxAuditTests", dependencies: ["InputMuxAudit", "InputMuxAuditTestSupport", "InputMuxConfiguration", "InputMuxCore",
+                                                                .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "InputMuxConfigurationTests", dependencies: ["InputMuxConfiguration", "InputMuxCore"]),
+        .testTarget(name: "InputMuxLinuxTests", dependencies: ["InputMuxLinux"]),
+        .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "InputMuxAuditTestSupport"]),
+        .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit",
                                                           "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
-        .testTarget(name: "MuxctlTests", dependencies: ["MuxctlCommands", "InputMuxCLI", "InputMuxRelay", "InputMuxSystem",
+        .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI", "InputMuxRelay", "InputMuxSystem",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
-        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient", "InputMuxSystem"]),
-        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxClientTestSupport"]),
+        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient", "InputMuxWire", "InputMuxSystem"]),
+        .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxWire", "InputMuxClientTestSupport"]),
+        // The protocol's two sides held together: every request the client library writes
+        // through the daemon's decoder, every reply and event the daemon writes through
+        // the client's, enumerated from InputMuxWire's tables.
+        .testTarget(name: "ProtocolContractTests", dependencies: ["InputMuxClient", "InputMuxDaemon", "InputMuxConfiguration", "InputMuxCore", "InputMuxKeymap", "InputMuxWire"]),
         .testTarget(
             name: "InputMuxMCPTests",
             dependencies: [
-                "InputMuxMCP", "InputMuxClient", "InputMuxClientTestSupport",
+                "InputMuxMCP", "InputMuxClient", "InputMuxWire", "InputMuxClientTestSupport", "inputmux-mcp",
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
@@ -275,7 +261,7 @@ let package = Package(
         .executableTarget(
             name: "KernelSuite",
             dependencies: [
-                "InputMuxCore", "InputMuxLinux", "InputMuxClient", "InputMuxSystem", "InputMuxHarness",
+                "InputMuxCore", "InputMuxLinux", "InputMuxClient", "InputMuxWire", "InputMuxSystem", "InputMuxHarness",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Tests/KernelSuite"

@@ -2,6 +2,9 @@
 # Installs what building and testing InputMux needs on a Debian machine (idempotent).
 source "$(dirname "$0")/on-error.sh"
 pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-data
+      # inputmux-mcp: the MCP SDK links Foundation's networking library, which links
+      # libcurl (docs/MCP.md, "Linking note"); a static-stdlib build needs libcurl.so.
+      libcurl4-openssl-dev
       # The X11 adapter (Xlib, XTest, RandR, XInput2) and its host tests: a private
       # Xvfb, real X clients (python3-xlib under /usr/bin/python3), xdotool as the
       # stray injector and the benchmark's reference, xdpyinfo/xwininfo for people.
@@ -12,7 +15,7 @@ pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-da
       qemu-system-x86 qemu-utils busybox-static cpio debootstrap kmod e2fsprogs
       util-linux binutils gcc libc6-dev
       # pip fetches the guest's PyPI packages (vm/guest/requirements.txt: the
-      # MCP client that tests `muxctl mcp`) on the host.
+      # MCP client that tests `inputmux-mcp`) on the host.
       python3-pip)
 missing=()
 for p in "${pkgs[@]}"; do

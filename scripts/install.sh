@@ -5,8 +5,7 @@
 #
 #   [PREFIX=/usr/local] [DESTDIR=] [INPUTMUX_NO_BUILD=1] bash scripts/install.sh
 #
-# PREFIX       where binaries go ($PREFIX/bin, and $PREFIX/libexec/inputmux for
-#              muxctl-commands, which muxctl runs) and, for /usr and /usr/local
+# PREFIX       where binaries go ($PREFIX/bin) and, for /usr and /usr/local
 #              (both on systemd's and udev's search paths), the system snippets
 #              ($PREFIX/lib/...). Any other prefix puts the snippets under /etc.
 # DESTDIR      a staging root for packaging (nothing outside it is touched and
@@ -46,14 +45,12 @@ MODULES_LOAD_DIR="${MODULES_LOAD_DIR:-${libdir:-/etc}/modules-load.d}"
 UDEV_RULES_DIR="${UDEV_RULES_DIR:-${libdir:-/etc}/udev/rules.d}"
 DOC_DIR="${DOC_DIR:-$PREFIX/share/doc/inputmux}"
 BIN_DIR="$PREFIX/bin"
-LIBEXEC_DIR="$PREFIX/libexec/inputmux"
 CONFIG_DIR=/etc/inputmux
 
 # --- binaries -----------------------------------------------------------------
-products=(inputmuxd muxctl muxctl-commands)
-# Where each binary goes: muxctl-commands (every muxctl verb) is run by the muxctl
-# front, never by people, so it lives in libexec (the front looks in ../libexec/inputmux).
-destination() { [[ "$1" == muxctl-commands ]] && echo "$LIBEXEC_DIR" || echo "$BIN_DIR"; }
+# inputmux-mcp (the MCP server) needs libcurl.so.4 where it runs: the MCP SDK links
+# Foundation's networking library, which links libcurl (docs/MCP.md, "Linking note").
+products=(inputmuxd muxctl inputmux-mcp)
 have_product() { grep -Eq "\\.executable\\(name: *\"$1\"" "$repo/Package.swift"; }
 
 install_binaries() {
@@ -76,9 +73,16 @@ install_binaries() {
     fi
     for p in "${built[@]}"; do
         [[ -x "$from/$p" ]] || die "$from/$p is missing"
-        install -D -m 0755 "$from/$p" "$DESTDIR$(destination "$p")/$p"
-        log "$(destination "$p")/$p"
+        install -D -m 0755 "$from/$p" "$DESTDIR$BIN_DIR/$p"
+        log "$BIN_DIR/$p"
     done
+    # Before one muxctl, its verbs were a second binary in libexec: an upgrade removes it.
+    local old="$DESTDIR$PREFIX/libexec/inputmux/muxctl-commands"
+    if [[ -e "$old" ]]; then
+        rm -f "$old"
+        rmdir --ignore-fail-on-non-empty "$(dirname "$old")"
+        log "removed $PREFIX/libexec/inputmux/muxctl-commands (muxctl is one binary now)"
+    fi
 }
 
 if [[ "${INPUTMUX_NO_BUILD:-0}" == 1 ]]; then

@@ -27,9 +27,9 @@ VM_BASE_PKGS=(systemd systemd-sysv udev dbus kmod)
 # compositors use), python evdev bindings, evtest/evemu, interception-tools and
 # ydotool (for comparisons), an Xorg that reads input through libinput plus
 # xinput/xdotool (a real "compositor" view), and the shared libraries the Swift
-# products link against.
+# products link against (libcurl4: inputmux-mcp's FoundationNetworking links it).
 VM_GUEST_PKGS=(
-    libinput-tools libinput10 libevdev2 libudev1 libsystemd0 libxkbcommon0 xkb-data
+    libinput-tools libinput10 libevdev2 libudev1 libsystemd0 libxkbcommon0 xkb-data libcurl4
     python3 python3-evdev python3-libevdev
     evtest evemu-tools interception-tools ydotool
     xserver-xorg-core xserver-xorg-video-dummy xserver-xorg-input-libinput
@@ -39,7 +39,7 @@ VM_GUEST_PKGS=(
 
 # Swift products put into the guest at /opt/inputmux/bin (those not yet in
 # Package.swift are skipped).
-VM_PRODUCTS_DEFAULT="muxkerneltests muxbench inputmuxd muxctl"
+VM_PRODUCTS_DEFAULT="muxkerneltests muxbench inputmuxd muxctl inputmux-mcp"
 VM_SCRATCH="$VM_REPO/.build-vm"
 
 VM_MEM="${INPUTMUX_VM_MEM:-2048}"
@@ -382,13 +382,11 @@ vm_ensure_guest() {
     on_error_hint "$hint"
 }
 
-# Prints the products of VM_PRODUCTS (default: VM_PRODUCTS_DEFAULT). muxctl
-# brings muxctl-commands, the binary its front runs for every verb.
+# Prints the products of VM_PRODUCTS (default: VM_PRODUCTS_DEFAULT).
 vm_wanted_products() {
     local p
     for p in ${INPUTMUX_VM_PRODUCTS:-$VM_PRODUCTS_DEFAULT}; do
         echo "$p"
-        [[ "$p" == muxctl ]] && echo muxctl-commands
     done
 }
 

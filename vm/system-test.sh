@@ -32,7 +32,7 @@ mapfile -t top < <(ls -A "$stage")
 blob="$(tar -C "$stage" --owner=0 --group=0 -czf - "${top[@]}" | base64 -w0)"
 
 set +e
-INPUTMUX_VM_PYTHON_LIBS=1 INPUTMUX_VM_PRODUCTS="${INPUTMUX_VM_PRODUCTS:-inputmuxd muxctl}" \
+INPUTMUX_VM_PYTHON_LIBS=1 INPUTMUX_VM_PRODUCTS="${INPUTMUX_VM_PRODUCTS:-inputmuxd muxctl inputmux-mcp}" \
     bash "$VM_DIR/run-in-guest.sh" --timeout "${INPUTMUX_SYSTEM_TEST_TIMEOUT:-600}" "${args[@]}" \
     -- bash /opt/inputmux/guest/system-test.sh --stage-b64 "$blob" | tee "$log"
 rc=${PIPESTATUS[0]}

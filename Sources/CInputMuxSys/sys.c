@@ -93,19 +93,6 @@ int inputmux_this_thread_id(void) {
     return (int)gettid();
 }
 
-int inputmux_set_thread_idle(int tid, int idle, int by) {
-    struct sched_param param = { .sched_priority = 0 };
-    if (idle) {
-        /* The nice value first, while that needs no privilege (a higher nice value never
-           does): leaving SCHED_IDLE later needs RLIMIT_NICE to cover the thread's nice
-           value (the unit's LimitNICE=-10 covers 7), or CAP_SYS_NICE. */
-        if (set_thread_nice((pid_t)tid, by) != 0) return -1;
-        return sched_setscheduler((pid_t)tid, SCHED_IDLE, &param);
-    }
-    if (sched_setscheduler((pid_t)tid, SCHED_OTHER, &param) != 0) return -1;
-    return set_thread_nice((pid_t)tid, by);
-}
-
 int inputmux_take_process_nice(void) {
     return set_thread_nice(gettid(), 0);
 }

@@ -1,4 +1,5 @@
 import Foundation
+import InputMuxWire
 
 /// `--json` output: pretty, keys sorted, so scripts and people can both read it.
 public enum JSONOutput {
@@ -10,4 +11,7 @@ public enum JSONOutput {
         guard let data = try? e.encode(value) else { return "null" }
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// What the daemon sent, indented by the wire codec.
+    public static func render(_ value: JSON) -> String { value.prettyPrinted }
 }

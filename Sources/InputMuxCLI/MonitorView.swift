@@ -1,5 +1,6 @@
 import InputMuxClient
 import enum InputMuxWire.PrintableText
+import InputMuxWire
 
 /// How `muxctl monitor` prints one audit decision streamed by the control socket
 /// (`{"type":"event","event":"audit",…}`, docs/PROTOCOL.md).

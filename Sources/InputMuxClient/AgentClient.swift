@@ -1,3 +1,4 @@
+import InputMuxWire
 import Synchronization
 
 /// How an acquire waits.
@@ -107,7 +108,7 @@ public final class AgentClient: Sendable {
             onEvent: { event in holder.value?.dispatch(event, from: connection) },
             onClose: { why in holder.value?.connectionClosed(connection, why) })
         do throws(InputMuxError) {
-            let hello = try await connection.request(["type": "hello", "protocol": 1, "name": .string(name)])
+            let hello = try await connection.request(.hello(name: name))
             return (connection, try SessionInfo(hello: hello))
         } catch {
             connection.close()
@@ -146,31 +147,13 @@ public final class AgentClient: Sendable {
         mode: AcquireMode = .wait(), ttl: Duration? = nil
     ) async throws(InputMuxError) -> Lease {
         let connection = try await liveConnection()
-        var m: [String: JSON] = ["type": "acquire", "pointer": .bool(pointer), "keyboard": .bool(keyboard)]
         let area = region ?? (window == nil ? session.desktop : nil)
-        if let area { m["region"] = area.wire }
-        if let window { m["window"] = .int(Int64(window)) }
-        switch mode {
-        case .try:
-            m["mode"] = "try"
-        case .wait(let timeout):
-            m["mode"] = "wait"
-            if let timeout { m["timeout_ms"] = .int(Int64(Lease.milliseconds(timeout))) }
-        }
-        if let ttl { m["ttl_ms"] = .int(Int64(Lease.milliseconds(ttl))) }
-        let lease = try await connection.request(.object(m)) { [self] (result: JSON) throws(InputMuxError) -> Lease in
+        let message = try ClientRequest.acquire(region: area, pointer: pointer, keyboard: keyboard, window: window, mode: mode, ttl: ttl).json()
+        let lease = try await connection.request(message) { [self] (result: JSON) throws(InputMuxError) -> Lease in
             // On the reader thread: registered before any later event about it is handled.
-            guard let info = try? result["lease"].decode(LeaseInfo.self) else {
-                throw InputMuxError(.protocolViolation, "the acquire reply has no lease: \(result)")
-            }
-            let reason = result["reason"].string ?? ""
-            let initial: LeaseState = switch result["state"].string {
-            case "active": .active
-            case "pending_approval": .pendingApproval(reason: reason)
-            default: .queued(position: result["position"].int ?? info.position ?? 1, reason: reason)
-            }
-            let lease = Lease(info: info, state: initial, client: self, connection: connection)
-            state.withLock { $0.leases[info.id] = lease }
+            let reply = try result.decode(AcquireReply.self)
+            let lease = Lease(info: reply.lease, state: reply.state, client: self, connection: connection)
+            state.withLock { $0.leases[reply.lease.id] = lease }
             return lease
         }
         if case .queued = lease.state { lease.apply(.queuedBehind(await blocker(of: lease))) }
@@ -195,20 +178,21 @@ public final class AgentClient: Sendable {
 
     /// `status` as the daemon sent it.
     public func statusJSON() async throws(InputMuxError) -> JSON {
-        try await liveConnection().request(["type": "status"])
+        try await liveConnection().request(.status)
     }
 
     /// Renews the TTL of every lease of the session (the client does this on its own).
     public func heartbeat() async throws(InputMuxError) {
-        _ = try await liveConnection().request(["type": "heartbeat"])
+        _ = try await liveConnection().request(.heartbeat)
     }
 
     /// Orchestrators (policy right `supervise`): act on another session's lease.
     /// `command` is `pause`, `resume`, `revoke` or `reassign` (with `to`).
     public func supervise(_ command: String, lease: String, to session: Int? = nil) async throws(InputMuxError) -> JSON {
-        var m: JSON = ["type": "supervise", "command": .string(command), "lease": .string(lease)]
-        if let session { m = m.with("to", .int(Int64(session))) }
-        return try await liveConnection().request(m)
+        guard let verb = RequestType(rawValue: command) else {
+            throw InputMuxError(.badInput, "supervise: unknown command \"\(command)\"; give status, pause, resume, revoke or reassign")
+        }
+        return try await liveConnection().request(.supervise(verb, lease: lease, to: session))
     }
 
     /// Sends any agent request as is (an `id` is added) and returns its `result`.
@@ -275,50 +259,42 @@ public final class AgentClient: Sendable {
 
     // MARK: - Events (on the reader thread)
 
-    private func dispatch(_ event: JSON, from connection: DaemonConnection) {
+    private func dispatch(_ event: DaemonEvent, from connection: DaemonConnection) {
         let (leases, subscribers): ([String: Lease], [AsyncStream<SessionEvent>.Continuation]) = state.withLock { s in
             s.connection === connection ? (s.leases, Array(s.subscribers.values)) : ([:], [])
         }
-        let leaseID = event["lease"].string
-        let target = leaseID.flatMap { leases[$0] }
-        let reason = Reason(event["reason"], fallback: "unknown")
         var session: SessionEvent?
-        switch event["event"].string {
-        case "granted":
-            if let info = try? event["lease"].decode(LeaseInfo.self) { leases[info.id]?.apply(.granted(info)) }
-        case "revoked", "ended":
-            target?.apply(.ended(reason))
-            if let leaseID { forget(leaseID) }
-        case "paused":
-            if leaseID != nil {
-                target?.apply(.leasePaused(reason))
-            } else {
-                for l in leases.values { l.apply(.sessionPaused(reason)) }
-                session = .humanActive(reason)
-            }
-        case "resumed":
-            if leaseID != nil {
-                target?.apply(.leasePaused(nil))
-            } else {
-                for l in leases.values { l.apply(.sessionPaused(nil)) }
-                session = .humanQuiet
-            }
-        case "frozen":
+        switch event {
+        case .granted(let info):
+            leases[info.id]?.apply(.granted(info))
+        case .revoked(let id, let reason), .ended(let id, let reason):
+            leases[id]?.apply(.ended(reason))
+            forget(id)
+        case .leasePaused(let id, let reason):
+            leases[id]?.apply(.leasePaused(reason))
+        case .leaseResumed(let id):
+            leases[id]?.apply(.leasePaused(nil))
+        case .humanActive(let reason):
+            for l in leases.values { l.apply(.sessionPaused(reason)) }
+            session = .humanActive(reason)
+        case .humanQuiet:
+            for l in leases.values { l.apply(.sessionPaused(nil)) }
+            session = .humanQuiet
+        case .frozen(let reason):
             for l in leases.values { l.apply(.sessionPaused(reason)) }
             session = .frozen(reason)
-        case "unfrozen":
+        case .unfrozen:
             for l in leases.values { l.apply(.sessionPaused(nil)) }
             session = .unfrozen
-        case "moved":
-            if let r = Region(event["region"]) { target?.apply(.moved(r)) }
-        case "desktop":
-            guard let r = Region(event["desktop"]) else { break }
+        case .moved(let id, let r):
+            leases[id]?.apply(.moved(r))
+        case .desktop(let r, let devices):
             session = state.withLock { s -> SessionEvent? in
                 guard s.connection === connection else { return nil }
-                s.session.adopt(desktop: r, devices: event["devices"])
+                s.session.adopt(desktop: r, devices: devices)
                 return .desktopChanged(s.session)
             }
-        default:
+        case .audit:
             break
         }
         if let session { for s in subscribers { s.yield(session) } }

@@ -1,5 +1,6 @@
 import Foundation
 import InputMuxSystem
+import InputMuxWire
 import Synchronization
 
 /// One NDJSON connection to inputmuxd (agent or control socket).
@@ -19,7 +20,7 @@ public final class DaemonConnection: Sendable {
         var nextID: Int64 = 1
         var pending: [Int64: @Sendable (Result<JSON, InputMuxError>) -> Void] = [:]
         var closedBy: InputMuxError?
-        var onEvent: (@Sendable (JSON) -> Void)?
+        var onEvent: (@Sendable (DaemonEvent) -> Void)?
         var onClose: (@Sendable (InputMuxError) -> Void)?
         var reading = false
     }
@@ -32,7 +33,7 @@ public final class DaemonConnection: Sendable {
     }
 
     /// Installs the event and close handlers, then starts reading.
-    func start(onEvent: @escaping @Sendable (JSON) -> Void, onClose: @escaping @Sendable (InputMuxError) -> Void) {
+    func start(onEvent: @escaping @Sendable (DaemonEvent) -> Void, onClose: @escaping @Sendable (InputMuxError) -> Void) {
         state.withLock {
             $0.onEvent = onEvent
             $0.onClose = onClose
@@ -81,18 +82,30 @@ public final class DaemonConnection: Sendable {
         try await request(message) { (json: JSON) throws(InputMuxError) -> JSON in json }
     }
 
+    /// Sends one of the library's requests and returns the reply's `result`.
+    func request(_ r: ClientRequest) async throws(InputMuxError) -> JSON {
+        try await request(try r.json())
+    }
+
     /// Writes one message as one line (no id added); false if the connection is gone.
     @discardableResult
     func send(_ message: JSON) -> Bool {
-        let line = Array((message.serialized + "\n").utf8)
+        let line = Self.line(message)
         writeLock.lock()
         defer { writeLock.unlock() }
         return (try? socket.send(line)) != nil
     }
 
+    /// The bytes this library writes for `message`: one line.
+    package static func line(_ message: JSON) -> [UInt8] {
+        var bytes = message.serializedBytes
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
     /// Says bye and closes. Pending requests fail with `connection_lost`.
     public func close() {
-        send(["type": "bye"])
+        send((try? ClientRequest.bye.json()) ?? ["type": "bye"])
         finish(InputMuxError(.connectionLost, "the connection to inputmuxd was closed by this client"))
         socket.shutdown()
         // The reader closes the descriptor when it stops; without a reader, close it here.
@@ -121,21 +134,12 @@ public final class DaemonConnection: Sendable {
     }
 
     private func dispatch(_ line: [UInt8]) {
-        guard let message = JSON.parse(line) else { return }
-        switch message["type"].string {
-        case "event":
-            state.withLock { $0.onEvent }?(message)
-        case "reply":
-            guard let id = message["id"].int.map(Int64.init) else { return }
-            guard let handler = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return }
-            if message["ok"].bool == true {
-                handler(.success(message["result"]))
-            } else {
-                let error = message["error"]
-                handler(.failure(InputMuxError(InputMuxError.Code(rawValue: error["code"].string ?? "unknown"),
-                                               error["message"].string ?? "inputmuxd refused the request without a reason")))
-            }
-        default:
+        switch DaemonMessage(line: line) {
+        case .event(let event):
+            state.withLock { $0.onEvent }?(event)
+        case .reply(let id, let result):
+            state.withLock { $0.pending.removeValue(forKey: id) }?(result)
+        case nil:
             return
         }
     }

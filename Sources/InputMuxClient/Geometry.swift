@@ -1,7 +1,8 @@
 import Foundation
+import InputMuxWire
 
 /// A point in logical desktop pixels.
-public struct Point: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct Point: Sendable, Hashable, CustomStringConvertible {
     public var x: Int
     public var y: Int
 
@@ -15,7 +16,7 @@ public struct Point: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// A rectangle in logical desktop pixels, as leases and the desktop are described.
-public struct Region: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct Region: Sendable, Hashable, CustomStringConvertible, WireObjectDecodable {
     public var x: Int
     public var y: Int
     public var width: Int
@@ -55,11 +56,9 @@ public struct Region: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The centre pixel.
     public var center: Point { Point(x: x + width / 2, y: y + height / 2) }
 
-    init?(_ json: JSON) {
-        guard let x = json["x"].int, let y = json["y"].int, let w = json["width"].int, let h = json["height"].int else {
-            return nil
-        }
-        self.init(x: x, y: y, width: w, height: h)
+    /// `{"x":…,"y":…,"width":…,"height":…}`, as the daemon describes regions.
+    public init(fields f: JSONFields) throws(WireError) {
+        self.init(x: try f.decode("x"), y: try f.decode("y"), width: try f.decode("width"), height: try f.decode("height"))
     }
 
     var wire: JSON { .string(description) }

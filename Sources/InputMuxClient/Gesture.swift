@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// A mouse button as the protocol names it.
 public enum MouseButton: String, Sendable, Hashable, CaseIterable, Codable {
     case left, right, middle, back, forward
@@ -28,21 +30,21 @@ public enum Gesture: Sendable, Hashable {
     case type(String)
     case wait(durationMs: Int)
 
-    /// The protocol's `action` name.
-    public var action: String {
+    /// The protocol's `action` name (`InputMuxWire.GestureAction`).
+    public var action: GestureAction {
         switch self {
-        case .move: "move"
-        case .click: "click"
-        case .mouseDown: "mouse_down"
-        case .mouseUp: "mouse_up"
-        case .drag: "drag"
-        case .scroll: "scroll"
-        case .keys: "key"
-        case .keyDown: "key_down"
-        case .keyUp: "key_up"
-        case .hold: "hold"
-        case .type: "type"
-        case .wait: "wait"
+        case .move: .move
+        case .click: .click
+        case .mouseDown: .mouseDown
+        case .mouseUp: .mouseUp
+        case .drag: .drag
+        case .scroll: .scroll
+        case .keys: .key
+        case .keyDown: .keyDown
+        case .keyUp: .keyUp
+        case .hold: .hold
+        case .type: .type
+        case .wait: .wait
         }
     }
 
@@ -58,7 +60,7 @@ public enum Gesture: Sendable, Hashable {
 
     /// The `gesture` request (without `id`), key names normalized.
     public func request() throws(InputMuxError) -> JSON {
-        var o: [String: JSON] = ["type": "gesture", "action": .string(action)]
+        var o: [String: JSON] = ["type": .string(RequestType.gesture.rawValue), "action": .string(action.rawValue)]
         func at(_ p: Point?) {
             if let p {
                 o["x"] = .int(Int64(p.x))

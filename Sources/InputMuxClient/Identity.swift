@@ -1,6 +1,8 @@
+import InputMuxWire
+
 /// Who an agent session is, as the daemon established it from the kernel (`SO_PEERCRED`)
 /// and the name the agent declared.
-public struct Identity: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct Identity: Sendable, Hashable, CustomStringConvertible, WireObjectDecodable {
     public var name: String
     public var session: Int
     public var uid: Int
@@ -15,6 +17,15 @@ public struct Identity: Sendable, Hashable, Codable, CustomStringConvertible {
         self.gid = gid
         self.pid = pid
         self.exe = exe
+    }
+
+    public init(fields f: JSONFields) throws(WireError) {
+        name = try f.string("name")
+        session = try f.decode("session")
+        uid = try f.decode("uid")
+        gid = try f.decode("gid")
+        pid = try f.decode("pid")
+        exe = try f.string("exe")
     }
 
     /// `"name"#session`, as the daemon's sentences write it.
@@ -33,8 +44,9 @@ public struct SessionInfo: Sendable, Hashable {
     public var maxTextLength: Int?
     public var maxPathPoints: Int?
 
-    init(hello r: JSON) throws(InputMuxError) {
-        guard let identity = try? r["identity"].decode(Identity.self), let desktop = Region(r["desktop"]) else {
+    /// Reads an agent's hello reply (the protocol contract test feeds it the daemon's).
+    package init(hello r: JSON) throws(InputMuxError) {
+        guard let identity = try? r["identity"].decode(Identity.self), let desktop = try? r["desktop"].decode(Region.self) else {
             throw InputMuxError(.protocolViolation, "the hello reply lacks identity or desktop: \(r); is inputmuxd the same version as this client?")
         }
         protocolVersion = r["protocol"].int ?? 1

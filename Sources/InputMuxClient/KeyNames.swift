@@ -8,13 +8,6 @@ import InputMuxWire
 /// `BACKSPACE`, `ESC`, `CMD`/`META`) become the daemon's modifier words and X keysym
 /// names; in an OpenAI key list a single letter means that key (`"A"` → `a`).
 public enum KeyNames {
-    /// Single characters → X keysym names, for OpenAI lists that send `"/"` or `"-"`.
-    static let symbols: [Character: String] = [
-        "/": "slash", "\\": "backslash", "-": "minus", "=": "equal", ",": "comma", ".": "period",
-        ";": "semicolon", "'": "apostrophe", "`": "grave", "[": "bracketleft", "]": "bracketright",
-        " ": "space", "+": "plus",
-    ]
-
     /// One key name in the daemon's spelling. `letterIsKey` (OpenAI lists) reads a single
     /// upper-case letter as that key, not as shift plus the key.
     public static func normalizeKey(_ name: String, letterIsKey: Bool = false) -> String {
@@ -26,7 +19,7 @@ public enum KeyNames {
             return "F\(n)"
         }
         if name.count == 1, let c = name.first {
-            if let s = symbols[c] { return s }
+            if let s = KeySpellings.characters[c] { return s }
             if letterIsKey, c.isLetter { return lower }
         }
         return name

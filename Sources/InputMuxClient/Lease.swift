@@ -196,7 +196,7 @@ public final class Lease: Sendable, CustomStringConvertible {
 
     /// Plays one gesture under this lease and waits until the daemon has played it in full.
     public func perform(_ gesture: Gesture) async throws(InputMuxError) {
-        let request = try gesture.request()
+        let request = try ClientRequest.gesture(gesture).json()
         try await serial.run { () async throws(InputMuxError) -> Void in
             if case .ended(let why) = state { throw Self.endedError(id, why) }
             _ = try await connection.request(request)
@@ -265,7 +265,7 @@ public final class Lease: Sendable, CustomStringConvertible {
         try await serial.run { () async throws(InputMuxError) -> Void in
             if state.isEnded { return }
             do throws(InputMuxError) {
-                _ = try await connection.request(["type": "release", "lease": .string(id)])
+                _ = try await connection.request(.release(lease: id))
             } catch where error.code == .unknownLease {
                 // Already over on the daemon's side; the ended event says why.
             }

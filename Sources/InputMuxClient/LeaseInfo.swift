@@ -1,5 +1,7 @@
+import InputMuxWire
+
 /// A lease as the daemon describes it (in acquire replies, events and status).
-public struct LeaseInfo: Sendable, Hashable, Codable {
+public struct LeaseInfo: Sendable, Hashable, WireObjectDecodable {
     /// `L12`.
     public var id: String
     public var holder: Identity
@@ -17,6 +19,21 @@ public struct LeaseInfo: Sendable, Hashable, Codable {
     /// Position in the queue (1 = next) while queued.
     public var position: Int?
     public var endedReason: String?
+
+    public init(fields f: JSONFields) throws(WireError) {
+        id = try f.string("id")
+        holder = try f.decode("holder")
+        state = try f.string("state")
+        region = try f.decode("region")
+        pointer = try f.bool("pointer") ?? false
+        keyboard = try f.bool("keyboard") ?? false
+        window = try f.optional("window")
+        requestedMs = try f.decode("requested_ms")
+        grantedMs = try f.optional("granted_ms")
+        expiresMs = try f.optional("expires_ms")
+        position = try f.optional("position")
+        endedReason = try f.optionalString("ended_reason")
+    }
 
     /// The TTL the daemon granted, when it says both ends.
     public var ttlMs: Int? {

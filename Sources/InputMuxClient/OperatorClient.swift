@@ -1,8 +1,9 @@
+import InputMuxWire
 import Synchronization
 
 /// One audit decision streamed by `monitor`: what an agent tried, and what the daemon
 /// decided and why.
-public struct AuditRecord: Sendable, Hashable, Decodable {
+public struct AuditRecord: Sendable, Hashable, WireObjectDecodable {
     public var timeMs: Int
     public var action: String
     /// `allowed`, `rejected`, …
@@ -15,9 +16,26 @@ public struct AuditRecord: Sendable, Hashable, Decodable {
     /// Typed text appears only as its length and keyed hash.
     public var text: RedactedText?
 
-    public struct RedactedText: Sendable, Hashable, Codable {
+    public struct RedactedText: Sendable, Hashable, WireObjectDecodable {
         public var length: Int
         public var hmac: String
+
+        public init(fields f: JSONFields) throws(WireError) {
+            length = try f.decode("length")
+            hmac = try f.string("hmac")
+        }
+    }
+
+    public init(fields f: JSONFields) throws(WireError) {
+        timeMs = try f.decode("time_ms")
+        action = try f.string("action")
+        decision = try f.string("decision")
+        reason = try f.optionalString("reason")
+        message = try f.string("message")
+        points = try f.decode("points")
+        agent = try f.optional("agent")
+        lease = try f.optionalString("lease")
+        text = try f.optional("text")
     }
 }
 
@@ -27,6 +45,23 @@ public struct OperatorInfo: Sendable, Hashable {
     public var operatorID: Int
     public var desktop: Region
     public var devices: [StatusReport.DeviceSummary]
+
+    /// Reads the control socket's hello reply (the protocol contract test feeds it the
+    /// daemon's).
+    package init(hello: JSON) throws(InputMuxError) {
+        guard let desktop = try? hello["desktop"].decode(Region.self) else {
+            throw InputMuxError(.protocolViolation, "the control hello reply lacks the desktop: \(hello)")
+        }
+        self.init(protocolVersion: hello["protocol"].int ?? 1, operatorID: hello["operator"].int ?? 0, desktop: desktop,
+                  devices: (try? hello["devices"].decode([StatusReport.DeviceSummary].self)) ?? [])
+    }
+
+    public init(protocolVersion: Int, operatorID: Int, desktop: Region, devices: [StatusReport.DeviceSummary]) {
+        self.protocolVersion = protocolVersion
+        self.operatorID = operatorID
+        self.desktop = desktop
+        self.devices = devices
+    }
 }
 
 /// An operator on inputmuxd's control socket (what `muxctl` speaks): status, lease
@@ -50,13 +85,8 @@ public final class OperatorClient: Sendable {
         let router = AuditRouter()
         connection.start(onEvent: { router.deliver($0) }, onClose: { _ in router.finish() })
         do throws(InputMuxError) {
-            let hello = try await connection.request(["type": "hello", "protocol": 1])
-            guard let desktop = Region(hello["desktop"]) else {
-                throw InputMuxError(.protocolViolation, "the control hello reply lacks the desktop: \(hello)")
-            }
-            let devices = (try? hello["devices"].decode([StatusReport.DeviceSummary].self)) ?? []
-            let info = OperatorInfo(protocolVersion: hello["protocol"].int ?? 1, operatorID: hello["operator"].int ?? 0,
-                                    desktop: desktop, devices: devices)
+            let hello = try await connection.request(.hello(name: nil))
+            let info = try OperatorInfo(hello: hello)
             let client = OperatorClient(connection: connection, info: info)
             router.set(client)
             return client
@@ -71,7 +101,7 @@ public final class OperatorClient: Sendable {
         private struct Ref { weak var client: OperatorClient? }
         private let ref = Mutex(Ref())
         func set(_ client: OperatorClient) { ref.withLock { $0.client = client } }
-        func deliver(_ event: JSON) { ref.withLock { $0.client }?.deliver(event) }
+        func deliver(_ event: DaemonEvent) { ref.withLock { $0.client }?.deliver(event) }
         func finish() { ref.withLock { $0.client }?.finishMonitors() }
     }
 
@@ -80,24 +110,24 @@ public final class OperatorClient: Sendable {
     }
 
     public func statusJSON() async throws(InputMuxError) -> JSON {
-        try await connection.request(["type": "status"])
+        try await connection.request(.status)
     }
 
-    public func revoke(_ lease: String) async throws(InputMuxError) { try await verb("revoke", lease) }
-    public func pause(_ lease: String) async throws(InputMuxError) { try await verb("pause", lease) }
-    public func resume(_ lease: String) async throws(InputMuxError) { try await verb("resume", lease) }
+    public func revoke(_ lease: String) async throws(InputMuxError) { try await verb(.revoke, lease) }
+    public func pause(_ lease: String) async throws(InputMuxError) { try await verb(.pause, lease) }
+    public func resume(_ lease: String) async throws(InputMuxError) { try await verb(.resume, lease) }
     /// Grants a lease waiting in `pending_approval` (a sensitive region).
-    public func approve(_ lease: String) async throws(InputMuxError) { try await verb("approve", lease) }
-    public func deny(_ lease: String) async throws(InputMuxError) { try await verb("deny", lease) }
+    public func approve(_ lease: String) async throws(InputMuxError) { try await verb(.approve, lease) }
+    public func deny(_ lease: String) async throws(InputMuxError) { try await verb(.deny, lease) }
 
     /// Moves a held lease to another session.
     public func reassign(_ lease: String, to session: Int) async throws(InputMuxError) {
-        _ = try await connection.request(["type": "reassign", "lease": .string(lease), "to": .int(Int64(session))])
+        _ = try await connection.request(.reassign(lease: lease, to: session))
     }
 
     /// Lets agents act again after the panic chord froze them.
     public func unfreeze() async throws(InputMuxError) {
-        _ = try await connection.request(["type": "unfreeze"])
+        _ = try await connection.request(.unfreeze)
     }
 
     /// Sends any control request as is (an `id` is added) and returns its `result`.
@@ -105,8 +135,8 @@ public final class OperatorClient: Sendable {
         try await connection.request(message)
     }
 
-    private func verb(_ type: String, _ lease: String) async throws(InputMuxError) {
-        _ = try await connection.request(["type": .string(type), "lease": .string(lease)])
+    private func verb(_ type: RequestType, _ lease: String) async throws(InputMuxError) {
+        _ = try await connection.request(.leaseVerb(type, lease: lease))
     }
 
     /// Every audit decision from now on, as raw JSON lines are decoded. The stream ends
@@ -120,7 +150,7 @@ public final class OperatorClient: Sendable {
         }
         continuation.onTermination = { [weak self] _ in self?.audit.withLock { _ = $0.removeValue(forKey: token) } }
         do throws(InputMuxError) {
-            _ = try await connection.request(["type": "monitor"])
+            _ = try await connection.request(.monitor)
         } catch {
             continuation.finish()
             throw error
@@ -128,8 +158,8 @@ public final class OperatorClient: Sendable {
         return stream
     }
 
-    private func deliver(_ event: JSON) {
-        guard event["event"].string == "audit", let record = try? event.decode(AuditRecord.self) else { return }
+    private func deliver(_ event: DaemonEvent) {
+        guard case .audit(let record) = event else { return }
         for c in audit.withLock({ Array($0.values) }) { c.yield(record) }
     }
 

@@ -1,6 +1,8 @@
+import InputMuxWire
+
 /// The daemon's `status` result, on either socket. Reading it never takes, extends or
 /// disturbs a lease.
-public struct StatusReport: Sendable, Hashable, Decodable {
+public struct StatusReport: Sendable, Hashable, WireObjectDecodable {
     /// The daemon's monotonic clock, in milliseconds, when the status was taken.
     public var timeMs: Int
     /// Active and paused leases.
@@ -30,34 +32,78 @@ public struct StatusReport: Sendable, Hashable, Decodable {
     public var omitted: Omitted?
 
     /// Entries a cut status leaves out, per list.
-    public struct Omitted: Sendable, Hashable, Codable {
+    public struct Omitted: Sendable, Hashable, WireObjectDecodable {
         public var held: Int
         public var waiting: Int
         public var sessions: Int
         public var cancelTargets: Int
+
+        public init(fields f: JSONFields) throws(WireError) {
+            held = try f.decode("held")
+            waiting = try f.decode("waiting")
+            sessions = try f.decode("sessions")
+            cancelTargets = try f.decode("cancel_targets")
+        }
     }
 
     /// What the X11 adapter's foreign-injection watch saw (docs/X11.md).
-    public struct ForeignInput: Sendable, Hashable, Codable {
+    public struct ForeignInput: Sendable, Hashable, WireObjectDecodable {
         public var count: Int
         public var last: Last?
 
+        public init(fields f: JSONFields) throws(WireError) {
+            count = try f.decode("count")
+            last = try f.optional("last")
+        }
+
         /// The latest one: when (daemon clock, ms), what, and where the pointer was.
-        public struct Last: Sendable, Hashable, Codable {
+        public struct Last: Sendable, Hashable, WireObjectDecodable {
             public var timeMs: Int
             public var what: String
             public var x: Int?
             public var y: Int?
+
+            public init(fields f: JSONFields) throws(WireError) {
+                timeMs = try f.decode("time_ms")
+                what = try f.string("what")
+                x = try f.optional("x")
+                y = try f.optional("y")
+            }
         }
     }
 
     /// A grabbed physical device and its passthrough clone.
-    public struct DeviceSummary: Sendable, Hashable, Codable {
+    public struct DeviceSummary: Sendable, Hashable, WireObjectDecodable {
         public var id: Int
         public var path: String
         public var name: String
         public var clone: String
         public var classes: String
+
+        public init(fields f: JSONFields) throws(WireError) {
+            id = try f.decode("id")
+            path = try f.string("path")
+            name = try f.string("name")
+            clone = try f.string("clone")
+            classes = try f.string("classes")
+        }
+    }
+
+    public init(fields f: JSONFields) throws(WireError) {
+        timeMs = try f.decode("time_ms")
+        held = try f.decode("held")
+        waiting = try f.decode("waiting")
+        sessions = try f.decode("sessions")
+        seatQueue = try f.decode("seat_queue")
+        cancelTargets = try f.decode("cancel_targets")
+        humanQuietMs = try f.optional("human_quiet_ms")
+        frozenSinceMs = try f.optional("frozen_since_ms")
+        seatBusyWith = try f.optional("seat_busy_with")
+        devices = try f.optional("devices")
+        desktop = try f.optional("desktop")
+        foreignInput = try f.optional("foreign_input")
+        truncated = try f.bool("truncated")
+        omitted = try f.optional("omitted")
     }
 
     /// True while agents wait for the human to be quiet.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import InputMuxClient
 import InputMuxSystem
+import InputMuxWire
 import Synchronization
 
 /// An in-process stand-in for inputmuxd, for host tests of clients (the library, muxctl,

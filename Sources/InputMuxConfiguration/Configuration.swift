@@ -79,6 +79,9 @@ public struct Configuration: Sendable {
         public var textInClear = false
         /// Where the redaction key lives (created 0600 on first start).
         public var keyPath = "/var/lib/inputmux/audit.key"
+
+        /// The defaults above.
+        public init() {}
     }
 
     /// The X11 adapter (DESIGN §8): window leases, real focus checks, RandR geometry,

@@ -1,10 +1,10 @@
-import Foundation
+import InputMuxWire
 
 /// What `inputmuxd --check` finds: the configuration validated the way the daemon loads
 /// it at start, with the panic chord's key names resolved through libevdev and the keymap
 /// compiled with libxkbcommon. `inputmuxd --check --json` prints it, so a tool that links
 /// neither library (`muxctl doctor`) gets the daemon's own answer instead of a guess.
-public struct ConfigurationCheck: Codable, Sendable, Hashable, CustomStringConvertible {
+public struct ConfigurationCheck: Sendable, Hashable, CustomStringConvertible {
     public var file: String
     /// Every problem of the file; empty when it loads.
     public var problems: [ConfigurationError.Problem]
@@ -32,17 +32,34 @@ public struct ConfigurationCheck: Codable, Sendable, Hashable, CustomStringConve
 
     /// One line of JSON (snake_case keys), as `inputmuxd --check --json` prints it.
     public var json: String {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? e.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        var o: [String: JSON] = [
+            "file": .string(file), "keymap_checked": .bool(keymapChecked),
+            "problems": .array(problems.map { p in
+                var po: [String: JSON] = ["key": .string(p.key), "message": .string(p.message)]
+                if let line = p.line { po["line"] = .int(Int64(line)) }
+                return .object(po)
+            }),
+        ]
+        if let keymapProblem { o["keymap_problem"] = .string(keymapProblem) }
+        return JSON.object(o).serialized
     }
 
     /// Reads what `json` wrote; nil for anything else.
     public init?(json: String) {
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        guard let c = try? d.decode(ConfigurationCheck.self, from: Data(json.utf8)) else { return nil }
-        self = c
+        guard let value = JSON.parse(json), let f = try? JSONFields(value) else { return nil }
+        do throws(WireError) {
+            file = try f.string("file")
+            guard let checked = try f.bool("keymap_checked") else { return nil }
+            keymapChecked = checked
+            keymapProblem = try f.optionalString("keymap_problem")
+            problems = []
+            for (i, p) in try f.array("problems").enumerated() {
+                let pf = try JSONFields(p, path: "problems[\(i)]")
+                problems.append(ConfigurationError.Problem(
+                    line: try pf.optionalInt("line").map { Int($0) }, key: try pf.string("key"), message: try pf.string("message")))
+            }
+        } catch {
+            return nil
+        }
     }
 }

@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// What was decided, as the audit log and replies name it.
 public enum AuditDecision: String, Hashable, Sendable, CaseIterable {
     // Gate decisions on gestures and frames

@@ -1,4 +1,5 @@
 import Crypto
+import InputMuxWire
 
 /// One line of the audit log (DESIGN §6): an `AuditEvent` stamped with its sequence
 /// number and wall time and chained to the record before it.
@@ -61,7 +62,7 @@ public struct AuditRecord: Hashable, Sendable {
     }
 
     static func body(event e: AuditEvent, sequence: UInt64, wallTime: WallTime, prevHash: String) -> String {
-        var j = CanonicalJSON()
+        var j = JSONWriter()
         j.beginObject()
         j.field("seq", sequence)
         j.field("prev", prevHash)

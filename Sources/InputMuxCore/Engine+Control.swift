@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// Operator (`muxctl`) and orchestrator verbs, and status (DESIGN §1–2).
 extension Engine {
     mutating func control(_ command: ControlCommand, from who: Requester, request: RequestID,

@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// Focus while key gestures run (DESIGN §3.3): a focus report that no longer proves the
 /// lease stops the running key gesture at once, and a session's own Alt/Super, held from an
 /// earlier gesture, makes its next keys a focus-moving chord.

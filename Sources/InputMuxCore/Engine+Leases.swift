@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// Sessions and leases: connect, acquire, release, heartbeat, and every way a lease ends
 /// (DESIGN §2). Whatever ends, the queue advances at the end of `handle`.
 extension Engine {

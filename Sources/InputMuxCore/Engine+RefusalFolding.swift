@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// Repeated refusals fold into one counted audit record (issue 15, audit flooding): a
 /// client that sends thousands of requests the engine refuses in an instant must not be
 /// able to write thousands of records and rotate the retained history away.

@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// The InputMux engine: leases, the gate, the seat, human priority and panic, as one
 /// value-typed state machine (DESIGN §2–4), built like keyd's keyboard engine.
 ///

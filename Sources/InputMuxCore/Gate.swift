@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// The gate's answer for one gesture (DESIGN §3). Built without allocating: a rejection
 /// carries only data, and `Engine.explain` turns it into a sentence when needed.
 public enum GateVerdict: Hashable, Sendable {

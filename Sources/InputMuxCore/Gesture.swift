@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// Scroll amounts: wheel notches, or pixels the engine converts to notches.
 public enum ScrollUnit: String, Hashable, Sendable, Codable {
     case notches
@@ -35,22 +37,25 @@ public enum Gesture: Hashable, Sendable {
         case pointer, keyboard
     }
 
-    /// A stable short name, used in audit records and replies.
-    public var kind: String {
+    /// The protocol's name for this gesture (`InputMuxWire.GestureAction`).
+    public var action: GestureAction {
         switch self {
-        case .move: "move"
-        case .click: "click"
-        case .mouseDown: "mouse_down"
-        case .mouseUp: "mouse_up"
-        case .drag: "drag"
-        case .scroll: "scroll"
-        case .keyChord: "key"
-        case .keyDown: "key_down"
-        case .keyUp: "key_up"
-        case .hold: "hold"
-        case .type: "type"
-        case .wait: "wait"
-        case .raw: "raw"
+        case .move: .move
+        case .click: .click
+        case .mouseDown: .mouseDown
+        case .mouseUp: .mouseUp
+        case .drag: .drag
+        case .scroll: .scroll
+        case .keyChord: .key
+        case .keyDown: .keyDown
+        case .keyUp: .keyUp
+        case .hold: .hold
+        case .type: .type
+        case .wait: .wait
+        case .raw: .raw
         }
     }
+
+    /// The action's name, as audit records and messages write it.
+    public var kind: String { action.rawValue }
 }

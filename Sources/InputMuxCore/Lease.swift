@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// An X11 window id (XID). Window leases follow the window's geometry.
 public struct WindowID: Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt64

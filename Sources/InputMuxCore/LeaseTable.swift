@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// Every live lease (not yet ended) and the FIFO queue of waiters.
 ///
 /// Pure bookkeeping: it decides who conflicts with whom and who is next, and leaves

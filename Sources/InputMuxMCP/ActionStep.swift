@@ -1,4 +1,5 @@
 import InputMuxClient
+import InputMuxWire
 
 /// One thing a tool call asks for, in desktop pixels, ready to run on the lease.
 public enum ActionStep: Sendable, Hashable {

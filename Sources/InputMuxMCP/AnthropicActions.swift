@@ -1,5 +1,6 @@
 import Foundation
 import InputMuxClient
+import InputMuxWire
 
 /// The `computer` tool: Anthropic's computer-use actions turned into steps.
 ///

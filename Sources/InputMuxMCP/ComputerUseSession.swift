@@ -1,4 +1,5 @@
 import InputMuxClient
+import InputMuxWire
 import Synchronization
 
 /// One MCP client's agent session: its connection to inputmuxd, its lease, the keys and

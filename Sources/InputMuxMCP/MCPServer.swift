@@ -1,8 +1,9 @@
 import Foundation
 import InputMuxClient
+import InputMuxWire
 import MCP
 
-/// The MCP server of `muxctl mcp`: tools/list and tools/call over a transport (stdio in
+/// The MCP server of `inputmux-mcp`: tools/list and tools/call over a transport (stdio in
 /// production, in-memory in tests), each call run by one `ComputerUseSession`.
 public enum InputMuxMCPServer {
     public static let name = "inputmux"

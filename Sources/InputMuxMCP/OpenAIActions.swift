@@ -1,4 +1,5 @@
 import InputMuxClient
+import InputMuxWire
 
 /// The `computer_actions` tool: OpenAI's computer-use action shapes, one batch per call.
 ///

@@ -1,3 +1,4 @@
+import InputMuxWire
 import MCP
 
 /// Sentences shared by the tool descriptions and errors.
@@ -14,7 +15,7 @@ struct CoordinateSpaceText {
     let text: String
 }
 
-/// The tools `muxctl mcp` offers, with their JSON schemas.
+/// The tools `inputmux-mcp` offers, with their JSON schemas.
 public enum ToolCatalog {
     public static let computer = "computer"
     public static let computerActions = "computer_actions"

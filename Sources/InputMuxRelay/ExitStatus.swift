@@ -1,3 +1,5 @@
+import InputMuxWire
+
 /// The exit statuses of `muxctl`, one per outcome a script must tell apart. Stable:
 /// scripts match on them (docs/MUXCTL.md lists them, `muxctl --help` too).
 public enum ExitStatus: Int32, CaseIterable, Sendable {
@@ -23,31 +25,37 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     /// `audit verify`: the audit log is not intact.
     case auditBroken = 8
 
-    /// The status for a reason code from the daemon (docs/PROTOCOL.md).
-    public static func forReason(_ code: String) -> ExitStatus {
+    /// The status for a reason code (docs/PROTOCOL.md). Exhaustive: a new code in
+    /// `ReasonCode` does not compile until it has its status here.
+    public static func forReason(_ code: ReasonCode) -> ExitStatus {
         switch code {
-        case "malformed", "too_large", "unknown_version", "out_of_order", "unknown_type", "bad_gesture",
-             "unmappable_text", "invalid_region", "unknown_lease", "unknown_session", "bad_input", "no_such_window":
+        case .malformed, .tooLarge, .unknownVersion, .outOfOrder, .unknownType, .badGesture, .unmappableText,
+             .invalidRegion, .unknownLease, .unknownSession, .badInput, .noSuchWindow:
             .badInput
-        case "conflict", "approval_denied", "not_allowed", "self_cancel", "not_supervisor", "no_lease", "too_many_leases",
-             "outside_region", "no_keyboard_lease", "focus_unproven", "focus_elsewhere", "rate_limited", "too_many_in_flight", "denied",
-             "machine_key":
+        case .conflict, .approvalDenied, .notAllowed, .selfCancel, .notSupervisor, .noLease, .tooManyLeases,
+             .outsideRegion, .noKeyboardLease, .focusUnproven, .focusElsewhere, .rateLimited, .tooManyInFlight, .machineKey:
             .denied
-        case "queue_timeout", "timeout":
+        case .queueTimeout, .timeout:
             .queueTimeout
-        case "audit_broken":
-            .auditBroken
-        case "paused_human", "frozen", "lease_not_active", "paused", "foreign_input":
+        case .pausedHuman, .frozen, .leaseNotActive, .foreignInput:
             .paused
-        case "revoked", "reassigned", "ttl_expired", "max_hold", "panic", "aborted_by_human", "shutdown",
-             "disconnected", "released", "window_closed", "desktop_changed", "lease_lost":
+        case .revoked, .reassigned, .ttlExpired, .maxHold, .panic, .abortedByHuman, .shutdown, .disconnected,
+             .released, .windowClosed, .desktopChanged, .leaseLost:
             .revoked
-        // InputMuxClient's own codes: the daemon could not be reached or went away.
-        case "daemon_not_running", "permission_denied", "connection_lost", "unavailable":
+        // The client library's own codes: the daemon could not be reached or went away.
+        case .daemonNotRunning, .permissionDenied, .connectionLost:
             .unavailable
-        default:
+        case .protocolViolation:
             .failure
         }
+    }
+
+    /// The status for a code as a line carries it: a reason code, or a status's own code
+    /// (`code`, what the lease holder relays when the daemon gave none); `failure` for
+    /// anything else.
+    public static func forReason(_ code: String) -> ExitStatus {
+        if let reason = ReasonCode(rawValue: code) { return forReason(reason) }
+        return allCases.first { $0.code == code } ?? .failure
     }
 
     /// A reason code for this status, for replies that carry no daemon code (the lease

@@ -36,3 +36,28 @@ extension JSON {
         return .object(o)
     }
 }
+
+extension JSON {
+    /// Parses one wire line, or says what the wire expects.
+    public static func wireLine(_ bytes: some Collection<UInt8>) throws(WireError) -> JSON {
+        guard let value = parse(bytes) else { throw WireError(.malformed, "not a JSON value: send one JSON object per line") }
+        return value
+    }
+}
+
+extension JSON {
+    /// A 64-bit integer, also from a real number with no fraction.
+    public var int64: Int64? {
+        switch self {
+        case .int(let i): i
+        case .double(let d) where d.rounded() == d && abs(d) < 9e15: Int64(d)
+        default: nil
+        }
+    }
+
+    /// Element `index` of an array (`.null` when out of range or not an array).
+    public subscript(index: Int) -> JSON {
+        if case .array(let a) = self, a.indices.contains(index) { return a[index] }
+        return .null
+    }
+}

@@ -29,4 +29,12 @@ public enum KeySpellings {
         "printscreen": "Print", "print": "Print", "sysrq": "Print", "pause": "Pause", "menu": "Menu",
         "minus": "minus", "plus": "plus", "slash": "slash", "backslash": "backslash",
     ]
+
+    /// Single characters → X keysym names (`/` → `slash`), for key lists that send the
+    /// character itself (OpenAI's `["CTRL", "/"]`).
+    public static let characters: [Character: String] = [
+        "/": "slash", "\\": "backslash", "-": "minus", "=": "equal", ",": "comma", ".": "period",
+        ";": "semicolon", "'": "apostrophe", "`": "grave", "[": "bracketleft", "]": "bracketright",
+        " ": "space", "+": "plus",
+    ]
 }

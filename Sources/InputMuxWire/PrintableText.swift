@@ -2,7 +2,7 @@
 /// every character is printable, and whatever `muxctl` prints from clients (names, exe
 /// paths, reasons, messages) goes through `escaped`, so no client can put terminal
 /// escapes, line breaks or bidirectional overrides into an operator's terminal. It lives
-/// beside the wire's codec so the daemon, muxctl and muxctl's small static front share it.
+/// beside the wire's codec so the daemon, muxctl and the lease holder's relay share it.
 public enum PrintableText {
     /// The longest agent name, in UTF-8 bytes (not characters: combining marks make a
     /// character as long as one likes).

@@ -44,10 +44,6 @@ struct InputMuxd: AsyncParsableCommand {
             return
         }
         let level = logLevel
-        // Every log line's timestamp goes through strftime, which re-reads the time zone
-        // (a stat of /etc/localtime) each time unless TZ names it: one path lookup per
-        // audit decision, on the audit writer's thread.
-        if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 1) }
         // Under systemd, lines go to the journal natively, their metadata as fields
         // (`journalctl -u inputmuxd AUDIT_DECISION=rejected`); elsewhere to stderr.
         let journal = JournalLogHandler.stderrIsJournal

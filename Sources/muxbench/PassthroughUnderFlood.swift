@@ -33,6 +33,9 @@ struct PassthroughUnderFlood {
     var floodArrivals: [[PassthroughProbe.Arrival]] = []
     var apartArrivals: [[PassthroughProbe.Arrival]] = []
     var busyArrivals: [[PassthroughProbe.Arrival]] = []
+    /// The "anywhere" flood with the daemon's agent work raised to the human's priority
+    /// (AgentWorkPriority): what the engine's nice offset buys.
+    var levelArrivals: [[PassthroughProbe.Arrival]] = []
     /// The CPUs the flooding agents' process kept busy in each "anywhere" flood phase.
     var floodCPUs: [Double] = []
     var floodOK = 0
@@ -85,6 +88,9 @@ struct PassthroughUnderFlood {
             r.busyArrivals.append(try measure())
             flooder.command("i", expectLine: true)
             if r.apart { r.apartArrivals.append(try flooding(onCPU: 1)) }
+            let raised = try AgentWorkPriority(raising: daemon.pid)
+            defer { raised.restore() }
+            r.levelArrivals.append(try flooding(onCPU: -1))
         }
         flooder.stop()
         daemon.stop()
@@ -100,14 +106,14 @@ struct PassthroughUnderFlood {
 
     /// The four states' latencies in ns by `measure`, one array per round.
     struct States {
-        var idle, flood, apart, busy: [[Int64]]
+        var idle, flood, apart, busy, level: [[Int64]]
         var idleP50: Double? { PassthroughUnderFlood.micros(idle.flatMap { $0 }, 0.5) }
         var idleP99: Double? { PassthroughUnderFlood.micros(idle.flatMap { $0 }, 0.99) }
     }
 
     func states(_ m: Measure) -> States {
         func pick(_ rounds: [[PassthroughProbe.Arrival]]) -> [[Int64]] { rounds.map { $0.map { m == .readable ? $0.readable : $0.read } } }
-        return States(idle: pick(idleArrivals), flood: pick(floodArrivals), apart: pick(apartArrivals), busy: pick(busyArrivals))
+        return States(idle: pick(idleArrivals), flood: pick(floodArrivals), apart: pick(apartArrivals), busy: pick(busyArrivals), level: pick(levelArrivals))
     }
 
     /// A flood state against idle: its pooled quantiles and their ratios to idle's, the
@@ -158,6 +164,7 @@ struct PassthroughUnderFlood {
             let flood = Self.versusIdle(s.flood, s), floodApart = Self.versusIdle(s.apart, s)
             t.rows.append([Self.label(m)] + flood.row("\(agents) agents flooding, anywhere", judged: judged, unjudged: "info"))
             if apart { t.rows.append([Self.label(m)] + floodApart.row("\(agents) agents flooding, on CPU 1", judged: judged, unjudged: "info")) }
+            t.rows.append([Self.label(m)] + Self.versusIdle(s.level, s).row("flooding, anywhere, agent work at the human's nice", judged: false, unjudged: "without offset"))
             t.rows.append([Self.label(m)] + Self.versusIdle(s.busy, s).row("control: \(agents) threads as busy, no requests", judged: false))
             perRound.append("\(Self.label(m)), anywhere: \(Self.list(flood.p99RoundRatios))" + (apart ? "; on CPU 1: \(Self.list(floodApart.p99RoundRatios))" : ""))
         }
@@ -165,6 +172,7 @@ struct PassthroughUnderFlood {
         t.notes.append("flood: each agent clicks in its own column with pacing off, one click in flight; \(floodOK) clicks carried out and \(floodRejected) refused during the timed flood phases (quiet period 0, so the human's frames do not pause the agents). inputmuxd runs at nice \(BenchDaemon.unitNice), as its systemd unit runs it, placed by the scheduler; the flooding agents at nice 0.")
         t.notes.append("\"p99 vs idle, by round\": the median over the \(idleArrivals.count) rounds of each round's flood p99 over the same round's idle p99; the p99 verdict is on it (the host is shared: a stall it makes lands in one round, and pooled over all rounds it decides either state's p99). Per round, " + perRound.joined(separator: "; ") + ".")
         t.notes.append("control: the flooding agents' \(agents) threads, placed by the scheduler, each spinning as long as a click cost the flood in CPU time and sleeping so that together they use the CPUs the \"anywhere\" flood just used (\(Stats.fmt(Stats.median(floodCPUs))) CPUs, median over rounds), with no request to the daemon or anyone. What it costs the human is what \(agents) agents' own CPU use costs on this \(cpus)-CPU guest, with or without inputmuxd.")
+        t.notes.append("agent work at the human's nice: the \"anywhere\" flood again, with the daemon's engine thread and audit writer raised for the phase from nice \(BenchDaemon.unitNice + 15) to the process's \(BenchDaemon.unitNice), the human's input thread's: against the \"anywhere\" row, what the daemon's nice offset for agent work (AgentWork.niceOffset) buys.")
         t.notes.append("the human's writer and reader run on CPU 0 in every state. \"anywhere\": the agents' processes are placed by the scheduler, so on this \(cpus)-CPU guest they take the reader's CPU too, whatever the daemon does. \"on CPU 1\": the agents' processes are kept off CPU 0, so what still competes with the human's side is the daemon's own work for them.")
         return t.render()
     }
@@ -173,7 +181,7 @@ struct PassthroughUnderFlood {
 
     func json(_ m: Measure) -> JSONValue {
         let s = states(m)
-        let f = Self.versusIdle(s.flood, s), a = Self.versusIdle(s.apart, s), c = Self.versusIdle(s.busy, s)
+        let f = Self.versusIdle(s.flood, s), a = Self.versusIdle(s.apart, s), c = Self.versusIdle(s.busy, s), l = Self.versusIdle(s.level, s)
         return ["idle": ["p50_us": Stats.json(s.idleP50), "p99_us": Stats.json(s.idleP99), "frames": .int(Int64(s.idle.joined().count))],
                 "flood": ["p50_us": Stats.json(f.p50), "p99_us": Stats.json(f.p99), "frames": .int(Int64(f.frames))],
                 "flood_agents_on_cpu1": ["p50_us": Stats.json(a.p50), "p99_us": Stats.json(a.p99), "frames": .int(Int64(a.frames)),
@@ -181,6 +189,9 @@ struct PassthroughUnderFlood {
                                          "p99_ratio_round_median": Stats.json(a.p99RoundMedian),
                                          "p99_round_ratios": .array(a.p99RoundRatios.map { Stats.json($0) }),
                                          "goal_p50_met": Stats.json(a.p50Met), "goal_p99_met": Stats.json(a.p99Met)],
+                "flood_agent_work_at_human_nice": ["p50_us": Stats.json(l.p50), "p99_us": Stats.json(l.p99), "frames": .int(Int64(l.frames)),
+                                                   "p50_ratio": Stats.json(l.p50Ratio), "p99_ratio": Stats.json(l.p99Ratio),
+                                                   "p99_ratio_round_median": Stats.json(l.p99RoundMedian)],
                 "control_busy_no_requests": ["p50_us": Stats.json(c.p50), "p99_us": Stats.json(c.p99), "frames": .int(Int64(c.frames)),
                                              "p50_ratio": Stats.json(c.p50Ratio), "p99_ratio": Stats.json(c.p99Ratio),
                                              "p99_ratio_round_median": Stats.json(c.p99RoundMedian)],

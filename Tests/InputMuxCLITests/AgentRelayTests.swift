@@ -1,6 +1,7 @@
 import Foundation
 import InputMuxCLI
 import InputMuxClient
+import InputMuxRelay
 import Testing
 
 @Suite struct AgentRelayTests {

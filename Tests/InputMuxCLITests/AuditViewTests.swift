@@ -2,6 +2,7 @@ import Foundation
 import InputMuxCLI
 import InputMuxClient
 import InputMuxAudit
+import InputMuxWire
 import Testing
 
 @Suite struct AuditViewTests {

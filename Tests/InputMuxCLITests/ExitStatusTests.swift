@@ -1,18 +1,32 @@
 import InputMuxCLI
 import InputMuxCore
 import InputMuxDaemon
+import InputMuxRelay
+import InputMuxWire
 import Testing
 
 @Suite struct ExitStatusTests {
     @Test func everyEngineReasonHasItsOwnStatus() {
-        for code in ReasonCode.allCases {
+        for code in ReasonCode.allCases where code.writers.contains(.engine) {
             #expect(ExitStatus.forReason(code.rawValue) != .failure, "reason \(code.rawValue) falls through to failure")
         }
     }
 
     @Test func everyProtocolErrorHasItsOwnStatus() {
-        for code in WireError.Code.allCases {
+        for code in ReasonCode.allCases where code.writers.contains(.protocolLayer) {
             #expect(ExitStatus.forReason(code.rawValue) != .failure, "wire code \(code.rawValue) falls through to failure")
+        }
+    }
+
+    @Test func aCodeOnALineGetsTheStatusOfItsReasonCode() {
+        for code in ReasonCode.allCases {
+            #expect(ExitStatus.forReason(code.rawValue) == ExitStatus.forReason(code), "\(code.rawValue)")
+        }
+    }
+
+    @Test func aStatusCodeGivesItsStatusBack() {
+        for s in ExitStatus.allCases {
+            #expect(ExitStatus.forReason(s.code) == s, "\(s.code)")
         }
     }
 

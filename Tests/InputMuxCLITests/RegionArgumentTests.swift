@@ -1,5 +1,6 @@
 import InputMuxCLI
 import InputMuxClient
+import InputMuxRelay
 import Testing
 
 @Suite struct RegionArgumentTests {

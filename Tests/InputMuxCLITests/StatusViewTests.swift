@@ -3,6 +3,7 @@ import InputMuxClient
 import InputMuxCore
 import InputMuxDaemon
 import InputMuxTestSupport
+import InputMuxWire
 import Testing
 
 /// The status tables read what the daemon really sends: a live engine's status, encoded

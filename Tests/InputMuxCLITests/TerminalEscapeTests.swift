@@ -2,6 +2,8 @@ import Foundation
 import InputMuxAudit
 import InputMuxCLI
 import InputMuxClient
+import InputMuxRelay
+import InputMuxWire
 import Testing
 
 /// What muxctl prints from clients is escaped (issue 15, "Names"): an agent name, exe or

@@ -1,4 +1,5 @@
 import Foundation
+import InputMuxWire
 import Synchronization
 import Testing
 
@@ -157,7 +158,7 @@ struct AgentClientTests {
                 c.reply(m, [:])
                 c.event(["event": "paused", "reason": ["code": "paused_human", "message": "paused: human input"]])
                 c.event(["event": "resumed"])
-                c.event(["event": "paused", "lease": "L1", "reason": ["code": "paused", "message": "an operator paused L1"]])
+                c.event(["event": "paused", "lease": "L1", "reason": ["code": "lease_not_active", "message": "an operator paused L1"]])
                 c.event(["event": "resumed", "lease": "L1"])
                 c.event(["event": "moved", "lease": "L1", "region": ["x": 10, "y": 20, "width": 300, "height": 200]])
                 c.event(["event": "revoked", "lease": "L1", "reason": ["code": "revoked", "message": "revoked by the operator"]])
@@ -179,7 +180,7 @@ struct AgentClientTests {
         #expect(seen[0] == .granted(lease.info) || { if case .granted = seen[0] { true } else { false } }())
         #expect(seen[1] == .paused(Reason(code: .pausedHuman, message: "paused: human input")))
         #expect(seen[2] == .resumed)
-        #expect(seen[3] == .paused(Reason(code: "paused", message: "an operator paused L1")))
+        #expect(seen[3] == .paused(Reason(code: .leaseNotActive, message: "an operator paused L1")))
         #expect(seen[4] == .resumed)
         #expect(seen[5] == .moved(Region(x: 10, y: 20, width: 300, height: 200)))
         #expect(seen[6] == .revoked(Reason(code: .revoked, message: "revoked by the operator")))

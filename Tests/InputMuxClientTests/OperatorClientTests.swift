@@ -1,3 +1,4 @@
+import InputMuxWire
 import Testing
 
 @testable import InputMuxClient

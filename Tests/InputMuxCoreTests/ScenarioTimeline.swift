@@ -1,6 +1,7 @@
 import Testing
 @testable import InputMuxCore
 import InputMuxTestSupport
+import InputMuxWire
 
 // A small timeline language for engine scenarios, keyd-style:
 //

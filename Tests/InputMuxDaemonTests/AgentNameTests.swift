@@ -1,5 +1,6 @@
 import InputMuxCore
 import InputMuxKeymap
+import InputMuxWire
 import Testing
 
 @testable import InputMuxDaemon

@@ -1,4 +1,5 @@
 import Foundation
+import InputMuxAuditTestSupport
 import InputMuxCore
 import Logging
 import Testing

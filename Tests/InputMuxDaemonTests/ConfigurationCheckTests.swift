@@ -1,3 +1,4 @@
+import InputMuxWire
 import Foundation
 import InputMuxConfiguration
 import InputMuxDaemon

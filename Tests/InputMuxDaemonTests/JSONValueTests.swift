@@ -1,4 +1,5 @@
 import Foundation
+import InputMuxWire
 import Testing
 
 @testable import InputMuxDaemon

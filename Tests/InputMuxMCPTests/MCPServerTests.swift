@@ -1,6 +1,7 @@
 import Foundation
 import InputMuxClient
 import InputMuxClientTestSupport
+import InputMuxWire
 import MCP
 import Synchronization
 import Testing
@@ -44,7 +45,7 @@ struct Harness {
     }
 }
 
-@Suite("muxctl mcp: tools over the fake daemon")
+@Suite("inputmux-mcp: tools over the fake daemon")
 struct MCPServerTests {
     @Test("the tool list: names, schemas, read-only hints, no screenshots")
     func toolList() async throws {

@@ -1,11 +1,12 @@
 import InputMuxClient
+import InputMuxWire
 import MCP
 import Testing
 
 @testable import InputMuxMCP
 
 /// Numbers from the model are checked before any conversion (issue 15, "Small traps"):
-/// 1e300 once trapped `Int(_:)` and crashed `muxctl mcp`; now each gets an error that
+/// 1e300 once trapped `Int(_:)` and crashed the MCP server; now each gets an error that
 /// names the field and its range.
 @Suite struct NumericArgumentTests {
     let scaler = Scaler(space: .desktop, desktop: Region(x: 0, y: 0, width: 1920, height: 1080))

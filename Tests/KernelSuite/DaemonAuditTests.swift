@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// inputmuxd acceptance, audit: every decision names the agent as the kernel knows it.
 enum DaemonAuditTests {
@@ -60,13 +61,13 @@ enum DaemonAuditTests {
             guard let name = who["name"].string, let sid = sessions[name] else {
                 throw TestFailure("audit names an unknown agent: \(a)")
             }
-            try expectEqual(who["session"].int, sid, "session in \(a)")
-            try expectEqual(who["uid"].int, Int64(getuid()), "uid in \(a)")
-            try expectEqual(who["pid"].int, Int64(getpid()), "pid in \(a)")
+            try expectEqual(who["session"].int64, sid, "session in \(a)")
+            try expectEqual(who["uid"].int64, Int64(getuid()), "uid in \(a)")
+            try expectEqual(who["pid"].int64, Int64(getpid()), "pid in \(a)")
             try expectEqual(who["exe"].string, exe, "exe in \(a)")
         }
         guard let typed = audits.first(where: { $0["action"] == "type" }) else { throw TestFailure("no type audit") }
-        try expectEqual(typed["text"]["length"].int, 7, "redacted text length")
+        try expectEqual(typed["text"]["length"].int64, 7, "redacted text length")
         try expect(!(typed["text"]["hmac"].string ?? "").isEmpty, "redacted text should carry a keyed hash: \(typed)")
         try expect(!monitor.received.contains { $0.line.contains("hunter2") }, "typed text appeared in clear in the audit stream")
         try expect(!daemon.log().contains("hunter2"), "typed text appeared in clear in the daemon's log")
@@ -85,9 +86,9 @@ enum DaemonAuditTests {
                     && (x.reason == nil || $0["reason"].string == x.reason)
             }
             guard let hit else { throw TestFailure("no record \(x) in the audit log") }
-            try expectEqual(hit["session"]["sid"].int, sessions[x.agent], "session id on disk for \(x)")
-            try expectEqual(hit["session"]["uid"].int, Int64(getuid()), "uid on disk for \(x)")
-            try expectEqual(hit["session"]["pid"].int, Int64(getpid()), "pid on disk for \(x)")
+            try expectEqual(hit["session"]["sid"].int64, sessions[x.agent], "session id on disk for \(x)")
+            try expectEqual(hit["session"]["uid"].int64, Int64(getuid()), "uid on disk for \(x)")
+            try expectEqual(hit["session"]["pid"].int64, Int64(getpid()), "pid on disk for \(x)")
             try expectEqual(hit["session"]["exe"].string, exe, "exe on disk for \(x)")
         }
         var verifier = AuditVerifier()

@@ -4,6 +4,7 @@ import InputMuxSystem
 import SystemPackage
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// A small NDJSON client for the daemon's agent and control sockets: one JSON object per
 /// line; requests carry an `id` echoed in their reply; events arrive in between.
@@ -55,7 +56,7 @@ final class DaemonClient {
     }
 
     func reply(to id: Int64, timeout: Duration = .seconds(10)) throws -> JSON {
-        if let r = take(where: { $0["type"] == "reply" && $0["id"].int == id }, timeout: timeout) { return r }
+        if let r = take(where: { $0["type"] == "reply" && $0["id"].int64 == id }, timeout: timeout) { return r }
         throw TestFailure("no reply to request \(id) on \(socketPath) within \(timeout); received \(received.suffix(8))")
     }
 
@@ -118,7 +119,7 @@ final class AgentSession {
         client = try DaemonClient(daemon.agentSocket)
         self.name = name
         let hello = try client.request(["type": "hello", "protocol": 1, "name": .string(name)])
-        guard hello["ok"] == true, let sid = hello["result"]["session"].int,
+        guard hello["ok"] == true, let sid = hello["result"]["session"].int64,
               let p = hello["result"]["devices"]["pointer"].string, let k = hello["result"]["devices"]["keyboard"].string else {
             throw TestFailure("hello as \(name) failed: \(hello)")
         }

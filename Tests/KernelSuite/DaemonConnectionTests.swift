@@ -3,6 +3,7 @@ import InputMuxHarness
 import SystemPackage
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// inputmuxd's connections (issue 15, "Connections" and "Identity from /proc"): the hello
 /// timeout, the cap on connections that have not said hello, running out of file
@@ -121,7 +122,7 @@ enum DaemonConnectionTests {
         kill(daemon.pid, SIGCONT)
         let hello = try c.reply(to: id)
         try expect(hello["ok"] == true, "a peer in group \(group) at connect() was refused: \(hello)")
-        try expectEqual(hello["result"]["identity"]["uid"].int, 65534, "uid")
+        try expectEqual(hello["result"]["identity"]["uid"].int64, 65534, "uid")
         var uts = utsname()
         uname(&uts)
         let release = withUnsafeBytes(of: uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

@@ -3,6 +3,7 @@ import Glibc
 import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// inputmuxd acceptance, crashes: an agent killed mid-drag, the daemon itself killed.
 enum DaemonCrashTests {
@@ -52,8 +53,8 @@ enum DaemonCrashTests {
             }
             if disconnectMs == nil {
                 monitor.pump(timeout: .zero)
-                if let d = monitor.event("audit", timeout: .zero, where: { $0["action"] == "disconnect" && $0["agent"]["session"].int == sid }) {
-                    disconnectMs = d["time_ms"].int
+                if let d = monitor.event("audit", timeout: .zero, where: { $0["action"] == "disconnect" && $0["agent"]["session"].int64 == sid }) {
+                    disconnectMs = d["time_ms"].int64
                 }
             }
         }
@@ -70,7 +71,7 @@ enum DaemonCrashTests {
         }
         try expect(milliseconds(released) - seen <= 100, "button released \(milliseconds(released) - seen) ms after the daemon saw the disconnect")
         try expect(milliseconds(granted) - seen <= 100, "waiter granted \(milliseconds(granted) - seen) ms after the daemon saw the disconnect")
-        let held = try daemon.status()["held"].array
+        let held = try daemon.status()["held"].elements
         try expect(held.contains { $0["id"].string == waiting && $0["holder"]["name"] == "waiter" },
                    "status should show the waiter holding \(waiting): \(held)")
         try daemon.stop()
@@ -114,7 +115,7 @@ enum DaemonCrashTests {
         try daemon.start()
         let c = try daemon.control()
         let st = try c.request(["type": "status"])
-        try expect(st["ok"] == true && st["result"]["held"].array.isEmpty, "a fresh instance should hold nothing: \(st)")
+        try expect(st["ok"] == true && st["result"]["held"].elements.isEmpty, "a fresh instance should hold nothing: \(st)")
         let again = try AgentSession(daemon, name: "reborn")
         _ = try again.lease("0,0,960x1080")
         try again.perform(["action": "click", "x": 60, "y": 60])

@@ -2,6 +2,7 @@ import CInputMuxShim
 import Glibc
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// inputmuxd: a new session's devices are created off the engine thread, so the hello of
 /// one agent never stalls another agent's paced gesture.
@@ -87,14 +88,14 @@ enum DaemonDeviceCreationTests {
             if frames.count > before { lastFrame = MonotonicClock.now() }
             for (i, c) in newcomers.enumerated() where replies[i] == nil {
                 c.pump(timeout: .zero)
-                if let r = c.take(where: { $0["type"] == "reply" && $0["id"].int == ids[i] }, timeout: .zero) {
+                if let r = c.take(where: { $0["type"] == "reply" && $0["id"].int64 == ids[i] }, timeout: .zero) {
                     replies[i] = r
                     helloEnd = realtimeMicroseconds()
                 }
             }
             if drag == nil {
                 steady.client.pump(timeout: .zero)
-                drag = steady.client.take(where: { $0["type"] == "reply" && $0["id"].int == dragID }, timeout: .zero)
+                drag = steady.client.take(where: { $0["type"] == "reply" && $0["id"].int64 == dragID }, timeout: .zero)
             }
         }
         guard let drag else { throw TestFailure("the drag was not answered within 30 s") }

@@ -2,6 +2,7 @@ import Glibc
 import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// A real `inputmuxd` for one test: its configuration in a fresh temp dir, its sockets
 /// under `/run/inputmux-test` (root's, mode 0755), its log in a file (a pipe nobody reads
@@ -122,7 +123,7 @@ final class DaemonUnderTest {
         var last = JSON.null
         while MonotonicClock.now() - began < timeout {
             last = try c.request(["type": "status"])
-            for d in last["result"]["devices"].array where d["path"].string == devnode {
+            for d in last["result"]["devices"].elements where d["path"].string == devnode {
                 if let clone = d["clone"].string { return clone }
             }
             MonotonicClock.sleep(.milliseconds(50))

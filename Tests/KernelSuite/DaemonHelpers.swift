@@ -3,6 +3,7 @@ import SystemPackage
 import Glibc
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// Agents that must be separate processes: one the test kills mid-drag, and one that
 /// connects as another user. `muxkerneltests` re-executes itself in these modes.
@@ -27,7 +28,7 @@ enum DaemonHelpers {
         do {
             let c = try DaemonClient(socket)
             let hello = try c.request(["type": "hello", "protocol": 1, "name": "dragger"])
-            guard hello["ok"] == true, let sid = hello["result"]["session"].int,
+            guard hello["ok"] == true, let sid = hello["result"]["session"].int64,
                   let pointer = hello["result"]["devices"]["pointer"].string else { throw TestFailure("hello: \(hello)") }
             let lease = try c.request(["type": "acquire", "region": "0,0,960x1080"])
             guard lease["result"]["state"] == "active", let id = lease["result"]["lease"]["id"].string else {

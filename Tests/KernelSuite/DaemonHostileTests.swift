@@ -3,6 +3,7 @@ import Glibc
 import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// inputmuxd acceptance, hostile clients: uids policy refuses, identity claims,
 /// gestures outside leases, and a flood of malformed messages.
@@ -50,13 +51,13 @@ enum DaemonHostileTests {
         let robot = try connectAs(65534, "robot-1")
         try expect(robot.hello["ok"] == true, "uid 65534 as robot-1 should be admitted: \(robot.hello)")
         let identity = robot.hello["result"]["identity"]
-        try expectEqual(identity["uid"].int, 65534, "uid the daemon assigned despite the claim")
-        try expectEqual(identity["pid"].int, robot.pid, "pid the daemon assigned despite the claim")
+        try expectEqual(identity["uid"].int64, 65534, "uid the daemon assigned despite the claim")
+        try expectEqual(identity["pid"].int64, robot.pid, "pid the daemon assigned despite the claim")
         try expectEqual(identity["name"].string, "robot-1", "name")
         try expect(robot.acquire?["ok"] == true, "robot's lease: \(String(describing: robot.acquire))")
         let robotAudit = monitor.event("audit", timeout: .seconds(2)) { $0["action"] == "acquire" && $0["agent"]["name"] == "robot-1" }
-        try expectEqual(robotAudit?["agent"]["uid"].int, 65534, "audited uid of robot's acquire")
-        try expectEqual(robotAudit?["agent"]["pid"].int, robot.pid, "audited pid of robot's acquire")
+        try expectEqual(robotAudit?["agent"]["uid"].int64, 65534, "audited uid of robot's acquire")
+        try expectEqual(robotAudit?["agent"]["pid"].int64, robot.pid, "audited pid of robot's acquire")
         try expect(robotAudit?["agent"]["exe"].string == DaemonAuditTests.ownExecutable, "audited exe: \(String(describing: robotAudit))")
 
         // Another session cannot act as the holder by naming it.
@@ -68,7 +69,7 @@ enum DaemonHostileTests {
         let sup = try mallory.client.request(["type": "supervise", "command": "revoke", "lease": .string(lease)])
         try expect(sup["ok"] == false && sup["error"]["code"] == "not_supervisor", "mallory revoked without the right: \(sup)")
         _ = try mallory.refused(["action": "click", "x": 300, "y": 300, "session": .int(alice.session), "name": "alice"], "no_lease")
-        let held = try daemon.status()["held"].array
+        let held = try daemon.status()["held"].elements
         try expect(held.contains { $0["id"].string == lease && $0["holder"]["name"] == "alice" }, "alice lost her lease: \(held)")
 
         // Outside the region, or without a lease: nothing reaches any device.

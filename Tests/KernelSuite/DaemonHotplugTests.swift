@@ -2,6 +2,7 @@ import CInputMuxShim
 import Glibc
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// Hotplug against the human's input: a device plugged in while the human types is
 /// grabbed and cloned without holding up the keyboard already passing through.
@@ -77,7 +78,7 @@ enum DaemonHotplugTests {
         MonotonicClock.sleep(.seconds(2))
         let cpu = try cpuTicks(of: daemon.pid) - cpuBefore
         let held = MonotonicClock.now() - hold
-        let devices = try daemon.status()["devices"].array
+        let devices = try daemon.status()["devices"].elements
         try expect(!devices.contains { $0["path"].string == keyboard.devnode },
                    "the daemon grabbed \(keyboard.devnode) while Shift was down: \(devices)")
         let waiting = daemon.log(from: log).components(separatedBy: "waiting for keys to be released before grabbing").count - 1
@@ -107,7 +108,7 @@ enum DaemonHotplugTests {
         try keyboard.write(Frame([HumanDevices.key(KEY_ENTER, 1)]))
         let daemon = try DaemonUnderTest()
         MonotonicClock.sleep(.milliseconds(300))
-        let devices = try daemon.status()["devices"].array
+        let devices = try daemon.status()["devices"].elements
         try expect(!devices.contains { $0["path"].string == keyboard.devnode },
                    "the daemon grabbed \(keyboard.devnode) while Enter was down: \(devices)")
         try keyboard.write(Frame([HumanDevices.key(KEY_ENTER, 0)]))
@@ -136,7 +137,7 @@ enum DaemonHotplugTests {
         MonotonicClock.sleep(.seconds(1))
         let after = daemon.log(from: log)
         try expect(!after.contains("not grabbing device"), "a warning for the unplugged keyboard: \(after.suffix(800))")
-        let devices = try daemon.status()["devices"].array
+        let devices = try daemon.status()["devices"].elements
         try expect(!devices.contains { $0["path"].string == devnode }, "the unplugged keyboard is still listed: \(devices)")
         try daemon.stop()
     }

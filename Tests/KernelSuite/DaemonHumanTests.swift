@@ -2,6 +2,7 @@ import CInputMuxShim
 import Glibc
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// inputmuxd acceptance, the human first: quiet period, panic chord, focus evidence.
 enum DaemonHumanTests {
@@ -63,7 +64,7 @@ enum DaemonHumanTests {
         try expect(again["ok"] == false && again["error"]["code"] == "frozen", "acquire while frozen: \(again)")
         let status = try daemon.status()
         try expect(!status["frozen_since_ms"].isNull, "status should show the freeze: \(status)")
-        try expect(status["held"].array.isEmpty, "leases survived the panic: \(status["held"])")
+        try expect(status["held"].elements.isEmpty, "leases survived the panic: \(status["held"])")
         try expect(agent.pointer.readAvailable().isEmpty && agent.keyboard.readAvailable().isEmpty,
                    "a frozen agent's device emitted")
 

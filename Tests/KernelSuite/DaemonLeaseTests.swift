@@ -2,6 +2,7 @@ import CInputMuxShim
 import Glibc
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// inputmuxd acceptance, leases: parallel agents in disjoint regions, the queue, the
 /// operator's view and revoke, sensitive regions.
@@ -109,7 +110,7 @@ enum DaemonLeaseTests {
 
         let queued = try second.acquire("480,200,800x600")
         try expectEqual(queued["state"], "queued", "second's state")
-        try expectEqual(queued["position"].int, 1, "second's queue position")
+        try expectEqual(queued["position"].int64, 1, "second's queue position")
         let reason = queued["reason"].string ?? ""
         for part in ["\"first\"#\(first.session)", held, "queue position 1", "overlapping"] {
             try expect(reason.contains(part), "the queue reason should name \(part): \(reason)")
@@ -150,15 +151,15 @@ enum DaemonLeaseTests {
         _ = try waiter.acquire("0,0,500x500")
 
         let status = try daemon.status()
-        let held = status["held"].array
+        let held = status["held"].elements
         func holderOf(_ id: String) -> JSON? { held.first { $0["id"].string == id } }
         try expectEqual(holderOf(left)?["holder"]["name"].string, "holder", "status: holder of \(left)")
-        try expectEqual(holderOf(left)?["holder"]["session"].int, holder.session, "status: session of \(left)")
+        try expectEqual(holderOf(left)?["holder"]["session"].int64, holder.session, "status: session of \(left)")
         try expectEqual(holderOf(left)?["region"]["text"].string, "0,0,960x1080", "status: region of \(left)")
         try expectEqual(holderOf(left)?["keyboard"].bool, true, "status: \(left) has the keyboard")
         try expectEqual(holderOf(right)?["holder"]["name"].string, "other", "status: holder of \(right)")
         try expectEqual(holderOf(right)?["region"]["text"].string, "960,0,960x1080", "status: region of \(right)")
-        try expect(status["waiting"].array.contains { $0["holder"]["name"] == "waiter" && $0["state"] == "queued" },
+        try expect(status["waiting"].elements.contains { $0["holder"]["name"] == "waiter" && $0["state"] == "queued" },
                    "status should list the waiter: \(status["waiting"])")
 
         try holder.perform(["action": "mouse_down", "x": 300, "y": 300])
@@ -186,7 +187,7 @@ enum DaemonLeaseTests {
         }
         try expectEqual(granted["lease"]["region"]["text"].string, "0,0,500x500", "waiter's granted region")
         _ = try holder.refused(["action": "click", "x": 300, "y": 300], "no_lease")
-        let after = try daemon.status()["held"].array
+        let after = try daemon.status()["held"].elements
         try expect(!after.contains { $0["id"].string == left }, "the revoked lease is still listed: \(after)")
         try expect(after.contains { $0["holder"]["name"] == "waiter" }, "status should show the waiter holding: \(after)")
         try daemon.stop()
@@ -210,7 +211,7 @@ enum DaemonLeaseTests {
         _ = try agent.refused(["action": "click", "x": 1650, "y": 150], "lease_not_active")
         try expect(agent.pointer.readFrames(count: 1, timeout: .milliseconds(100)).isEmpty, "a pending lease emitted")
         try expect(agent.client.event("granted", timeout: .milliseconds(300)) == nil, "granted without approval")
-        let waiting = try daemon.status()["waiting"].array
+        let waiting = try daemon.status()["waiting"].elements
         try expect(waiting.contains { $0["id"].string == id && $0["state"] == "pending_approval" },
                    "the operator should see \(id) pending: \(waiting)")
 

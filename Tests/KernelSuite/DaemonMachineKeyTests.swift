@@ -3,6 +3,7 @@ import Glibc
 import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// Keys that act on the machine, not a window (DESIGN §3 item 6, issue 15): an agent with a
 /// keyboard lease it proved with a click tries Magic SysRq, Ctrl+Alt+Delete, a VT switch and

@@ -3,20 +3,21 @@ import Glibc
 import InputMuxHarness
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
-/// `muxctl mcp` against the real inputmuxd: an MCP client (this test, speaking JSON-RPC
+/// `inputmux-mcp` against the real inputmuxd: an MCP client (this test, speaking JSON-RPC
 /// over the server's stdin and stdout) lists the tools, leases, clicks and types; the
 /// events read back on the session's own evdev devices. A second MCP session on the same
 /// region is told it is queued.
 enum MCPServerTests {
-    /// `muxctl mcp` as a child with its stdin and stdout on pipes (stderr to a file).
+    /// `inputmux-mcp` as a child with its stdin and stdout on pipes (stderr to a file).
     final class MCPServerProcess {
         let child: ChildProcess
         let errorPath: String
         private var nextID: Int64 = 1
 
         init(_ args: [String], errorPath: String) throws {
-            let path = String(DaemonUnderTest.binary.dropLast("inputmuxd".count)) + "muxctl"
+            let path = String(DaemonUnderTest.binary.dropLast("inputmuxd".count)) + "inputmux-mcp"
             self.errorPath = errorPath
             child = try ChildProcess(path, args, input: .pipe, output: .captured, error: .file(errorPath))
         }
@@ -34,11 +35,11 @@ enum MCPServerTests {
             let seen = child.lines.count
             send(["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params])
             let answer = child.waitForLine(timeout: timeout) { line in
-                JSON.parse(Array(line.utf8))?["id"].int == id
+                JSON.parse(Array(line.utf8))?["id"].int64 == id
             }
             if let answer, let m = JSON.parse(Array(answer.utf8)) { return m }
             if !child.isRunning && child.lines.count == seen {
-                throw TestFailure("muxctl mcp closed its stdout; stderr: \(stderrText.suffix(1500))")
+                throw TestFailure("inputmux-mcp closed its stdout; stderr: \(stderrText.suffix(1500))")
             }
             throw TestFailure("no answer to \(method) within \(timeout); stderr: \(stderrText.suffix(1500))")
         }
@@ -47,7 +48,7 @@ enum MCPServerTests {
         func call(_ tool: String, _ arguments: JSON = [:]) throws -> (text: String, isError: Bool) {
             let r = try request("tools/call", ["name": .string(tool), "arguments": arguments])
             guard r["result"] != .null else { throw TestFailure("tools/call \(tool) failed: \(r)") }
-            let text = r["result"]["content"].array.compactMap { $0["text"].string }.joined()
+            let text = r["result"]["content"].elements.compactMap { $0["text"].string }.joined()
             return (text, r["result"]["isError"] == true)
         }
 
@@ -69,13 +70,13 @@ enum MCPServerTests {
     static func overStdio() throws {
         let daemon = try DaemonUnderTest()
         let common = ["--agent-socket", daemon.agentSocket, "--region", "0,0,960,1080", "--timeout", "2"]
-        let a = try MCPServerProcess(["mcp", "--name", "mcp-a"] + common, errorPath: daemon.directory + "/mcp-a.err")
+        let a = try MCPServerProcess(["--name", "mcp-a"] + common, errorPath: daemon.directory + "/mcp-a.err")
         let hello = try a.open()
         try expectEqual(hello["result"]["serverInfo"]["name"].string, "inputmux", "server name in the initialize result")
         try expect(hello["result"]["capabilities"]["tools"] != .null, "the server should offer tools: \(hello)")
 
         let list = try a.request("tools/list", [:])
-        let tools = list["result"]["tools"].array
+        let tools = list["result"]["tools"].elements
         let names = Set(tools.compactMap { $0["name"].string })
         try expectEqual(names, ["computer", "computer_actions", "cursor_position", "lease_acquire", "lease_release", "lease_status"], "tool names")
         for readOnly in ["lease_status", "cursor_position"] {
@@ -116,14 +117,14 @@ enum MCPServerTests {
         try expect(stray.isEmpty, "a refused batch reached the devices: \(stray)")
 
         // A second MCP session on the same region is told it is queued, behind mcp-a.
-        let b = try MCPServerProcess(["mcp", "--name", "mcp-b"] + common, errorPath: daemon.directory + "/mcp-b.err")
+        let b = try MCPServerProcess(["--name", "mcp-b"] + common, errorPath: daemon.directory + "/mcp-b.err")
         _ = try b.open()
         let queued = try b.call("lease_acquire", ["timeout_ms": 300])
         try expect(queued.isError && queued.text.contains("lease queued") && queued.text.contains("queue position 1")
                    && queued.text.contains("\"mcp-a\""), "the second session should be told it is queued behind mcp-a: \(queued.text)")
 
         // mcp-a ends (its client closes stdin): its lease ends, and mcp-b's waiting lease is granted.
-        try expect(a.finish() != nil, "muxctl mcp did not exit when its stdin closed; stderr: \(a.stderrText.suffix(800))")
+        try expect(a.finish() != nil, "inputmux-mcp did not exit when its stdin closed; stderr: \(a.stderrText.suffix(800))")
         let granted = try b.call("lease_acquire", ["timeout_ms": 3000])
         try expect(!granted.isError && granted.text.contains("is active"), "mcp-b after mcp-a left: \(granted.text)")
         _ = b.finish()

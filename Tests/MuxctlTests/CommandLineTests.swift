@@ -1,7 +1,8 @@
 import ArgumentParser
 import InputMuxCLI
 import InputMuxClient
-@testable import MuxctlCommands
+import InputMuxRelay
+@testable import muxctl
 import Testing
 
 /// The command tree as a user meets it: verbs, options before or after the verb, help,

@@ -1,4 +1,4 @@
-"""The MCP client from PyPI (`mcp`, vm/guest/requirements.txt) drives `muxctl mcp`
+"""The MCP client from PyPI (`mcp`, vm/guest/requirements.txt) drives `inputmux-mcp`
 over stdio against the live daemon; python_clients_test.py runs it and prints the
 checks. The client is not ours: what it accepts is what any MCP host accepts."""
 import asyncio
@@ -7,7 +7,7 @@ import json
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-MUXCTL = "/usr/bin/muxctl"
+SERVER = "/usr/bin/inputmux-mcp"
 REGION = "600,100,300,200"
 
 
@@ -26,7 +26,7 @@ def is_error(result):
 
 
 def server(name):
-    return StdioServerParameters(command=MUXCTL, args=["mcp", "--name", name, "--region", REGION])
+    return StdioServerParameters(command=SERVER, args=["--name", name, "--region", REGION])
 
 
 async def scenario(reader_type, pointer_summary, keys, out):

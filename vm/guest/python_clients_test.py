@@ -11,7 +11,7 @@ agent asking for an overlapping region in try mode is refused with `conflict`, a
 operator sees both sessions and revokes the lease, and the holder hears `revoked`.
 
 `mcp`: the MCP client from PyPI (the `mcp` package, vm/guest/requirements.txt),
-which this project did not write, starts `muxctl mcp` over stdio, lists the tools,
+which this project did not write, starts `inputmux-mcp` over stdio, lists the tools,
 acquires a lease, clicks and types through the `computer` tool; the events read
 back on the agent's devices. A second MCP session on the same region is told it
 is queued.

@@ -54,12 +54,6 @@ int inputmux_take_process_nice(void);
 int inputmux_name_this_thread(const char *name);
 /// The calling thread's kernel thread id (gettid).
 int inputmux_this_thread_id(void);
-/// Puts thread `tid` in the SCHED_IDLE class (`idle` nonzero: it runs when a CPU has
-/// nothing else to run, and any other thread that wakes preempts it at once), or back in
-/// SCHED_OTHER; either way with the nice value of the process plus `by`. Lowering needs
-/// no privilege; leaving SCHED_IDLE needs that nice value within RLIMIT_NICE (the unit's
-/// LimitNICE=-10) or CAP_SYS_NICE. Returns 0 or -1 with errno set.
-int inputmux_set_thread_idle(int tid, int idle, int by);
 /// getsockopt(SO_PEERGROUPS) (Linux 4.13+): the peer's supplementary groups as of its
 /// connect(). Writes at most `capacity` gids to `out` and returns how many there are;
 /// more than `capacity` means call again with room for that many. -1 with errno set

@@ -1,4 +1,5 @@
 import InputMuxClient
+import InputMuxRelay
 
 /// One gesture a `muxctl agent` verb or a `run` script line asks for, in the terms of the
 /// wire protocol's `gesture` message (docs/PROTOCOL.md). Checked for shape here; the
@@ -41,7 +42,7 @@ public enum AgentAction: Hashable, Sendable {
     }
 
     /// The protocol's action name (the client library's, for the same gesture).
-    public var name: String { gesture.action }
+    public var name: String { gesture.action.rawValue }
 
     /// Checks what the daemon would refuse as malformed, so a script fails at the
     /// line that is wrong before anything of it is sent.

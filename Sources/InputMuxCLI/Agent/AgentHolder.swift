@@ -1,8 +1,10 @@
-import Foundation
+import Glibc
 import InputMuxClient
+import InputMuxRelay
+import InputMuxWire
 
 /// What `muxctl agent lease status` shows: the holder's session and lease.
-public struct HolderStatus: Codable, Sendable, Equatable {
+public struct HolderStatus: Sendable, Equatable {
     public var agent: Identity
     /// The holder process (it ends with `lease release`).
     public var holderPid: Int
@@ -14,18 +16,31 @@ public struct HolderStatus: Codable, Sendable, Equatable {
     public var pointerDevice: String
     public var keyboardDevice: String
 
-    public var json: String {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? e.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    /// The status as one document (snake_case keys, as the daemon writes leases).
+    public var document: JSON {
+        var o: [String: JSON] = [
+            "agent": agent.json, "holder_pid": .int(Int64(holderPid)), "state": .string(state), "lease": lease.json,
+            "pointer_device": .string(pointerDevice), "keyboard_device": .string(keyboardDevice),
+        ]
+        if let reason { o["reason"] = .string(reason) }
+        return .object(o)
     }
 
+    /// One line, as the lease holder answers `status`.
+    public var json: String { document.serialized }
+
     public init(json: String) throws(CLIError) {
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        do { self = try d.decode(HolderStatus.self, from: Data(json.utf8)) } catch {
-            throw CLIError(.failure, "the lease holder's status could not be read (\(error))")
+        do throws(WireError) {
+            let f = try JSONFields(JSON.wireLine(Array(json.utf8)))
+            agent = try f.decode("agent")
+            holderPid = try f.decode("holder_pid")
+            state = try f.string("state")
+            reason = try f.optionalString("reason")
+            lease = try f.decode("lease")
+            pointerDevice = try f.string("pointer_device")
+            keyboardDevice = try f.string("keyboard_device")
+        } catch {
+            throw CLIError(.failure, "the lease holder's status could not be read (\(error.message))")
         }
     }
 

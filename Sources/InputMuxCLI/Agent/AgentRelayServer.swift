@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import InputMuxRelay
 import InputMuxSystem
 import Synchronization
 

@@ -1,4 +1,5 @@
 import InputMuxClient
+import InputMuxRelay
 
 /// What a `muxctl agent` lease asks for.
 public struct LeaseOptions: Sendable, Equatable {

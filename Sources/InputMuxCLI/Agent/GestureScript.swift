@@ -1,4 +1,5 @@
 import InputMuxClient
+import InputMuxRelay
 
 /// The `muxctl agent … run` syntax: one gesture per line, read from stdin.
 ///

@@ -1,4 +1,5 @@
 import InputMuxClient
+import InputMuxRelay
 
 /// Regions on the command line: `x,y,w,h` (what ydotool users type) or `x,y,WxH` (what the
 /// daemon and the configuration print).

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import InputMuxConfiguration
+import InputMuxRelay
 import InputMuxSystem
 
 /// The probes of `muxctl doctor` on the machine it runs on.
@@ -59,13 +60,9 @@ public struct SystemProbes: DoctorProbes {
         return .checked(check)
     }
 
-    /// The inputmuxd installed with this muxctl (beside the muxctl front, or beside this
-    /// binary), else the one on PATH.
+    /// The inputmuxd installed with this muxctl (beside it), else the one on PATH.
     static func inputmuxd() -> String? {
         var dirs: [String] = []
-        if let front = ProcessInfo.processInfo.environment[CommandsBinary.frontVariable] {
-            dirs.append((front as NSString).deletingLastPathComponent)
-        }
         if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             dirs.append((exe as NSString).deletingLastPathComponent)
         }

@@ -6,8 +6,8 @@ import InputMuxWire
 ///
 /// Accepted, in this order: modifier words (`ctrl`, `shift`, `alt`, `altgr`, `super`,
 /// with `_l`/`_r`, and their other spellings); key words such as the names OpenAI's
-/// computer-use actions send (`ENTER`, `ARROWLEFT`, `CMD`), from `KeySpellings`, the
-/// table the client library writes with; X keysym names as xdotool spells them (`Return`, `KP_0`, `F5`, `a`), through
+/// computer-use actions send (`ENTER`, `ARROWLEFT`, `CMD`) and single characters (`/`,
+/// `-`), from `KeySpellings`, the table the client library writes with; X keysym names as xdotool spells them (`Return`, `KP_0`, `F5`, `a`), through
 /// the configured keymap; and Linux names (`KEY_ESC`). A chord is names joined by `+`
 /// (`ctrl+shift+t`).
 public struct KeyNames: Sendable {
@@ -32,7 +32,8 @@ public struct KeyNames: Sendable {
         let lower = name.lowercased()
         if let word = KeySpellings.modifiers[lower], let m = Self.modifierKeys[word] { return [m] }
         if name.hasPrefix("KEY_") || name.hasPrefix("BTN_") { return linuxName(name).map { [$0] } }
-        let keysym = KeySpellings.words[lower] ?? name
+        let character = name.count == 1 ? name.first.flatMap { KeySpellings.characters[$0] } : nil
+        let keysym = KeySpellings.words[lower] ?? character ?? name
         if let stroke = keymap?.stroke(forKeyName: keysym) { return stroke.modifiers + [stroke.key] }
         return nil
     }

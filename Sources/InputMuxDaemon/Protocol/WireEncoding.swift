@@ -1,4 +1,5 @@
 import InputMuxCore
+import InputMuxWire
 
 /// Engine results as wire JSON. Instants are sent as milliseconds on the daemon's
 /// monotonic clock (`*_ms`), plus the wall-clock text where the engine knows it.
@@ -81,8 +82,7 @@ public enum WireEncoding {
     }
 
     public static func error(_ e: WireError, id: RequestID?) -> JSONValue {
-        var o: [String: JSONValue] = ["type": "reply", "ok": false,
-                                      "error": ["code": .string(e.code.rawValue), "message": .string(e.message)]]
+        var o: [String: JSONValue] = ["type": "reply", "ok": false, "error": e.json]
         o["id"] = id.map { .int(Int64($0.rawValue)) } ?? .null
         return .object(o)
     }
@@ -90,18 +90,19 @@ public enum WireEncoding {
     /// `{"type":"event","event":…,…}`
     public static func event(_ e: LeaseEvent) -> JSONValue {
         var o: [String: JSONValue] = ["type": "event"]
+        func kind(_ k: EventKind) { o["event"] = .string(k.rawValue) }
         switch e {
-        case .granted(let l): o["event"] = "granted"; o["lease"] = lease(l)
+        case .granted(let l): kind(.granted); o["lease"] = lease(l)
         case .ended(let id, let why):
-            o["event"] = why.code == .revoked ? "revoked" : "ended"
+            kind(why.code == .revoked ? .revoked : .ended)
             o["lease"] = .string(id.description); o["reason"] = rejection(why)
-        case .paused(let id, let why): o["event"] = "paused"; o["lease"] = .string(id.description); o["reason"] = rejection(why)
-        case .resumed(let id): o["event"] = "resumed"; o["lease"] = .string(id.description)
-        case .moved(let id, let r): o["event"] = "moved"; o["lease"] = .string(id.description); o["region"] = region(r)
-        case .humanActive(let why): o["event"] = "paused"; o["reason"] = rejection(why)
-        case .humanQuiet: o["event"] = "resumed"
-        case .frozen(let why): o["event"] = "frozen"; o["reason"] = rejection(why)
-        case .unfrozen: o["event"] = "unfrozen"
+        case .paused(let id, let why): kind(.paused); o["lease"] = .string(id.description); o["reason"] = rejection(why)
+        case .resumed(let id): kind(.resumed); o["lease"] = .string(id.description)
+        case .moved(let id, let r): kind(.moved); o["lease"] = .string(id.description); o["region"] = region(r)
+        case .humanActive(let why): kind(.paused); o["reason"] = rejection(why)
+        case .humanQuiet: kind(.resumed)
+        case .frozen(let why): kind(.frozen); o["reason"] = rejection(why)
+        case .unfrozen: kind(.unfrozen)
         }
         return .object(o)
     }
@@ -109,7 +110,7 @@ public enum WireEncoding {
     /// `{"type":"event","event":"desktop",…}`: the desktop's layout changed; `devices` are
     /// the session's device nodes from now on.
     public static func desktop(_ r: Region, devices: [String: String]) -> JSONValue {
-        ["type": "event", "event": "desktop", "desktop": region(r), "devices": .object(devices.mapValues { .string($0) })]
+        ["type": "event", "event": .string(EventKind.desktop.rawValue), "desktop": region(r), "devices": .object(devices.mapValues { .string($0) })]
     }
 
     /// The control socket's `status` `foreign_input` (X11 adapter): how many inputs other
@@ -127,7 +128,7 @@ public enum WireEncoding {
     /// One audit decision for `monitor` subscribers.
     public static func audit(_ a: AuditEvent) -> JSONValue {
         var o: [String: JSONValue] = [
-            "type": "event", "event": "audit", "time_ms": ms(a.time), "action": .string(a.action),
+            "type": "event", "event": .string(EventKind.audit.rawValue), "time_ms": ms(a.time), "action": .string(a.action),
             "decision": .string(a.decision.rawValue), "message": .string(a.message),
             "points": .array(a.points.map { [.int(Int64($0.x)), .int(Int64($0.y))] }),
         ]

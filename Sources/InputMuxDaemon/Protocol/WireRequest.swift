@@ -1,6 +1,6 @@
 import InputMuxConfiguration
 import InputMuxCore
-import enum InputMuxWire.PrintableText
+import InputMuxWire
 import InputMuxX11
 
 /// The protocol version this daemon speaks.
@@ -39,13 +39,12 @@ public struct WireDecoder: Sendable {
     }
 
     public func decode(_ value: JSONValue, controlSocket: Bool) throws(WireError) -> WireRequest {
-        guard case .object(let o) = value else { throw WireError(.malformed, "each message is one JSON object") }
-        let f = JSONFields(o)
-        let type = try f.string("type")
+        let f = try JSONFields(value)
+        let typeName = try f.string("type")
         let rawID = try f.optionalInt("id") ?? 0
         guard rawID >= 0 else { throw WireError(.malformed, "id: must be a non-negative integer") }
         let id = RequestID(UInt64(rawID))
-        if type == "hello" {
+        if typeName == RequestType.hello.rawValue {
             let version = try f.int("protocol")
             let name = try f.optionalString("name")
             // Names go into every audit record, journal line and status table.
@@ -54,29 +53,29 @@ public struct WireDecoder: Sendable {
             }
             return WireRequest(id: id, body: .hello(version: version, name: name))
         }
-        if type == "bye" { return WireRequest(id: id, body: .bye) }
+        if typeName == RequestType.bye.rawValue { return WireRequest(id: id, body: .bye) }
         guard f.has("id") else { throw WireError(.malformed, "id: every request needs an integer id, echoed in its reply") }
-        if controlSocket {
-            if type == "monitor" { return WireRequest(id: id, body: .monitor) }
-            guard let command = try controlCommand(type, f) else {
-                throw WireError(.unknownType, "type \"\(type)\" is not a control verb; verbs: status, revoke, pause, resume, reassign, approve, deny, unfreeze, monitor")
-            }
-            return WireRequest(id: id, body: .control(command))
+        let socket: RequestType.Socket = controlSocket ? .control : .agent
+        guard let type = RequestType(rawValue: typeName), type.sockets.contains(socket) else {
+            throw WireError(.unknownType, controlSocket
+                ? "type \"\(typeName)\" is not a control verb; verbs: \(RequestType.list(for: .control))"
+                : "type \"\(typeName)\" is not an agent verb; verbs: \(RequestType.list(for: .agent))")
         }
         switch type {
-        case "acquire": return WireRequest(id: id, body: .agent(.acquire(try leaseRequest(f))), window: try windowMatch(f))
-        case "release": return WireRequest(id: id, body: .agent(.release(try lease(f))))
-        case "heartbeat": return WireRequest(id: id, body: .agent(.heartbeat))
-        case "status": return WireRequest(id: id, body: .agent(.status))
-        case "gesture": return WireRequest(id: id, body: .agent(.gesture(try gesture(f))))
-        case "supervise":
-            let verb = try f.string("command")
-            guard let command = try controlCommand(verb, f), verb != "approve", verb != "deny", verb != "unfreeze" else {
+        case .hello, .bye: preconditionFailure("answered above")
+        case .monitor: return WireRequest(id: id, body: .monitor)
+        case .status: return WireRequest(id: id, body: controlSocket ? .control(.status) : .agent(.status))
+        case .revoke, .pause, .resume, .reassign, .approve, .deny, .unfreeze:
+            return WireRequest(id: id, body: .control(try controlCommand(type, f)))
+        case .acquire: return WireRequest(id: id, body: .agent(.acquire(try leaseRequest(f))), window: try windowMatch(f))
+        case .release: return WireRequest(id: id, body: .agent(.release(try lease(f))))
+        case .heartbeat: return WireRequest(id: id, body: .agent(.heartbeat))
+        case .gesture: return WireRequest(id: id, body: .agent(.gesture(try gesture(f))))
+        case .supervise:
+            guard let verb = RequestType(rawValue: try f.string("command")), verb.isSupervisable else {
                 throw WireError(.malformed, "command: orchestrators may status, pause, resume, revoke or reassign")
             }
-            return WireRequest(id: id, body: .agent(.supervise(command)))
-        default:
-            throw WireError(.unknownType, "type \"\(type)\" is not an agent verb; verbs: hello, acquire, release, heartbeat, gesture, status, supervise, bye")
+            return WireRequest(id: id, body: .agent(.supervise(try controlCommand(verb, f))))
         }
     }
 
@@ -149,20 +148,22 @@ public struct WireDecoder: Sendable {
         return .match(className: cls, title: title)
     }
 
-    func controlCommand(_ verb: String, _ f: JSONFields) throws(WireError) -> ControlCommand? {
+    /// The control verb `verb` names, read from its fields.
+    func controlCommand(_ verb: RequestType, _ f: JSONFields) throws(WireError) -> ControlCommand {
         switch verb {
-        case "status": return .status
-        case "revoke": return .revoke(try lease(f))
-        case "pause": return .pause(try lease(f))
-        case "resume": return .resume(try lease(f))
-        case "approve": return .approve(try lease(f))
-        case "deny": return .deny(try lease(f))
-        case "unfreeze": return .resumeAfterPanic
-        case "reassign":
+        case .status: return .status
+        case .revoke: return .revoke(try lease(f))
+        case .pause: return .pause(try lease(f))
+        case .resume: return .resume(try lease(f))
+        case .approve: return .approve(try lease(f))
+        case .deny: return .deny(try lease(f))
+        case .unfreeze: return .resumeAfterPanic
+        case .reassign:
             let to = try f.int("to")
             guard let s = UInt32(exactly: to) else { throw WireError(.malformed, "to: a session id") }
             return .reassign(try lease(f), to: SessionID(s))
-        default: return nil
+        case .hello, .bye, .acquire, .release, .heartbeat, .gesture, .supervise, .monitor:
+            preconditionFailure("\(verb) is not a control command")
         }
     }
 
@@ -214,17 +215,20 @@ public struct WireDecoder: Sendable {
     }
 
     func gesture(_ f: JSONFields) throws(WireError) -> Gesture {
-        let action = try f.string("action")
+        let name = try f.string("action")
+        guard let action = GestureAction(rawValue: name) else {
+            throw WireError(.malformed, "action: one of \(GestureAction.list)")
+        }
         switch action {
-        case "move":
+        case .move:
             guard let p = try point(f) else { throw WireError(.malformed, "move: x and y are required") }
             return .move(to: p)
-        case "click":
+        case .click:
             let count = try f.optionalInt("count") ?? 1
             return .click(at: try point(f), button: try button(f), count: Int(clamping: count), modifiers: try keys(f, "modifiers"))
-        case "mouse_down": return .mouseDown(at: try point(f), button: try button(f))
-        case "mouse_up": return .mouseUp(at: try point(f), button: try button(f))
-        case "drag":
+        case .mouseDown: return .mouseDown(at: try point(f), button: try button(f))
+        case .mouseUp: return .mouseUp(at: try point(f), button: try button(f))
+        case .drag:
             var path: [Point] = []
             for (i, item) in try f.array("path").enumerated() {
                 switch item {
@@ -240,7 +244,7 @@ public struct WireDecoder: Sendable {
                 throw WireError(.malformed, "path[\(i)]: a point is [x, y] or {\"x\":…,\"y\":…}")
             }
             return .drag(path: path, button: try button(f), modifiers: try keys(f, "modifiers"))
-        case "scroll":
+        case .scroll:
             let unit: ScrollUnit
             switch try f.optionalString("unit") ?? "notches" {
             case "notches": unit = .notches
@@ -250,23 +254,23 @@ public struct WireDecoder: Sendable {
             let dx = f.has("dx") ? try f.int32("dx") : 0
             let dy = f.has("dy") ? try f.int32("dy") : 0
             return .scroll(at: try point(f), dx: dx, dy: dy, unit: unit)
-        case "key":
+        case .key:
             let ks = try keys(f, "keys")
             guard !ks.isEmpty else { throw WireError(.malformed, "keys: required, e.g. \"ctrl+s\"") }
             return .keyChord(keys: ks, repeat: Int(clamping: try f.optionalInt("repeat") ?? 1))
-        case "key_down", "key_up":
+        case .keyDown, .keyUp:
             let ks = try keys(f, "key")
             guard ks.count == 1, let k = ks.first else {
                 throw WireError(.malformed, "key: exactly one key, e.g. \"shift\" (a name needing modifiers is a chord: use action key)")
             }
-            return action == "key_down" ? .keyDown(k) : .keyUp(k)
-        case "hold":
+            return action == .keyDown ? .keyDown(k) : .keyUp(k)
+        case .hold:
             let ks = try keys(f, "keys")
             guard !ks.isEmpty else { throw WireError(.malformed, "keys: required, e.g. \"shift\"") }
             return .hold(keys: ks, duration: try duration(f, "duration_ms"))
-        case "type": return .type(text: try f.string("text"))
-        case "wait": return .wait(try duration(f, "duration_ms"))
-        case "raw":
+        case .type: return .type(text: try f.string("text"))
+        case .wait: return .wait(try duration(f, "duration_ms"))
+        case .raw:
             let device: Gesture.RawDevice
             switch try f.string("device") {
             case "pointer": device = .pointer
@@ -288,8 +292,6 @@ public struct WireDecoder: Sendable {
                 frames.append(Frame(evs))
             }
             return .raw(device: device, frames: frames)
-        default:
-            throw WireError(.malformed, "action: one of move, click, mouse_down, mouse_up, drag, scroll, key, key_down, key_up, hold, type, wait, raw")
         }
     }
 }

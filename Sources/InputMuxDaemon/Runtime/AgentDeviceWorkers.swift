@@ -15,11 +15,7 @@ final class AgentDeviceWorkers: @unchecked Sendable {
     // through `jobs` and `finished`, and exactly one thread holds a device at a time.
 
     /// What a creation job produced for its session.
-    enum Outcome {
-        case ready(AgentDevices)
-        /// The error, as the sentence the refused client reads.
-        case failed(String)
-    }
+    typealias Outcome = SessionDevices<AgentDevices>.Outcome
 
     private enum Job {
         case create(name: String, session: SessionID, desktop: Region)

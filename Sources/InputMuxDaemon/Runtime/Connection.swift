@@ -1,3 +1,4 @@
+import InputMuxWire
 import Glibc
 import InputMuxCore
 import SystemPackage
@@ -15,23 +16,13 @@ final class Connection {
     let kind: Kind
     let peer: PeerCredentials
     /// Counts connections since start: unlike the fd, never reused.
-    var serial: UInt64 = 0
-    var session: SessionID?
-    var operatorID: OperatorID?
-    var helloDone = false
-    /// The hello waiting for this session's devices; meanwhile requests and events are
-    /// held (`heldLines`, `heldEvents`) and go out after its reply.
-    var pendingHello: RequestID?
-    var identity: AgentIdentity?
-    var heldLines: [[UInt8]] = []
-    var heldEvents: [JSONValue] = []
-    /// The desktop changed and this session's devices are being replaced: requests are
-    /// held (`heldLines`) until the `desktop` event names the new ones.
-    var replacingDevices = false
-    var monitoring = false
+    let serial: UInt64
+    /// Hello, session or operator, and what waits for the hello reply (`ConnectionPhase`).
+    var phase = ConnectionPhase.awaitingHello
     var inFlight = 0
     var protocolErrors = 0
-    /// Set when the connection must go once its output is flushed (or at once).
+    /// Set when the connection must go once its output is flushed (or at once). Lines
+    /// already read are still served: a peer may send its last requests and shut down.
     var closing = false
     /// The loop's bookkeeping: output waits for this turn's flush; epoll reports writability.
     var queued = false
@@ -42,10 +33,11 @@ final class Connection {
     private(set) var output: [UInt8] = []
     private var outputStart = 0
 
-    init(fd: Int32, kind: Kind, peer: PeerCredentials) {
+    init(fd: Int32, kind: Kind, peer: PeerCredentials, serial: UInt64) {
         self.fd = fd
         self.kind = kind
         self.peer = peer
+        self.serial = serial
     }
 
     var pendingOutput: Int { output.count - outputStart }

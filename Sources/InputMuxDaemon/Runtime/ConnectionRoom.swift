@@ -1,6 +1,7 @@
 import Glibc
 import InputMuxCore
 import InputMuxLinux
+import InputMuxWire
 
 /// File descriptors for new connections, and what happens when they run out.
 ///
