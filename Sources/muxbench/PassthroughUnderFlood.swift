@@ -211,8 +211,10 @@ struct PassthroughUnderFlood {
     }
 }
 
-/// `muxbench flood-agents` in a child process (so the timed process stays single-threaded
-/// and forks its readers safely), driven through its stdin.
+/// `muxbench flood-agents` in a child process, driven through its stdin: the flood's
+/// threads stay out of the timed process, which forks its readers. Beside its own thread
+/// it has only swift-subprocess's monitor and the harness's waiter for this child, asleep
+/// in epoll_wait and waitid.
 final class FloodProcess {
     private let child: ChildProcess
     var pid: pid_t { child.pid }
