@@ -28,8 +28,8 @@ struct Listeners {
         var accepted: [(fd: Int32, peer: PeerCredentials)] = []
         while true {
             guard let fd = listener.accept() else {
+                // UnixSocket.accept has retried EINTR and ECONNABORTED already.
                 let e = errno
-                if e == EINTR || e == ECONNABORTED { continue }
                 // Out of descriptors: the backlog would keep the level-triggered listener
                 // ready and the loop spinning. Shed it (or pause the listeners).
                 if e == EMFILE || e == ENFILE {
