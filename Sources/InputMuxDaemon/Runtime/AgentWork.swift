@@ -11,10 +11,13 @@ import Logging
 /// reads the clones: when agents keep the engine busy, the compositor still gets about
 /// three times the engine's share of a contended CPU.
 ///
-/// What it buys, from `muxbench daemon --only flood` in the guest (vm/bench.sh), the
-/// human's frames while 16 agents flood the daemon, p99 against idle, median of 20
-/// rounds: see docs/AUDIT.md and docs/INSTALL.md for the table; the knob stays only
-/// because that figure shows it.
+/// What it buys (`muxbench daemon --only flood` in the guest, vm/bench.sh, the row
+/// "agent work at the human's nice" beside "anywhere", 16 agents flooding, 20 rounds,
+/// measured 2026-12-07 on an idle host): until the frame is readable on the clone, nothing
+/// (p99 441 µs with the offset, 432 µs without; the human's thread wins either way); until
+/// the reader standing for the compositor at nice 0 has read it, p99 1,053 µs with the
+/// offset against 8,846 µs without (1.24x against 11.5x idle, median of rounds). Without
+/// it, agent work at -10 takes the compositor's CPU.
 enum AgentWork {
     static let niceOffset: Int32 = 15
 
