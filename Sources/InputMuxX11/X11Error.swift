@@ -1,3 +1,5 @@
+import InputMuxCore
+
 /// What can go wrong talking to an X server, each with what to do next.
 public enum X11Error: Error, Hashable, Sendable, CustomStringConvertible {
     /// `XOpenDisplay` failed: no server there, or it refused us.
@@ -10,6 +12,10 @@ public enum X11Error: Error, Hashable, Sendable, CustomStringConvertible {
     case noMatchingWindow(String)
     /// Several windows matched; the lease must name one.
     case ambiguousMatch(String, [UInt64])
+    /// A capture asked for pixels outside the screen (or none).
+    case captureOutsideScreen(Region, screen: Region)
+    /// The server refused to read the pixels back.
+    case captureFailed(Region)
 
     public var description: String {
         switch self {
@@ -26,6 +32,10 @@ public enum X11Error: Error, Hashable, Sendable, CustomStringConvertible {
         case .ambiguousMatch(let m, let ws):
             let ids = ws.prefix(8).map { "0x" + String($0, radix: 16) }.joined(separator: ", ")
             return "\(ws.count) X windows match \(m) (\(ids)); name one by its window id, or make the match narrower"
+        case .captureOutsideScreen(let r, let screen):
+            return "cannot capture \(r): it is not within the screen \(screen); ask for a rectangle inside it"
+        case .captureFailed(let r):
+            return "the X server refused to read back the pixels of \(r); check that the display still runs (`xdpyinfo`)"
         }
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A real X client for the X11 tests: opens top-level windows and records input.
 
-Usage: xclient.py NAME:X,Y,WxH[@PARENT] [NAME:X,Y,WxH[@PARENT] ...]
+Usage: xclient.py NAME:X,Y,WxH[@PARENT][#RRGGBB] [...]   (#RRGGBB: the background, white by default)
 Each window gets WM_CLASS (NAME, "InputMuxTest") and the title "inputmux test NAME";
 with @PARENT it is a child of window PARENT (named earlier), at X,Y inside it.
 stdout, one JSON object per line (flushed):
@@ -51,11 +51,12 @@ def main():
             X.StructureNotifyMask | X.ExposureMask)
     for spec in sys.argv[1:]:
         name, geo = spec.split(":")
+        geo, _, color = geo.partition("#")
         geo, _, parent = geo.partition("@")
         x, y, wh = geo.split(",")
         w, h = wh.split("x")
         win = (windows[parent] if parent else screen.root).create_window(int(x), int(y), int(w), int(h), 0, screen.root_depth,
-                                        background_pixel=screen.white_pixel, event_mask=mask,
+                                        background_pixel=int(color, 16) if color else screen.white_pixel, event_mask=mask,
                                         override_redirect=False)
         win.set_wm_name("inputmux test " + name)
         win.set_wm_class(name, "InputMuxTest")

@@ -1,0 +1,51 @@
+import InputMuxCore
+import InputMuxHarness
+@testable import InputMuxX11
+import Testing
+
+/// Pixels read back from a real X server (Xvfb) with real X clients' windows on it.
+@Suite(.serialized) struct X11CaptureTests {
+    @Test func aWindowsRectangleShowsItsOwnColourChannelForChannel() throws {
+        let x = try XvfbServer(width: 1280, height: 800)
+        // Red, green and blue differ in every channel, so a swapped channel shows.
+        let c = try RecordingClient(display: x.display, ["red:10,20,120x80#d01020", "blue:300,40,100x60#2040f0"])
+        let d = try X11Display(display: x.display, xauthority: nil)
+        for (name, colour) in [("red", UInt32(0xd01020)), ("blue", 0x2040f0)] {
+            let w = try #require(c.windows[name])
+            let region = Region(x: Int32(w.x), y: Int32(w.y), width: Int32(w.w), height: Int32(w.h))
+            let shot = try d.capture(region)
+            #expect(shot.region == region)
+            #expect(shot.rgba.count == w.w * w.h * 4)
+            var wrong = 0
+            for y in 0..<shot.height { for x in 0..<shot.width where shot.rgb(x: x, y: y) != colour { wrong += 1 } }
+            #expect(wrong == 0, "\(wrong) pixels of \(name) are not 0x\(String(colour, radix: 16)); first is 0x\(String(shot.rgb(x: 0, y: 0), radix: 16))")
+            #expect(stride(from: 3, to: shot.rgba.count, by: 4).allSatisfy { shot.rgba[$0] == 255 })
+        }
+    }
+
+    @Test func aRectangleAcrossAWindowsEdgeShowsTheWindowAndWhatLiesBeside() throws {
+        let x = try XvfbServer(width: 1280, height: 800)
+        let c = try RecordingClient(display: x.display, ["green:100,100,200x100#20c040"])
+        let d = try X11Display(display: x.display, xauthority: nil)
+        let w = try #require(c.windows["green"])
+        // 20 columns left of the window, then 20 inside it.
+        let shot = try d.capture(Region(x: Int32(w.x - 20), y: Int32(w.y), width: 40, height: 10))
+        for y in 0..<10 {
+            #expect((20..<40).allSatisfy { shot.rgb(x: $0, y: y) == 0x20c040 })
+            #expect((0..<20).allSatisfy { shot.rgb(x: $0, y: y) != 0x20c040 })
+        }
+    }
+
+    @Test func aRectangleOutsideTheScreenIsRefusedNotClipped() throws {
+        let x = try XvfbServer(width: 640, height: 480)
+        let d = try X11Display(display: x.display, xauthority: nil)
+        let screen = Region(x: 0, y: 0, width: 640, height: 480)
+        for r in [Region(x: 600, y: 400, width: 100, height: 100), Region(x: -1, y: 0, width: 10, height: 10),
+                  Region(x: 10, y: 10, width: 0, height: 10)] {
+            #expect(throws: X11Error.captureOutsideScreen(r, screen: screen)) { try d.capture(r) }
+        }
+        #expect(X11Error.captureOutsideScreen(Region(x: 600, y: 400, width: 100, height: 100), screen: screen)
+            .description.contains("ask for a rectangle inside it"))
+        #expect(try d.capture(screen).rgba.count == 640 * 480 * 4)
+    }
+}
