@@ -70,6 +70,9 @@ let package = Package(
         .systemLibrary(name: "CXtst", pkgConfig: "xtst", providers: [.apt(["libxtst-dev"])]),
         .systemLibrary(name: "CXrandr", pkgConfig: "xrandr", providers: [.apt(["libxrandr-dev"])]),
         .systemLibrary(name: "CXi", pkgConfig: "xi", providers: [.apt(["libxi-dev"])]),
+        // Images an agent is shown: PNG through libpng (docs/DESIGN.md §5b).
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "InputMuxImage", dependencies: ["CPNG"]),
         // X11: display connection, RandR geometry, window lookup and tracking, focus,
         // XTest injection, the foreign-injection watch. One owner thread per connection.
         .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "CX11", "CXtst", "CXrandr", "CXi"]),
@@ -223,6 +226,7 @@ let package = Package(
         // Host tests of the pure core (Swift Testing, virtual clock).
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
+        .testTarget(name: "InputMuxImageTests", dependencies: ["InputMuxImage"]),
         // Fixtures shared by the audit log's tests and the daemon's audit writer's. Never shipped.
         .target(name: "InputMuxAuditTestSupport", dependencies: ["InputMuxCore", "InputMuxConfiguration"]),
         .testTarget(name: "InputMuxAuditTests", dependencies: ["InputMuxAudit", "InputMuxAuditTestSupport", "InputMuxConfiguration", "InputMuxCore",

@@ -9,6 +9,8 @@ pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-da
       # Xvfb, real X clients (python3-xlib under /usr/bin/python3), xdotool as the
       # stray injector and the benchmark's reference, xdpyinfo/xwininfo for people.
       libx11-dev libxtst-dev libxrandr-dev libxi-dev xvfb xdotool python3-xlib x11-utils
+      # What agents are shown (docs/DESIGN.md §5b): PNG through libpng.
+      libpng-dev
       # The real-kernel VM rig (vm/): QEMU (TCG), the guest's boot initramfs,
       # debootstrap for its root, ext4 images, flock, objdump for the library
       # check, gcc + static libc for the initramfs fast path.
