@@ -37,24 +37,31 @@ public struct UnixSocket: Hashable, Sendable {
         guard rc == 0 else { throw .failed(call: "connect", path: path, errno: Errno(rawValue: errno)) }
     }
 
-    /// A socket listening at `path`, mode 0600 from the start (bound under umask 0177;
-    /// widen it with chmod). An existing file at `path` is an error (`EADDRINUSE`): the
-    /// caller decides whether a stale socket may go. The corresponding C functions are
-    /// `socket`, `bind` and `listen`.
+    /// A socket listening at `path`, mode 0600 before it listens (widen it with chmod).
+    /// The mode is set with chmod between `bind` and `listen`, when nobody can connect
+    /// yet, not by changing the umask: the umask belongs to the whole process, and
+    /// another thread creating a file or directory meanwhile would get it too. An
+    /// existing file at `path` is an error (`EADDRINUSE`): the caller decides whether a
+    /// stale socket may go. The corresponding C functions are `socket`, `bind`, `chmod`
+    /// and `listen`.
     public static func listen(at path: String, backlog: Int32 = 16, nonBlocking: Bool = false) throws(SocketError) -> UnixSocket {
         let address = try SocketAddress(path: path)
         let s = try make(path: path, nonBlocking: nonBlocking)
-        let previous = umask(0o177)
-        let bound = address.withSockaddr { bind(s.descriptor.rawValue, $0, $1) }
-        let bindErrno = errno
-        umask(previous)
-        guard bound == 0 else {
+        guard address.withSockaddr({ bind(s.descriptor.rawValue, $0, $1) }) == 0 else {
+            let e = Errno(rawValue: errno)
             s.close()
-            throw .failed(call: "bind", path: path, errno: Errno(rawValue: bindErrno))
+            throw .failed(call: "bind", path: path, errno: e)
+        }
+        guard chmod(path, 0o600) == 0 else {
+            let e = Errno(rawValue: errno)
+            s.close()
+            unlink(path)
+            throw .failed(call: "chmod", path: path, errno: e)
         }
         guard Glibc.listen(s.descriptor.rawValue, backlog) == 0 else {
             let e = Errno(rawValue: errno)
             s.close()
+            unlink(path)
             throw .failed(call: "listen", path: path, errno: e)
         }
         return s
