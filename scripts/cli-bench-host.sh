@@ -21,7 +21,8 @@
 # delay per click). The daemon runs with its default pacing, as in the guest: a click
 # where the pointer already is holds the button 15 ms (`minimum_hold_ms`). The JSON goes to
 # ${INPUTMUX_BENCH_OUT:-bench-results}/cli-host.json.
-set -euo pipefail
+source "$(dirname "$0")/on-error.sh"
+on_error_hint "the benchmark needs Xvfb and xdotool (bash scripts/deps.sh) and release builds of muxctl and inputmuxd in BIN_DIR"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="/opt/swift/usr/bin:$PATH"
 bin="${1:-$(cd "$repo" && swift build -c release --static-swift-stdlib --show-bin-path)}"

@@ -14,7 +14,7 @@ public enum PNGError: Error, Hashable, Sendable, CustomStringConvertible {
         case .sizeMismatch(let w, let h, let n):
             return "a \(w)x\(h) RGBA image needs \(w * h * 4) bytes, not \(n); pass packed rows of 4 bytes a pixel"
         case .badDimensions(let w, let h):
-            return "cannot make a PNG of \(w)x\(h) pixels; ask for at least 1x1 and at most 2^31-1 on a side"
+            return "cannot make a PNG of \(w)x\(h) pixels; ask for at least 1x1, at most 536,870,911 pixels wide and 2^31-2 tall"
         case .libpng(let m):
             return "libpng: \(m); the image data is not a PNG this build can read, or memory ran out"
         }
@@ -25,7 +25,9 @@ public enum PNGError: Error, Hashable, Sendable, CustomStringConvertible {
 public enum PNGCodec {
     /// The PNG file of a `width` × `height` image of packed 8-bit RGBA rows.
     public static func encode(rgba: [UInt8], width: Int, height: Int) throws(PNGError) -> [UInt8] {
-        guard width > 0, height > 0, width < Int(Int32.max), height < Int(Int32.max) else {
+        // A row's byte count is an Int32 for libpng: the width is bound by that, not only
+        // by PNG's own limit.
+        guard width > 0, height > 0, width <= Int(Int32.max) / 4, height < Int(Int32.max) else {
             throw .badDimensions(width: width, height: height)
         }
         guard rgba.count == width * height * 4 else { throw .sizeMismatch(width: width, height: height, bytes: rgba.count) }

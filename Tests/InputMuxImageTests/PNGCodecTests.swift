@@ -31,6 +31,8 @@ import Testing
             try PNGCodec.encode(rgba: [UInt8](repeating: 0, count: 15), width: 2, height: 2)
         }
         #expect(throws: PNGError.badDimensions(width: 0, height: 5)) { try PNGCodec.encode(rgba: [], width: 0, height: 5) }
+        // A row wider than libpng's Int32 byte count is refused, not trapped on.
+        #expect(throws: PNGError.badDimensions(width: 1 << 29, height: 1)) { try PNGCodec.encode(rgba: [], width: 1 << 29, height: 1) }
         #expect(PNGError.sizeMismatch(width: 2, height: 2, bytes: 15).description.contains("needs 16 bytes"))
         do {
             _ = try PNGCodec.decode(Array("not a png at all".utf8))

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import InputMuxSystem
 import Synchronization
@@ -13,7 +14,9 @@ import Testing
         defer { _ = rmdir(base) }
         let done = Atomic<Bool>(false)
         let listens = Atomic<Int>(0)
+        let finished = DispatchSemaphore(value: 0)
         let listener = Thread {
+            defer { finished.signal() }
             var i = 0
             while !done.load(ordering: .relaxed) {
                 let path = base + "/s\(i % 4)"
@@ -35,7 +38,7 @@ import Testing
             _ = rmdir(made)
         }
         done.store(true, ordering: .relaxed)
-        listener.join()
+        finished.wait()
         #expect(listens.load(ordering: .relaxed) > 0)
         #expect(wrong.count == 0, "\(wrong.count) directories made beside listen() lacked 0700: \(wrong.prefix(3))")
         // And the socket itself is 0600 whatever the umask.
@@ -47,20 +50,4 @@ import Testing
         var st = stat()
         #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
     }
-}
-
-/// A thread that can be joined.
-private final class Thread: @unchecked Sendable {
-    private var handle = pthread_t()
-    private let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    func start() {
-        let box = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&handle, nil, { raw in
-            let me = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
-            me.body()
-            return nil
-        }, box)
-    }
-    func join() { pthread_join(handle, nil) }
 }
