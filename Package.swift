@@ -73,9 +73,11 @@ let package = Package(
         // Images an agent is shown: PNG through libpng (docs/DESIGN.md §5b).
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "InputMuxImage", dependencies: ["CPNG"]),
+        // Sight (DESIGN §5b): the capture-source interface and settling; X11 is one source.
+        .target(name: "InputMuxSight", dependencies: ["InputMuxCore", "InputMuxImage"]),
         // X11: display connection, RandR geometry, window lookup and tracking, focus,
         // XTest injection, the foreign-injection watch. One owner thread per connection.
-        .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "CX11", "CXtst", "CXrandr", "CXi"]),
+        .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "InputMuxImage", "InputMuxSight", "CX11", "CXtst", "CXrandr", "CXi"]),
 
         // Text through the real keymap: libxkbcommon's reverse map character → key + modifiers.
         .target(name: "InputMuxKeymap", dependencies: ["InputMuxCore", "CXKBCommon"]),
@@ -227,6 +229,7 @@ let package = Package(
         .testTarget(name: "InputMuxCoreTests", dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxTestSupport"]),
         .testTarget(name: "InputMuxKeymapTests", dependencies: ["InputMuxKeymap"]),
         .testTarget(name: "InputMuxImageTests", dependencies: ["InputMuxImage"]),
+        .testTarget(name: "InputMuxSightTests", dependencies: ["InputMuxSight", "InputMuxCore", "InputMuxImage"]),
         // Fixtures shared by the audit log's tests and the daemon's audit writer's. Never shipped.
         .target(name: "InputMuxAuditTestSupport", dependencies: ["InputMuxCore", "InputMuxConfiguration"]),
         .testTarget(name: "InputMuxAuditTests", dependencies: ["InputMuxAudit", "InputMuxAuditTestSupport", "InputMuxConfiguration", "InputMuxCore",
