@@ -70,14 +70,24 @@ let package = Package(
         .systemLibrary(name: "CXtst", pkgConfig: "xtst", providers: [.apt(["libxtst-dev"])]),
         .systemLibrary(name: "CXrandr", pkgConfig: "xrandr", providers: [.apt(["libxrandr-dev"])]),
         .systemLibrary(name: "CXi", pkgConfig: "xi", providers: [.apt(["libxi-dev"])]),
+        // What agents are shown (DESIGN §5b): MIT-SHM (Xext) for the root window,
+        // XComposite for a window's own contents, XDamage for settling, XFixes for the cursor.
+        .systemLibrary(name: "CXext", pkgConfig: "xext", providers: [.apt(["libxext-dev"])]),
+        .systemLibrary(name: "CXcomposite", pkgConfig: "xcomposite", providers: [.apt(["libxcomposite-dev"])]),
+        .systemLibrary(name: "CXdamage", pkgConfig: "xdamage", providers: [.apt(["libxdamage-dev"])]),
+        .systemLibrary(name: "CXfixes", pkgConfig: "xfixes", providers: [.apt(["libxfixes-dev"])]),
         // Images an agent is shown: PNG through libpng (docs/DESIGN.md §5b).
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .target(name: "InputMuxImage", dependencies: ["CPNG"]),
+        // Scaling (pixman's filters, SIMD) and JPEG (libturbojpeg).
+        .systemLibrary(name: "CPixman", pkgConfig: "pixman-1", providers: [.apt(["libpixman-1-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .target(name: "InputMuxImage", dependencies: ["CPNG", "CPixman", "CTurboJPEG"]),
         // Sight (DESIGN §5b): the capture-source interface and settling; X11 is one source.
         .target(name: "InputMuxSight", dependencies: ["InputMuxCore", "InputMuxImage"]),
         // X11: display connection, RandR geometry, window lookup and tracking, focus,
         // XTest injection, the foreign-injection watch. One owner thread per connection.
-        .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "InputMuxImage", "InputMuxSight", "CX11", "CXtst", "CXrandr", "CXi"]),
+        .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "InputMuxImage", "InputMuxSight", "CX11", "CXtst", "CXrandr", "CXi",
+                                                 "CXext", "CXcomposite", "CXdamage", "CXfixes"]),
 
         // Text through the real keymap: libxkbcommon's reverse map character → key + modifiers.
         .target(name: "InputMuxKeymap", dependencies: ["InputMuxCore", "CXKBCommon"]),

@@ -9,8 +9,11 @@ pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-da
       # Xvfb, real X clients (python3-xlib under /usr/bin/python3), xdotool as the
       # stray injector and the benchmark's reference, xdpyinfo/xwininfo for people.
       libx11-dev libxtst-dev libxrandr-dev libxi-dev xvfb xdotool python3-xlib x11-utils
-      # What agents are shown (docs/DESIGN.md §5b): PNG through libpng.
-      libpng-dev
+      # What agents are shown (docs/DESIGN.md §5b): MIT-SHM, XComposite, XDamage and
+      # XFixes from the X server; pixman to scale; libpng and libturbojpeg to encode.
+      # scrot and ImageMagick are the capture benchmark's peers (muxbench capture).
+      libxext-dev libxcomposite-dev libxdamage-dev libxfixes-dev
+      libpixman-1-dev libpng-dev libturbojpeg0-dev scrot imagemagick x11-apps
       # The real-kernel VM rig (vm/): QEMU (TCG), the guest's boot initramfs,
       # debootstrap for its root, ext4 images, flock, objdump for the library
       # check, gcc + static libc for the initramfs fast path.
