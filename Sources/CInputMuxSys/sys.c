@@ -132,3 +132,51 @@ int inputmux_peer_pidfd(int fd) {
 int inputmux_pidfd_send_signal(int pidfd, int sig) {
     return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
+
+#include <sys/mman.h>
+#include <fcntl.h>
+#include <string.h>
+
+long inputmux_send_with_descriptor(int fd, const void *bytes, unsigned long length, int attach, int nonblocking) {
+    struct iovec iov = { .iov_base = (void *)bytes, .iov_len = length };
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (attach >= 0) {
+        memset(&control, 0, sizeof control);
+        msg.msg_control = control.buf;
+        msg.msg_controllen = sizeof control.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &attach, sizeof(int));
+    }
+    return sendmsg(fd, &msg, MSG_NOSIGNAL | (nonblocking ? MSG_DONTWAIT : 0));
+}
+
+long inputmux_receive_with_descriptors(int fd, void *bytes, unsigned long capacity, int *descriptors, int room, int *received) {
+    struct iovec iov = { .iov_base = bytes, .iov_len = capacity };
+    union { char buf[CMSG_SPACE(16 * sizeof(int))]; struct cmsghdr align; } control;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+    *received = 0;
+    long n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    if (n < 0) return n;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        int count = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        for (int i = 0; i < count; i++) {
+            int d;
+            memcpy(&d, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            if (*received < room) descriptors[(*received)++] = d; else close(d);
+        }
+    }
+    return n;
+}
+
+int inputmux_memfd(const char *name) { return memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING); }
+int inputmux_seal(int fd) { return fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL); }
+int inputmux_seals(int fd) { return fcntl(fd, F_GET_SEALS); }
+int inputmux_fully_sealed(int seals) {
+    int all = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL;
+    return seals >= 0 && (seals & all) == all;
+}

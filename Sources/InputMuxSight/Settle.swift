@@ -40,18 +40,22 @@ public struct Settle: Sendable {
     /// What to do at `now`, the area's latest change being `lastChange`.
     public func decide(now: Instant, lastChange: Instant?) -> Decision {
         let deadline = started + rule.maximum
-        // The action's change is still awaited: the action is recent and nothing has
-        // changed after it.
+        // The action's change is awaited when the action was recent as the capture began
+        // and nothing has changed after it; it is given up `maximum` after the action.
         var awaitingChangeUntil: Instant?
-        if let action = lastAction, now < action + rule.maximum, !(lastChange.map { $0 > action } ?? false) {
-            awaitingChangeUntil = action + rule.maximum
+        if let action = lastAction, started < action + rule.maximum, !(lastChange.map { $0 > action } ?? false) {
+            awaitingChangeUntil = min(action + rule.maximum, deadline)
         }
         // Quiet since the latest change (and since the action: its effect may start late).
         let latest = [lastChange, lastAction].compactMap { $0 }.max()
         let quietAt = latest.map { $0 + rule.quiet } ?? now
-        if awaitingChangeUntil == nil, quietAt <= now { return .capture(settled: true) }
+        if let until = awaitingChangeUntil {
+            if now >= until { return .capture(settled: false) }
+            return .wait(until: until)
+        }
+        if quietAt <= now { return .capture(settled: true) }
         if now >= deadline { return .capture(settled: false) }
-        let next = awaitingChangeUntil.map { min($0, deadline) } ?? min(quietAt, deadline)
+        let next = min(quietAt, deadline)
         return .wait(until: max(next, now))
     }
 }

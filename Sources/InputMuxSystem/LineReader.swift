@@ -96,6 +96,26 @@ public struct LineReader: Sendable {
         }
     }
 
+    /// Like `readLine(from:)` on a Unix socket, keeping the descriptors that arrive
+    /// (SCM_RIGHTS) in `descriptors`, in arrival order: a line's descriptor is there by
+    /// the time the line is returned (`DescriptorPassing`).
+    public mutating func readLine(from socket: FileDescriptor, descriptors: inout [FileDescriptor]) throws(Failure) -> [UInt8]? {
+        while true {
+            if let line = try nextLine() { return line }
+            if atEnd { return nil }
+            let received = chunk.withUnsafeMutableBytes { buffer in
+                Result { () throws(Errno) in try DescriptorPassing.receive(into: buffer, on: socket, descriptors: &descriptors) }
+            }
+            let n: Int
+            switch received {
+            case .success(let count): n = count
+            case .failure(.resourceTemporarilyUnavailable): return nil
+            case .failure(let e): throw .read(e)
+            }
+            if n == 0 { atEnd = true } else { pending.append(contentsOf: chunk[0..<n]) }
+        }
+    }
+
     private mutating func compact() {
         if start > 0 {
             pending.removeFirst(start)

@@ -65,4 +65,21 @@ int inputmux_peer_pidfd(int fd);
 /// pidfd_send_signal(pidfd, sig, NULL, 0); with `sig` 0 it only asks whether the process
 /// still exists (0) or has exited (-1, ESRCH). -1 with errno set.
 int inputmux_pidfd_send_signal(int pidfd, int sig);
+/// sendmsg(MSG_NOSIGNAL | MSG_DONTWAIT when `nonblocking`) of `length` bytes, with
+/// descriptor `attach` in an SCM_RIGHTS message when it is >= 0. Returns the bytes
+/// written (the descriptor goes with the first byte) or -1 with errno set.
+long inputmux_send_with_descriptor(int fd, const void *bytes, unsigned long length, int attach, int nonblocking);
+/// recvmsg(MSG_CMSG_CLOEXEC) of at most `capacity` bytes; descriptors that came with them
+/// are written to `descriptors` (at most `room`; extra ones are closed) and counted in
+/// `*received`. Returns the bytes read, 0 at the end of the stream, or -1 with errno set.
+long inputmux_receive_with_descriptors(int fd, void *bytes, unsigned long capacity, int *descriptors, int room, int *received);
+/// memfd_create(`name`, MFD_CLOEXEC | MFD_ALLOW_SEALING). Returns the fd or -1.
+int inputmux_memfd(const char *name);
+/// Seals a memfd against every change: F_SEAL_SHRINK | GROW | WRITE | SEAL. 0 or -1.
+int inputmux_seal(int fd);
+/// The seals on `fd` (F_GET_SEALS), or -1 with errno set.
+int inputmux_seals(int fd);
+/// Whether `seals` (from inputmux_seals) include shrink, grow, write and seal.
+int inputmux_fully_sealed(int seals);
+
 #endif
