@@ -127,6 +127,7 @@ let package = Package(
             name: "InputMuxDaemon",
             dependencies: [
                 "InputMuxCore", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11",
+                "InputMuxSight", "InputMuxImage",
                 "CInputMuxSys", "InputMuxSystem", "CLibevdev", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),

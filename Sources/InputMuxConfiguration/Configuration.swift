@@ -60,6 +60,8 @@ public struct Configuration: Sendable {
     public struct SensitiveRegion: Hashable, Sendable {
         public var name: String
         public var region: Region
+        /// How captures that show any of it are treated (DESIGN §5b).
+        public var capture: SensitiveCapture = .approve
     }
 
     public struct SocketSettings: Hashable, Sendable {
@@ -113,7 +115,9 @@ public struct PolicyRule: Hashable, Sendable {
     public var names: [String] = ["*"]
     /// Leases must lie inside one of these; empty means the whole desktop.
     public var regions: [Region] = []
-    public var rights: Rights = .agent
+    /// `agent` (hold leases), `capture` (see them; on with `agent` unless `capture =
+    /// false`), `supervise` (an orchestrator).
+    public var rights: Rights = [.agent, .capture]
     public var maximumSessions = 8
     public var rate: RateLimit?
     /// Machine chords (`MachineKeys.chords`, e.g. `ctrl+alt+f2`) this rule's agents may

@@ -216,10 +216,19 @@ private struct Reader {
                 for (i, item) in a.enumerated() {
                     let p = "sensitive[\(i)]"
                     guard let t = item.table else { fail(p, "each [[sensitive]] entry is a table"); continue }
-                    onlyKnown(t, at: p, ["name", "region"])
+                    onlyKnown(t, at: p, ["name", "region", "capture"])
                     let name = string(t, "name", at: p) ?? "sensitive region \(i + 1)"
                     guard let rv = t["region"] else { fail(p, "needs region = \"x,y,WxH\""); continue }
-                    if let r = region(rv, at: "\(p).region") { c.sensitiveRegions.append(.init(name: name, region: r)) }
+                    var capture = SensitiveCapture.approve
+                    if let s = string(t, "capture", at: p) {
+                        if let v = SensitiveCapture(rawValue: s) { capture = v } else {
+                            fail("\(p).capture", "\"\(s)\" is not \"approve\" (an operator approves each lease's captures), "
+                                + "\"deny\" (never captured) or \"allow\" (the lease's approval is enough)")
+                        }
+                    }
+                    if let r = region(rv, at: "\(p).region") {
+                        c.sensitiveRegions.append(.init(name: name, region: r, capture: capture))
+                    }
                 }
             } else {
                 fail("sensitive", "write sensitive regions as [[sensitive]] tables")
@@ -294,7 +303,7 @@ private struct Reader {
 
     mutating func policy(_ t: TOMLTable, at p: String, desktop: Region) -> PolicyRule? {
         onlyKnown(t, at: p, ["uid", "gid", "user", "group", "names", "regions", "rights", "max_sessions",
-                             "rate_per_second", "burst", "allow_machine_keys"])
+                             "rate_per_second", "burst", "allow_machine_keys", "capture"])
         var rule = PolicyRule()
         rule.uid = int(t, "uid", at: p, in: 0...Int(UInt32.max - 1)).map(UInt32.init)
         rule.gid = int(t, "gid", at: p, in: 0...Int(UInt32.max - 1)).map(UInt32.init)
@@ -326,10 +335,16 @@ private struct Reader {
                 switch name {
                 case "agent": r.insert(.agent)
                 case "supervise": r.insert(.supervise)
-                default: fail("\(p).rights", "unknown right \"\(name)\"; rights are \"agent\" and \"supervise\"")
+                case "capture": r.insert(.capture)
+                default: fail("\(p).rights", "unknown right \"\(name)\"; rights are \"agent\", \"supervise\" and \"capture\"")
                 }
             }
+            // A lease holder sees its lease unless the rule says `capture = false`.
+            if r.contains(.agent) { r.insert(.capture) }
             rule.rights = r
+        }
+        if let capture = bool(t, "capture", at: p) {
+            if capture { rule.rights.insert(.capture) } else { rule.rights.remove(.capture) }
         }
         rule.maximumSessions = int(t, "max_sessions", at: p, in: 1...4096) ?? rule.maximumSessions
         let rate = int(t, "rate_per_second", at: p, in: 1...1_000_000)

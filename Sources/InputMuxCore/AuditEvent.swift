@@ -38,6 +38,8 @@ public struct AuditEvent: Hashable, Sendable {
     /// For a folded refusal: how many more identical refusals (same session, action and
     /// reason) this record stands for; nil for a record that stands for itself.
     public var repeated: Int?
+    /// For a capture: what was shown and the image's hash (DESIGN §5b).
+    public var capture: CaptureFacts?
 
     public init(
         time: Instant, identity: AgentIdentity? = nil, lease: LeaseID? = nil, action: String,

@@ -105,6 +105,20 @@ public struct AuditRecord: Hashable, Sendable {
         }
         // Only folded refusals carry it, so every other record's line is as before.
         if let n = e.repeated { j.field("repeated", Int64(n)) }
+        // Only captures carry it.
+        if let c = e.capture {
+            j.key("capture")
+            j.beginObject()
+            j.field("rect", c.rect.description)
+            j.field("width", Int64(c.width))
+            j.field("height", Int64(c.height))
+            j.field("format", c.format)
+            j.field("bytes", Int64(c.bytes))
+            j.field("sha256", c.sha256)
+            j.field("settle_ms", c.waited.nanosecondCount / 1_000_000)
+            if let s = c.settled { j.key("settled"); j.value(JSON.bool(s)) }
+            j.endObject()
+        }
         j.endObject()
         return j.string
     }

@@ -30,7 +30,7 @@ extension Engine {
                     + "ask an operator, or grant `supervise` in the policy")
             }
             switch command {
-            case .approve, .deny, .resumeAfterPanic:
+            case .approve, .approveCapture, .deny, .resumeAfterPanic, .capture:
                 return refuse(.notAllowed, "\(command.verb) refused: only an operator (`muxctl \(command.verb)`) may do that")
             default: break
             }
@@ -41,6 +41,10 @@ extension Engine {
         }
         if case .status = command {
             return answer(.status(status(for: who)), .allowed, nil, "status")
+        }
+        if case .capture(let id, var c) = command {
+            c.lease = id
+            return capture(c, for: who, request: request, into: &out)
         }
         if case .resumeAfterPanic = command {
             guard panic.isFrozen else { return answer(.done, .allowed, nil, "resume: agents were not frozen") }
@@ -108,7 +112,16 @@ extension Engine {
             let new = leases.add(holder: target, request: request, req, ttl: l.ttl, state: .active, at: now)
             out.notify(.granted(info(leases[new]!)), to: target)
             answer(.done, .reassigned, .reassigned, "reassigned \(id) of \(holder) to \(name(target)) as \(new)")
-        case .approve:
+        case .approve, .approveCapture:
+            if case .approveCapture = command {
+                guard l.state == .pendingApproval || l.state.holdsResources || l.state == .queued else {
+                    return refuse(.notAllowed, "approve refused: \(id) is \(l.state)")
+                }
+                leases.approveCapture(id)
+                if l.state != .pendingApproval {
+                    return answer(.done, .approved, nil, "approved capturing what \(id) of \(holder) shows")
+                }
+            }
             guard l.state == .pendingApproval else { return refuse(.notAllowed, "approve refused: \(id) is \(l.state)") }
             if l.mode == .try {
                 if let b = leases.blocker(for: l.resources, holder: l.holder, sequence: l.sequence) {
@@ -127,7 +140,7 @@ extension Engine {
             guard l.state == .pendingApproval else { return refuse(.notAllowed, "deny refused: \(id) is \(l.state)") }
             endLease(id, Rejection(.approvalDenied, "lease \(id) denied by \(actor)"), into: &out)
             answer(.done, .denied, .approvalDenied, "denied \(id) of \(holder)")
-        case .status, .resumeAfterPanic:
+        case .status, .resumeAfterPanic, .capture:
             break
         }
     }

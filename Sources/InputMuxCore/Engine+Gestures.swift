@@ -23,6 +23,7 @@ extension Engine {
         case .gesture(let g): gesture(s, request, g, into: &out)
         case .status: out.reply(.status(status(for: .session(s))), to: .session(s), for: request)
         case .supervise(let c): control(c, from: .session(s), request: request, into: &out)
+        case .capture(let c): capture(c, for: .session(s), request: request, into: &out)
         }
     }
 
@@ -202,6 +203,7 @@ extension Engine {
     /// device's axes hold and who moved the seat's cursor.
     mutating func emitAgent(_ frame: Frame, to device: DeviceRef, into out: inout some EngineOutput) {
         guard let f = neutral.filter(frame, on: device) else { return }
+        if let s = device.session, sessions[s] != nil { let t = now; sessions[s]!.lastActed = t }
         if case .agentPointer(let s) = device, sessions[s] != nil {
             var moved = false
             for e in f.events where e.type == EV.abs {

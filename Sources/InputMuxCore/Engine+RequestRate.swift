@@ -16,6 +16,7 @@ extension Engine {
         case .heartbeat: "heartbeat"
         case .status: "status"
         case .supervise: "supervise"
+        case .capture: "capture"
         case .gesture(let g): g.kind
         }
         let limit = state.bucket.limit

@@ -88,6 +88,9 @@ public struct Engine: Sendable {
         case .desktop(let r):
             expire(into: &out)
             desktopChanged(to: r, into: &out)
+        case .captured(let order, let outcome):
+            expire(into: &out)
+            captured(order, outcome, into: &out)
         case .shutdown:
             shutdown(into: &out)
         }
@@ -176,6 +179,8 @@ struct SessionState: Sendable {
     /// Where the session's accepted gestures leave its pointer (gestures with no
     /// position are checked against this).
     var planned: Point? = nil
+    /// When a frame of this session's was last written (a settling capture awaits its effect).
+    var lastActed: Instant? = nil
 
     var pointer: Point? {
         guard let x = absX, let y = absY else { return nil }

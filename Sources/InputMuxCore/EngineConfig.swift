@@ -16,6 +16,9 @@ public struct EngineConfig: Sendable {
     public var panicChord: PanicChord = .standard
     /// Leases overlapping these wait in pending-approval until `approve`/`deny`.
     public var sensitiveRegions: [Region] = []
+    /// How captures showing a sensitive region are treated (DESIGN §5b); a sensitive
+    /// region not listed here is `approve`.
+    public var sensitiveSight: [SensitiveSight] = []
     /// Per-session rate limit unless the session's policy names another.
     public var rateLimit: RateLimit = .standard
     public var maximumTextLength: Int = 4096
@@ -79,14 +82,14 @@ public struct SessionPolicy: Hashable, Sendable {
     /// Machine chords (`MachineKeys.chords`, by name) this session may send anyway.
     public var allowedMachineChords: Set<String> = []
 
-    public init(rights: Rights = .agent, allowedRegions: [Region]? = nil, rateLimit: RateLimit? = nil,
+    public init(rights: Rights = [.agent, .capture], allowedRegions: [Region]? = nil, rateLimit: RateLimit? = nil,
                 auditTextInClear: Bool = false) {
         self.rights = rights; self.allowedRegions = allowedRegions; self.rateLimit = rateLimit
         self.auditTextInClear = auditTextInClear
     }
 
     /// An ordinary agent.
-    public static let agent = SessionPolicy(rights: .agent)
+    public static let agent = SessionPolicy(rights: [.agent, .capture])
     /// An orchestrator: may pause, revoke and reassign other sessions' leases.
-    public static let supervise = SessionPolicy(rights: [.agent, .supervise])
+    public static let supervise = SessionPolicy(rights: [.agent, .capture, .supervise])
 }

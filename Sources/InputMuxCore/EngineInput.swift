@@ -23,6 +23,9 @@ public enum EngineInput: Sendable {
     /// Leases lying wholly outside it end (`desktop_changed`), and every session's devices
     /// are replaced by ones sized to it (`DeviceAction.replace`).
     case desktop(Region)
+    /// A capture the engine ordered (`EngineOutput.capture`) was made (`facts`) or failed.
+    /// The engine checks the lease still shows that rectangle, audits, and replies.
+    case captured(CaptureOrder, Result<CaptureFacts, Rejection>)
     /// `nextDeadline` has come.
     case tick
     /// The daemon is stopping: neutralize everything, end every lease.
@@ -55,6 +58,8 @@ public enum AgentRequest: Sendable {
     /// Renew the TTL of every lease this session holds.
     case heartbeat
     case gesture(Gesture)
+    /// See what a lease shows (DESIGN §5b); needs `Rights.capture`.
+    case capture(CaptureRequest)
     /// Never takes, extends or disturbs anything.
     case status
     /// Orchestrator verbs on *other* sessions' leases; needs `Rights.supervise`.
@@ -71,7 +76,12 @@ public enum ControlCommand: Hashable, Sendable {
     /// End the lease and give the same resources to another session at once.
     case reassign(LeaseID, to: SessionID)
     case approve(LeaseID)
+    /// Approve capturing what the lease shows where a sensitive region asks for it
+    /// (and the lease itself, when it waits for approval).
+    case approveCapture(LeaseID)
     case deny(LeaseID)
+    /// See what a lease shows (an operator only; audited).
+    case capture(LeaseID, CaptureRequest)
     /// `muxctl resume` after the panic chord.
     case resumeAfterPanic
 
@@ -83,6 +93,8 @@ public enum ControlCommand: Hashable, Sendable {
         case .resume: "resume"
         case .reassign: "reassign"
         case .approve: "approve"
+        case .approveCapture: "approve_capture"
+        case .capture: "capture"
         case .deny: "deny"
         case .resumeAfterPanic: "resume_after_panic"
         }
@@ -90,7 +102,8 @@ public enum ControlCommand: Hashable, Sendable {
 
     public var lease: LeaseID? {
         switch self {
-        case .revoke(let l), .pause(let l), .resume(let l), .reassign(let l, _), .approve(let l), .deny(let l): l
+        case .revoke(let l), .pause(let l), .resume(let l), .reassign(let l, _), .approve(let l), .deny(let l),
+             .approveCapture(let l), .capture(let l, _): l
         case .status, .resumeAfterPanic: nil
         }
     }

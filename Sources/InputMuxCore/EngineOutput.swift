@@ -11,6 +11,8 @@ public protocol EngineOutput {
     mutating func audit(_ event: AuditEvent)
     /// Create or destroy a session's virtual pointer and keyboard.
     mutating func device(_ action: DeviceAction)
+    /// Make this allowed capture and report back with `EngineInput.captured`.
+    mutating func capture(_ order: CaptureOrder)
 }
 
 /// Who sent a request.
@@ -46,6 +48,8 @@ public enum Reply: Hashable, Sendable {
     /// The request was carried out (a gesture finished, a lease released, a verb applied).
     case done
     case status(StatusSnapshot)
+    /// A capture was made: the daemon sends the image with these facts.
+    case captured(CaptureOrder, CaptureFacts)
     case rejected(Rejection)
 
     public var rejection: Rejection? {
@@ -126,6 +130,7 @@ public struct CollectingOutput: EngineOutput, Sendable {
         case notify(SessionID, LeaseEvent)
         case audit(AuditEvent)
         case device(DeviceAction)
+        case capture(CaptureOrder)
     }
 
     public var records: [Record] = []
@@ -139,6 +144,11 @@ public struct CollectingOutput: EngineOutput, Sendable {
     public mutating func notify(_ event: LeaseEvent, to session: SessionID) { records.append(.notify(session, event)) }
     public mutating func audit(_ event: AuditEvent) { records.append(.audit(event)) }
     public mutating func device(_ action: DeviceAction) { records.append(.device(action)) }
+    public mutating func capture(_ order: CaptureOrder) { records.append(.capture(order)) }
+
+    public var captures: [CaptureOrder] {
+        records.compactMap { if case .capture(let o) = $0 { return o } else { return nil } }
+    }
 
     /// The frames emitted, in order, with their device.
     public var frames: [(DeviceRef, Frame)] {

@@ -61,6 +61,9 @@ public struct Rights: OptionSet, Hashable, Sendable {
     public static let agent = Rights(rawValue: 1)
     /// Pause, revoke and reassign other sessions' leases (an orchestrator).
     public static let supervise = Rights(rawValue: 2)
+    /// See what its own leases show (`capture`, DESIGN §5b); on unless policy says
+    /// `capture = false`.
+    public static let capture = Rights(rawValue: 4)
 }
 
 /// The virtual device a frame is written to.

@@ -143,6 +143,9 @@ public struct Lease: Hashable, Sendable {
     public var queueDeadline: Instant?
     /// FIFO order among requests: lower came first.
     var sequence: UInt64
+    /// An operator approved capturing what it shows (`muxctl approve L --capture`), which
+    /// a sensitive region with `capture = "approve"` asks for.
+    public var captureApproved = false
 
     @inlinable public var region: Region { resources.region }
 }

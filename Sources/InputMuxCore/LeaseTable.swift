@@ -249,6 +249,11 @@ public struct LeaseTable: Sendable {
         addHolder(Waiter(id: id, holder: before.holder, sequence: before.sequence, resources: before.resources))
     }
 
+    /// Marks the lease's captures approved by an operator (sensitive regions).
+    public mutating func approveCapture(_ id: LeaseID) {
+        update(id) { $0.captureApproved = true }
+    }
+
     /// Pause or resume a held lease (both still hold its resources).
     public mutating func setState(_ id: LeaseID, _ state: LeaseState) {
         update(id) { $0.state = state }

@@ -33,7 +33,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
              .invalidRegion, .unknownLease, .unknownSession, .badInput, .noSuchWindow:
             .badInput
         case .conflict, .approvalDenied, .notAllowed, .selfCancel, .notSupervisor, .noLease, .tooManyLeases,
-             .outsideRegion, .noKeyboardLease, .focusUnproven, .focusElsewhere, .rateLimited, .tooManyInFlight, .machineKey:
+             .outsideRegion, .noKeyboardLease, .focusUnproven, .focusElsewhere, .rateLimited, .tooManyInFlight, .machineKey,
+             .captureNotAllowed, .captureNeedsApproval, .captureDenied:
             .denied
         case .queueTimeout, .timeout:
             .queueTimeout
@@ -43,9 +44,9 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
              .released, .windowClosed, .desktopChanged, .leaseLost:
             .revoked
         // The client library's own codes: the daemon could not be reached or went away.
-        case .daemonNotRunning, .permissionDenied, .connectionLost:
+        case .daemonNotRunning, .permissionDenied, .connectionLost, .noCaptureSource:
             .unavailable
-        case .protocolViolation:
+        case .protocolViolation, .captureFailed:
             .failure
         }
     }

@@ -74,6 +74,19 @@ public enum ReasonCode: String, Hashable, Sendable, CaseIterable, Codable, Custo
     /// The desktop's layout changed: the lease's region lies outside it.
     case desktopChanged = "desktop_changed"
 
+    // Sight (captures, DESIGN §5b).
+    /// Policy does not give this session the `capture` right.
+    case captureNotAllowed = "capture_not_allowed"
+    /// The capture shows a sensitive region whose captures need an operator's approval
+    /// (`muxctl approve LEASE --capture`).
+    case captureNeedsApproval = "capture_needs_approval"
+    /// The capture would show a sensitive region that is never captured.
+    case captureDenied = "capture_denied"
+    /// No capture source: the daemon runs without a display to read (`[x11]` off).
+    case noCaptureSource = "no_capture_source"
+    /// The source could not read the pixels (the window is unmapped, the server failed).
+    case captureFailed = "capture_failed"
+
     // Observations.
     /// Another XTest client injected input (X11 adapter; audit only).
     case foreignInput = "foreign_input"
@@ -118,7 +131,8 @@ public enum ReasonCode: String, Hashable, Sendable, CaseIterable, Codable, Custo
              .invalidRegion, .tooManyLeases, .noLease, .leaseNotActive, .outsideRegion, .noKeyboardLease,
              .focusUnproven, .focusElsewhere, .pausedHuman, .frozen, .rateLimited, .badGesture, .unmappableText,
              .machineKey, .released, .disconnected, .ttlExpired, .maxHold, .revoked, .reassigned, .panic,
-             .abortedByHuman, .shutdown, .windowClosed, .noSuchWindow, .desktopChanged, .foreignInput:
+             .abortedByHuman, .shutdown, .windowClosed, .noSuchWindow, .desktopChanged, .foreignInput,
+             .captureNotAllowed, .captureNeedsApproval, .captureDenied, .noCaptureSource, .captureFailed:
             .engine
         case .daemonNotRunning, .permissionDenied, .connectionLost, .leaseLost, .protocolViolation, .badInput, .timeout:
             .client

@@ -10,6 +10,8 @@ public enum RequestType: String, Hashable, Sendable, CaseIterable, CustomStringC
     case release
     case heartbeat
     case gesture
+    /// See what a lease shows (DESIGN §5b): agents their own; operators any, by `lease`.
+    case capture
     /// An orchestrator's lease verb, named in `command`.
     case supervise
     // The control socket.
@@ -32,7 +34,7 @@ public enum RequestType: String, Hashable, Sendable, CaseIterable, CustomStringC
     /// The sockets that take this request.
     public var sockets: Set<Socket> {
         switch self {
-        case .hello, .bye, .status: [.agent, .control]
+        case .hello, .bye, .status, .capture: [.agent, .control]
         case .acquire, .release, .heartbeat, .gesture, .supervise: [.agent]
         case .monitor, .revoke, .pause, .resume, .reassign, .approve, .deny, .unfreeze: [.control]
         }

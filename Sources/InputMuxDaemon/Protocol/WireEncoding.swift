@@ -77,6 +77,9 @@ public enum WireEncoding {
             o["ok"] = true; o["result"] = status(s)
         case .rejected(let rej):
             o["ok"] = false; o["error"] = rejection(rej)
+        case .captured(_, let facts):
+            // The loop sends captures itself, with their image (EngineLoop+Sight).
+            o["ok"] = true; o["result"] = ["rect": region(facts.rect), "sha256": .string(facts.sha256)]
         }
         return .object(o)
     }
@@ -136,6 +139,15 @@ public enum WireEncoding {
         if let l = a.lease { o["lease"] = .string(l.description) }
         if let r = a.reason { o["reason"] = .string(r.rawValue) }
         if let t = a.text { o["text"] = ["length": .int(Int64(t.length)), "hmac": .string(t.hmac)] }
+        if let c = a.capture {
+            var capture: [String: JSONValue] = [
+                "rect": region(c.rect), "width": .int(Int64(c.width)), "height": .int(Int64(c.height)),
+                "format": .string(c.format), "bytes": .int(Int64(c.bytes)), "sha256": .string(c.sha256),
+                "settle_ms": .int(c.waited.nanosecondCount / 1_000_000),
+            ]
+            if let s = c.settled { capture["settled"] = .bool(s) }
+            o["capture"] = .object(capture)
+        }
         return .object(o)
     }
 }

@@ -1,5 +1,6 @@
 import InputMuxConfiguration
 import InputMuxCore
+import InputMuxSight
 import InputMuxWire
 import InputMuxX11
 
@@ -13,6 +14,9 @@ public struct WireRequest: Sendable {
     /// For a window lease: the window the X11 adapter must find (by id, class or title)
     /// and whose geometry it fills in before the engine sees the request.
     public var window: WindowMatch? = nil
+    /// For a capture: the image's size, format, delivery and settling, which the daemon
+    /// keeps while the engine decides whether it may be made.
+    public var capture: CaptureOptions? = nil
 
     public enum Body: Sendable {
         case hello(version: Int64, name: String?)
@@ -71,6 +75,13 @@ public struct WireDecoder: Sendable {
         case .release: return WireRequest(id: id, body: .agent(.release(try lease(f))))
         case .heartbeat: return WireRequest(id: id, body: .agent(.heartbeat))
         case .gesture: return WireRequest(id: id, body: .agent(.gesture(try gesture(f))))
+        case .capture:
+            let (request, options) = try capture(f, controlSocket: controlSocket)
+            if controlSocket {
+                guard let lease = request.lease else { throw WireError(.malformed, "lease: an operator's capture names the lease to show") }
+                return WireRequest(id: id, body: .control(.capture(lease, request)), capture: options)
+            }
+            return WireRequest(id: id, body: .agent(.capture(request)), capture: options)
         case .supervise:
             guard let verb = RequestType(rawValue: try f.string("command")), verb.isSupervisable else {
                 throw WireError(.malformed, "command: orchestrators may status, pause, resume, revoke or reassign")
@@ -155,16 +166,71 @@ public struct WireDecoder: Sendable {
         case .revoke: return .revoke(try lease(f))
         case .pause: return .pause(try lease(f))
         case .resume: return .resume(try lease(f))
-        case .approve: return .approve(try lease(f))
+        case .approve: return try f.bool("capture") == true ? .approveCapture(try lease(f)) : .approve(try lease(f))
         case .deny: return .deny(try lease(f))
         case .unfreeze: return .resumeAfterPanic
         case .reassign:
             let to = try f.int("to")
             guard let s = UInt32(exactly: to) else { throw WireError(.malformed, "to: a session id") }
             return .reassign(try lease(f), to: SessionID(s))
-        case .hello, .bye, .acquire, .release, .heartbeat, .gesture, .supervise, .monitor:
+        case .hello, .bye, .acquire, .release, .heartbeat, .gesture, .supervise, .monitor, .capture:
             preconditionFailure("\(verb) is not a control command")
         }
+    }
+
+    // MARK: - Capture
+
+    /// `capture`'s fields: what the engine decides on, and what the daemon makes.
+    func capture(_ f: JSONFields, controlSocket: Bool) throws(WireError) -> (CaptureRequest, CaptureOptions) {
+        var request = CaptureRequest()
+        if f.has("lease") { request.lease = try lease(f) }
+        if f.has("rect") { request.rect = try region(f, "rect") }
+        request.cursor = try f.bool("cursor") ?? false
+        var options = CaptureOptions()
+        if f.has("width") || f.has("height") {
+            func side(_ key: String) throws(WireError) -> Int? {
+                guard f.has(key) else { return nil }
+                let v = try f.int(key)
+                guard v >= 1, v <= CaptureOptions.maximumSide else {
+                    throw WireError(.malformed, "\(f.name(key)): \(v) is not 1–\(CaptureOptions.maximumSide) pixels")
+                }
+                return Int(v)
+            }
+            let w = try side("width"), h = try side("height")
+            options.box = (w ?? CaptureOptions.maximumSide, h ?? CaptureOptions.maximumSide)
+        }
+        if let name = try f.optionalString("format") {
+            guard let format = ImageFormat(rawValue: name) else {
+                throw WireError(.malformed, "format: \"\(name)\" is not png, jpeg or raw")
+            }
+            options.format = format
+        }
+        if let q = try f.optionalInt("quality") {
+            guard CaptureOptions.qualityRange.contains(Int(q)) else { throw WireError(.malformed, "quality: \(q) is not 1–100") }
+            options.quality = Int(q)
+        }
+        if let d = try f.optionalString("delivery") {
+            guard let delivery = CaptureDelivery(rawValue: d) else { throw WireError(.malformed, "delivery: \"\(d)\" is not inline or fd") }
+            options.delivery = delivery
+        }
+        if f.has("settle") {
+            if let on = try? f.bool("settle") {
+                options.settle = on == true ? SettleRule() : nil
+            } else {
+                let s = try f.object("settle")
+                var rule = SettleRule()
+                if s.has("quiet_ms") { rule.quiet = try duration(s, "quiet_ms") }
+                if s.has("max_ms") { rule.maximum = try duration(s, "max_ms") }
+                guard SettleRule.quietRange.contains(rule.quiet) else {
+                    throw WireError(.malformed, "settle.quiet_ms: must be 10–5000 ms")
+                }
+                guard SettleRule.maximumRange.contains(rule.maximum) else {
+                    throw WireError(.malformed, "settle.max_ms: must be 0–30000 ms")
+                }
+                options.settle = rule
+            }
+        }
+        return (request, options)
     }
 
     // MARK: - Gestures

@@ -1,6 +1,7 @@
 import InputMuxWire
 import Glibc
 import InputMuxCore
+import InputMuxSystem
 import SystemPackage
 
 /// One client on the agent or control socket: its buffers, identity and limits.
@@ -32,6 +33,9 @@ final class Connection {
     private var skippingOversizedLine = false
     private(set) var output: [UInt8] = []
     private var outputStart = 0
+    /// Descriptors to pass with the output (a capture's sealed memfd): each goes with the
+    /// first byte of its line, at that index of `output`. Closed here once sent.
+    private var descriptors: [(at: Int, fd: FileDescriptor)] = []
 
     init(fd: Int32, kind: Kind, peer: PeerCredentials, serial: UInt64) {
         self.fd = fd
@@ -103,21 +107,48 @@ final class Connection {
         return pendingOutput <= maximumPending
     }
 
+    /// Queues one message with `descriptor` passed along with its first byte; the
+    /// descriptor is this connection's to close from now on. A capture's reply may pass
+    /// the outbound bound by its own size: only what was already waiting counts.
+    func send(_ message: JSONValue, passing descriptor: FileDescriptor?, maximumPending: Int) -> Bool {
+        let before = pendingOutput
+        if let descriptor { descriptors.append((output.count, descriptor)) }
+        message.write(to: &output)
+        output.append(UInt8(ascii: "\n"))
+        if pendingOutput > maximumPending { flush() }
+        return before <= maximumPending
+    }
+
     /// Writes as much as the socket takes now.
     func flush() {
         while outputStart < output.count {
-            let n = output[outputStart...].withUnsafeBytes { try? FileDescriptor(rawValue: fd).write($0, retryOnInterrupt: true) }
-            guard let n, n > 0 else { break }
-            outputStart += n
+            // Up to the next descriptor's line, or from it (the descriptor going along).
+            var end = output.count
+            var passing: FileDescriptor?
+            if let next = descriptors.first {
+                if next.at == outputStart { passing = next.fd; end = descriptors.dropFirst().first?.at ?? output.count }
+                else { end = next.at }
+            }
+            let n = output[outputStart..<end].withUnsafeBytes { bytes in
+                try? DescriptorPassing.send(bytes, on: FileDescriptor(rawValue: fd), attaching: passing, nonBlocking: true)
+            }
+            guard let sent = n, let sent, sent > 0 else { break }
+            if passing != nil { try? descriptors.removeFirst().fd.close() }
+            outputStart += sent
         }
         if outputStart == output.count {
             output.removeAll(keepingCapacity: true)
             outputStart = 0
         } else if outputStart > 65536 {
             output.removeFirst(outputStart)
+            for i in descriptors.indices { descriptors[i].at -= outputStart }
             outputStart = 0
         }
     }
 
-    func close() { Glibc.close(fd) }
+    func close() {
+        for d in descriptors { try? d.fd.close() }
+        descriptors.removeAll()
+        Glibc.close(fd)
+    }
 }

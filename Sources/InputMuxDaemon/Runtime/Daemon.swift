@@ -5,6 +5,7 @@ import InputMuxConfiguration
 import InputMuxCore
 import InputMuxKeymap
 import InputMuxLinux
+import InputMuxSight
 import InputMuxX11
 import Logging
 import ServiceLifecycle
@@ -56,6 +57,19 @@ public final class Daemon: Service, @unchecked Sendable {
             logger.info("X11 adapter on", metadata: ["x11.display": "\(display.name)", "x11.desktop": "\(c.desktop)"])
             x11 = X11Bridge(display: display, logger: logger)
         }
+        // Sight: captures are read through a second X connection, on the capture thread.
+        var sight: CaptureWorker?
+        if c.x11.enabled {
+            let name = c.x11.display.isEmpty ? nil : c.x11.display
+            let cookie = c.x11.xauthority.isEmpty ? nil : c.x11.xauthority
+            sight = try CaptureWorker(logger: logger) { () throws(CaptureError) -> any CaptureSource in
+                do throws(X11Error) {
+                    return try X11CaptureSource(display: name, xauthority: cookie)
+                } catch {
+                    throw CaptureError.failed(error.description)
+                }
+            }
+        }
 
         var ec = EngineConfig(desktop: c.desktop, pacing: c.pacing, keymap: keymap)
         ec.windowSystemFocus = x11 != nil
@@ -66,6 +80,7 @@ public final class Daemon: Service, @unchecked Sendable {
         ec.maximumHold = c.leases.maximumHold
         ec.panicChord = c.panicChord
         ec.sensitiveRegions = c.sensitiveRegions.map(\.region)
+        ec.sensitiveSight = c.sensitiveRegions.map { SensitiveSight(name: $0.name, region: $0.region, capture: $0.capture) }
         ec.rateLimit = c.limits.rate
         ec.maximumTextLength = c.limits.maximumTextLength
         ec.maximumPathPoints = c.limits.maximumPathPoints
@@ -118,7 +133,7 @@ public final class Daemon: Service, @unchecked Sendable {
         let audit = self.audit
         loop = try EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
                           logger: logger, inbox: inbox, agentListener: agentListener, controlListener: controlListener,
-                          stopRequested: loopStop, xtest: xtest, x11: x11, devicesInventory: { human?.inventory ?? [] },
+                          stopRequested: loopStop, xtest: xtest, x11: x11, sight: sight, devicesInventory: { human?.inventory ?? [] },
                           onAudit: { audit.record($0) }, afterTurn: { audit.wakeWriter() })
     }
 

@@ -40,11 +40,15 @@ extension EngineLoop {
             guard let s = c.phase.session else { return }
             c.inFlight += 1
             guard let r = prepareForX11(r, window: request.window, from: c, id: request.id) else { return }
+            asking(request.capture, from: .session(s), id: request.id)
             handle(.agent(s, request.id, r))
+            if request.capture != nil { asked(from: .session(s), id: request.id) }
         case .control(let command):
             guard let o = c.phase.operatorID else { return }
             c.inFlight += 1
+            asking(request.capture, from: .operator(o), id: request.id)
             handle(.operator(o, request.id, command))
+            if request.capture != nil { asked(from: .operator(o), id: request.id) }
         case .monitor:
             c.phase.startMonitoring()
             send(Replies.monitoring(request.id), to: c)

@@ -41,6 +41,10 @@ final class EngineLoop {
     let xtest: XTestOutput?
     /// The X11 adapter, when `[x11] enabled`.
     let x11: X11Bridge?
+    /// Makes captures off this thread, when there is a display to read.
+    let sight: CaptureWorker?
+    /// Captures between their request, the engine's order and their reply.
+    var captures = CaptureDesk()
 
     /// The engine's desktop as of its last input: read here, never from inside
     /// `engine.handle` (its output callbacks run while the engine is being changed).
@@ -61,12 +65,13 @@ final class EngineLoop {
 
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
-         xtest: XTestOutput? = nil, x11: X11Bridge? = nil,
+         xtest: XTestOutput? = nil, x11: X11Bridge? = nil, sight: CaptureWorker? = nil,
          devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void, afterTurn: @escaping () -> Void = {}) throws(DaemonError) {
         self.engine = engine
         desktop = engine.desktop
         self.xtest = xtest
         self.x11 = x11
+        self.sight = sight
         self.settings = settings
         admission = Admission(settings)
         self.decoder = decoder
@@ -95,7 +100,9 @@ final class EngineLoop {
         AgentWork.lowerThisThread(logger: logger, thread: Self.threadName)
         // At most 15 characters, or the kernel keeps the old name (`top -H`, /proc/PID/task/*/comm).
         _ = inputmux_name_this_thread(Self.threadName)
-        let fixed = [human.inbox.wake.fd, listeners.agent.fd, listeners.control.fd, deviceWorkers.wake.fd, x11?.fileDescriptor ?? -1]
+        sight?.start()
+        let fixed = [human.inbox.wake.fd, listeners.agent.fd, listeners.control.fd, deviceWorkers.wake.fd, x11?.fileDescriptor ?? -1,
+                     sight?.wake.fd ?? -1]
         for fd in fixed where fd >= 0 { watch(fd) }
         var ready = [inputmux_ready](repeating: inputmux_ready(), count: 64)
         while !stopRequested.isRaised {
@@ -109,13 +116,14 @@ final class EngineLoop {
                 logger.error("epoll_wait failed", metadata: ["errno": "\(errno)"])
                 break
             }
-            var humans = false, agents = false, operators = false, made = false
+            var humans = false, agents = false, operators = false, made = false, seen = false
             for r in ready.prefix(max(0, n)) {
                 switch r.fd {
                 case fixed[0]: humans = true
                 case fixed[1]: agents = true
                 case fixed[2]: operators = true
                 case fixed[3]: made = true
+                case fixed[5]: seen = true
                 default: break
                 }
             }
@@ -131,6 +139,7 @@ final class EngineLoop {
                 deviceWorkers.wake.consume()
                 devicesCreated()
             }
+            if seen { imagesMade() }
             for r in ready.prefix(max(0, n)) {
                 guard let c = connections[r.fd] else { continue }
                 // Writable again: the backlog goes out with this turn's output.
@@ -176,6 +185,7 @@ final class EngineLoop {
         desktop = engine.desktop
         x11?.forgetUnleasedWindows(engine.leases)
         retireDevices()
+        if !captures.unmade.isEmpty { answerUnmade() }
     }
 
     // MARK: - Engine output
@@ -202,6 +212,7 @@ final class EngineLoop {
         }
         guard let c else { return }
         c.inFlight = max(0, c.inFlight - 1)
+        if case .captured(let order, let facts) = reply { return sendCaptured(order, facts, id: id, to: c) }
         let operatorStatus: Replies.OperatorStatus? = c.kind == .control ? { (self.devicesInventory(), self.x11?.foreignStatus()) } : nil
         send(Replies.engine(reply, id: id, budget: limits.maximumOutboundBytes / 2, operatorStatus: operatorStatus), to: c)
     }
@@ -249,6 +260,7 @@ final class EngineLoop {
         devicesCreated()
         listeners.close()
         poller.close()
+        sight?.stop()
     }
 }
 
@@ -262,4 +274,5 @@ private struct LoopOutput: EngineOutput {
     mutating func notify(_ event: LeaseEvent, to session: SessionID) { loop.notify(event, to: session) }
     mutating func audit(_ event: AuditEvent) { loop.audit(event) }
     mutating func device(_ action: DeviceAction) { loop.device(action) }
+    mutating func capture(_ order: CaptureOrder) { loop.ordered(order) }
 }
