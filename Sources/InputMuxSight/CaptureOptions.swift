@@ -1,20 +1,4 @@
-/// How an image is encoded.
-public enum ImageFormat: String, Hashable, Sendable, CaseIterable {
-    /// Lossless, the default.
-    case png
-    /// Lossy, with a quality of 1–100.
-    case jpeg
-    /// Packed 8-bit RGBA rows, top row first: `width * height * 4` bytes.
-    case raw
-}
-
-/// How the image reaches the client (docs/PROTOCOL.md, capture).
-public enum CaptureDelivery: String, Hashable, Sendable, CaseIterable {
-    /// Base64 in the reply's `data`: any language, any transport.
-    case inline
-    /// A sealed memfd passed with the reply (SCM_RIGHTS): no copy, local clients only.
-    case fd
-}
+import InputMuxWire
 
 /// What a capture request asks for beyond what the engine decides (which lease, which
 /// rectangle): the image's size, format, delivery and settling.
