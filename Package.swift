@@ -214,8 +214,9 @@ let package = Package(
 
         // The client library agents link: the wire protocol over the agent and control
         // sockets, leases as objects, coordinate scaling and key names. Depends on no
-        // daemon code, so an agent process carries none of it.
-        .target(name: "InputMuxClient", dependencies: ["InputMuxWire", "InputMuxSystem"]),
+        // daemon code, so an agent process carries none of it. Crypto checks a capture's
+        // SHA-256 against the bytes received.
+        .target(name: "InputMuxClient", dependencies: ["InputMuxWire", "InputMuxSystem", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The MCP server's logic: computer-use tools over InputMuxClient.
         .target(

@@ -195,6 +195,25 @@ public final class AgentClient: Sendable {
         return try await liveConnection().request(.supervise(verb, lease: lease, to: session))
     }
 
+    /// What a lease of this session shows (`lease` nil: the session's one active lease),
+    /// as an image with the transform back to desktop pixels. The bytes are checked
+    /// against the SHA-256 the daemon announced and audited.
+    ///
+    /// ```swift
+    /// let shot = try await agent.capture(CaptureOptions(size: .box(width: 1280, height: 800), settle: CaptureSettle()))
+    /// try await lease.click(at: shot.toDesktop(imageX: 640, imageY: 400))
+    /// ```
+    public func capture(lease: String? = nil, _ options: CaptureOptions = CaptureOptions()) async throws(InputMuxError) -> Screenshot {
+        try await Self.capture(on: liveConnection(), lease: lease, options)
+    }
+
+    /// A capture request on `connection`, its reply read off the reader thread.
+    static func capture(on connection: DaemonConnection, lease: String?, _ options: CaptureOptions) async throws(InputMuxError) -> Screenshot {
+        let message = try ClientRequest.capture(lease: lease, options).json()
+        let reply = try await connection.request(message, reply: { (r: DaemonReply) throws(InputMuxError) -> DaemonReply in r })
+        return try Screenshot(reply: reply)
+    }
+
     /// Sends any agent request as is (an `id` is added) and returns its `result`.
     public func request(_ message: JSON) async throws(InputMuxError) -> JSON {
         try await liveConnection().request(message)

@@ -19,6 +19,11 @@ package enum ClientRequest: Sendable, Hashable {
     case leaseVerb(RequestType, lease: String)
     case reassign(lease: String, to: Int)
     case unfreeze
+    /// What a lease shows (`lease` nil: the session's one active lease; an operator
+    /// always names it).
+    case capture(lease: String?, CaptureOptions)
+    /// `approve` with `"capture":true`: the lease's captures of sensitive regions too.
+    case approveCapture(lease: String)
 
     /// The protocol version this library speaks.
     package static let protocolVersion: Int64 = 1
@@ -37,6 +42,8 @@ package enum ClientRequest: Sendable, Hashable {
         case .leaseVerb(let verb, _): verb
         case .reassign: .reassign
         case .unfreeze: .unfreeze
+        case .capture: .capture
+        case .approveCapture: .approve
         }
     }
 
@@ -81,6 +88,12 @@ package enum ClientRequest: Sendable, Hashable {
         case .reassign(let lease, let to):
             o["lease"] = .string(lease)
             o["to"] = .int(Int64(to))
+        case .capture(let lease, let options):
+            o.merge(try options.validated().wireFields) { _, new in new }
+            if let lease { o["lease"] = .string(lease) }
+        case .approveCapture(let lease):
+            o["lease"] = .string(lease)
+            o["capture"] = true
         }
         return .object(o)
     }

@@ -10,6 +10,11 @@ import Synchronization
 /// so no task of the cooperative pool ever waits on the socket. Reply handlers run on
 /// that thread before the next message is read: a lease created from an acquire reply
 /// is therefore registered before the `granted` event that follows it is dispatched.
+///
+/// The reader also keeps the descriptors that arrive with lines (SCM_RIGHTS) in arrival
+/// order; a reply whose result says `"fd":true` takes the oldest one, whose sealed
+/// contents become the reply's attachment (docs/PROTOCOL.md, capture). Descriptors are
+/// closed once read, and those left over when the connection ends are closed then.
 public final class DaemonConnection: Sendable {
     public let socketPath: String
     private let socket: UnixSocket
@@ -18,7 +23,7 @@ public final class DaemonConnection: Sendable {
 
     private struct State {
         var nextID: Int64 = 1
-        var pending: [Int64: @Sendable (Result<JSON, InputMuxError>) -> Void] = [:]
+        var pending: [Int64: @Sendable (Result<DaemonReply, InputMuxError>) -> Void] = [:]
         var closedBy: InputMuxError?
         var onEvent: (@Sendable (DaemonEvent) -> Void)?
         var onClose: (@Sendable (InputMuxError) -> Void)?
@@ -54,9 +59,18 @@ public final class DaemonConnection: Sendable {
         _ message: JSON,
         transform: @escaping @Sendable (JSON) throws(InputMuxError) -> T
     ) async throws(InputMuxError) -> T {
+        try await request(message, reply: { (reply: DaemonReply) throws(InputMuxError) -> T in try transform(reply.result) })
+    }
+
+    /// Like `request(_:transform:)`, with the whole reply: its `result` and the contents
+    /// of the descriptor that came with it, if it announced one.
+    func request<T: Sendable>(
+        _ message: JSON,
+        reply transform: @escaping @Sendable (DaemonReply) throws(InputMuxError) -> T
+    ) async throws(InputMuxError) -> T {
         let outcome: Result<T, InputMuxError> = await withCheckedContinuation { continuation in
-            let handler: @Sendable (Result<JSON, InputMuxError>) -> Void = { reply in
-                continuation.resume(returning: reply.flatMap { json in Result { () throws(InputMuxError) -> T in try transform(json) } })
+            let handler: @Sendable (Result<DaemonReply, InputMuxError>) -> Void = { reply in
+                continuation.resume(returning: reply.flatMap { r in Result { () throws(InputMuxError) -> T in try transform(r) } })
             }
             let id: Int64? = state.withLock { s in
                 guard s.closedBy == nil else { return nil }
@@ -115,30 +129,40 @@ public final class DaemonConnection: Sendable {
     // MARK: - Reading
 
     /// The longest line read from the daemon; a reply or event longer than this (no
-    /// daemon writes one) is skipped.
-    static let maximumLine = 16 << 20
+    /// daemon writes one) is skipped. An inline capture is the longest line the daemon
+    /// writes: a raw image of 8192×8192 pixels is 256 MiB, about 342 MiB in base64. The
+    /// bound only stops a runaway stream; the buffer grows with what actually arrives.
+    static let maximumLine = 384 << 20
 
     private func readLoop() {
         var reader = LineReader(maximumLine: Self.maximumLine)
+        var descriptors = ReceivedDescriptors()
         while true {
             do {
-                guard let line = try reader.readLine(from: socket.descriptor) else { break }
-                dispatch(line)
+                guard let line = try reader.readLine(from: socket.descriptor, descriptors: &descriptors.queue) else { break }
+                dispatch(line, descriptors: &descriptors)
             } catch {
                 if case .lineTooLong = error { continue }
                 break
             }
         }
+        descriptors.closeAll()
         finish(Self.lost(socketPath))
         socket.close()
     }
 
-    private func dispatch(_ line: [UInt8]) {
+    private func dispatch(_ line: [UInt8], descriptors: inout ReceivedDescriptors) {
         switch DaemonMessage(line: line) {
         case .event(let event):
             state.withLock { $0.onEvent }?(event)
         case .reply(let id, let result):
-            state.withLock { $0.pending.removeValue(forKey: id) }?(result)
+            // The descriptor is taken even when nobody waits for the reply any more, so
+            // the next reply with one pairs with its own.
+            let reply = result.flatMap { json -> Result<DaemonReply, InputMuxError> in
+                guard json["fd"].bool == true else { return .success(DaemonReply(result: json)) }
+                return descriptors.takeContents().map { DaemonReply(result: json, attachment: $0) }
+            }
+            state.withLock { $0.pending.removeValue(forKey: id) }?(reply)
         case nil:
             return
         }
@@ -146,7 +170,7 @@ public final class DaemonConnection: Sendable {
 
     /// Marks the connection closed once; fails what was waiting and tells the owner.
     private func finish(_ why: InputMuxError) {
-        let (waiting, onClose) = state.withLock { s -> ([@Sendable (Result<JSON, InputMuxError>) -> Void], (@Sendable (InputMuxError) -> Void)?) in
+        let (waiting, onClose) = state.withLock { s -> ([@Sendable (Result<DaemonReply, InputMuxError>) -> Void], (@Sendable (InputMuxError) -> Void)?) in
             guard s.closedBy == nil else { return ([], nil) }
             s.closedBy = why
             let waiting = Array(s.pending.values)

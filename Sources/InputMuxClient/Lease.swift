@@ -209,6 +209,15 @@ public final class Lease: Sendable, CustomStringConvertible {
         return InputMuxError(.leaseNotActive, "\(id) has ended (\(why)); acquire a new lease")
     }
 
+    /// What this lease shows (`AgentClient.capture`), in turn with its gestures: a
+    /// capture asked for after a click is made after the click was played.
+    public func capture(_ options: CaptureOptions = CaptureOptions()) async throws(InputMuxError) -> Screenshot {
+        try await serial.run { () async throws(InputMuxError) -> Screenshot in
+            if case .ended(let why) = state { throw Self.endedError(id, why) }
+            return try await AgentClient.capture(on: connection, lease: id, options)
+        }
+    }
+
     public func move(to p: Point) async throws(InputMuxError) { try await perform(.move(to: p)) }
 
     public func click(at p: Point? = nil, button: MouseButton = .left, count: Int = 1, modifiers: String = "") async throws(InputMuxError) {

@@ -120,6 +120,19 @@ public final class OperatorClient: Sendable {
     public func approve(_ lease: String) async throws(InputMuxError) { try await verb(.approve, lease) }
     public func deny(_ lease: String) async throws(InputMuxError) { try await verb(.deny, lease) }
 
+    /// Approves `lease` and, with `capture`, captures of the sensitive regions it shows
+    /// (`muxctl approve L7 --capture`).
+    public func approve(_ lease: String, capture: Bool) async throws(InputMuxError) {
+        guard capture else { return try await approve(lease) }
+        _ = try await connection.request(.approveCapture(lease: lease))
+    }
+
+    /// What any held lease shows, as its holder would see it (the cursor drawn is the
+    /// holder's); audited with this operator.
+    public func capture(lease: String, _ options: CaptureOptions = CaptureOptions()) async throws(InputMuxError) -> Screenshot {
+        try await AgentClient.capture(on: connection, lease: lease, options)
+    }
+
     /// Moves a held lease to another session.
     public func reassign(_ lease: String, to session: Int) async throws(InputMuxError) {
         _ = try await connection.request(.reassign(lease: lease, to: session))
