@@ -254,7 +254,7 @@ let package = Package(
         .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI", "InputMuxRelay", "InputMuxSystem",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
-        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient", "InputMuxWire", "InputMuxSystem"]),
+        .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient", "InputMuxWire", "InputMuxSystem", "InputMuxImage"]),
         .testTarget(name: "InputMuxClientTests", dependencies: ["InputMuxClient", "InputMuxWire", "InputMuxClientTestSupport"]),
         // The protocol's two sides held together: every request the client library writes
         // through the daemon's decoder, every reply and event the daemon writes through

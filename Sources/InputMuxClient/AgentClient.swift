@@ -254,6 +254,9 @@ public final class AgentClient: Sendable {
         }
     }
 
+    /// The current connection (tests send raw requests on it).
+    var currentConnection: DaemonConnection { state.withLock { $0.connection } }
+
     func noteCursor(_ p: Point, connection: DaemonConnection) {
         state.withLock { s in if s.connection === connection { s.cursor = p } }
     }

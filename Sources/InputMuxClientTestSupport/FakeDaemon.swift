@@ -83,12 +83,14 @@ public final class FakeDaemon: Sendable {
     }
 
     /// A daemon in miniature: hello with a 1920x1080 desktop, leases granted at once on
-    /// a free region (try: conflict; wait: queued), gestures done, status listing leases.
+    /// a free region (try: conflict; wait: queued), gestures done, status listing leases,
+    /// captures of the whole desktop (`FakeCapture.answer`).
     public static let standard: @Sendable (JSON, FakeConnection) -> Void = { m, c in
         switch m["type"].string {
         case "hello": c.reply(m, helloResult(session: c.session, name: m["name"].string ?? "op"))
         case "acquire": c.reply(m, ["state": "active", "lease": lease("L\(c.session)", session: c.session, region: m["region"].string ?? "0,0,1920x1080")])
         case "status": c.reply(m, ["time_ms": 1000, "held": [], "waiting": [], "sessions": [], "seat_queue": 0, "cancel_targets": []])
+        case "capture": FakeCapture.answer(m, c)
         default: c.reply(m, ["done": true])
         }
     }
@@ -134,6 +136,14 @@ public final class FakeConnection: Sendable {
         defer { writeLock.unlock() }
         if closed.withLock({ $0 }) { return }
         try? socket.send(bytes)
+    }
+
+    /// Runs `body` holding the write lock, unless the connection is closed.
+    func withWriteLock(_ body: () -> Void) {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        if closed.withLock({ $0 }) { return }
+        body()
     }
 
     public func reply(_ request: JSON, _ result: JSON) {
