@@ -251,7 +251,7 @@ let package = Package(
         .testTarget(name: "InputMuxDaemonTests", dependencies: ["InputMuxDaemon", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "InputMuxAuditTestSupport"]),
         .testTarget(name: "InputMuxCLITests", dependencies: ["InputMuxCLI", "InputMuxClient", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit",
                                                           "InputMuxDaemon", "InputMuxCore", "InputMuxTestSupport"]),
-        .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI", "InputMuxRelay", "InputMuxSystem",
+        .testTarget(name: "MuxctlTests", dependencies: ["muxctl", "InputMuxCLI", "InputMuxRelay", "InputMuxSystem", "InputMuxClient", "InputMuxWire", "InputMuxClientTestSupport",
                                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // A fake inputmuxd on a real Unix socket, for host tests of clients. Never shipped.
         .target(name: "InputMuxClientTestSupport", dependencies: ["InputMuxClient", "InputMuxWire", "InputMuxSystem", "InputMuxImage"]),

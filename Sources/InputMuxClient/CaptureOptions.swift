@@ -123,3 +123,40 @@ public struct CaptureOptions: Sendable, Hashable {
         return o
     }
 }
+
+extension CaptureOptions {
+    /// Reads a capture request's fields back (what `ClientRequest.capture` writes), for
+    /// a process that passes a capture on: muxctl's lease holder.
+    public init(request r: JSON) throws(InputMuxError) {
+        func bad(_ what: String) -> InputMuxError { InputMuxError(.badInput, "capture: \(what)") }
+        self.init()
+        if let text = r["rect"].string {
+            guard let rect = Region(parsing: text) else { throw bad("rect \"\(text)\" is not x,y,WxH") }
+            self.rect = rect
+        }
+        let w = r["width"].int, h = r["height"].int
+        if w != nil || h != nil { size = .box(width: w, height: h) }
+        if let name = r["format"].string {
+            guard let f = ImageFormat(rawValue: name) else { throw bad("format \"\(name)\" is not png, jpeg or raw") }
+            format = f
+        }
+        quality = r["quality"].int
+        if let name = r["delivery"].string {
+            guard let d = CaptureDelivery(rawValue: name) else { throw bad("delivery \"\(name)\" is not inline or fd") }
+            delivery = d
+        }
+        cursor = r["cursor"].bool ?? false
+        if r["settle"].bool == true {
+            settle = CaptureSettle()
+        } else if !r["settle"].isNull, r["settle"].bool == nil {
+            let s = r["settle"]
+            settle = CaptureSettle(quiet: .milliseconds(s["quiet_ms"].int ?? 100), maximum: .milliseconds(s["max_ms"].int ?? 2000))
+        }
+        self = try validated()
+    }
+
+    /// The request as `ClientRequest.capture` writes it, for passing on.
+    public func request(lease: String?) throws(InputMuxError) -> JSON {
+        try ClientRequest.capture(lease: lease, self).json()
+    }
+}

@@ -261,7 +261,7 @@ public final class Lease: Sendable, CustomStringConvertible {
     }
 
     /// Whole milliseconds, saturating (`.seconds(Int64.max)` once trapped here).
-    static func milliseconds(_ d: Duration) -> Int {
+    package static func milliseconds(_ d: Duration) -> Int {
         let (ms, overflow) = d.components.seconds.multipliedReportingOverflow(by: 1000)
         if overflow { return d < .zero ? Int(Int64.min) : Int(Int64.max) }
         let (sum, carry) = ms.addingReportingOverflow(d.components.attoseconds / 1_000_000_000_000_000)

@@ -15,6 +15,32 @@ public struct AuditRecord: Sendable, Hashable, WireObjectDecodable {
     public var lease: String?
     /// Typed text appears only as its length and keyed hash.
     public var text: RedactedText?
+    /// A capture's facts (`action` `capture`, made): never the image, its SHA-256.
+    public var capture: CaptureFacts?
+
+    public struct CaptureFacts: Sendable, Hashable, WireObjectDecodable {
+        /// The desktop rectangle shown.
+        public var rect: Region
+        public var width: Int
+        public var height: Int
+        public var format: String
+        public var bytes: Int
+        public var sha256: String
+        public var settleMs: Int
+        /// Present when settling was asked: whether the area settled.
+        public var settled: Bool?
+
+        public init(fields f: JSONFields) throws(WireError) {
+            rect = try f.decode("rect")
+            width = try f.decode("width")
+            height = try f.decode("height")
+            format = try f.string("format")
+            bytes = try f.decode("bytes")
+            sha256 = try f.string("sha256")
+            settleMs = try f.optional("settle_ms") ?? 0
+            settled = try f.bool("settled")
+        }
+    }
 
     public struct RedactedText: Sendable, Hashable, WireObjectDecodable {
         public var length: Int
@@ -36,6 +62,7 @@ public struct AuditRecord: Sendable, Hashable, WireObjectDecodable {
         agent = try f.optional("agent")
         lease = try f.optionalString("lease")
         text = try f.optional("text")
+        capture = try f.optional("capture")
     }
 }
 

@@ -34,7 +34,7 @@ public struct ImageTransform: Sendable, Hashable {
     }
 
     /// Rounded to the nearest whole pixel, saturating (a NaN or 1e300 must not trap).
-    static func whole(_ v: Double) -> Int {
+    package static func whole(_ v: Double) -> Int {
         v.isNaN ? 0 : Int(min(max(v.rounded(), -Double(Int32.max)), Double(Int32.max)))
     }
 }

@@ -11,7 +11,7 @@ import InputMuxWire
 public enum AnthropicActions {
     public static let names = [
         "key", "type", "mouse_move", "left_click", "right_click", "middle_click", "double_click", "triple_click",
-        "left_click_drag", "left_mouse_down", "left_mouse_up", "scroll", "hold_key", "wait", "cursor_position",
+        "left_click_drag", "left_mouse_down", "left_mouse_up", "scroll", "hold_key", "wait", "cursor_position", "screenshot",
     ]
 
     public static func steps(_ json: JSON, scaler: Scaler, cursor: Point?) throws(ArgumentError) -> [ActionStep] {
@@ -78,8 +78,10 @@ public enum AnthropicActions {
             return [.gesture(.wait(durationMs: Int(seconds * 1000)))]
         case "cursor_position":
             return [.cursorPosition]
-        case "screenshot", "zoom":
-            throw ArgumentError(Descriptions.noScreenshots)
+        case "screenshot":
+            return [.screenshot]
+        case "zoom":
+            throw ArgumentError("computer zoom: not offered; take a screenshot (its size is the server's --screenshot-size) and point at its pixels")
         default:
             throw ArgumentError("computer: unknown action \"\(action)\"; actions: \(names.joined(separator: ", "))")
         }

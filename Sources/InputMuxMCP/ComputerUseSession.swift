@@ -19,10 +19,20 @@ public final class ComputerUseSession: Sendable {
         /// How long an action or lease_acquire waits for a queued lease by default.
         public var acquireTimeout: Duration
         public var options: AgentClient.Options
+        /// The box screenshots are fitted into; nil: the coordinate space's (`wxga`:
+        /// 1280x800; `desktop`: one image pixel a desktop pixel; a grid or unit space:
+        /// the size recommended for the lease, `CoordinateSpace.recommendedScreenshot`).
+        public var screenshotSize: CaptureSize?
+        /// Every acting call (a `computer` action, a `computer_actions` batch) ends with a
+        /// settled screenshot, as Anthropic's reference tool does.
+        public var screenshotAfterActions: Bool
+        /// Screenshots wait until the lease's area has settled (`settle`, PROTOCOL.md).
+        public var settle: CaptureSettle?
 
         public init(name: String, socketPath: String = AgentClient.defaultSocketPath, region: Region? = nil, keyboard: Bool = true,
                     coordinates: CoordinateSpace = .desktop, acquireTimeout: Duration = .seconds(30),
-                    options: AgentClient.Options = AgentClient.Options()) {
+                    options: AgentClient.Options = AgentClient.Options(), screenshotSize: CaptureSize? = nil,
+                    screenshotAfterActions: Bool = false, settle: CaptureSettle? = CaptureSettle()) {
             self.name = name
             self.socketPath = socketPath
             self.region = region
@@ -30,15 +40,36 @@ public final class ComputerUseSession: Sendable {
             self.coordinates = coordinates
             self.acquireTimeout = acquireTimeout
             self.options = options
+            self.screenshotSize = screenshotSize
+            self.screenshotAfterActions = screenshotAfterActions
+            self.settle = settle
+        }
+
+        /// The size a screenshot of `area` is fitted into.
+        func captureSize(for area: Region) -> CaptureSize {
+            if let screenshotSize { return screenshotSize }
+            switch coordinates {
+            case .desktop: return .actual
+            case .scaled(let w, let h): return .box(width: w, height: h)
+            case .grid, .unit:
+                return (try? CaptureSize(CoordinateSpace.recommendedScreenshot(for: area))) ?? .actual
+            }
         }
     }
 
-    /// A tool's answer: a sentence (or JSON text) and whether it is an error.
+    /// An image a tool returns: base64 and its media type (an MCP image content).
+    public struct Image: Sendable, Hashable {
+        public var data: String
+        public var mimeType: String
+    }
+
+    /// A tool's answer: a sentence (or JSON text), images, and whether it is an error.
     public struct Outcome: Sendable, Hashable {
         public var text: String
         public var isError: Bool
+        public var images: [Image] = []
 
-        static func ok(_ text: String) -> Outcome { Outcome(text: text, isError: false) }
+        static func ok(_ text: String, images: [Image] = []) -> Outcome { Outcome(text: text, isError: false, images: images) }
         static func error(_ text: String) -> Outcome { Outcome(text: text, isError: true) }
     }
 
@@ -51,6 +82,8 @@ public final class ComputerUseSession: Sendable {
         var lease: Lease?
         var buttons: [MouseButton] = []
         var keys: [String] = []
+        /// The last screenshot of the current lease: the model's coordinates are its pixels.
+        var frame: (lease: String, frame: ScreenshotFrame)?
     }
 
     public init(configuration: Configuration) {
@@ -113,11 +146,25 @@ public final class ComputerUseSession: Sendable {
         let lease: Lease
         do { lease = try await activeLease(client) } catch { return failure(error) }
         var lines: [String] = []
+        var images: [Image] = []
+        var acted = false
         for (i, steps) in actions.enumerated() {
             for step in steps {
                 switch step {
                 case .cursorPosition:
                     lines.append(cursorText(client))
+                case .screenshot:
+                    do {
+                        let (line, image) = try await screenshot(lease, client)
+                        lines.append(line)
+                        images.append(image)
+                        acted = false
+                    } catch {
+                        var text = actions.count > 1 ? "action \(i + 1) of \(actions.count) failed; " : ""
+                        text += ErrorAdvice.sentence(for: error, region: lease.region)
+                        if i > 0 { text += " Actions 1–\(i) were done." }
+                        return .error(text)
+                    }
                 case .gesture(let g):
                     do {
                         try await lease.perform(g)
@@ -131,10 +178,42 @@ public final class ComputerUseSession: Sendable {
                         return .error(text)
                     }
                     lines.append(describe(g, client))
+                    acted = true
                 }
             }
         }
-        return .ok(lines.joined(separator: "\n"))
+        if acted && configuration.screenshotAfterActions {
+            do {
+                let (line, image) = try await screenshot(lease, client)
+                lines.append(line)
+                images.append(image)
+            } catch {
+                lines.append("(no screenshot after the actions: \(ErrorAdvice.sentence(for: error, region: lease.region)))")
+            }
+        }
+        return .ok(lines.joined(separator: "\n"), images: images)
+    }
+
+    /// A settled screenshot of the lease, fitted into the configured size; its pixels
+    /// become the model's coordinates.
+    private func screenshot(_ lease: Lease, _ client: AgentClient) async throws(InputMuxError) -> (String, Image) {
+        let options = CaptureOptions(size: configuration.captureSize(for: lease.region), format: .png, settle: configuration.settle)
+        let shot = try await lease.capture(options)
+        state.withLock { $0.frame = (lease.id, ScreenshotFrame(shot)) }
+        var line = "screenshot of \(shot.lease): desktop \(shot.rect) as \(shot.width)x\(shot.height) \(shot.format)"
+        if let settle = shot.settle {
+            line += settle.settled ? ", settled after \(Lease.milliseconds(settle.waited)) ms" : ", still changing after \(Lease.milliseconds(settle.waited)) ms"
+        }
+        line += ". Coordinates are now this image's \(Self.spaceText(configuration.coordinates, shot))."
+        return (line, Image(data: shot.base64, mimeType: shot.format.mimeType))
+    }
+
+    static func spaceText(_ space: CoordinateSpace, _ shot: Screenshot) -> String {
+        switch space {
+        case .grid(let n): "0–\(n) grid (across \(shot.width)x\(shot.height) pixels)"
+        case .unit: "0.0–1.0 fractions (of \(shot.width)x\(shot.height) pixels)"
+        case .desktop, .scaled: "pixels: x 0–\(shot.width - 1), y 0–\(shot.height - 1)"
+        }
     }
 
     private func cursorPosition() async -> Outcome {
@@ -177,7 +256,7 @@ public final class ComputerUseSession: Sendable {
         do {
             if lease == nil {
                 let fresh = try await client.acquire(wanted, keyboard: keyboard, mode: mode == "try" ? .try : .wait())
-                state.withLock { $0.lease = fresh }
+                state.withLock { $0.lease = fresh; $0.frame = nil }
                 lease = fresh
             }
             guard let lease else { return .error("lease_acquire: no lease") }
@@ -203,7 +282,7 @@ public final class ComputerUseSession: Sendable {
         } catch {
             return failure(error)
         }
-        state.withLock { $0.lease = nil }
+        state.withLock { $0.lease = nil; $0.frame = nil }
         return .ok("released \(lease.id)" + (released.isEmpty ? "" : " (after releasing \(released.joined(separator: ", ")))"))
     }
 
@@ -250,7 +329,7 @@ public final class ComputerUseSession: Sendable {
         if lease == nil || lease?.state.isEnded == true {
             state.withLock { $0.buttons = []; $0.keys = [] }
             let fresh = try await client.acquire(configuration.region, keyboard: configuration.keyboard, mode: .wait())
-            state.withLock { $0.lease = fresh }
+            state.withLock { $0.lease = fresh; $0.frame = nil }
             lease = fresh
         }
         guard let lease else { throw InputMuxError(.noLease, "no lease") }
@@ -259,7 +338,15 @@ public final class ComputerUseSession: Sendable {
         return lease
     }
 
-    private func scaler(_ client: AgentClient) -> Scaler { Scaler(space: configuration.coordinates, desktop: client.desktop) }
+    /// The model's coordinates: the last screenshot of the current lease, else the
+    /// configured space over the desktop.
+    private func scaler(_ client: AgentClient) -> Scaler {
+        let frame = state.withLock { s -> ScreenshotFrame? in
+            guard let f = s.frame, let lease = s.lease, lease.id == f.lease, !lease.state.isEnded else { return nil }
+            return f.frame
+        }
+        return Scaler(space: configuration.coordinates, desktop: client.desktop, frame: frame)
+    }
 
     private func track(_ g: Gesture) {
         state.withLock { s in

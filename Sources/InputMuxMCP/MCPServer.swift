@@ -13,14 +13,15 @@ public enum InputMuxMCPServer {
     public static func make(session: ComputerUseSession) async -> Server {
         let server = Server(
             name: name, version: version,
-            instructions: "InputMux gives this agent its own leased mouse and keyboard on a shared Linux desktop. \(Descriptions.noScreenshots).",
+            instructions: "InputMux gives this agent its own leased mouse, keyboard and view on a shared Linux desktop. \(Descriptions.screenshots).",
             capabilities: .init(tools: .init(listChanged: false)))
         let tools = ToolCatalog.tools(coordinates: session.configuration.coordinates.description)
         await server.withMethodHandler(ListTools.self) { _ in .init(tools: tools) }
         await server.withMethodHandler(CallTool.self) { params in
             let arguments = JSON.object((params.arguments ?? [:]).mapValues { JSON(mcp: $0) })
             let outcome = await session.call(params.name, arguments: arguments)
-            return .init(content: [.text(text: outcome.text, annotations: nil, _meta: nil)], isError: outcome.isError)
+            let images: [Tool.Content] = outcome.images.map { .image(data: $0.data, mimeType: $0.mimeType, annotations: nil, _meta: nil) }
+            return .init(content: [.text(text: outcome.text, annotations: nil, _meta: nil)] + images, isError: outcome.isError)
         }
         return server
     }

@@ -6,9 +6,10 @@ import InputMuxWire
 /// Each action is an object with `type`: `click` (x, y, button left/right/wheel/back/
 /// forward), `double_click` (x, y), `drag` (path: [{x, y}, …]), `keypress` (keys: […]),
 /// `move` (x, y), `scroll` (x, y, scroll_x, scroll_y in pixels), `type` (text), `wait`
-/// (optional ms, default 1000).
+/// (optional ms, default 1000), `screenshot` (an image of the lease; points of later
+/// calls are its pixels).
 public enum OpenAIActions {
-    public static let names = ["click", "double_click", "drag", "keypress", "move", "scroll", "type", "wait"]
+    public static let names = ["click", "double_click", "drag", "keypress", "move", "scroll", "type", "wait", "screenshot"]
 
     /// Every action of the batch as steps (all are checked before any runs).
     public static func steps(_ json: JSON, scaler: Scaler) throws(ArgumentError) -> [[ActionStep]] {
@@ -84,7 +85,7 @@ public enum OpenAIActions {
             let ms = try args.int("ms", in: 0...100_000) ?? 1000
             return [.gesture(.wait(durationMs: ms))]
         case "screenshot":
-            throw ArgumentError(Descriptions.noScreenshots)
+            return [.screenshot]
         default:
             throw ArgumentError("actions[\(index)]: unknown type \"\(type)\"; types: \(names.joined(separator: ", "))")
         }

@@ -3,10 +3,10 @@ import MCP
 
 /// Sentences shared by the tool descriptions and errors.
 enum Descriptions {
-    static let noScreenshots = "screenshots are not InputMux's job: InputMux only injects input under a lease. Take screenshots with your screenshot provider (another MCP server or your harness), then act here"
+    static let screenshots = "A screenshot shows your lease only (never other agents' regions), settled after your last action; after one, coordinates are that screenshot's pixels"
 
     static func coordinates(_ space: CoordinateSpaceText) -> String {
-        "Coordinates are in \(space.text); InputMux scales them to desktop pixels and then checks them against your lease region."
+        "Before your first screenshot, coordinates are in \(space.text) over the whole desktop; after one, they are pixels of your latest screenshot (or fractions of it, for a grid or unit space). InputMux maps them to desktop pixels and then checks them against your lease region."
     }
 }
 
@@ -41,7 +41,7 @@ public enum ToolCatalog {
                 description: """
                     Mouse and keyboard on the shared Linux desktop, with Anthropic's computer-use actions: \
                     \(AnthropicActions.names.joined(separator: ", ")). \(where_) \(lease) \
-                    Key names use xdotool syntax ("ctrl+s", "Return", "KP_0"). \(Descriptions.noScreenshots).
+                    Key names use xdotool syntax ("ctrl+s", "Return", "KP_0"). \(Descriptions.screenshots).
                     """,
                 inputSchema: schema([
                     "action": ["type": "string", "enum": .array(AnthropicActions.names.map { .string($0) })],
@@ -59,7 +59,7 @@ public enum ToolCatalog {
                 description: """
                     A batch of OpenAI computer-use actions (\(OpenAIActions.names.joined(separator: ", "))), run in order; \
                     the batch stops at the first error and releases any key or button it left down. \(where_) \(lease) \
-                    \(Descriptions.noScreenshots).
+                    Points of the whole batch refer to the screenshot taken before it. \(Descriptions.screenshots).
                     """,
                 inputSchema: schema([
                     "actions": [

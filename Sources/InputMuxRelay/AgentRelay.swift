@@ -7,8 +7,11 @@ import InputMuxSystem
 /// line). So a script's clicks share one session, one pair of virtual devices and one
 /// lease, and each command costs a local round trip instead of a new session.
 ///
-/// Replies: `ok`, `ok <json>` (status), `error <code> <sentence>`, and `local` to a
-/// forwarded command line the holder does not play (`AgentRelay+Forward.swift`).
+/// Requests: `status`, `release`, a gesture in the `run` syntax, `capture <json>` (the
+/// capture request's fields, AgentCapture.swift), or a forwarded command line.
+/// Replies: `ok`, `ok <json>` (status; a capture's facts with its image in base64),
+/// `error <code> <sentence>`, and `local` to a forwarded command line the holder does
+/// not play (`AgentRelay+Forward.swift`).
 public enum AgentRelay {
     /// `$XDG_RUNTIME_DIR/inputmux-muxctl` (the user's private runtime directory), else
     /// `/tmp/inputmux-muxctl-UID`; made 0700 and refused when another user owns it.
@@ -108,8 +111,12 @@ public enum AgentRelay {
         return try exchange(line, on: socket, path: path)
     }
 
-    /// The longest request or reply line between a command and its holder.
+    /// The longest request line a holder reads from a command.
     package static let maximumLine = 1 << 20
+    /// The longest reply line a command reads from its holder: a capture's reply carries
+    /// the image in base64 (`capture`, AgentCapture.swift), as long as the daemon's
+    /// longest inline capture.
+    package static let maximumReplyLine = 384 << 20
 
     /// Writes `line` on a connection to the holder at `path`, reads the reply line and
     /// closes the connection.
@@ -118,7 +125,7 @@ public enum AgentRelay {
         do { try socket.send(Array((line + "\n").utf8)) } catch {
             throw CLIError(.unavailable, "the lease holder at \(path) closed the connection")
         }
-        var reader = LineReader(maximumLine: maximumLine, readSize: 4096)
+        var reader = LineReader(maximumLine: maximumReplyLine, readSize: 65536)
         guard let reply = try? reader.readLine(from: socket.descriptor) else {
             throw CLIError(.unavailable, "the lease holder at \(path) ended without answering; acquire the lease again")
         }

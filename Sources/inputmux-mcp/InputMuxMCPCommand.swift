@@ -20,8 +20,9 @@ struct InputMuxMCPCommand: AsyncParsableCommand {
         Register it with an MCP client as a stdio server, e.g. \
         {"command": "inputmux-mcp", "args": ["--name", "claude-1", "--region", "0,0,960,1080"]}. \
         Tools: computer (Anthropic actions), computer_actions (OpenAI action batches), cursor_position, \
-        lease_acquire, lease_release, lease_status. Screenshots are not InputMux's job: pair it with a \
-        screenshot provider. See docs/MCP.md.
+        lease_acquire, lease_release, lease_status. The screenshot action shows this session's lease only, \
+        settled after its last action; after one, the model's coordinates are that screenshot's pixels. \
+        See docs/MCP.md.
         """
     )
 
@@ -36,6 +37,16 @@ struct InputMuxMCPCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("The space the model's coordinates are in: desktop, xga, wxga, fwxga, WxH (a scaled screenshot), grid, grid:N, unit.", valueName: "space"))
     var coordinates = "desktop"
+
+    @Option(name: .customLong("screenshot-size"), help: ArgumentHelp(
+        "The box screenshots are fitted into, keeping the aspect ratio: WxH, xga, wxga, fwxga or desktop (default: the --coordinates box; desktop pixels for --coordinates desktop).", valueName: "size"))
+    var screenshotSize: String?
+
+    @Flag(name: .customLong("screenshot-after-actions"), help: "Every acting call returns a settled screenshot (computer: after the action; computer_actions: after the batch).")
+    var screenshotAfterActions = false
+
+    @Flag(name: .customLong("no-settle"), help: "Screenshots do not wait for the lease's area to settle after the last action.")
+    var noSettle = false
 
     @Flag(name: .customLong("no-keyboard"), help: "Lease the pointer only (keys and typing are then refused).")
     var noKeyboard = false
@@ -61,6 +72,9 @@ struct InputMuxMCPCommand: AsyncParsableCommand {
         guard CoordinateSpace(parsing: coordinates) != nil else {
             throw ValidationError("--coordinates: desktop, xga, wxga, fwxga, WxH (e.g. 1280x800), grid, grid:N or unit")
         }
+        if let screenshotSize {
+            do { _ = try CaptureSize(parsing: screenshotSize) } catch { throw ValidationError("--screenshot-size: " + error.message) }
+        }
         // Checked here so the conversion to milliseconds in run() cannot trap (1e300, inf).
         guard timeout >= 0, timeout <= Self.maximumTimeout else {
             throw ValidationError("--timeout: 0 to \(Int(Self.maximumTimeout)) seconds (a day)")
@@ -83,7 +97,10 @@ struct InputMuxMCPCommand: AsyncParsableCommand {
             region: region.flatMap(Region.init(parsing:)),
             keyboard: !noKeyboard,
             coordinates: CoordinateSpace(parsing: coordinates) ?? .desktop,
-            acquireTimeout: .milliseconds(Int(timeout * 1000))))
+            acquireTimeout: .milliseconds(Int(timeout * 1000)),
+            screenshotSize: screenshotSize.flatMap { try? CaptureSize(parsing: $0) },
+            screenshotAfterActions: screenshotAfterActions,
+            settle: noSettle ? nil : CaptureSettle()))
         try await InputMuxMCPServer.runOnStdio(session: session)
     }
 }

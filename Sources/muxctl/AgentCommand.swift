@@ -4,7 +4,7 @@ import ArgumentParser
 struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
-        abstract: "Act as a leased agent: click, move, drag, scroll, key, type, run a gesture script.",
+        abstract: "Act as a leased agent: click, move, drag, scroll, key, type, run a gesture script, screenshot.",
         discussion: """
         Each verb runs in its own session (connect, lease, act, release) unless `lease acquire` \
         left a lease holder for this --name: then verbs go through it, sharing one session, \
@@ -15,7 +15,7 @@ struct AgentCommand: ParsableCommand {
         """,
         subcommands: [
             AgentClickCommand.self, AgentMoveCommand.self, AgentDragCommand.self, AgentScrollCommand.self,
-            AgentKeyCommand.self, AgentTypeCommand.self, AgentRunCommand.self, AgentLeaseCommand.self,
+            AgentKeyCommand.self, AgentTypeCommand.self, AgentRunCommand.self, AgentScreenshotCommand.self, AgentLeaseCommand.self,
         ]
     )
     // Declared here too so the options may come before the verb

@@ -19,7 +19,7 @@ struct MuxctlCommand: AsyncParsableCommand {
         """,
         subcommands: [
             StatusCommand.self, SessionsCommand.self, DevicesCommand.self, RevokeCommand.self, PauseCommand.self,
-            ResumeCommand.self, ReassignCommand.self, ApproveCommand.self, DenyCommand.self, UnfreezeCommand.self,
+            ResumeCommand.self, ReassignCommand.self, ApproveCommand.self, DenyCommand.self, UnfreezeCommand.self, ScreenshotCommand.self,
             MonitorCommand.self, AuditCommand.self, DoctorCommand.self, AgentCommand.self,
         ]
     )

@@ -15,16 +15,25 @@ struct Harness {
     let session: ComputerUseSession
     let client: Client
 
-    init(region: Region? = nil, coordinates: CoordinateSpace = .desktop,
+    init(region: Region? = nil, coordinates: CoordinateSpace = .desktop, screenshotSize: CaptureSize? = nil, screenshotAfterActions: Bool = false,
          handler: @escaping @Sendable (JSON, FakeConnection) -> Void = FakeDaemon.standard) async throws {
         daemon = try FakeDaemon(handler: handler)
         session = ComputerUseSession(configuration: .init(name: "mcp-agent", socketPath: daemon.path, region: region,
-                                                          coordinates: coordinates, acquireTimeout: .seconds(2)))
+                                                          coordinates: coordinates, acquireTimeout: .seconds(2),
+                                                          screenshotSize: screenshotSize, screenshotAfterActions: screenshotAfterActions))
         let server = await InputMuxMCPServer.make(session: session)
         let (clientSide, serverSide) = await InMemoryTransport.createConnectedPair()
         try await server.start(transport: serverSide)
         client = Client(name: "test", version: "1")
         _ = try await client.connect(transport: clientSide)
+    }
+
+    /// Calls a tool; returns its text, its images (base64 and media type) and error flag.
+    func callWithImages(_ tool: String, _ arguments: [String: Value] = [:]) async throws -> (text: String, images: [(data: String, mimeType: String)], isError: Bool) {
+        let (content, isError) = try await client.callTool(name: tool, arguments: arguments)
+        let text = content.compactMap { c -> String? in if case .text(let t, _, _) = c { t } else { nil } }.joined()
+        let images = content.compactMap { c -> (String, String)? in if case .image(let d, let m, _, _) = c { (d, m) } else { nil } }
+        return (text, images.map { (data: $0.0, mimeType: $0.1) }, isError ?? false)
     }
 
     /// Calls a tool; returns its text and error flag.
@@ -47,7 +56,7 @@ struct Harness {
 
 @Suite("inputmux-mcp: tools over the fake daemon")
 struct MCPServerTests {
-    @Test("the tool list: names, schemas, read-only hints, no screenshots")
+    @Test("the tool list: names, schemas, read-only hints, screenshots")
     func toolList() async throws {
         let h = try await Harness()
         defer { h.stop() }
@@ -58,7 +67,7 @@ struct MCPServerTests {
         #expect(byName["cursor_position"]?.annotations.readOnlyHint == true)
         #expect(byName["computer"]?.annotations.readOnlyHint == false)
         let computer = try #require(byName["computer"])
-        #expect(computer.description?.contains("screenshots are not InputMux's job") == true)
+        #expect(computer.description?.contains("A screenshot shows your lease only") == true)
         let actions = computer.inputSchema.objectValue?["properties"]?.objectValue?["action"]?.objectValue?["enum"]?.arrayValue?.compactMap(\.stringValue)
         #expect(actions == AnthropicActions.names)
         #expect(computer.inputSchema.objectValue?["required"] == ["action"])
@@ -115,16 +124,6 @@ struct MCPServerTests {
         #expect(h.daemon.received("acquire").count == 1)
         let cursor = try await h.call("cursor_position")
         #expect(cursor.text == "X=9,Y=9")
-    }
-
-    @Test("screenshots are refused with a pointer to a screenshot provider")
-    func noScreenshot() async throws {
-        let h = try await Harness()
-        defer { h.stop() }
-        let r = try await h.call("computer", ["action": "screenshot"])
-        #expect(r.isError)
-        #expect(r.text.contains("screenshot provider"))
-        #expect(h.daemon.received("gesture").isEmpty)
     }
 
     @Test("OpenAI actions in a scaled space map to desktop pixels")

@@ -96,6 +96,9 @@ public struct AgentHolder: Sendable {
             client.close()
             return .init(reply, stop: true)
         default:
+            if let request = AgentCapture.request(inLine: line) {
+                return .init(await AgentCapture.answer(request, client: client, lease: lease))
+            }
             do {
                 guard let action = try GestureScript.parse(line: line) else { return .init(.ok(nil)) }
                 return await play([action])
