@@ -46,7 +46,7 @@ public final class ComputerUseSession: Sendable {
         }
 
         /// The size a screenshot of `area` is fitted into.
-        func captureSize(for area: Region) -> CaptureSize {
+        public func captureSize(for area: Region) -> CaptureSize {
             if let screenshotSize { return screenshotSize }
             switch coordinates {
             case .desktop: return .actual

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InputMuxClient
+import InputMuxMCP
 @testable import inputmux_mcp
 import Testing
 
@@ -43,11 +44,26 @@ import Testing
         }
     }
 
-    @Test func helpSaysScreenshotsAreNotItsJob() {
+    @Test func helpTellsWhatScreenshotsShow() {
         // Help is wrapped to the terminal: compare with the line breaks taken out.
         let help = InputMuxMCPCommand.helpMessage().split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(help.contains("Screenshots are not InputMux's job"))
-        #expect(help.contains("--coordinates"))
+        #expect(help.contains("The screenshot action shows this session's lease only"))
+        for option in ["--coordinates", "--screenshot-size", "--screenshot-after-actions", "--no-settle"] {
+            #expect(help.contains(option), "\(option)")
+        }
+    }
+
+    @Test func screenshotOptionsReachTheSession() throws {
+        let c = try InputMuxMCPCommand.parse(["--name", "a", "--coordinates", "wxga", "--screenshot-size", "xga", "--screenshot-after-actions", "--no-settle"])
+        #expect(c.screenshotSize == "xga" && c.screenshotAfterActions && c.noSettle)
+        #expect(throws: (any Error).self) { try InputMuxMCPCommand.parse(["--name", "a", "--screenshot-size", "grid"]) }
+        #expect(throws: (any Error).self) { try InputMuxMCPCommand.parse(["--name", "a", "--screenshot-size", "0x5"]) }
+        // Without --screenshot-size the coordinate box is the screenshot's.
+        let configuration = ComputerUseSession.Configuration(name: "a", coordinates: .scaled(width: 1280, height: 800))
+        #expect(configuration.captureSize(for: Region(x: 0, y: 0, width: 960, height: 1080)) == .box(width: 1280, height: 800))
+        #expect(ComputerUseSession.Configuration(name: "a").captureSize(for: Region(x: 0, y: 0, width: 960, height: 1080)) == .actual)
+        #expect(ComputerUseSession.Configuration(name: "a", coordinates: .grid(1000)).captureSize(for: Region(x: 0, y: 0, width: 1920, height: 1080))
+            == .box(width: 1366, height: 768))
     }
 
     @Test func theAgentSocketIsTheOptionsElseTheConfigurations() throws {

@@ -13,15 +13,16 @@ import Testing
         await withCheckedContinuation { done in Thread { done.resume(returning: work()) }.start() }
     }
 
-    @Test("a holder captures on its lease and the bytes survive the relay (an 8 MB raw image by fd, a PNG inline)",
+    @Test("a holder captures on its lease and the bytes survive the relay (a raw image past the relay's request bound, a PNG)",
           arguments: [CaptureDelivery.fd, .inline])
     func throughTheHolder(delivery: CaptureDelivery) async throws {
-        let raw = (0..<(1920 * 1080 * 4)).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }
+        // 640x480 RGBA: 1.2 MB, 1.6 MB in base64, more than a request line may carry (1 MiB).
+        let raw = (0..<(640 * 480 * 4)).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }
         let daemon = try FakeDaemon { m, c in
             guard m["type"] == "capture" else { return FakeDaemon.standard(m, c) }
             if m["format"] == "raw" {
-                c.replyCapture(m, image: raw, lease: m["lease"].string ?? "L1", rect: Region(x: 0, y: 0, width: 1920, height: 1080),
-                               width: 1920, height: 1080, format: .raw)
+                c.replyCapture(m, image: raw, lease: m["lease"].string ?? "L1", rect: Region(x: 0, y: 0, width: 640, height: 480),
+                               width: 640, height: 480, format: .raw)
             } else {
                 FakeCapture.answer(m, c)
             }
@@ -42,7 +43,7 @@ import Testing
         let rawReply = try #require(await offPool { try? AgentRelay.send(rawLine, to: path) })
         let shot = try AgentCapture.screenshot(fromPayload: try rawReply.get())
         #expect(shot.bytes == raw)
-        #expect(shot.lease == lease.id && shot.width == 1920 && shot.format == .raw)
+        #expect(shot.lease == lease.id && shot.width == 640 && shot.format == .raw)
 
         let pngLine = try AgentCapture.relayLine(lease: nil, CaptureOptions(size: .box(width: 960, height: 540), delivery: delivery))
         let pngReply = try #require(await offPool { try? AgentRelay.send(pngLine, to: path) })
