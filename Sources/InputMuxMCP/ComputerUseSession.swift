@@ -161,7 +161,7 @@ public final class ComputerUseSession: Sendable {
                         acted = false
                     } catch {
                         var text = actions.count > 1 ? "action \(i + 1) of \(actions.count) failed; " : ""
-                        text += ErrorAdvice.sentence(for: error, region: lease.region)
+                        text += ErrorAdvice.sentence(for: error, region: lease.region, lease: lease.id)
                         if i > 0 { text += " Actions 1–\(i) were done." }
                         return .error(text)
                     }
@@ -188,7 +188,7 @@ public final class ComputerUseSession: Sendable {
                 lines.append(line)
                 images.append(image)
             } catch {
-                lines.append("(no screenshot after the actions: \(ErrorAdvice.sentence(for: error, region: lease.region)))")
+                lines.append("(no screenshot after the actions: \(ErrorAdvice.sentence(for: error, region: lease.region, lease: lease.id)))")
             }
         }
         return .ok(lines.joined(separator: "\n"), images: images)

@@ -2,7 +2,7 @@ import InputMuxClient
 
 /// Tool error sentences: what the daemon said, then what the model can do about it.
 public enum ErrorAdvice {
-    public static func sentence(for error: InputMuxError, region: Region?) -> String {
+    public static func sentence(for error: InputMuxError, region: Region?, lease: String? = nil) -> String {
         let said = error.message.isEmpty ? error.code.rawValue : error.message
         let next: String
         switch error.code {
@@ -32,6 +32,16 @@ public enum ErrorAdvice {
             next = "slow down: wait a moment between actions"
         case .tooManyLeases:
             next = "release a lease you no longer need (lease_release), then acquire again"
+        case .captureNeedsApproval:
+            next = "your lease shows a sensitive region: ask the operator to run `muxctl approve \(lease ?? "LEASE") --capture`, then take the screenshot again"
+        case .captureDenied:
+            next = "that area is never captured; act without a screenshot there, or lease a region that does not cover it"
+        case .captureNotAllowed:
+            next = "policy gives this agent no capture right; ask the operator (capture = true in its [[policy]] rule)"
+        case .noCaptureSource:
+            next = "inputmuxd runs without a display to read; ask the operator to enable its X11 adapter ([x11] enabled = true)"
+        case .captureFailed:
+            next = "the window may have been unmapped or the display failed; retry, or check lease_status"
         case .daemonNotRunning, .permissionDenied:
             next = "ask the operator to fix the service; nothing was done"
         default:

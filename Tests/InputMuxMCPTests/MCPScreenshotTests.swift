@@ -111,5 +111,6 @@ struct MCPScreenshotTests {
         let r = try await h.callWithImages("computer", ["action": "screenshot"])
         #expect(r.isError && r.images.isEmpty)
         #expect(r.text.hasPrefix("capture_needs_approval:") && r.text.contains("muxctl approve L1 --capture"))
+        #expect(r.text.contains("ask the operator to run `muxctl approve L1 --capture`, then take the screenshot again"))
     }
 }
