@@ -31,8 +31,7 @@ struct AgentScreenshotCommand: AsyncParsableCommand {
         let named = lease.flatMap(LeaseArgument.normalized)
         let relay = agent.relayPath
         if AgentRelay.holderListens(at: relay) {
-            let payload = try AgentRelay.send(try AgentCapture.relayLine(lease: named, options), to: relay).get()
-            return try capture.deliver(try AgentCapture.screenshot(fromPayload: payload))
+            return try capture.deliver(try AgentCapture.viaHolder(at: relay, lease: named, options))
         }
         let client = try await AgentSession.connect(socketPath: agent.socketPath, name: agent.name)
         defer { client.close() }

@@ -63,4 +63,31 @@ import Testing
         _ = await offPool { try? AgentRelay.send("release", to: path) }
         await serving.value
     }
+
+    @Test("a holder from an older muxctl (captures unknown) is named as the cause")
+    func anOlderHolder() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString.prefix(8))").path
+        try AgentRelay.prepare(directory: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = AgentRelay.socketPath(directory: dir, name: "old")
+        let server = try AgentRelayServer(path: path)
+        // What an older holder answers: the line read as a gesture script line.
+        let serving = Task {
+            await server.serve { line in
+                if line == "release" { return .init(.ok(nil), stop: true) }
+                do throws(CLIError) {
+                    _ = try GestureScript.parse(line: line)
+                    return .init(.ok(nil))
+                } catch {
+                    return .init(.error(code: error.relayCode, message: error.message))
+                }
+            }
+        }
+        let failure = await offPool { () -> CLIError? in
+            do throws(CLIError) { _ = try AgentCapture.viaHolder(at: path, lease: nil, CaptureOptions()); return nil } catch { return error }
+        }
+        #expect(failure?.message.contains("older muxctl") == true, "\(String(describing: failure))")
+        _ = await offPool { try? AgentRelay.send("release", to: path) }
+        await serving.value
+    }
 }

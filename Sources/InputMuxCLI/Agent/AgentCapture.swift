@@ -41,6 +41,17 @@ public enum AgentCapture {
         }
     }
 
+    /// Sends the capture to the holder at `path` and returns the screenshot it relays. A
+    /// holder started by a muxctl without captures reads the line as an unknown gesture:
+    /// that is said as such.
+    public static func viaHolder(at path: String, lease: String?, _ options: CaptureOptions) throws(CLIError) -> Screenshot {
+        let reply = try AgentRelay.send(try relayLine(lease: lease, options), to: path)
+        if case .error(_, let message) = reply, message.hasPrefix(AgentRelay.unknownGesturePrefix + "\"\(verb)\"") {
+            throw CLIError(.failure, "this agent's lease holder was started by an older muxctl that cannot capture; run `lease release` and `lease acquire` again")
+        }
+        return try screenshot(fromPayload: try reply.get())
+    }
+
     /// The screenshot in a holder's `ok` payload, its bytes checked against its SHA-256.
     public static func screenshot(fromPayload payload: String?) throws(CLIError) -> Screenshot {
         guard let payload, let result = JSON.parse(Array(payload.utf8)) else {
