@@ -95,8 +95,9 @@ public struct Screenshot: Sendable, Hashable {
     }
 
     /// Reads a capture reply: its `result`, with the memfd's contents when it came by
-    /// descriptor. The bytes must be `bytes` long and hash to `sha256`, or the reply is a
-    /// `protocol_violation` (the image is not what the daemon audited).
+    /// descriptor. The bytes must be `bytes` long and hash to `sha256` (and a raw image
+    /// be `width * height * 4` bytes), or the reply is a `protocol_violation` (the image
+    /// is not what the daemon audited).
     package init(reply: DaemonReply) throws(InputMuxError) {
         let r = reply.result
         func field<T>(_ value: T?, _ name: String) throws(InputMuxError) -> T {
@@ -132,8 +133,12 @@ public struct Screenshot: Sendable, Hashable {
             waited: .milliseconds(try field(r["settle"]["waited_ms"].int, "settle.waited_ms")),
             settled: try field(r["settle"]["settled"].bool, "settle.settled"))
         let rect = try r["rect"].decode(Region.self)
-        self.init(lease: try field(r["lease"].string, "lease"), rect: rect,
-                  width: try field(r["width"].int, "width"), height: try field(r["height"].int, "height"),
+        let width = try field(r["width"].int.flatMap { $0 > 0 ? $0 : nil }, "width")
+        let height = try field(r["height"].int.flatMap { $0 > 0 ? $0 : nil }, "height")
+        if format == .raw, bytes.count != width * height * 4 {
+            throw InputMuxError(.protocolViolation, "inputmuxd's raw capture of \(width)x\(height) has \(bytes.count) bytes, not \(width * height * 4); capture again")
+        }
+        self.init(lease: try field(r["lease"].string, "lease"), rect: rect, width: width, height: height,
                   format: format, bytes: bytes, sha256: actual, transform: transform, settle: settle)
     }
 

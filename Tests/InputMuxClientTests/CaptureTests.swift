@@ -62,6 +62,17 @@ struct CaptureTests {
         #expect(e?.message.contains("hash") == true)
     }
 
+    @Test("a raw image whose size is not width x height x 4 bytes is refused")
+    func rawSizeChecked() async throws {
+        let image = Self.bytes(4799)
+        let daemon = try Self.daemon(image: image)
+        defer { daemon.stop() }
+        let agent = try await AgentClient.connect(socketPath: daemon.path, name: "a")
+        defer { agent.close() }
+        let e = await #expect(throws: InputMuxError.self) { _ = try await agent.capture() }
+        #expect(e?.code == .protocolViolation && e?.message.contains("40x30") == true)
+    }
+
     @Test("two fd captures in flight each get their own descriptor, answered out of order")
     func descriptorsPairWithReplies() async throws {
         let first = Self.bytes(4800), second = Self.bytes(4800)
