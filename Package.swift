@@ -197,7 +197,7 @@ let package = Package(
             name: "muxbench",
             dependencies: [
                 "InputMuxCore", "InputMuxLinux", "InputMuxDaemon", "InputMuxTestSupport", "CMallocCounter", "CX11",
-                "InputMuxSystem", "InputMuxHarness",
+                "InputMuxSystem", "InputMuxHarness", "InputMuxImage", "InputMuxSight", "InputMuxX11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
