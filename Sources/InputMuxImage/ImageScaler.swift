@@ -63,6 +63,7 @@ public enum ImageScaler {
     public static func scale(_ image: PixelImage, width: Int, height: Int, to format: PixelFormat = .rgba8888,
                              filter: ScaleFilter = .automatic) throws(ScaleError) -> PixelImage {
         try check(image)
+        guard image.width > 0, image.height > 0 else { throw .badSize(width: image.width, height: image.height) }
         guard (1...maximumSide).contains(width), (1...maximumSide).contains(height) else {
             throw .badSize(width: width, height: height)
         }

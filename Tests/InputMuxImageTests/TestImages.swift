@@ -62,6 +62,7 @@ enum TestImages {
         }
         for i in 0..<12 {
             let bx = 240 + (i % 6) * 170, by = 60 + (i / 6) * 40
+            if bx >= w || by >= h { continue }
             for y in by..<min(h, by + 28) { for x in bx..<min(w, bx + 150) { put(x, y, UInt8(30 + i * 10), 120, UInt8(200 - i * 5)) } }
         }
         for line in 0..<40 {
@@ -70,6 +71,7 @@ enum TestImages {
             let x0 = line % 3 == 0 ? 10 : 240
             var len = 20 + g.below(110)
             if x0 == 10 { len = min(len, 28) }
+            if x0 >= w { continue }
             for c in 0..<len {
                 let gx = x0 + c * 7
                 if gx + 7 >= w { break }
