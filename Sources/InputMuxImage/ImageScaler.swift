@@ -28,7 +28,8 @@ public enum ScaleError: Error, Hashable, Sendable, CustomStringConvertible {
 /// How pixels are weighed when the size changes.
 public enum ScaleFilter: String, Hashable, Sendable, CaseIterable {
     /// Bilinear where no axis shrinks more than 2× (every source pixel still counts, and
-    /// pixman has a SIMD path for it), a box average where one does.
+    /// pixman has a SIMD path for it); past that, halvings by bilinear first (each an
+    /// exact 2×2 average: a box filter at SIMD speed) until at most 2× remains.
     case automatic
     /// pixman's bilinear filter (`PIXMAN_FILTER_BILINEAR`, which `GOOD` is).
     case bilinear
@@ -40,20 +41,23 @@ public enum ScaleFilter: String, Hashable, Sendable, CaseIterable {
 
 /// Scaling, format conversion and cursor compositing on pixman.
 ///
-/// Measured for 1920x1080 → 1280x720 (`ImageScalerBenchmarkTests`, pixman 0.42, one
-/// core of the build machine): bilinear into B,G,R,A about 1.2 ms, and into R,G,B,A
-/// about 10 ms (pixman has no SIMD path writing `a8b8g8r8`, so RGBA output is scaled into
-/// B,G,R,A first and then swizzled: about 2 ms in all); the box convolution about 20 ms
-/// whatever the output layout; Lanczos-3 about 300 ms. A 1.5× shrink is within
-/// bilinear's reach (its 2-pixel support covers the 1.5-pixel footprint, so no pixel is
-/// skipped and a 1-pixel text stroke stays); past 2× bilinear skips pixels and thin
-/// strokes vanish, so `.automatic` switches to the box average there, on a smaller
-/// output.
+/// Measured for 1920x1080 → 1280x720 (pixman 0.42, the build machine shared with other
+/// builds; `CaptureRenderBenchmarkTests`, and the same sources built with `swiftc -O`):
+/// bilinear into B,G,R,A about 1.5 ms, into R,G,B,A about 10 ms when pixman writes
+/// `a8b8g8r8` itself (it has no SIMD path for that), so R,G,B,A output is scaled into
+/// B,G,R,A first and swizzled after: about 2.5 ms in all. The box convolution (box
+/// reconstruction and sampling, 1 subsample bit) takes about 22 ms whatever the layout;
+/// Lanczos-3 over linear about 300 ms. Bilinear's catch at 1.5×: the source pixels
+/// weigh ¾, ¼+¼, ¾ in turn, so a 1-pixel stroke keeps 25–75 % of its contrast where a
+/// box keeps 50–100 %; it is 10× cheaper, and no pixel is skipped while its 2-pixel
+/// support covers the footprint, so up to 2× `.automatic` takes it. Past 2× bilinear
+/// would skip pixels (thin strokes vanish), so `.automatic` halves first: 1920x1080 →
+/// 480x270 takes about 2.5 ms that way against about 50 ms for the box convolution.
 public enum ImageScaler {
     /// The largest side this scaler makes or reads.
     public static let maximumSide = 32767
     /// Past a 16× shrink the box kernel's cost grows with its square; it is capped there
-    /// (as cairo does), so such shrinks sample rather than average the rest.
+    /// (as cairo does), so `.box` samples rather than averages the rest.
     static let maximumBoxShrink = 16.0
 
     /// `image` at `width` × `height` pixels, packed rows, in `format`: `.rgba8888`
@@ -67,16 +71,27 @@ public enum ImageScaler {
         guard (1...maximumSide).contains(width), (1...maximumSide).contains(height) else {
             throw .badSize(width: width, height: height)
         }
-        let sx = Double(image.width) / Double(width), sy = Double(image.height) / Double(height)
-        let resolved: ScaleFilter? = (sx == 1 && sy == 1) ? nil
-            : filter == .automatic ? (max(sx, sy) > 2 ? .box : .bilinear) : filter
+        var source = image
+        var last: ScaleFilter? = filter
+        if filter == .automatic {
+            // Halve by bilinear while more than 2x remains: a 2x bilinear step averages
+            // each 2x2 block (a box filter), through pixman's SIMD path.
+            func over2(_ from: Int, _ to: Int) -> Bool { Double(from) / Double(to) > 2 }
+            while over2(source.width, width) || over2(source.height, height) {
+                source = try composite(source, width: over2(source.width, width) ? (source.width + 1) / 2 : source.width,
+                                       height: over2(source.height, height) ? (source.height + 1) / 2 : source.height,
+                                       to: .xrgb8888, filter: .bilinear)
+            }
+            last = .bilinear
+        }
+        if source.width == width && source.height == height { last = nil }
         // pixman writes R,G,B,A only through its general path; bilinear into B,G,R,A is
         // SIMD, and a swizzle after it is cheaper than the general path's bilinear.
-        if resolved == .bilinear, format == .rgba8888 {
-            let bgra = try composite(image, width: width, height: height, to: .xrgb8888, filter: .bilinear)
+        if last == .bilinear, format == .rgba8888 {
+            let bgra = try composite(source, width: width, height: height, to: .xrgb8888, filter: .bilinear)
             return try composite(bgra, width: width, height: height, to: .rgba8888, filter: nil)
         }
-        return try composite(image, width: width, height: height, to: format, filter: resolved)
+        return try composite(source, width: width, height: height, to: format, filter: last)
     }
 
     /// `cursor` (premultiplied B, G, R, A: pixman `a8r8g8b8`) drawn over `image` with its

@@ -20,10 +20,10 @@ import Testing
         return widths.count - 1
     }
 
-    /// Three solid bands scaled by factors on both sides of 1 and 2 (bilinear and box
-    /// alike): every output pixel more than one pixel from a boundary has its band's exact
+    /// Three solid bands scaled by factors on both sides of 1 and 2, odd ones too (bilinear,
+    /// box, and `.automatic`, which halves first past 2x, alike): every output pixel more than one pixel from a boundary has its band's exact
     /// colour, and every pixel's alpha is 255 (the source's fourth byte is 7).
-    @Test(arguments: [(120, 80), (120, 60), (120, 48), (120, 40), (120, 30), (120, 150), (120, 240), (120, 97)])
+    @Test(arguments: [(120, 80), (120, 60), (120, 48), (120, 40), (120, 30), (121, 37), (119, 25), (301, 29), (120, 150), (120, 240), (120, 97)])
     func solidBandsStayExactAwayFromTheirEdges(length: Int, out: Int) throws {
         let widths = [length / 3 + 5, length / 3 - 10, length - 2 * (length / 3) + 5]
         for vertical in [true, false] {
@@ -59,7 +59,7 @@ import Testing
     }
 
     /// A 4x shrink of 1-pixel black and white lines averages them (grey), where bilinear
-    /// sampling alone would pick whole lines out; `.automatic` takes the box average there.
+    /// sampling alone would pick whole lines out; `.automatic` halves twice there.
     @Test func aLargeShrinkAveragesThinLines() throws {
         var bytes: [UInt8] = []
         for _ in 0..<64 { for x in 0..<256 { bytes += x % 4 == 0 ? [0, 0, 0, 0] : [255, 255, 255, 0] } }
