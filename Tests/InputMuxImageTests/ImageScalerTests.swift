@@ -20,9 +20,10 @@ import Testing
         return widths.count - 1
     }
 
-    /// Three solid bands scaled by factors on both sides of 1 and 2, odd ones too (bilinear,
-    /// box, and `.automatic`, which halves first past 2x, alike): every output pixel more than one pixel from a boundary has its band's exact
-    /// colour, and every pixel's alpha is 255 (the source's fourth byte is 7).
+    /// Three solid bands scaled by factors on both sides of 1 and 2, odd ones too
+    /// (bilinear, box, and `.automatic`, which halves first past 2x, alike): every output
+    /// pixel more than one pixel from a boundary has its band's exact colour, and every
+    /// pixel's alpha is 255 (the source's fourth byte is 7).
     @Test(arguments: [(120, 80), (120, 60), (120, 48), (120, 40), (120, 30), (121, 37), (119, 25), (301, 29), (120, 150), (120, 240), (120, 97)])
     func solidBandsStayExactAwayFromTheirEdges(length: Int, out: Int) throws {
         let widths = [length / 3 + 5, length / 3 - 10, length - 2 * (length / 3) + 5]
