@@ -62,9 +62,11 @@ public struct RenderedImage: Sendable, Equatable {
 /// cursor drawn in, encoded, hashed.
 public enum CaptureRenderer {
     /// `pixels` (exactly `rect`'s size) fitted into `box` (nil: 1:1), with `cursor` (its
-    /// image and the hot spot's desktop position) drawn when the hot spot lies inside
-    /// `rect` (a pointer outside the lease is not the agent's to see), encoded as
-    /// `format`; `quality` (1...100) counts for JPEG only.
+    /// image and the hot spot's position, in `rect`'s coordinates: the desktop's, or the
+    /// window's for a window capture) drawn when the hot spot lies inside `rect` (a
+    /// pointer outside the lease is not the agent's to see), encoded as `format`;
+    /// `quality` (1...100) counts for JPEG only. PNG is 8-bit RGB written for speed
+    /// (`PNGCodec.encodeOpaque`); JPEG is 4:2:0 below quality 90 and 4:4:4 from it.
     ///
     /// The cursor is drawn after scaling, at its own size, its hot spot on
     /// `transform.toImage(desktop:)`: it stays crisp and recognisable at any scale, and
