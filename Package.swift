@@ -83,7 +83,7 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .target(name: "InputMuxImage", dependencies: ["CPNG", "CPixman", "CTurboJPEG"]),
         // Sight (DESIGN §5b): the capture-source interface and settling; X11 is one source.
-        .target(name: "InputMuxSight", dependencies: ["InputMuxCore", "InputMuxImage", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "InputMuxSight", dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxImage", .product(name: "Crypto", package: "swift-crypto")]),
         // X11: display connection, RandR geometry, window lookup and tracking, focus,
         // XTest injection, the foreign-injection watch. One owner thread per connection.
         .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "InputMuxImage", "InputMuxSight", "CX11", "CXtst", "CXrandr", "CXi",

@@ -1,3 +1,4 @@
+import InputMuxWire
 import Crypto
 import InputMuxCore
 import InputMuxImage

@@ -1,3 +1,4 @@
+import InputMuxWire
 import InputMuxCore
 
 /// How a capture's pixels relate to the desktop: the image is `rect` scaled to
