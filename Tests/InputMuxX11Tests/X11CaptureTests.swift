@@ -1,5 +1,6 @@
 import InputMuxCore
 import InputMuxHarness
+import InputMuxImage
 @testable import InputMuxX11
 import Testing
 
@@ -14,12 +15,11 @@ import Testing
             let w = try #require(c.windows[name])
             let region = Region(x: Int32(w.x), y: Int32(w.y), width: Int32(w.w), height: Int32(w.h))
             let shot = try d.capture(region)
-            #expect(shot.region == region)
-            #expect(shot.rgba.count == w.w * w.h * 4)
+            #expect(shot.width == w.w && shot.height == w.h && shot.format == .xrgb8888)
+            #expect(shot.bytes.count >= shot.stride * w.h)
             var wrong = 0
             for y in 0..<shot.height { for x in 0..<shot.width where shot.rgb(x: x, y: y) != colour { wrong += 1 } }
             #expect(wrong == 0, "\(wrong) pixels of \(name) are not 0x\(String(colour, radix: 16)); first is 0x\(String(shot.rgb(x: 0, y: 0), radix: 16))")
-            #expect(stride(from: 3, to: shot.rgba.count, by: 4).allSatisfy { shot.rgba[$0] == 255 })
         }
     }
 
@@ -46,6 +46,7 @@ import Testing
         }
         #expect(X11Error.captureOutsideScreen(Region(x: 600, y: 400, width: 100, height: 100), screen: screen)
             .description.contains("ask for a rectangle inside it"))
-        #expect(try d.capture(screen).rgba.count == 640 * 480 * 4)
+        let whole = try d.capture(screen)
+        #expect(whole.width == 640 && whole.height == 480)
     }
 }
