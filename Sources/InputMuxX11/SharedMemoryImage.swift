@@ -56,6 +56,12 @@ final class SharedMemoryImage {
         image.pointee.data = info.pointee.shmaddr
         let (ok, failed) = connection.checked { XShmGetImage(d, drawable, image, rect.x, rect.y, ~0) }
         guard ok != 0, !failed else { return nil }
+        // The reply names no visual for a pixmap, and Xlib then zeroes the image's masks.
+        if image.pointee.red_mask == 0 {
+            image.pointee.red_mask = visual.pointee.red_mask
+            image.pointee.green_mask = visual.pointee.green_mask
+            image.pointee.blue_mask = visual.pointee.blue_mask
+        }
         return X11Display.pixels(image)
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import CXtst
 import Glibc
 import InputMuxCore
+import struct InputMuxCore.Region
 import InputMuxHarness
 import InputMuxImage
 import InputMuxSight
@@ -32,7 +33,8 @@ import Testing
     @Test func sharedMemoryShowsWhatGetImageShowsPixelForPixelAndRefusesOffScreen() throws {
         let x = try XvfbServer(width: 640, height: 480)
         // Windows at the corners and one hanging off the right edge, over Xvfb's patterned root.
-        _ = try RecordingClient(display: x.display, ["a:0,0,50x40#d01020", "b:600,440,40x40#2040f0", "c:620,100,100x50#20c040"])
+        let c = try RecordingClient(display: x.display, ["a:0,0,50x40#d01020", "b:600,440,40x40#2040f0", "c:620,100,100x50#20c040"])
+        defer { withExtendedLifetime(c) {} }
         let source = try X11CaptureSource(display: x.display, xauthority: nil)
         #expect(source.usesSharedMemory)
         let screen = Region(x: 0, y: 0, width: 640, height: 480)
@@ -56,7 +58,8 @@ import Testing
     @Test func aWindowHalfCoveredShowsItsOwnColourWhileTheScreenShowsTheCover() throws {
         let x = try XvfbServer(width: 640, height: 480)
         // "over" maps after "under", so it lies on its right half.
-        let c = try RecordingClient(display: x.display, ["under:100,100,200x100#d01020", "over:200,100,200x100#2040f0"])
+        let c = try RecordingClient(display: x.display, ["under:100,100,200x100#d01020", "over:200,100,200x100#2040f0",
+                                                             "edge:560,300,200x50#20c040"])
         let source = try X11CaptureSource(display: x.display, xauthority: nil)
         let under = try #require(c.windows["under"])
         let id = WindowID(under.id)
@@ -70,6 +73,10 @@ import Testing
         #expect(Self.wrong(seen, 0x2040f0, columns: 100..<200) == 0)
         // Redirected, the window is still drawn on the screen as before.
         #expect(source.watchedWindows == [id])
+        // A window partly off the screen shows whole: it is read from its pixmap.
+        let edge = try #require(c.windows["edge"])
+        let whole = try source.capture(.window(WindowID(edge.id), rect: Region(x: 0, y: 0, width: 200, height: 50)))
+        #expect(Self.wrong(whole, 0x20c040) == 0)
 
         let outside = Region(x: 150, y: 0, width: 51, height: 10)
         #expect(throws: CaptureError.outsideWindow(id, outside, window: Region(x: 0, y: 0, width: 200, height: 100))) {
@@ -94,21 +101,24 @@ import Testing
             source.service(now: clock)
             return clock
         }
+        // A new damage object reports its whole drawable once: read here, at `start`.
         let start = step()
         let far = CaptureTarget.screen(Region(x: 500, y: 400, width: 100, height: 60))
-        #expect(source.lastChange(in: far) == nil)
+        #expect(source.lastChange(in: far) == start)
 
         try c.command("fill app 10 10 20 20 ff0000")
         let t1 = step()
         #expect(source.lastChange(in: .screen(Region(x: 110, y: 110, width: 20, height: 20))) == t1)
-        #expect(source.lastChange(in: .screen(Region(x: 300, y: 250, width: 20, height: 20))) ?? start < t1)
-        #expect(source.lastChange(in: far) == nil)
+        #expect(source.lastChange(in: far) == start)
+        #expect(source.lastChange(in: .screen(Region(x: 300, y: 250, width: 20, height: 20))) == start)
+        #expect(source.lastChange(in: far) == start)
 
         // A child window's drawing shows on the root's damage too.
         try c.command("fill child 5 5 10 10 0000ff")
         let t2 = step()
         #expect(source.lastChange(in: .screen(Region(x: 155, y: 155, width: 10, height: 10))) == t2)
         #expect(source.lastChange(in: .screen(Region(x: 110, y: 110, width: 20, height: 20))) == t1)
+        #expect(source.lastChange(in: far) == start)
 
         // A watched window's own damage, in its coordinates.
         let app = try #require(c.windows["app"])
@@ -119,7 +129,7 @@ import Testing
         #expect(source.lastChange(in: .window(WindowID(app.id), rect: Region(x: 250, y: 150, width: 5, height: 5))) == t3)
         #expect((source.lastChange(in: .window(WindowID(app.id), rect: Region(x: 0, y: 0, width: 20, height: 20))) ?? start) < t3)
         #expect(source.lastChange(in: .screen(Region(x: 350, y: 250, width: 20, height: 20))) == t3)
-        #expect(source.lastChange(in: far) == nil)
+        #expect(source.lastChange(in: far) == start)
     }
 
     /// Clicks at (x, y) through XTest on its own connection.

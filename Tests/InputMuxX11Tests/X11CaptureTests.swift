@@ -1,4 +1,7 @@
+import CX11
+import Glibc
 import InputMuxCore
+import struct InputMuxCore.Region
 import InputMuxHarness
 import InputMuxImage
 @testable import InputMuxX11
@@ -48,5 +51,27 @@ import Testing
             .description.contains("ask for a rectangle inside it"))
         let whole = try d.capture(screen)
         #expect(whole.width == 640 && whole.height == 480)
+    }
+    @Test func anImageOfAnotherLayoutIsConvertedThroughItsMasks() throws {
+        let x = try XvfbServer(width: 64, height: 64)
+        let d = try X11Display(display: x.display, xauthority: nil)
+        // A 16-bit 5-6-5 visual, as a server at depth 16 has.
+        var visual = Visual()
+        visual.red_mask = 0xf800; visual.green_mask = 0x07e0; visual.blue_mask = 0x001f
+        visual.bits_per_rgb = 6
+        let data = malloc(4 * 2 * 2)!.assumingMemoryBound(to: CChar.self)
+        let image = try #require(XCreateImage(d.display, &visual, 16, ZPixmap, 0, data, 2, 2, 32, 0))
+        defer { _ = image.pointee.f.destroy_image(image) }
+        #expect(image.pointee.bits_per_pixel == 16)
+        for (i, p) in [0xf800, 0x07e0, 0x001f, 0x8410].enumerated() {
+            _ = image.pointee.f.put_pixel(image, Int32(i % 2), Int32(i / 2), UInt(p))
+        }
+        let pixels = X11Display.pixels(image)
+        #expect(pixels.format == .xrgb8888 && pixels.width == 2 && pixels.height == 2)
+        #expect(pixels.rgb(x: 0, y: 0) == 0xff0000)
+        #expect(pixels.rgb(x: 1, y: 0) == 0x00ff00)
+        #expect(pixels.rgb(x: 0, y: 1) == 0x0000ff)
+        // 16/31, 32/63, 16/31 of full scale.
+        #expect(pixels.rgb(x: 1, y: 1) == 0x838183)
     }
 }
