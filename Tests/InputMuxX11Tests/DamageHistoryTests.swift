@@ -1,4 +1,5 @@
 import InputMuxCore
+import struct InputMuxCore.Region
 @testable import InputMuxX11
 import Testing
 
