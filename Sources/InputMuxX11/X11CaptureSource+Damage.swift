@@ -19,8 +19,28 @@ extension X11CaptureSource {
     /// Damage is asked for as raw rectangles, which the server reports and does not
     /// accumulate: there is no damage region to subtract, and nothing is lost between
     /// two calls.
-    /// The corresponding C functions are `XPending` and `XNextEvent`.
     public func service(now: Instant) {
+        readReports()
+        for (damage, rect) in unstamped {
+            if damage == rootDamage {
+                rootHistory.record(rect, at: now)
+            } else if let id = windows.first(where: { $0.value.damage == damage })?.key {
+                windows[id]?.history.record(rect, at: now)
+            }
+        }
+        unstamped.removeAll(keepingCapacity: true)
+    }
+
+    /// True when reports wait in Xlib's queue or here: the connection's descriptor does
+    /// not turn readable for them (a capture's round trip may have read them off the
+    /// socket), so a caller that polls it must call `service` first, or not sleep.
+    public var hasUnreadReports: Bool {
+        !unstamped.isEmpty || XEventsQueued(connection.display, QueuedAlready) > 0
+    }
+
+    /// Moves every damage report Xlib has, or can read without blocking, to `unstamped`.
+    /// The corresponding C functions are `XPending` and `XNextEvent`.
+    func readReports() {
         let d = connection.display
         let notify = damageEventBase + Int32(XDamageNotify)
         while XPending(d) > 0 {
@@ -28,12 +48,7 @@ extension X11CaptureSource {
             XNextEvent(d, &event)
             guard event.type == notify else { continue }
             let e = withUnsafePointer(to: &event) { $0.withMemoryRebound(to: XDamageNotifyEvent.self, capacity: 1) { $0.pointee } }
-            let rect = Region(x: Int32(e.area.x), y: Int32(e.area.y), width: Int32(e.area.width), height: Int32(e.area.height))
-            if e.damage == rootDamage {
-                rootHistory.record(rect, at: now)
-            } else if let id = windows.first(where: { $0.value.damage == e.damage })?.key {
-                windows[id]?.history.record(rect, at: now)
-            }
+            unstamped.append((e.damage, Region(x: Int32(e.area.x), y: Int32(e.area.y), width: Int32(e.area.width), height: Int32(e.area.height))))
         }
     }
 

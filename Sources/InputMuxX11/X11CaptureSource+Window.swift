@@ -39,12 +39,21 @@ extension X11CaptureSource {
         guard windows[id] == nil else { return }
         let d = connection.display
         let w = UInt(id.rawValue)
-        let (damage, failed) = connection.checked { XDamageCreate(d, w, Int32(XDamageReportRawRectangles)) }
-        guard !failed else { throw .windowUnavailable(id) }
         // Fails only where another client redirected it already (a compositing manager):
         // then its pixmap is kept anyway, and it is not this source's to undo.
         let (_, notRedirected) = connection.checked { XCompositeRedirectWindow(d, w, Int32(CompositeRedirectAutomatic)) }
+        let (damage, failed) = connection.checked { XDamageCreate(d, w, Int32(XDamageReportRawRectangles)) }
+        guard !failed else {
+            if !notRedirected { _ = connection.checked { XCompositeUnredirectWindow(d, w, Int32(CompositeRedirectAutomatic)) } }
+            throw .windowUnavailable(id)
+        }
         windows[id] = WatchedWindow(damage: damage, redirectedHere: !notRedirected)
+        // A new damage object first reports its whole window: that is no change, and
+        // stamped at the next `service` it would pass for the change an action made
+        // (a settle would end before the app repainted). It has arrived by now: the
+        // round trip above came back after it.
+        readReports()
+        unstamped.removeAll { $0.damage == damage }
     }
 
     /// Stops following `window`: its damage is dropped and its redirection undone. The

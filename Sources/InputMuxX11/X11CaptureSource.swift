@@ -29,6 +29,8 @@ public final class X11CaptureSource: CaptureSource {
     /// Windows being watched or captured: their damage, and whether this source
     /// redirected them (and so must undo it).
     var windows: [WindowID: WatchedWindow] = [:]
+    /// Damage reports read from the connection and not yet stamped by `service`.
+    var unstamped: [(damage: UInt, rect: Region)] = []
 
     struct WatchedWindow {
         var damage: UInt

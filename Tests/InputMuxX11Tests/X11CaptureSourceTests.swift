@@ -82,8 +82,9 @@ import Testing
         #expect(throws: CaptureError.outsideWindow(id, outside, window: Region(x: 0, y: 0, width: 200, height: 100))) {
             try source.capture(.window(id, rect: outside))
         }
+        #expect(source.watchedWindows == [id, WindowID(edge.id)])
         source.forget(window: id)
-        #expect(source.watchedWindows.isEmpty)
+        #expect(source.watchedWindows == [WindowID(edge.id)])
         try c.command("close under")
         #expect(throws: CaptureError.windowUnavailable(id)) {
             try source.capture(.window(id, rect: Region(x: 0, y: 0, width: 10, height: 10)))
@@ -124,6 +125,8 @@ import Testing
         let app = try #require(c.windows["app"])
         try source.watch(.window(WindowID(app.id), rect: Region(x: 0, y: 0, width: 300, height: 200)))
         _ = step()
+        // Its damage object's first report (the whole window) is no change.
+        #expect(source.lastChange(in: .window(WindowID(app.id), rect: Region(x: 0, y: 0, width: 300, height: 200))) == nil)
         try c.command("fill app 250 150 20 20 ff00ff")
         let t3 = step()
         #expect(source.lastChange(in: .window(WindowID(app.id), rect: Region(x: 250, y: 150, width: 5, height: 5))) == t3)
@@ -150,22 +153,31 @@ import Testing
         // The pointer is put there first: only the click is the action.
         XTestFakeMotionEvent(injector.display, -1, 150, 150, 0)
         injector.sync()
-        source.service(now: Self.monotonic())
         let rule = SettleRule(quiet: .milliseconds(100), maximum: .seconds(2))
-
-        Self.click(injector, x: 150, y: 150)
-        let t0 = Self.monotonic()
-        let (settled, waited) = source.awaitSettled(target, settle: Settle(rule: rule, started: t0, lastAction: t0), clock: Self.monotonic)
-        let end = Self.monotonic()
-        let shot = try source.capture(target)
-        let repainted = try #require(try c.waitFor(timeout: 5) { $0["ev"] as? String == "repainted" })
-        let at = Instant(nanoseconds: (repainted["t"] as! NSNumber).int64Value)
-        #expect(settled)
-        #expect(Self.wrong(shot, 0xff0000) == 0, "the capture shows the state before the repaint")
-        #expect(end >= at, "returned \((at - end)) before the repaint")
-        #expect(end - at <= .milliseconds(150), "returned \(end - at) after the repaint")
-        #expect(waited >= .milliseconds(300))
-        print("settle: repaint \(at - t0) after the click, returned \(end - at) after the repaint (quiet \(rule.quiet))")
+        // The screen, then the window's own contents: its damage is first watched after
+        // the click, and the new damage object's first report must not pass for the change.
+        for (round, t) in [target, .window(WindowID(late.id), rect: Region(x: 0, y: 0, width: 200, height: 100))].enumerated() {
+            try c.command("fill late 0 0 200 100 ffffff")
+            source.connection.sync()
+            source.service(now: Self.monotonic())
+            Self.click(injector, x: 150, y: 150)
+            let t0 = Self.monotonic()
+            let (settled, waited) = source.awaitSettled(t, settle: Settle(rule: rule, started: t0, lastAction: t0), clock: Self.monotonic)
+            let end = Self.monotonic()
+            let shot = try source.capture(t)
+            var count = 0  // this round's repaint is the (round + 1)th
+            let repainted = try #require(try c.waitFor(timeout: 5) { e in
+                if e["ev"] as? String == "repainted" { count += 1 }
+                return e["ev"] as? String == "repainted" && count == round + 1
+            })
+            let at = Instant(nanoseconds: (repainted["t"] as! NSNumber).int64Value)
+            #expect(settled)
+            #expect(Self.wrong(shot, 0xff0000) == 0, "round \(round): the capture shows the state before the repaint")
+            #expect(end >= at, "round \(round): returned \(at - end) before the repaint")
+            #expect(end - at <= .milliseconds(150), "round \(round): returned \(end - at) after the repaint")
+            #expect(waited >= .milliseconds(300))
+            print("settle \(t): repaint \(at - t0) after the click, returned \(end - at) after it (quiet \(rule.quiet))")
+        }
 
         // Nothing changes after this "action": the maximum runs out, unsettled.
         let short = SettleRule(quiet: .milliseconds(100), maximum: .milliseconds(500))
