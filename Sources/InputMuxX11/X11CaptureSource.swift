@@ -40,8 +40,10 @@ public final class X11CaptureSource: CaptureSource {
 
     /// Opens a connection to `display` (nil: `$DISPLAY`) with the cookie in `xauthority`
     /// (see `X11Display.init`), and asks for the extensions captures need: Composite 0.2
-    /// and DAMAGE (required), MIT-SHM and XFIXES (used when present).
-    public init(display: String?, xauthority: String?) throws(X11Error) {
+    /// and DAMAGE (required), MIT-SHM and XFIXES (used when present). `sharedMemory`
+    /// false reads every capture over the socket, as with a server that cannot share
+    /// memory (tests compare the two).
+    public init(display: String?, xauthority: String?, sharedMemory: Bool = true) throws(X11Error) {
         connection = try X11Display(display: display, xauthority: xauthority)
         let d = connection.display
         var event: Int32 = 0, error: Int32 = 0, major: Int32 = 0, minor: Int32 = 2
@@ -56,7 +58,7 @@ public final class X11CaptureSource: CaptureSource {
         major = 5; minor = 0
         hasCursorImages = XFixesQueryExtension(d, &event, &error) != 0 && XFixesQueryVersion(d, &major, &minor) != 0
         let screen = connection.screen()
-        sharedMemory = XShmQueryExtension(d) != 0
+        self.sharedMemory = sharedMemory && XShmQueryExtension(d) != 0
             ? SharedMemoryImage(connection: connection, capacity: Int(screen.width) * Int(screen.height) * 4)
             : nil
         rootDamage = XDamageCreate(d, connection.root, Int32(XDamageReportRawRectangles))

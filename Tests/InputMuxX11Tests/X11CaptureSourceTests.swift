@@ -91,6 +91,27 @@ import Testing
         }
     }
 
+    @Test func aWindowLargerThanTheScreenGrowsTheSegmentAndMatchesTheSocketPath() throws {
+        let x = try XvfbServer(width: 320, height: 240)
+        // Larger than the screen, and hanging off it on every side.
+        let c = try RecordingClient(display: x.display, ["big:-10,-20,500x400#123456", "small:30,30,20x20#654321"])
+        let source = try X11CaptureSource(display: x.display, xauthority: nil)
+        let socket = try X11CaptureSource(display: x.display, xauthority: nil, sharedMemory: false)
+        #expect(source.usesSharedMemory && !socket.usesSharedMemory)
+        let big = WindowID(try #require(c.windows["big"]).id)
+        let whole = Region(x: 0, y: 0, width: 500, height: 400)
+        let viaShm = try source.capture(.window(big, rect: whole))
+        let viaSocket = try socket.capture(.window(big, rect: whole))
+        #expect(viaShm.width == 500 && viaShm.height == 400)
+        #expect(Self.wrong(viaShm, 0x123456) == 0)
+        #expect(viaShm == viaSocket)
+        #expect((source.sharedMemory?.capacity ?? 0) >= 500 * 400 * 4, "the segment did not grow: the capture came over the socket")
+        // The grown segment still serves the screen.
+        let screen = Region(x: 0, y: 0, width: 320, height: 240)
+        #expect(try source.capture(.screen(screen)) == socket.capture(.screen(screen)))
+        #expect(try source.capture(.screen(Region(x: 35, y: 35, width: 1, height: 1))).rgb(x: 0, y: 0) == 0x654321)
+    }
+
     @Test func damageAdvancesWhereAClientDrawsAndNowhereElse() throws {
         let x = try XvfbServer(width: 640, height: 480)
         let c = try RecordingClient(display: x.display, ["app:100,100,300x200#ffffff", "child:50,50,100x60@app#00ff00"])
