@@ -268,8 +268,8 @@ let package = Package(
             ]
         ),
         // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
-        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore", "CX11", "InputMuxHarness", "InputMuxImage",
-                                                       "InputMuxSystem", .product(name: "Crypto", package: "swift-crypto")],
+        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore", "InputMuxSight", "InputMuxImage", "CX11", "CXtst",
+                                                       "InputMuxHarness", "InputMuxSystem", .product(name: "Crypto", package: "swift-crypto")],
                     resources: [.copy("Fixtures")]),
 
         // The system-call layer and the process harness, on the host.
