@@ -3,6 +3,7 @@ import CX11
 import Foundation
 import Glibc
 import InputMuxCore
+import InputMuxLinux
 import InputMuxHarness
 import InputMuxImage
 import InputMuxSight
@@ -97,7 +98,7 @@ struct CaptureBenchmark: ParsableCommand {
                 guard bytes.count == Int(Self.width * Self.height * 4) else { throw BenchError("a raw capture of \(bytes.count) bytes") }
             })
             floorRates.append(try rate(seconds: rawSeconds) {
-                do { _ = try source.capture(screen) } catch { throw BenchError(error.description) }
+                do throws(CaptureError) { _ = try source.capture(screen) } catch { throw BenchError(error.description) }
             })
         }
         try release(whole, wholeLease)

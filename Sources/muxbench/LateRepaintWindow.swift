@@ -2,6 +2,7 @@ import CX11
 import Foundation
 import Glibc
 import InputMuxCore
+import InputMuxLinux
 
 /// An app that answers a click late: a window that, `delay` after each ButtonPress in
 /// it, repaints itself wholly in the next of its colours. Its own X connection and

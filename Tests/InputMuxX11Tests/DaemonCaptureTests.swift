@@ -153,10 +153,6 @@ import Testing
     @Test func refusalsSayWhy() throws {
         let x = try XvfbServer(width: 800, height: 600)
         let mux = try MuxDaemon(display: x.display, extra: """
-            [[policy]]
-            uid = \(getuid())
-            names = ["blind"]
-            capture = false
             [[sensitive]]
             name = "bank"
             region = "600,0,200x100"
@@ -164,6 +160,11 @@ import Testing
             name = "vault"
             region = "600,500,200x100"
             capture = "deny"
+            """, firstPolicy: """
+            [[policy]]
+            uid = \(getuid())
+            names = ["blind"]
+            capture = false
             """)
         let agent = try WireClient(socket: mux.agentSocket, name: "refused")
         #expect(try agent.request(["type": "capture"]).errorCode == "no_lease")
