@@ -43,6 +43,7 @@ bench: deps
 	swift run -c release muxbench core
 	swift build -c release --product inputmuxd
 	swift run -c release muxbench x11
+	swift run -c release muxbench capture
 	bash vm/bench.sh
 
 demo: deps

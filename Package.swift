@@ -83,7 +83,7 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .target(name: "InputMuxImage", dependencies: ["CPNG", "CPixman", "CTurboJPEG"]),
         // Sight (DESIGN §5b): the capture-source interface and settling; X11 is one source.
-        .target(name: "InputMuxSight", dependencies: ["InputMuxCore", "InputMuxImage"]),
+        .target(name: "InputMuxSight", dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxImage", .product(name: "Crypto", package: "swift-crypto")]),
         // X11: display connection, RandR geometry, window lookup and tracking, focus,
         // XTest injection, the foreign-injection watch. One owner thread per connection.
         .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "InputMuxImage", "InputMuxSight", "CX11", "CXtst", "CXrandr", "CXi",
@@ -197,7 +197,7 @@ let package = Package(
             name: "muxbench",
             dependencies: [
                 "InputMuxCore", "InputMuxLinux", "InputMuxDaemon", "InputMuxTestSupport", "CMallocCounter", "CX11",
-                "InputMuxSystem", "InputMuxHarness",
+                "InputMuxSystem", "InputMuxHarness", "InputMuxImage", "InputMuxSight", "InputMuxX11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -269,7 +269,8 @@ let package = Package(
             ]
         ),
         // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
-        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore", "CX11", "InputMuxHarness"],
+        .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore", "InputMuxSight", "InputMuxImage", "CX11", "CXtst",
+                                                       "InputMuxHarness", "InputMuxSystem", .product(name: "Crypto", package: "swift-crypto")],
                     resources: [.copy("Fixtures")]),
 
         // The system-call layer and the process harness, on the host.

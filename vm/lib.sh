@@ -34,7 +34,7 @@ VM_GUEST_PKGS=(
     evtest evemu-tools interception-tools ydotool
     xserver-xorg-core xserver-xorg-video-dummy xserver-xorg-input-libinput
     xinput xdotool x11-xkb-utils libx11-6 libxtst6 libxrandr2 libxi6
-    libxext6 libxcomposite1 libxdamage1 libxfixes3 libpixman-1-0 libpng16-16 libturbojpeg0
+    libxext6 libxcomposite1 libxdamage1 libxfixes3 libpixman-1-0 libpng16-16 libturbojpeg0 python3-xlib
     procps psmisc strace less
 )
 
@@ -488,6 +488,8 @@ vm_make_payload() {
     fi
     # The standard-library Python client, which guest scripts (the demo) use.
     cp "$VM_DIR/../examples/python/inputmux_client.py" "$p/guest/"
+    # The recording X client the X11 tests use, for the guest's Xorg test (python3-xlib).
+    cp "$VM_DIR/../Tests/InputMuxX11Tests/Fixtures/xclient.py" "$p/guest/"
     # The command, quoted, so arguments survive the trip as they are.
     {
         echo '#!/bin/bash'

@@ -10,6 +10,9 @@ public final class LineConnection {
     private var reader: LineReader
     /// The server closed the connection (or reading failed).
     public private(set) var closed = false
+    /// Descriptors that came with the lines read so far (SCM_RIGHTS), oldest first; the
+    /// caller takes and closes them.
+    public var descriptors: [FileDescriptor] = []
 
     /// Connects to `path`, retrying every 20 ms while nothing listens there yet, for at
     /// most `timeout`. A path too long for a socket address fails at once.
@@ -34,7 +37,10 @@ public final class LineConnection {
         reader = LineReader(maximumLine: maximumLine)
     }
 
-    deinit { socket.close() }
+    deinit {
+        for d in descriptors { try? d.close() }
+        socket.close()
+    }
 
     /// Writes raw bytes; false once the server has closed the connection.
     @discardableResult
@@ -58,7 +64,7 @@ public final class LineConnection {
             let left = deadline - ContinuousClock.now
             guard socket.descriptor.waitReadable(timeout: max(left, .zero)) else { break }
             do {
-                if try reader.fill(from: socket.descriptor) == 0 { closed = true }
+                if try reader.fill(fromSocket: socket.descriptor, descriptors: &descriptors) == 0 { closed = true }
             } catch {
                 closed = true
             }

@@ -59,6 +59,8 @@ public protocol CaptureSource: AnyObject {
 public enum CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The rectangle is not wholly on the source's screen.
     case outsideScreen(Region, screen: Region)
+    /// The rectangle (window coordinates) is not wholly inside the window.
+    case outsideWindow(WindowID, Region, window: Region)
     /// The window is gone, or is not viewable (unmapped, iconified).
     case windowUnavailable(WindowID)
     /// The source refused or failed, with its own words.
@@ -68,6 +70,8 @@ public enum CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .outsideScreen(let r, let s):
             "capture refused: \(r) is not wholly on the screen \(s); ask for a rectangle inside it"
+        case .outsideWindow(let w, let r, let inside):
+            "capture refused: \(r) is not wholly inside \(w), whose inside is \(inside); ask for a rectangle inside it"
         case .windowUnavailable(let w):
             "capture failed: window \(w) is gone or not mapped; acquire a lease on a visible window"
         case .failed(let m):

@@ -103,17 +103,25 @@ public struct LineReader: Sendable {
         while true {
             if let line = try nextLine() { return line }
             if atEnd { return nil }
-            let received = chunk.withUnsafeMutableBytes { buffer in
-                Result { () throws(Errno) in try DescriptorPassing.receive(into: buffer, on: socket, descriptors: &descriptors) }
-            }
-            let n: Int
-            switch received {
-            case .success(let count): n = count
-            case .failure(.resourceTemporarilyUnavailable): return nil
-            case .failure(let e): throw .read(e)
-            }
-            if n == 0 { atEnd = true } else { pending.append(contentsOf: chunk[0..<n]) }
+            guard try fill(fromSocket: socket, descriptors: &descriptors) != nil else { return nil }
         }
+    }
+
+    /// Like `fill(from:)` on a Unix socket, keeping the descriptors that arrive
+    /// (SCM_RIGHTS) in `descriptors`, in arrival order.
+    @discardableResult
+    public mutating func fill(fromSocket socket: FileDescriptor, descriptors: inout [FileDescriptor]) throws(Failure) -> Int? {
+        let received = chunk.withUnsafeMutableBytes { buffer in
+            Result { () throws(Errno) in try DescriptorPassing.receive(into: buffer, on: socket, descriptors: &descriptors) }
+        }
+        let n: Int
+        switch received {
+        case .success(let count): n = count
+        case .failure(.resourceTemporarilyUnavailable): return nil
+        case .failure(let e): throw .read(e)
+        }
+        if n == 0 { atEnd = true } else { pending.append(contentsOf: chunk[0..<n]) }
+        return n
     }
 
     private mutating func compact() {

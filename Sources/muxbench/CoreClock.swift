@@ -31,6 +31,7 @@ struct CoreNullOutput: EngineOutput {
     mutating func notify(_ event: LeaseEvent, to session: SessionID) {}
     mutating func audit(_ event: AuditEvent) {}
     mutating func device(_ action: DeviceAction) {}
+    mutating func capture(_ order: CaptureOrder) {}
 }
 
 /// Percentiles of a sample, in nanoseconds.

@@ -139,6 +139,8 @@ struct CoreDemo {
                 auditLines.append(r.line)
             case .device(let a):
                 if case .create(let id) = a { print("\(stamp())    devices created: inputmux agent \(id.name)#\(id.session) pointer|keyboard") }
+            case .capture(let o):
+                print("\(stamp())    capture ordered: \(o.rect) of \(o.lease)")
             }
         }
     }
@@ -187,6 +189,7 @@ struct CoreDemo {
         case .pendingApproval(let l, let reason): "pending approval \(l.id): \(reason)"
         case .done: "done"
         case .status: "status"
+        case .captured(let o, let f): "captured \(f.rect) of \(o.lease) as \(f.width)x\(f.height) \(f.format)"
         case .rejected(let why): "rejected [\(why.code.rawValue)] \(why.message)"
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import InputMuxCore
 import InputMuxHarness
 import InputMuxLinux
+import SystemPackage
 
 /// One agent connection speaking the wire protocol as JSON lines (docs/PROTOCOL.md).
 final class X11BenchAgent {
@@ -28,6 +29,11 @@ final class X11BenchAgent {
         connection.readLines(timeout: timeout)
             .map { String(decoding: $0, as: UTF8.self) }
             .filter { $0.contains("\"type\":\"reply\"") }
+    }
+
+    /// The oldest descriptor that came with a reply (a capture's memfd), to close after use.
+    func takeDescriptor() -> FileDescriptor? {
+        connection.descriptors.isEmpty ? nil : connection.descriptors.removeFirst()
     }
 
     /// Sends and waits for that one reply.

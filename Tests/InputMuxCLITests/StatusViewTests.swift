@@ -16,6 +16,7 @@ import Testing
         mutating func notify(_ event: InputMuxCore.LeaseEvent, to session: SessionID) {}
         mutating func audit(_ event: AuditEvent) {}
         mutating func device(_ action: DeviceAction) {}
+        mutating func capture(_ order: CaptureOrder) {}
     }
 
     /// Alice holds the left half with the keyboard since t=1 s; Bob waits for an

@@ -43,3 +43,38 @@ import Testing
         }
     }
 }
+
+/// The fast opaque writer: RGB out, exact back, from either pixel layout.
+@Suite struct PNGOpaqueTests {
+    @Test func anOpaqueImageComesBackPixelForPixelFromEitherLayout() throws {
+        for format in [PixelFormat.xrgb8888, .rgba8888] {
+            let image = TestImages.noise(41, 29, stride: 41 * 4 + 8, format: format, seed: 3)
+            let png = try PNGCodec.encodeOpaque(image)
+            #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+            // IHDR's colour type (byte 25) is 2: RGB, no alpha channel written.
+            #expect(png[25] == 2)
+            let back = try PNGCodec.decode(png)
+            #expect(back.width == 41 && back.height == 29)
+            for y in 0..<29 { for x in 0..<41 {
+                let i = (y * 41 + x) * 4
+                let rgb = UInt32(back.rgba[i]) << 16 | UInt32(back.rgba[i + 1]) << 8 | UInt32(back.rgba[i + 2])
+                #expect(rgb == image.rgb(x: x, y: y) && back.rgba[i + 3] == 255, "\(format) at \(x),\(y)")
+            } }
+        }
+    }
+
+    @Test func aScreenshotCompressesAndEveryLevelReadsBack() throws {
+        let shot = TestImages.screenshotLike(320, 200)
+        for level in [0, 1, 2, 6, 9] {
+            let png = try PNGCodec.encodeOpaque(shot, level: level)
+            if level > 0 { #expect(png.count < 320 * 200 * 3 / 4, "level \(level): \(png.count) bytes") }
+            let back = try PNGCodec.decode(png)
+            #expect(back.rgba == (try ImageScaler.scale(shot, width: 320, height: 200, to: .rgba8888)).bytes)
+        }
+    }
+
+    @Test func badDimensionsAreTypedErrors() throws {
+        let empty = PixelImage(width: 0, height: 3, format: .xrgb8888, bytes: [])
+        #expect(throws: PNGError.badDimensions(width: 0, height: 3)) { try PNGCodec.encodeOpaque(empty) }
+    }
+}

@@ -27,11 +27,13 @@ final class MuxDaemon {
 
     /// `extra` is appended to the configuration. `unprivileged`: when the tests run as
     /// root, the daemon runs as nobody (through setpriv), with its directory owned by nobody.
-    init(display: String, pauseOnForeign: Bool = false, unprivileged: Bool = false, extra: String = "") throws {
+    /// `firstPolicy`: `[[policy]]` rules placed before the catch-all one (the first rule
+    /// matching a peer and name applies).
+    init(display: String, pauseOnForeign: Bool = false, unprivileged: Bool = false, extra: String = "", firstPolicy: String = "") throws {
         dir = try Self.temporaryDirectory()
         let asNobody = unprivileged && getuid() == 0
         let config = Self.configuration(directory: dir, display: display, pauseOnForeign: pauseOnForeign,
-                                        policyUID: asNobody ? 65534 : getuid(), extra: extra)
+                                        policyUID: asNobody ? 65534 : getuid(), extra: extra, firstPolicy: firstPolicy)
         try config.write(toFile: dir + "/inputmux.toml", atomically: true, encoding: .utf8)
         let args = ["--config", dir + "/inputmux.toml", "--log-level", "warning"]
         if asNobody {
@@ -46,7 +48,7 @@ final class MuxDaemon {
     /// The configuration the tests' daemons run with: its sockets, audit log and key in
     /// `directory`, XTest output on `display`, paced, everything allowed for `policyUID`.
     static func configuration(directory: String, display: String, pauseOnForeign: Bool = false,
-                              policyUID: UInt32 = getuid(), extra: String = "") -> String {
+                              policyUID: UInt32 = getuid(), extra: String = "", firstPolicy: String = "") -> String {
         """
         [sockets]
         agent = "\(directory)/agent.sock"
@@ -67,6 +69,7 @@ final class MuxDaemon {
         [limits]
         rate_per_second = 1000
         burst = 1000
+        \(firstPolicy)
         [[policy]]
         uid = \(policyUID)
         names = ["*"]

@@ -60,6 +60,8 @@ import Testing
             return (.reassign(lease: lease, to: 9), { if case .control(.reassign(id, to: SessionID(9))) = $0 { true } else { false } })
         case .unfreeze:
             return (.unfreeze, { if case .control(.resumeAfterPanic) = $0 { true } else { false } })
+        case .capture:
+            return nil
         }
     }
 

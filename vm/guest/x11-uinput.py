@@ -9,6 +9,8 @@ library for Python: `xinput test-xi2 --root` is the X client that records the pr
 Run: bash vm/run-in-guest.sh -- python3 /opt/inputmux/guest/x11-uinput.py
 Prints "N passed, M failed".
 """
+import base64
+import hashlib
 import os
 import subprocess
 import sys
@@ -118,12 +120,63 @@ display = ":1"
         xy = [int(part.split(":")[1]) for part in where.split()[:2]] if where.startswith("x:") else [-9, -9]
         # libinput scales the absolute axis range onto the screen: within a pixel.
         check("the X cursor is where the agent clicked (640,360)", abs(xy[0] - 640) <= 1 and abs(xy[1] - 360) <= 1, where.strip())
+        sight(agent, env)
         layout_change(agent, run, env, name, dev_id)
         agent.close()
     finally:
         daemon.terminate()
         daemon.wait(timeout=20)
         subprocess.run(["sh", "-c", "kill $(cat /tmp/xorg-inputmux.pid)"], check=False)
+
+
+def capture(agent, **fields):
+    """A capture of the agent's lease as raw RGBA: (result, bytes), or (error, None)."""
+    reply = agent.request(dict(type="capture", format="raw", **fields))
+    if not reply.get("ok"):
+        return reply.get("error"), None
+    result = reply["result"]
+    return result, base64.b64decode(result["data"])
+
+
+def pixel(result, data, x, y):
+    """The 0xRRGGBB of image pixel (x, y) of a raw capture."""
+    i = (y * result["width"] + x) * 4
+    return data[i] << 16 | data[i + 1] << 8 | data[i + 2]
+
+
+def sight(agent, env):
+    """Issue 17 in the real kernel: the agent clicks a window through its uinput pointer
+    (libinput, Xorg), then captures it; the capture shows what the click changed."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    client = subprocess.Popen(["python3", os.path.join(here, "xclient.py"), "cap:200,200,400x300#E03020!50#20C040"],
+                              env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        ready = client.stdout.readline()
+        check("an X client maps a red window at 200,200,400x300", '"ready"' in ready, ready)
+        rect = "200,200,400x300"
+        before, data = capture(agent, rect=rect)
+        check("a capture of the window before the click is red", data is not None and pixel(before, data, 200, 150) == 0xE03020,
+              str(before))
+        if data is not None:
+            check("the capture's sha256 is the hash of the bytes received",
+                  hashlib.sha256(data).hexdigest() == before.get("sha256"), str(before.get("sha256")))
+        clicked = agent.click(400, 350)
+        check("the agent clicks the window through its uinput pointer", clicked is True, str(clicked))
+        started = time.monotonic()
+        after, data = capture(agent, rect=rect, settle={"quiet_ms": 100, "max_ms": 3000})
+        waited = time.monotonic() - started
+        check("the settled capture after the click shows the window repainted green",
+              data is not None and pixel(after, data, 200, 150) == 0x20C040, f"{after} after {waited:.3f} s")
+        check("the capture settled (the repaint came and the area went quiet)",
+              (after.get("settle") or {}).get("settled") is True, str(after.get("settle")))
+        half, data = capture(agent, rect=rect, width=200)
+        check("a capture scaled to half is 200x150", data is not None and (half.get("width"), half.get("height")) == (200, 150)
+              and len(data) == 200 * 150 * 4, str(half))
+        outside, _ = capture(agent, rect="1900,1060,40x40")
+        check("a rectangle off the lease is refused with outside_region", (outside or {}).get("code") == "outside_region", str(outside))
+    finally:
+        client.terminate()
+        client.wait()
 
 
 def layout_change(agent, run, env, name, old_id):

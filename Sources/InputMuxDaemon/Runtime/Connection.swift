@@ -132,7 +132,7 @@ final class Connection {
             let n = output[outputStart..<end].withUnsafeBytes { bytes in
                 try? DescriptorPassing.send(bytes, on: FileDescriptor(rawValue: fd), attaching: passing, nonBlocking: true)
             }
-            guard let sent = n, let sent, sent > 0 else { break }
+            guard let sent = n, sent > 0 else { break }
             if passing != nil { try? descriptors.removeFirst().fd.close() }
             outputStart += sent
         }

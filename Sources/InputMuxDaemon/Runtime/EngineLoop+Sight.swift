@@ -1,4 +1,5 @@
 import InputMuxCore
+import InputMuxLinux
 import InputMuxSight
 import InputMuxWire
 import SystemPackage

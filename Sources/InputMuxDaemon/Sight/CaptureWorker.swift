@@ -2,6 +2,8 @@ import CInputMuxSys
 import Foundation
 import Glibc
 import InputMuxCore
+import InputMuxImage
+import InputMuxLinux
 import InputMuxSight
 import InputMuxSystem
 import Logging
@@ -182,7 +184,7 @@ final class CaptureWorker: @unchecked Sendable {
         let cursor = job.order.cursor.flatMap { p in source.cursorImage().map { ($0, p) } }
         let image: RenderedImage
         do {
-            image = try CaptureRenderer.render(pixels: pixels, rect: job.order.rect, box: job.options.box,
+            image = try CaptureRenderer.render(pixels: pixels, rect: job.order.rect, box: job.options.box.map { ($0.width, $0.height) },
                                                format: job.options.format, quality: job.options.quality, cursor: cursor)
         } catch {
             return .failure(Rejection(.captureFailed, "capture failed: \(error)"))

@@ -1,20 +1,27 @@
 #!/usr/bin/python3
 """A real X client for the X11 tests: opens top-level windows and records input.
 
-Usage: xclient.py NAME:X,Y,WxH[@PARENT][#RRGGBB] [...]   (#RRGGBB: the background, white by default)
+Usage: xclient.py NAME:X,Y,WxH[@PARENT][#RRGGBB][!DELAYMS#RRGGBB] [...]   (#RRGGBB: the background, white by default)
 Each window gets WM_CLASS (NAME, "InputMuxTest") and the title "inputmux test NAME";
 with @PARENT it is a child of window PARENT (named earlier), at X,Y inside it.
+With !DELAYMS#RRGGBB the window repaints itself wholly in the second colour DELAYMS
+milliseconds after each ButtonPress in it (an app that answers a click late), and then
+reports {"ev":"repainted",...}.
 stdout, one JSON object per line (flushed):
   {"ready":{"NAME":{"id":XID,"x":..,"y":..,"w":..,"h":..},...}}   once all are mapped
   {"ev":"press"|"release"|"key"|"motion","win":NAME,"x":..,"y":..,"root_x":..,"root_y":..,"button":..,"keycode":..}
+  {"ev":"repainted","win":NAME,"color":"RRGGBB","t":NS}   after a delayed repaint reached the server
+        (t: CLOCK_MONOTONIC in nanoseconds when it did)
   {"ack":N}   after command N was applied
 stdin, one command per line: "N move NAME X Y" | "N close NAME" | "N focus NAME" |
   "N pointerroot" | "N screen W H" (RandR: the one output's mode and the screen size
-  become WxH, at most the size Xvfb started with) | "N sync"
+  become WxH, at most the size Xvfb started with) | "N sync" |
+  "N fill NAME X Y W H RRGGBB" (draws a filled rectangle in window NAME, at X,Y inside it)
 """
 import json
 import select
 import sys
+import time
 
 from Xlib import X, display
 from Xlib.ext import randr
@@ -47,10 +54,16 @@ def main():
     screen = d.screen()
     windows = {}
     names = {}
+    repaints = {}   # NAME: (delay in seconds, colour) after a ButtonPress
+    due = []        # [(monotonic time, NAME, colour)], the repaints waiting
     mask = (X.ButtonPressMask | X.ButtonReleaseMask | X.KeyPressMask | X.PointerMotionMask |
             X.StructureNotifyMask | X.ExposureMask)
     for spec in sys.argv[1:]:
         name, geo = spec.split(":")
+        geo, _, later = geo.partition("!")
+        if later:
+            delay, _, later_color = later.partition("#")
+            repaints[name] = (int(delay) / 1000.0, later_color)
         geo, _, color = geo.partition("#")
         geo, _, parent = geo.partition("@")
         x, y, wh = geo.split(",")
@@ -88,14 +101,28 @@ def main():
             if e.type == X.ButtonPress or e.type == X.ButtonRelease:
                 out({"ev": "press" if e.type == X.ButtonPress else "release", "win": name, "x": e.event_x,
                      "y": e.event_y, "root_x": e.root_x, "root_y": e.root_y, "button": e.detail})
+                if e.type == X.ButtonPress and name in repaints:
+                    delay, later_color = repaints[name]
+                    due.append((time.monotonic() + delay, name, later_color))
             elif e.type == X.KeyPress:
                 out({"ev": "key", "win": name, "x": e.event_x, "y": e.event_y, "keycode": e.detail,
                      "state": e.state})
             elif e.type == X.MotionNotify:
                 out({"ev": "motion", "win": name, "x": e.event_x, "y": e.event_y, "root_x": e.root_x,
                      "root_y": e.root_y})
+        now = time.monotonic()
+        for at, name, later_color in [r for r in due if r[0] <= now]:
+            due.remove((at, name, later_color))
+            win = windows[name]
+            win.change_attributes(background_pixel=int(later_color, 16))
+            win.clear_area(0, 0, 0, 0)
+            d.sync()
+            out({"ev": "repainted", "win": name, "color": later_color, "t": time.monotonic_ns()})
+        if d.pending_events():
+            continue
         watch = [fd] + ([sys.stdin] if stdin_open else [])
-        r, _, _ = select.select(watch, [], [], 1.0)
+        timeout = max(0.0, min(r[0] for r in due) - time.monotonic()) if due else 1.0
+        r, _, _ = select.select(watch, [], [], timeout)
         if sys.stdin in r:
             line = sys.stdin.readline()
             if not line:
@@ -111,6 +138,11 @@ def main():
                 windows[args[0]].set_input_focus(X.RevertToPointerRoot, X.CurrentTime)
             elif cmd == "pointerroot":
                 d.set_input_focus(X.PointerRoot, X.RevertToPointerRoot, X.CurrentTime)
+            elif cmd == "fill":
+                win = windows[args[0]]
+                gc = win.create_gc(foreground=int(args[5], 16))
+                win.fill_rectangle(gc, int(args[1]), int(args[2]), int(args[3]), int(args[4]))
+                gc.free()
             elif cmd == "screen":
                 set_screen(d, screen.root, int(args[0]), int(args[1]))
             d.sync()
