@@ -269,8 +269,10 @@ let package = Package(
             ]
         ),
         // Under Xvfb with real X clients: the X11 library, and inputmuxd in XTest mode.
+        // Also sight through the client library and the MCP server on the real daemon.
         .testTarget(name: "InputMuxX11Tests", dependencies: ["InputMuxX11", "InputMuxCore", "InputMuxSight", "InputMuxImage", "CX11", "CXtst",
-                                                       "InputMuxHarness", "InputMuxSystem", .product(name: "Crypto", package: "swift-crypto")],
+                                                       "InputMuxHarness", "InputMuxSystem", .product(name: "Crypto", package: "swift-crypto"),
+                                                       "InputMuxClient", "InputMuxWire", "InputMuxMCP", .product(name: "MCP", package: "swift-sdk")],
                     resources: [.copy("Fixtures")]),
 
         // The system-call layer and the process harness, on the host.
