@@ -61,7 +61,51 @@ import Testing
         case .unfreeze:
             return (.unfreeze, { if case .control(.resumeAfterPanic) = $0 { true } else { false } })
         case .capture:
-            return nil
+            let rect = InputMuxCore.Region(x: 10, y: 20, width: 300, height: 400)
+            let means: (CaptureRequest) -> Bool = { $0.lease == id && $0.rect == rect && $0.cursor }
+            return (.capture(lease: lease, captureSample), {
+                switch $0 {
+                case .agent(.capture(let r)): socket == .agent && means(r)
+                case .control(.capture(id, let r)): socket == .control && means(r)
+                default: false
+                }
+            })
+        }
+    }
+
+    /// A capture with every option set.
+    static let captureSample = InputMuxClient.CaptureOptions(
+        rect: InputMuxClient.Region(x: 10, y: 20, width: 300, height: 400), size: .box(width: 640, height: nil), format: .jpeg,
+        quality: 70, delivery: .fd, cursor: true, settle: CaptureSettle(quiet: .milliseconds(50), maximum: .seconds(3)))
+
+    @Test func aCaptureCarriesItsImageOptionsToTheDaemon() throws {
+        for socket in RequestType.Socket.allCases {
+            let decoded = try ClientToDaemon.daemonReads(.capture(lease: "L12", Self.captureSample), on: socket)
+            let options = try #require(decoded.capture, "\(socket)")
+            // One side given: the other is unbounded (the largest side the daemon makes).
+            #expect(options.box?.width == 640 && options.box?.height == 8192)
+            #expect(options.format == .jpeg && options.quality == 70 && options.delivery == .fd)
+            #expect(options.settle?.quiet == .milliseconds(50) && options.settle?.maximum == .seconds(3))
+        }
+        // The defaults write nothing the daemon would read differently.
+        let plain = try ClientToDaemon.daemonReads(.capture(lease: nil, InputMuxClient.CaptureOptions()), on: .agent)
+        let options = try #require(plain.capture)
+        #expect(options.box == nil && options.format == .png && options.delivery == .inline && options.settle == nil)
+        guard case .agent(.capture(let r)) = plain.body else {
+            Issue.record("\(plain.body)")
+            return
+        }
+        #expect(r.lease == nil && r.rect == nil && !r.cursor)
+        // The settle flag alone is the daemon's default rule.
+        let settled = try ClientToDaemon.daemonReads(.capture(lease: nil, InputMuxClient.CaptureOptions(settle: CaptureSettle())), on: .agent)
+        #expect(settled.capture?.settle?.quiet == .milliseconds(100) && settled.capture?.settle?.maximum == .seconds(2))
+    }
+
+    @Test func approveWithCaptureDecodesAsApproveCapture() throws {
+        let decoded = try ClientToDaemon.daemonReads(.approveCapture(lease: "L12"), on: .control)
+        guard case .control(.approveCapture(LeaseID(12))) = decoded.body else {
+            Issue.record("\(decoded.body)")
+            return
         }
     }
 
@@ -77,8 +121,9 @@ import Testing
                 checked += 1
             }
         }
-        // hello, bye and status on both sockets, every other type on its own.
-        #expect(checked == RequestType.allCases.count + 3)
+        // hello, bye, status and capture on both sockets, every other type on its own.
+        #expect(checked == RequestType.allCases.count + RequestType.allCases.filter { $0.sockets.count == 2 }.count)
+        #expect(RequestType.allCases.filter { $0.sockets.count == 2 } == [.hello, .bye, .status, .capture])
     }
 
     @Test func aRequestOnTheOtherSocketIsAnUnknownType() throws {
