@@ -195,9 +195,12 @@ public final class ComputerUseSession: Sendable {
     }
 
     /// A settled screenshot of the lease, fitted into the configured size; its pixels
-    /// become the model's coordinates.
+    /// become the model's coordinates. It comes by descriptor: the server is local to the
+    /// daemon, and an image line of megabytes is then never parsed, nor left half read
+    /// on the connection while other replies queue behind it.
     private func screenshot(_ lease: Lease, _ client: AgentClient) async throws(InputMuxError) -> (String, Image) {
-        let options = CaptureOptions(size: configuration.captureSize(for: lease.region), format: .png, settle: configuration.settle)
+        let options = CaptureOptions(size: configuration.captureSize(for: lease.region), format: .png, delivery: .fd,
+                                     settle: configuration.settle)
         let shot = try await lease.capture(options)
         state.withLock { $0.frame = (lease.id, ScreenshotFrame(shot)) }
         var line = "screenshot of \(shot.lease): desktop \(shot.rect) as \(shot.width)x\(shot.height) \(shot.format)"

@@ -42,6 +42,7 @@ struct MCPScreenshotTests {
         #expect(r.text.contains("711x800") && r.text.contains("x 0–710"))
         let asked = try #require(h.daemon.received("capture").first)
         #expect(asked["lease"] == "L1" && asked["width"] == 1280 && asked["height"] == 800 && asked["settle"] == ["quiet_ms": 100, "max_ms": 2000])
+        #expect(asked["delivery"] == "fd")
         #expect(h.daemon.received("gesture").isEmpty)
     }
 
