@@ -7,7 +7,7 @@ import InputMuxWire
 import MCP
 import Testing
 
-/// Sight through the client library and the MCP server, on the real inputmuxd (XTest
+/// Sight through the client library, the MCP server and the Python example, on the real inputmuxd (XTest
 /// mode) over Xvfb with real X clients: what the library and a model receive is the
 /// lease's own pixels, both deliveries agree, and a model's click at a screenshot pixel
 /// lands on the desktop pixel that pixel showed.
@@ -50,6 +50,37 @@ import Testing
             _ = try await lease.capture(CaptureOptions(rect: Region(x: 900, y: 0, width: 100, height: 100)))
         }
         #expect(e?.code == .outsideRegion)
+    }
+
+    @Test func thePythonExampleCapturesBothWaysAndClicksWhatItSaw() throws {
+        let x = try XvfbServer(width: 1920, height: 1080)
+        let client = try RecordingClient(display: x.display, ["a:0,0,960x1080#E03020", "b:960,0,960x1080#20C040"])
+        let mux = try MuxDaemon(display: x.display)
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/python").standardized.path
+        let dir = try MuxDaemon.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/shot.png"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = ["screenshot_click.py", "--socket", mux.agentSocket, "--region", "960,0,960x1080", "--size", "480x540",
+                       "--pixel", "100,50", "--out", out]
+        p.currentDirectoryURL = URL(fileURLWithPath: examples)
+        p.environment = ["PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(output)")
+        #expect(output.contains("inline: 480x540 png") && output.contains("fd:     480x540 png"), "\(output)")
+        let saved = try #require(FileManager.default.contents(atPath: out))
+        let seen = try Self.foreign([UInt8](saved), Self.green)
+        #expect(seen.width == 480 && seen.height == 540 && seen.count == 0)
+        // Image pixel 100,50 at half scale shows desktop 960 + 201, 101: window b's 201,101.
+        #expect(try client.waitFor(timeout: 5) { $0["ev"] as? String == "press" && $0["win"] as? String == "b" } != nil)
+        let press = try #require(client.received("press", in: "b").last)
+        #expect(press["x"] as? Int == 201 && press["y"] as? Int == 101, "\(press)")
     }
 
     /// An MCP client and server in memory; the server's session on the real daemon.

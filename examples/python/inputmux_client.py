@@ -42,7 +42,7 @@ class Connection:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.settimeout(timeout)
         self.sock.connect(path)
-        self.buffer = b""
+        self.buffer = bytearray()
         self.fds = []  # received descriptors not yet taken, oldest first
         self.next_id = 1
         self.events = []
@@ -56,7 +56,9 @@ class Connection:
 
     def read(self):
         """The next message. Reads with recvmsg so descriptors passed with a line are kept."""
-        while b"\n" not in self.buffer:
+        scanned = 0  # a long line (an inline image) is searched for its end once, not per read
+        while (end := self.buffer.find(b"\n", scanned)) < 0:
+            scanned = len(self.buffer)
             data, ancdata, _flags, _addr = self.sock.recvmsg(1 << 16, socket.CMSG_LEN(self.MAX_FDS * 4))
             for level, kind, payload in ancdata:
                 if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
@@ -66,7 +68,8 @@ class Connection:
             if not data:
                 raise ConnectionError("inputmuxd closed the connection")
             self.buffer += data
-        line, self.buffer = self.buffer.split(b"\n", 1)
+        line = bytes(self.buffer[:end])
+        del self.buffer[: end + 1]
         return json.loads(line)
 
     def take_fd(self):
