@@ -42,6 +42,10 @@ public protocol CaptureSource: AnyObject {
     var fileDescriptor: Int32 { get }
     /// Reads what the source reported (damage) and stamps it with `now`.
     func service(now: Instant)
+    /// Reports the source has read but not yet stamped (a capture's round trip may read
+    /// them off the descriptor, which then does not turn readable for them): a poller
+    /// calls `service` instead of sleeping while this is true.
+    var hasUnreadReports: Bool { get }
     /// Starts recording changes to `target` (idempotent). Screen changes are always
     /// recorded once the source is open; a window's from this call on.
     func watch(_ target: CaptureTarget) throws(CaptureError)
