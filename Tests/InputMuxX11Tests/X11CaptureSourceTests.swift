@@ -112,6 +112,19 @@ import Testing
         #expect(try source.capture(.screen(Region(x: 35, y: 35, width: 1, height: 1))).rgb(x: 0, y: 0) == 0x654321)
     }
 
+    @Test func theSegmentIsMarkedForRemovalOnceAttachedAndGoesWithTheSource() throws {
+        let x = try XvfbServer(width: 320, height: 240)
+        var source: X11CaptureSource? = try X11CaptureSource(display: x.display, xauthority: nil)
+        let id = try #require(source?.sharedMemory?.segmentID)
+        var ds = shmid_ds()
+        #expect(shmctl(id, IPC_STAT, &ds) == 0)
+        #expect(ds.shm_perm.mode & 0o1000 != 0, "the segment is not marked for removal (SHM_DEST)")
+        #expect(ds.shm_nattch == 2, "attached \(ds.shm_nattch) times: this process and the server")
+        _ = try source?.capture(.screen(Region(x: 0, y: 0, width: 320, height: 240)))
+        source = nil
+        #expect(shmctl(id, IPC_STAT, &ds) == -1, "the segment outlived the source")
+    }
+
     @Test func damageAdvancesWhereAClientDrawsAndNowhereElse() throws {
         let x = try XvfbServer(width: 640, height: 480)
         let c = try RecordingClient(display: x.display, ["app:100,100,300x200#ffffff", "child:50,50,100x60@app#00ff00"])
