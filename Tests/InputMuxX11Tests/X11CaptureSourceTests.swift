@@ -169,6 +169,24 @@ import Testing
         #expect(source.lastChange(in: far) == start)
     }
 
+    @Test func reportsACaptureReadOffTheSocketAreAnnouncedThoughTheDescriptorIsQuiet() throws {
+        let x = try XvfbServer(width: 640, height: 480)
+        let c = try RecordingClient(display: x.display, ["app:100,100,300x200#ffffff"])
+        let source = try X11CaptureSource(display: x.display, xauthority: nil)
+        source.connection.sync()
+        source.service(now: Instant(nanoseconds: 1))
+        #expect(!source.hasUnreadReports)
+        try c.command("fill app 10 10 20 20 ff0000")
+        // The capture's round trips read the report off the socket into Xlib's queue.
+        _ = try source.capture(.screen(Region(x: 0, y: 0, width: 10, height: 10)))
+        var pfd = pollfd(fd: source.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&pfd, 1, 0) == 0, "the descriptor is readable: this test shows nothing")
+        #expect(source.hasUnreadReports)
+        source.service(now: Instant(nanoseconds: 2))
+        #expect(!source.hasUnreadReports)
+        #expect(source.lastChange(in: .screen(Region(x: 110, y: 110, width: 5, height: 5))) == Instant(nanoseconds: 2))
+    }
+
     /// Clicks at (x, y) through XTest on its own connection.
     static func click(_ d: X11Display, x: Int32, y: Int32) {
         XTestFakeMotionEvent(d.display, -1, x, y, 0)
