@@ -85,6 +85,14 @@ import Testing
         #expect(source.watchedWindows == [id, WindowID(edge.id)])
         source.forget(window: id)
         #expect(source.watchedWindows == [WindowID(edge.id)])
+        // Unmapped (by another client here, as a window manager iconifies it).
+        let over = WindowID(try #require(c.windows["over"]).id)
+        let unmapper = try X11Display(display: x.display, xauthority: nil)
+        XUnmapWindow(unmapper.display, UInt(over.rawValue))
+        unmapper.sync()
+        #expect(throws: CaptureError.windowUnavailable(over)) {
+            try source.capture(.window(over, rect: Region(x: 0, y: 0, width: 10, height: 10)))
+        }
         try c.command("close under")
         #expect(throws: CaptureError.windowUnavailable(id)) {
             try source.capture(.window(id, rect: Region(x: 0, y: 0, width: 10, height: 10)))
