@@ -44,9 +44,9 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
              .released, .windowClosed, .desktopChanged, .leaseLost:
             .revoked
         // The client library's own codes: the daemon could not be reached or went away.
-        case .daemonNotRunning, .permissionDenied, .connectionLost, .noCaptureSource:
+        case .daemonNotRunning, .permissionDenied, .connectionLost, .noCaptureSource, .captureFailed:
             .unavailable
-        case .protocolViolation, .captureFailed:
+        case .protocolViolation:
             .failure
         }
     }

@@ -42,6 +42,10 @@ public protocol CaptureSource: AnyObject {
     var fileDescriptor: Int32 { get }
     /// Reads what the source reported (damage) and stamps it with `now`.
     func service(now: Instant)
+    /// True when reports wait that `fileDescriptor` will not announce: another call's
+    /// round trip (a capture) already read them off it. Poll with no timeout then (or
+    /// call `service` first), or they are noticed only when the poll times out.
+    var hasUnreadReports: Bool { get }
     /// Starts recording changes to `target` (idempotent). Screen changes are always
     /// recorded once the source is open; a window's from this call on.
     func watch(_ target: CaptureTarget) throws(CaptureError)

@@ -20,6 +20,8 @@ final class SharedMemoryImage {
     private let info: UnsafeMutablePointer<XShmSegmentInfo>
     private var attached = false
     private(set) var capacity = 0
+    /// The System V id of the segment now attached.
+    var segmentID: Int32 { info.pointee.shmid }
 
     /// A segment of `capacity` bytes attached to the server; nil when the server cannot
     /// attach it (a remote server, or one that refuses shared memory).

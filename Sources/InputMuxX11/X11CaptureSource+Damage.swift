@@ -16,9 +16,8 @@ extension X11CaptureSource {
     /// Reads every damage report already received, stamping each with `now`: the time
     /// it was read, never earlier than the change, so a settle can only wait longer.
     ///
-    /// Damage is asked for as raw rectangles, which the server reports and does not
-    /// accumulate: there is no damage region to subtract, and nothing is lost between
-    /// two calls.
+    /// Damage is asked for as raw rectangles: every drawing is reported, whatever was
+    /// reported before, so nothing is lost between two calls.
     public func service(now: Instant) {
         readReports()
         for (damage, rect) in unstamped {
@@ -39,17 +38,27 @@ extension X11CaptureSource {
     }
 
     /// Moves every damage report Xlib has, or can read without blocking, to `unstamped`.
-    /// The corresponding C functions are `XPending` and `XNextEvent`.
+    ///
+    /// The server still adds each reported rectangle to the damage object's region
+    /// (current X.Org servers), which would grow with every drawing: each object that reported
+    /// is emptied again. A window gone meanwhile took its object along; the error is
+    /// ignored.
+    /// The corresponding C functions are `XPending`, `XNextEvent` and `XDamageSubtract`.
     func readReports() {
         let d = connection.display
         let notify = damageEventBase + Int32(XDamageNotify)
+        var reported: Set<UInt> = []
         while XPending(d) > 0 {
             var event = XEvent()
             XNextEvent(d, &event)
             guard event.type == notify else { continue }
             let e = withUnsafePointer(to: &event) { $0.withMemoryRebound(to: XDamageNotifyEvent.self, capacity: 1) { $0.pointee } }
             unstamped.append((e.damage, Region(x: Int32(e.area.x), y: Int32(e.area.y), width: Int32(e.area.width), height: Int32(e.area.height))))
+            reported.insert(e.damage)
         }
+        guard !reported.isEmpty else { return }
+        for damage in reported { XDamageSubtract(d, damage, 0, 0) }
+        XFlush(d)
     }
 
     /// The latest instant `target` changed, from the reports `service` read. A window

@@ -71,7 +71,7 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
         let rule = try #require(c.policies.first)
         #expect(rule.uid == 1000)
         #expect(rule.regions == [Region(x: 0, y: 0, width: 1280, height: 1440), Region(x: 1280, y: 0, width: 1280, height: 1440)])
-        #expect(rule.rights == [.agent, .supervise])
+        #expect(rule.rights == [.agent, .supervise, .capture])
         #expect(rule.maximumSessions == 3)
         #expect(rule.rate?.perSecond == 100)
         #expect(rule.allows(name: "claude-7"))

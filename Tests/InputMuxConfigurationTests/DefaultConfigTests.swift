@@ -100,14 +100,15 @@ import Testing
             text.replaceSubrange(start.lowerBound..<rest.startIndex, with: block.joined(separator: "\n") + "\n")
         }
         let c = try ConfigurationLoader.parse(text, file: "uncommented", keyName: Self.keyName)
-        #expect(c.sensitiveRegions == [.init(name: "password manager", region: Region(x: 1440, y: 0, width: 480, height: 1080))])
+        #expect(c.sensitiveRegions == [.init(name: "password manager", region: Region(x: 1440, y: 0, width: 480, height: 1080),
+                                             capture: .deny)])
         let rule = try #require(c.policies.first)
         #expect(rule.uid == 1000)
         #expect(rule.allows(name: "claude-3"))
         #expect(rule.allows(name: "codex"))
         #expect(!rule.allows(name: "other"))
         #expect(rule.regions == [Region(x: 0, y: 0, width: 960, height: 1080)])
-        #expect(rule.rights == .agent)
+        #expect(rule.rights == .agent)  // the sample's `capture = false`
         #expect(rule.maximumSessions == 8)
         #expect(rule.rate == RateLimit(burst: 60, perSecond: 30))
     }

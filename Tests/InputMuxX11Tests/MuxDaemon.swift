@@ -140,7 +140,10 @@ final class WireClient {
     func reply(to id: Int, timeout: Double = 20) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while replies[id] == nil {
-            guard Date() < deadline else { throw X11TestFailure("no reply to request \(id) within \(timeout) s") }
+            guard Date() < deadline else {
+                throw X11TestFailure("no reply to request \(id) within \(timeout) s (connection \(connection.closed ? "closed" : "open"), "
+                    + "replies waiting for \(replies.keys.sorted()), \(events.count) events)")
+            }
             for line in connection.readLines(timeout: .milliseconds(100)) {
                 guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
                 if o["type"] as? String == "reply", let i = o["id"] as? Int { replies[i] = o } else { events.append(o) }

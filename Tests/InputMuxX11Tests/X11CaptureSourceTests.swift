@@ -85,6 +85,14 @@ import Testing
         #expect(source.watchedWindows == [id, WindowID(edge.id)])
         source.forget(window: id)
         #expect(source.watchedWindows == [WindowID(edge.id)])
+        // Unmapped (by another client here, as a window manager iconifies it).
+        let over = WindowID(try #require(c.windows["over"]).id)
+        let unmapper = try X11Display(display: x.display, xauthority: nil)
+        XUnmapWindow(unmapper.display, UInt(over.rawValue))
+        unmapper.sync()
+        #expect(throws: CaptureError.windowUnavailable(over)) {
+            try source.capture(.window(over, rect: Region(x: 0, y: 0, width: 10, height: 10)))
+        }
         try c.command("close under")
         #expect(throws: CaptureError.windowUnavailable(id)) {
             try source.capture(.window(id, rect: Region(x: 0, y: 0, width: 10, height: 10)))
@@ -110,6 +118,19 @@ import Testing
         let screen = Region(x: 0, y: 0, width: 320, height: 240)
         #expect(try source.capture(.screen(screen)) == socket.capture(.screen(screen)))
         #expect(try source.capture(.screen(Region(x: 35, y: 35, width: 1, height: 1))).rgb(x: 0, y: 0) == 0x654321)
+    }
+
+    @Test func theSegmentIsMarkedForRemovalOnceAttachedAndGoesWithTheSource() throws {
+        let x = try XvfbServer(width: 320, height: 240)
+        var source: X11CaptureSource? = try X11CaptureSource(display: x.display, xauthority: nil)
+        let id = try #require(source?.sharedMemory?.segmentID)
+        var ds = shmid_ds()
+        #expect(shmctl(id, IPC_STAT, &ds) == 0)
+        #expect(ds.shm_perm.mode & 0o1000 != 0, "the segment is not marked for removal (SHM_DEST)")
+        #expect(ds.shm_nattch == 2, "attached \(ds.shm_nattch) times: this process and the server")
+        _ = try source?.capture(.screen(Region(x: 0, y: 0, width: 320, height: 240)))
+        source = nil
+        #expect(shmctl(id, IPC_STAT, &ds) == -1, "the segment outlived the source")
     }
 
     @Test func damageAdvancesWhereAClientDrawsAndNowhereElse() throws {
@@ -154,6 +175,24 @@ import Testing
         #expect((source.lastChange(in: .window(WindowID(app.id), rect: Region(x: 0, y: 0, width: 20, height: 20))) ?? start) < t3)
         #expect(source.lastChange(in: .screen(Region(x: 350, y: 250, width: 20, height: 20))) == t3)
         #expect(source.lastChange(in: far) == start)
+    }
+
+    @Test func reportsACaptureReadOffTheSocketAreAnnouncedThoughTheDescriptorIsQuiet() throws {
+        let x = try XvfbServer(width: 640, height: 480)
+        let c = try RecordingClient(display: x.display, ["app:100,100,300x200#ffffff"])
+        let source = try X11CaptureSource(display: x.display, xauthority: nil)
+        source.connection.sync()
+        source.service(now: Instant(nanoseconds: 1))
+        #expect(!source.hasUnreadReports)
+        try c.command("fill app 10 10 20 20 ff0000")
+        // The capture's round trips read the report off the socket into Xlib's queue.
+        _ = try source.capture(.screen(Region(x: 0, y: 0, width: 10, height: 10)))
+        var pfd = pollfd(fd: source.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&pfd, 1, 0) == 0, "the descriptor is readable: this test shows nothing")
+        #expect(source.hasUnreadReports)
+        source.service(now: Instant(nanoseconds: 2))
+        #expect(!source.hasUnreadReports)
+        #expect(source.lastChange(in: .screen(Region(x: 110, y: 110, width: 5, height: 5))) == Instant(nanoseconds: 2))
     }
 
     /// Clicks at (x, y) through XTest on its own connection.

@@ -111,13 +111,15 @@ final class CaptureWorker: @unchecked Sendable {
         }
         var waiting: [Job] = []
         while true {
+            // Consumed before the jobs are taken: a job submitted after this point has
+            // signalled again, so the poll below wakes for it.
+            workerWake.consume()
             lock.lock()
             let stop = stopping
             let new = jobs
             jobs.removeAll()
             lock.unlock()
             if stop { break }
-            workerWake.consume()
             for job in new {
                 guard let source else {
                     finish(job.order, .failure(Rejection(.noCaptureSource,
@@ -154,6 +156,7 @@ final class CaptureWorker: @unchecked Sendable {
             }
             var fds = [pollfd(fd: workerWake.fd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: source.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+            if source.hasUnreadReports { continue }
             let timeout: Int32 = next.map { Int32(clamping: max(0, ($0.nanoseconds - MonotonicClock.now().nanoseconds + 999_999) / 1_000_000)) } ?? -1
             _ = try? pollRetryingOnInterrupt(&fds, timeoutMilliseconds: timeout)
         }
