@@ -259,7 +259,8 @@ let package = Package(
         // The protocol's two sides held together: every request the client library writes
         // through the daemon's decoder, every reply and event the daemon writes through
         // the client's, enumerated from InputMuxWire's tables.
-        .testTarget(name: "ProtocolContractTests", dependencies: ["InputMuxClient", "InputMuxDaemon", "InputMuxConfiguration", "InputMuxCore", "InputMuxKeymap", "InputMuxWire"]),
+        .testTarget(name: "ProtocolContractTests", dependencies: ["InputMuxClient", "InputMuxDaemon", "InputMuxConfiguration", "InputMuxCore", "InputMuxKeymap", "InputMuxWire",
+                                                                 .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "InputMuxMCPTests",
             dependencies: [

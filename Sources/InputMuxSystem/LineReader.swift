@@ -25,6 +25,10 @@ public struct LineReader: Sendable {
     private var pending: [UInt8] = []
     /// Where the unread part of `pending` starts.
     private var start = 0
+    /// Where the search for the next newline resumes (everything before it from `start`
+    /// on has none): a long line arriving in many reads is searched once, not once per
+    /// read (a multi-megabyte capture reply).
+    private var searched = 0
     /// Inside a line already reported too long: drop bytes up to its newline.
     private var skipping = false
     private var chunk: [UInt8]
@@ -64,10 +68,12 @@ public struct LineReader: Sendable {
     /// complete yet. Throws `lineTooLong` once for each line over the bound.
     public mutating func nextLine() throws(Failure) -> [UInt8]? {
         while true {
-            guard let nl = pending[start...].firstIndex(of: UInt8(ascii: "\n")) else {
+            guard let nl = pending[max(start, searched)...].firstIndex(of: UInt8(ascii: "\n")) else {
+                searched = pending.count
                 if pending.count - start > maximumLine {
                     pending.removeAll(keepingCapacity: true)
                     start = 0
+                    searched = 0
                     if !skipping {
                         skipping = true
                         throw .lineTooLong(limit: maximumLine)
@@ -78,10 +84,11 @@ public struct LineReader: Sendable {
             }
             let lineStart = start
             start = nl + 1
+            searched = start
             if skipping { skipping = false; continue }
             if nl - lineStart > maximumLine { throw .lineTooLong(limit: maximumLine) }
             let line = Array(pending[lineStart..<nl])
-            if start == pending.count { pending.removeAll(keepingCapacity: true); start = 0 }
+            if start == pending.count { pending.removeAll(keepingCapacity: true); start = 0; searched = 0 }
             return line
         }
     }
@@ -127,6 +134,7 @@ public struct LineReader: Sendable {
     private mutating func compact() {
         if start > 0 {
             pending.removeFirst(start)
+            searched = max(0, searched - start)
             start = 0
         }
     }

@@ -95,6 +95,7 @@ struct X11Benchmark: ParsableCommand {
             max_in_flight = 64
             [[policy]]
             uid = \(getuid())
+            max_sessions = 64
             """
         try config.write(toFile: dir + "/inputmux.toml", atomically: true, encoding: .utf8)
         do {

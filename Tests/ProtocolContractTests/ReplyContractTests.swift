@@ -1,4 +1,6 @@
-import InputMuxClient
+import Crypto
+import Foundation
+@testable import InputMuxClient
 @testable import InputMuxCore
 import InputMuxDaemon
 import InputMuxWire
@@ -16,6 +18,15 @@ import Testing
         seatBusyWith: SessionID(7), seatQueueLength: 3, seatHeldBy: nil, cancelTargets: [LeaseID(2)],
         desktop: InputMuxCore.Region(x: 0, y: 0, width: 1920, height: 1080))
 
+    /// A raw 4x3 capture of 8,16,12x9 in L5, scaled by 1/3, settled after 212 ms.
+    static let captureBytes: [UInt8] = (0..<48).map { UInt8($0 * 5) }
+    static let capture = CaptureOrder(requester: .session(SessionID(7)), request: RequestID(42), lease: LeaseID(5), holder: SessionID(7),
+                                      area: .region(InputMuxCore.Region(x: 0, y: 0, width: 100, height: 100)),
+                                      rect: InputMuxCore.Region(x: 8, y: 16, width: 12, height: 9), lastAction: nil, cursor: nil)
+    static let captureFacts = CaptureFacts(rect: capture.rect, width: 4, height: 3, format: "raw", bytes: captureBytes.count,
+                                           sha256: SHA256.hash(data: captureBytes).map { String(format: "%02x", $0) }.joined(),
+                                           waited: .milliseconds(212), settled: true)
+
     /// One reply of each kind the engine gives.
     static let replies: [Reply] = [
         .granted(D.lease(5, state: .active)),
@@ -23,6 +34,7 @@ import Testing
         .pendingApproval(D.lease(7, state: .pendingApproval), reason: "a sensitive region: an operator must approve"),
         .done,
         .status(status),
+        .captured(capture, captureFacts),
         .rejected(Rejection(.outsideRegion, "click at 5000,5000 is outside your region 10,20,300x400")),
     ]
 
@@ -63,8 +75,19 @@ import Testing
             #expect(r.truncated == nil && r.omitted == nil)
         case .rejected(let why):
             #expect(throws: InputMuxError(why.code, why.message)) { try result.get() }
-        case .captured:
-            break
+        case .captured(let order, let facts):
+            // The loop writes a capture's reply itself, with the image: read that one.
+            let line = WireEncoding.captured(order.lease, facts, origin: Point(x: 8, y: 16), scaleX: 1.0 / 3, scaleY: 1.0 / 3,
+                                             payload: .inline(base64: Data(captureBytes).base64EncodedString()), id: RequestID(42))
+            guard case .reply(42, let captured)? = D.clientReads(line) else { Issue.record("the client skipped \(line)"); return }
+            let shot = try Screenshot(reply: DaemonReply(result: try captured.get()))
+            #expect(shot.lease == "L5" && shot.bytes == captureBytes && shot.format == .raw)
+            #expect(shot.sha256 == facts.sha256 && shot.width == 4 && shot.height == 3)
+            #expect(shot.rect == InputMuxClient.Region(x: 8, y: 16, width: 12, height: 9))
+            #expect(shot.transform.originX == 8 && shot.transform.originY == 16 && abs(shot.transform.scaleX - 1.0 / 3) < 1e-12)
+            #expect(shot.settle == SettleReport(waited: .milliseconds(212), settled: true))
+            // The pixel the image's top-left pixel shows: 8 + round((0.5) * 3 - 0.5) = 9.
+            #expect(shot.transform.toDesktop(imageX: 0, imageY: 0) == InputMuxClient.Point(x: 9, y: 17))
         }
     }
 

@@ -77,11 +77,41 @@ public enum WireEncoding {
             o["ok"] = true; o["result"] = status(s)
         case .rejected(let rej):
             o["ok"] = false; o["error"] = rejection(rej)
-        case .captured(_, let facts):
-            // The loop sends captures itself, with their image (EngineLoop+Sight).
-            o["ok"] = true; o["result"] = ["rect": region(facts.rect), "sha256": .string(facts.sha256)]
+        case .captured:
+            // A capture's reply carries its image, which only the loop holds: it writes
+            // it with `captured(…)` and never through here.
+            o["ok"] = false
+            o["error"] = rejection(Rejection(.captureFailed, "capture failed: the image was not attached to its reply; capture again"))
         }
         return .object(o)
+    }
+
+    /// How a capture's image travels in its reply: base64 in `data`, or a descriptor
+    /// passed with the line (`"fd":true`).
+    public enum CapturePayload: Sendable {
+        case inline(base64: String)
+        case descriptor
+    }
+
+    /// A made capture's reply (docs/PROTOCOL.md, capture): what was shown, the image's
+    /// size, format, hash and transform, the settle, and the image or `"fd":true`.
+    public static func captured(_ lease: LeaseID, _ facts: CaptureFacts, origin: Point, scaleX: Double, scaleY: Double,
+                                payload: CapturePayload, id: RequestID) -> JSONValue {
+        var result: [String: JSONValue] = [
+            "lease": .string(lease.description), "rect": region(facts.rect),
+            "width": .int(Int64(facts.width)), "height": .int(Int64(facts.height)), "format": .string(facts.format),
+            "bytes": .int(Int64(facts.bytes)), "sha256": .string(facts.sha256),
+            "transform": ["origin_x": .int(Int64(origin.x)), "origin_y": .int(Int64(origin.y)),
+                          "scale_x": .double(scaleX), "scale_y": .double(scaleY)],
+        ]
+        if let settled = facts.settled {
+            result["settle"] = ["waited_ms": .int(facts.waited.nanosecondCount / 1_000_000), "settled": .bool(settled)]
+        }
+        switch payload {
+        case .inline(let base64): result["data"] = .string(base64)
+        case .descriptor: result["fd"] = true
+        }
+        return ["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true, "result": .object(result)]
     }
 
     public static func error(_ e: WireError, id: RequestID?) -> JSONValue {

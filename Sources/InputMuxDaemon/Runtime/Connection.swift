@@ -36,6 +36,9 @@ final class Connection {
     /// Descriptors to pass with the output (a capture's sealed memfd): each goes with the
     /// first byte of its line, at that index of `output`. Closed here once sent.
     private var descriptors: [(at: Int, fd: FileDescriptor)] = []
+    /// The end (in `output`) of the last capture reply: its bytes do not count against
+    /// the bound for the messages after it, while they are being sent.
+    private var exemptEnd = 0
 
     init(fd: Int32, kind: Kind, peer: PeerCredentials, serial: UInt64) {
         self.fd = fd
@@ -45,6 +48,9 @@ final class Connection {
     }
 
     var pendingOutput: Int { output.count - outputStart }
+    /// What counts against the outbound bound: what waits, less a capture reply still
+    /// going out.
+    var countedOutput: Int { pendingOutput - max(0, exemptEnd - outputStart) }
 
     enum ReadResult { case lines([ArraySlice<UInt8>], oversized: Int), closed }
 
@@ -103,19 +109,22 @@ final class Connection {
         output.append(UInt8(ascii: "\n"))
         // A turn that queues more than the bound writes early; only what the peer then
         // leaves unread counts against it.
-        if pendingOutput > maximumPending { flush() }
-        return pendingOutput <= maximumPending
+        if countedOutput > maximumPending { flush() }
+        return countedOutput <= maximumPending
     }
 
-    /// Queues one message with `descriptor` passed along with its first byte; the
-    /// descriptor is this connection's to close from now on. A capture's reply may pass
-    /// the outbound bound by its own size: only what was already waiting counts.
-    func send(_ message: JSONValue, passing descriptor: FileDescriptor?, maximumPending: Int) -> Bool {
-        let before = pendingOutput
+    /// Queues a capture's reply, with `descriptor` passed along with its first byte (the
+    /// descriptor is this connection's to close from now on). The reply may pass the
+    /// outbound bound by its own size, and does not count against the messages after
+    /// it: only what was already waiting counts, and all of it while an earlier capture
+    /// reply is still going out (so at most one image waits beyond the bound).
+    func sendCapture(_ message: JSONValue, passing descriptor: FileDescriptor?, maximumPending: Int) -> Bool {
+        let before = exemptEnd > outputStart ? pendingOutput : countedOutput
         if let descriptor { descriptors.append((output.count, descriptor)) }
         message.write(to: &output)
         output.append(UInt8(ascii: "\n"))
-        if pendingOutput > maximumPending { flush() }
+        exemptEnd = output.count
+        flush()
         return before <= maximumPending
     }
 
@@ -139,9 +148,13 @@ final class Connection {
         if outputStart == output.count {
             output.removeAll(keepingCapacity: true)
             outputStart = 0
-        } else if outputStart > 65536 {
+            exemptEnd = 0
+        } else if outputStart > 65536, outputStart * 2 > output.count {
+            // Moved down once the sent part outweighs the rest: a multi-megabyte capture
+            // reply going out in socket-sized pieces is not copied once per piece.
             output.removeFirst(outputStart)
             for i in descriptors.indices { descriptors[i].at -= outputStart }
+            exemptEnd = max(0, exemptEnd - outputStart)
             outputStart = 0
         }
     }

@@ -57,24 +57,16 @@ extension EngineLoop {
             return send(WireEncoding.reply(.rejected(Rejection(.captureFailed, "capture failed: the image was lost")), id: id), to: c)
         }
         let t = product.transform
-        var result: [String: JSONValue] = [
-            "lease": .string(order.lease.description), "rect": WireEncoding.region(facts.rect),
-            "width": .int(Int64(facts.width)), "height": .int(Int64(facts.height)), "format": .string(facts.format),
-            "bytes": .int(Int64(facts.bytes)), "sha256": .string(facts.sha256),
-            "transform": ["origin_x": .int(Int64(t.origin.x)), "origin_y": .int(Int64(t.origin.y)),
-                          "scale_x": .double(t.scaleX), "scale_y": .double(t.scaleY)],
-        ]
-        if let settled = facts.settled {
-            result["settle"] = ["waited_ms": .int(facts.waited.nanosecondCount / 1_000_000), "settled": .bool(settled)]
-        }
         var passing: FileDescriptor?
+        let payload: WireEncoding.CapturePayload
         switch product.payload {
-        case .inline(let base64): result["data"] = .string(base64)
-        case .descriptor(let fd): result["fd"] = true; passing = fd
+        case .inline(let base64): payload = .inline(base64: base64)
+        case .descriptor(let fd): payload = .descriptor; passing = fd
         }
-        let message: JSONValue = ["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true, "result": .object(result)]
+        let message = WireEncoding.captured(order.lease, facts, origin: t.origin, scaleX: t.scaleX, scaleY: t.scaleY,
+                                            payload: payload, id: id)
         connections.markQueued(c)
-        if !c.send(message, passing: passing, maximumPending: limits.maximumOutboundBytes) {
+        if !c.sendCapture(message, passing: passing, maximumPending: limits.maximumOutboundBytes) {
             logger.warning("closing slow reader", metadata: ["peer.pid": "\(c.peer.pid)", "pending": "\(c.pendingOutput)"])
             c.closing = true
         }
