@@ -87,7 +87,7 @@ let package = Package(
         // X11: display connection, RandR geometry, window lookup and tracking, focus,
         // XTest injection, the foreign-injection watch. One owner thread per connection.
         .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "InputMuxImage", "InputMuxSight", "CX11", "CXtst", "CXrandr", "CXi",
-                                                 "CXext", "CXcomposite", "CXdamage", "CXfixes"]),
+                                                 "CXext", "CXcomposite", "CXdamage", "CXfixes", "CInputMuxSys"]),
 
         // Text through the real keymap: libxkbcommon's reverse map character → key + modifiers.
         .target(name: "InputMuxKeymap", dependencies: ["InputMuxCore", "CXKBCommon"]),

@@ -45,6 +45,14 @@ public struct RenderedImage: Sendable, Equatable {
     /// Lower-case hex of the SHA-256 of `bytes`: what the audit log keeps instead of the picture.
     public let sha256: String
 
+    /// With `sha256` the hash of `bytes` computed elsewhere (in parallel with delivery).
+    public init(bytes: [UInt8], format: ImageFormat, transform: CaptureTransform, sha256: String) {
+        self.bytes = bytes; self.format = format; self.transform = transform; self.sha256 = sha256
+    }
+
+    /// Lower-case hex of the SHA-256 of `bytes`.
+    public static func sha256(of bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+
     public init(bytes: [UInt8], format: ImageFormat, transform: CaptureTransform) {
         self.bytes = bytes; self.format = format; self.transform = transform
         self.sha256 = Self.hex(SHA256.hash(data: bytes))
@@ -74,7 +82,7 @@ public enum CaptureRenderer {
     /// its tip marks the pixel a click there would hit.
     public static func render(pixels: PixelImage, rect: Region, box: (maxWidth: Int, maxHeight: Int)?,
                               format: ImageFormat, quality: Int = 80,
-                              cursor: (image: CursorImage, hotSpot: Point)? = nil) throws(RenderError) -> RenderedImage {
+                              cursor: (image: CursorImage, hotSpot: Point)? = nil, hashing: Bool = true) throws(RenderError) -> RenderedImage {
         let size = try CaptureTransform.fit(width: Int(rect.width), height: Int(rect.height), into: box)
         guard pixels.width == Int(rect.width), pixels.height == Int(rect.height) else {
             throw .sizeMismatch(pixelsWidth: pixels.width, pixelsHeight: pixels.height, rect: rect)
@@ -110,6 +118,8 @@ public enum CaptureRenderer {
         case .raw:
             bytes = image.bytes
         }
-        return RenderedImage(bytes: bytes, format: format, transform: transform)
+        // Without hashing the caller hashes (`RenderedImage.sha256(of:)`) beside its delivery.
+        return hashing ? RenderedImage(bytes: bytes, format: format, transform: transform)
+            : RenderedImage(bytes: bytes, format: format, transform: transform, sha256: "")
     }
 }

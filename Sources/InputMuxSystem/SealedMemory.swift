@@ -50,6 +50,21 @@ public enum SealedMemory {
         try bytes.withUnsafeBytes { raw in Result { () throws(Failure) in try make(name: name, bytes: raw) } }.get()
     }
 
+    /// A sealed memfd's contents mapped read-only for `body`, without copying them
+    /// (refused when it is not fully sealed: nobody can change them under the mapping).
+    public static func withMapping<T>(_ fd: FileDescriptor, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        guard inputmux_fully_sealed(inputmux_seals(fd.rawValue)) != 0 else { throw Failure.notSealed }
+        var st = stat()
+        guard fstat(fd.rawValue, &st) == 0 else { throw Failure.failed(call: "fstat", errno: Errno(rawValue: errno)) }
+        let size = Int(st.st_size)
+        guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard let address = mmap(nil, size, PROT_READ, MAP_SHARED, fd.rawValue, 0), address != MAP_FAILED else {
+            throw Failure.failed(call: "mmap", errno: Errno(rawValue: errno))
+        }
+        defer { munmap(address, size) }
+        return try body(UnsafeRawBufferPointer(start: address, count: size))
+    }
+
     /// Everything in a sealed memfd (refused when it is not fully sealed).
     public static func read(_ fd: FileDescriptor) throws(Failure) -> [UInt8] {
         guard inputmux_fully_sealed(inputmux_seals(fd.rawValue)) != 0 else { throw .notSealed }

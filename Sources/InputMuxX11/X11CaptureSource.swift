@@ -58,7 +58,8 @@ public final class X11CaptureSource: CaptureSource {
         major = 5; minor = 0
         hasCursorImages = XFixesQueryExtension(d, &event, &error) != 0 && XFixesQueryVersion(d, &major, &minor) != 0
         let screen = connection.screen()
-        self.sharedMemory = sharedMemory && XShmQueryExtension(d) != 0
+        // MIT-SHM only with a server that sees this process's segments (SharedIPCNamespace).
+        self.sharedMemory = sharedMemory && XShmQueryExtension(d) != 0 && SharedIPCNamespace.with(serverOn: connection.fileDescriptor)
             ? SharedMemoryImage(connection: connection, capacity: Int(screen.width) * Int(screen.height) * 4)
             : nil
         rootDamage = XDamageCreate(d, connection.root, Int32(XDamageReportRawRectangles))

@@ -64,6 +64,7 @@ struct CaptureBenchmark: ParsableCommand {
         let scratch = dir + "/peers"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
 
+        progress("1. A PNG of a 1280x800 lease")
         // 1. A PNG of a 1280x800 lease, delivered.
         let viewer = try X11BenchAgent(socket: socket, name: "viewer")
         let viewerLease = try acquire(viewer, "0,0,1280x800")
@@ -84,6 +85,7 @@ struct CaptureBenchmark: ParsableCommand {
         }
         let pngBytes = try capture(viewer, png).count
 
+        progress("2. Raw captures of the whole display by ")
         // 2. Raw captures of the whole display by fd, against the bare MIT-SHM copy.
         let whole = try X11BenchAgent(socket: socket, name: "whole")
         try release(viewer, viewerLease)
@@ -94,8 +96,8 @@ struct CaptureBenchmark: ParsableCommand {
         let raw = "{\"type\":\"capture\",\"id\":ID,\"format\":\"raw\",\"delivery\":\"fd\"}"
         for _ in 0..<rounds {
             rawRates.append(try rate(seconds: rawSeconds) {
-                let bytes = try capture(whole, raw)
-                guard bytes.count == Int(Self.width * Self.height * 4) else { throw BenchError("a raw capture of \(bytes.count) bytes") }
+                let count = try mappedCapture(whole, raw)
+                guard count == Int(Self.width * Self.height * 4) else { throw BenchError("a raw capture of \(count) bytes") }
             })
             floorRates.append(try rate(seconds: rawSeconds) {
                 do throws(CaptureError) { _ = try source.capture(screen) } catch { throw BenchError(error.description) }
@@ -103,6 +105,7 @@ struct CaptureBenchmark: ParsableCommand {
         }
         try release(whole, wholeLease)
 
+        progress("3. Click")
         // 3. Click, then a settled capture, for an app that repaints 50 ms after the click.
         let actor = try X11BenchAgent(socket: socket, name: "actor")
         let actorLease = try acquire(actor, "1400,100,400x300")
@@ -123,16 +126,51 @@ struct CaptureBenchmark: ParsableCommand {
             if repaints.count <= before || shown != repaints.last!.1 { stale += 1 }
         }
 
+        progress("Where a capture's time goes")
+        // Where a capture's time goes, stage by stage, in this process (the daemon's
+        // capture thread runs the same code).
+        let stages = try stageTimes(source)
+
+        progress("4. The daemon's memory while agents capt")
         // 4. The daemon's memory while agents capture in a loop.
         try release(actor, actorLease)
         let memory = try memoryUnderLoad(socket: socket, daemon: daemon.pid)
 
         print(report(mux: mux, scrot: scrot, imp: imp, xwd: xwd, pngBytes: pngBytes, rawRates: rawRates,
                      floorRates: floorRates, settled: settled, stale: stale, unsettled: unsettled, memory: memory))
+        print(stages.render())
     }
 
     /// Takes a lease on `region` at once; its id.
     @discardableResult
+    /// The stages of a capture, timed one by one (median of 30 each).
+    func stageTimes(_ source: X11CaptureSource) throws -> BenchTable {
+        let lease = Region(x: 0, y: 0, width: 1280, height: 800)
+        let whole = Region(x: 0, y: 0, width: Self.width, height: Self.height)
+        func median(_ body: () throws -> Void) throws -> String {
+            var t: [Int64] = []
+            for _ in 0..<30 { t.append(try timed(body)) }
+            return Stats.fmt(Stats.median(Stats.ms(t)), digits: 2)
+        }
+        func grab(_ r: Region) throws -> PixelImage {
+            do throws(CaptureError) { return try source.capture(.screen(r)) } catch { throw BenchError(error.description) }
+        }
+        let small = try grab(lease), big = try grab(whole)
+        var png: RenderedImage?
+        var table = BenchTable(title: "where a capture's time goes (this process, release build, median of 30)", header: ["stage", "ms"])
+        table.rows.append(["MIT-SHM read of 1280x800 (into a PixelImage)", try median { _ = try grab(lease) }])
+        table.rows.append(["render PNG 1280x800 (encode + SHA-256)", try median { png = try CaptureRenderer.render(pixels: small, rect: lease, box: nil, format: .png) }])
+        table.rows.append(["base64 of that PNG", try median { _ = Data(png!.bytes).base64EncodedString() }])
+        table.rows.append(["MIT-SHM read of 1920x1080", try median { _ = try grab(whole) }])
+        var raw: RenderedImage?
+        table.rows.append(["render raw 1920x1080 (RGBA conversion + SHA-256)", try median { raw = try CaptureRenderer.render(pixels: big, rect: whole, box: nil, format: .raw) }])
+        table.rows.append(["SHA-256 of 8 MB alone", try median { _ = RenderedImage(bytes: raw!.bytes, format: .raw, transform: raw!.transform) }])
+        table.rows.append(["sealed memfd of 8 MB", try median {
+            do { try SealedMemory.make(name: "bench", bytes: raw!.bytes).close() } catch { throw BenchError("\(error)") }
+        }])
+        return table
+    }
+
     func acquire(_ agent: X11BenchAgent, _ region: String) throws -> String {
         let r = try agent.request("{\"type\":\"acquire\",\"id\":ID,\"region\":\"\(region)\",\"mode\":\"try\"}")
         guard r.contains("\"state\":\"active\""), let at = r.range(of: "\"id\":\"L")?.upperBound,
@@ -149,18 +187,37 @@ struct CaptureBenchmark: ParsableCommand {
     /// from the memfd).
     func capture(_ agent: X11BenchAgent, _ body: String) throws -> [UInt8] { try captureReply(agent, body).1 }
 
+    /// A capture's reply (its text, without the image) and the image's bytes as the
+    /// client has them: base64 decoded, or the sealed memfd mapped.
     func captureReply(_ agent: X11BenchAgent, _ body: String) throws -> (String, [UInt8]) {
-        let reply = try agent.request(body)
-        guard reply.contains("\"ok\":true") else { throw BenchError("capture refused: \(reply)") }
-        if reply.contains("\"fd\":true") {
-            guard let fd = agent.takeDescriptor() else { throw BenchError("a fd capture came without its descriptor") }
-            defer { try? fd.close() }
-            do { return (reply, try SealedMemory.read(fd)) } catch { throw BenchError(error.description) }
+        let reply = try agent.requestBytes(body)
+        let data = Array("\"data\":\"".utf8)
+        if let at = reply.firstRange(of: data) {
+            let start = at.upperBound
+            guard let end = reply[start...].firstIndex(of: UInt8(ascii: "\"")),
+                  let image = Data(base64Encoded: Data(reply[start..<end])) else { throw BenchError("bad image data") }
+            return (String(decoding: reply[..<at.lowerBound] + reply[end...], as: UTF8.self), [UInt8](image))
         }
-        guard let start = reply.range(of: "\"data\":\"")?.upperBound,
-              let end = reply[start...].firstIndex(of: "\""),
-              let data = Data(base64Encoded: String(reply[start..<end])) else { throw BenchError("no image in \(reply.prefix(200))") }
-        return (reply, [UInt8](data))
+        let text = String(decoding: reply, as: UTF8.self)
+        guard text.contains("\"ok\":true") else { throw BenchError("capture refused: \(text)") }
+        guard text.contains("\"fd\":true"), let fd = agent.takeDescriptor() else { throw BenchError("no image in \(text)") }
+        defer { try? fd.close() }
+        do { return (text, try SealedMemory.read(fd)) } catch { throw BenchError(error.description) }
+    }
+
+    func progress(_ what: String) {
+        FileHandle.standardError.write(Data("muxbench capture: \(what)\n".utf8))
+    }
+
+    /// A capture delivered by memfd, mapped by the client (no copy); its size.
+    func mappedCapture(_ agent: X11BenchAgent, _ body: String) throws -> Int {
+        let reply = try agent.requestBytes(body)
+        guard reply.firstRange(of: Array("\"fd\":true".utf8)) != nil, let fd = agent.takeDescriptor() else {
+            throw BenchError("no descriptor with \(String(decoding: reply.prefix(300), as: UTF8.self))")
+        }
+        defer { try? fd.close() }
+        // The last byte is read: the mapping is there, the pixels readable.
+        return try SealedMemory.withMapping(fd) { m in m.count > 0 && m[m.count - 1] == 255 ? m.count : -1 }
     }
 
     /// `command` under sh on `display`, to its end.
@@ -258,7 +315,7 @@ struct CaptureBenchmark: ParsableCommand {
         let raw = Stats.median(rawRates), floor = Stats.median(floorRates)
         var b = BenchTable(title: "raw captures of the whole 1920x1080 display, \(rounds) rounds of \(rawSeconds) s",
                            header: ["path", "captures/s (median)", "per round"])
-        b.rows.append(["inputmux capture, raw RGBA by sealed memfd, read by the client", Stats.fmt(raw, digits: 1),
+        b.rows.append(["inputmux capture, raw RGBA by sealed memfd, mapped by the client", Stats.fmt(raw, digits: 1),
                        rawRates.map { Stats.fmt($0, digits: 0) }.joined(separator: " ")])
         b.rows.append(["floor: MIT-SHM copy of the display in-process (XShmGetImage)", Stats.fmt(floor, digits: 1),
                        floorRates.map { Stats.fmt($0, digits: 0) }.joined(separator: " ")])

@@ -39,7 +39,13 @@ final class LateRepaintWindow: @unchecked Sendable {
         t.start()
     }
 
-    func stop() { lock.lock(); stopping = true; lock.unlock() }
+    /// Stops the thread and waits until it has closed its connection (before the X
+    /// server goes: Xlib ends the process when its server vanishes under a connection).
+    func stop() {
+        lock.lock(); stopping = true; lock.unlock()
+        stopped.wait()
+    }
+    private let stopped = DispatchSemaphore(value: 0)
 
     private func run() {
         var colour = 0
@@ -66,5 +72,6 @@ final class LateRepaintWindow: @unchecked Sendable {
             _ = poll(&pfd, 1, Int32(min(wait, 20)))
         }
         XCloseDisplay(display)
+        stopped.signal()
     }
 }

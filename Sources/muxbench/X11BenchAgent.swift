@@ -36,6 +36,22 @@ final class X11BenchAgent {
         connection.descriptors.isEmpty ? nil : connection.descriptors.removeFirst()
     }
 
+    /// Sends and waits for that one reply, as bytes: a capture's reply is megabytes, and
+    /// a client reads it as bytes (String searches on Linux cost milliseconds there).
+    func requestBytes(_ body: String) throws -> [UInt8] {
+        send(body)
+        let deadline = MonotonicClock.now() + .seconds(20)
+        let marker = Array("\"type\":\"reply\"".utf8)
+        while MonotonicClock.now() < deadline {
+            // The writer orders keys, so `type` is near the end of a reply's line.
+            for line in connection.readLines(timeout: .milliseconds(100))
+            where line.suffix(64).firstRange(of: marker) != nil || line.prefix(64).firstRange(of: marker) != nil {
+                return line
+            }
+        }
+        throw BenchError("no reply to \(body)")
+    }
+
     /// Sends and waits for that one reply.
     func request(_ body: String) throws -> String {
         send(body)

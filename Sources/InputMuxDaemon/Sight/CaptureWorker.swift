@@ -56,10 +56,13 @@ final class CaptureWorker: @unchecked Sendable {
     private var thread: Thread?
     private let openSource: @Sendable () throws(CaptureError) -> any CaptureSource
     private let logger: Logger
+    /// Hashes beside delivery (`SideThread`).
+    private let side: SideThread
 
     init(logger: Logger, openSource: @escaping @Sendable () throws(CaptureError) -> any CaptureSource) throws(DaemonError) {
         self.logger = logger
         self.openSource = openSource
+        side = SideThread(logger: logger)
         wake = try WakeSignal()
         workerWake = try WakeSignal()
     }
@@ -160,6 +163,7 @@ final class CaptureWorker: @unchecked Sendable {
             let timeout: Int32 = next.map { Int32(clamping: max(0, ($0.nanoseconds - MonotonicClock.now().nanoseconds + 999_999) / 1_000_000)) } ?? -1
             _ = try? pollRetryingOnInterrupt(&fds, timeoutMilliseconds: timeout)
         }
+        side.stop()
         // Stopping: what still waits is answered, so no request stays unanswered.
         for job in waiting {
             finish(job.order, .failure(Rejection(.shutdown, "capture abandoned: the daemon is shutting down")))
@@ -188,23 +192,33 @@ final class CaptureWorker: @unchecked Sendable {
         let image: RenderedImage
         do {
             image = try CaptureRenderer.render(pixels: pixels, rect: job.order.rect, box: job.options.box.map { ($0.width, $0.height) },
-                                               format: job.options.format, quality: job.options.quality, cursor: cursor)
+                                               format: job.options.format, quality: job.options.quality, cursor: cursor,
+                                               hashing: false)
         } catch {
             return .failure(Rejection(.captureFailed, "capture failed: \(error)"))
         }
-        let payload: Payload
-        switch job.options.delivery {
-        case .inline:
-            payload = .inline(Data(image.bytes).base64EncodedString())
-        case .fd:
-            do throws(SealedMemory.Failure) {
-                payload = .descriptor(try SealedMemory.make(name: "inputmux-capture", bytes: image.bytes))
-            } catch {
-                return .failure(Rejection(.captureFailed, "capture failed: \(error.description)"))
+        // The hash on the side thread while the image is made ready to travel.
+        let bytes = image.bytes
+        let delivery = job.options.delivery
+        let (sha256, ready) = side.both({ RenderedImage.sha256(of: bytes) }) { () -> Result<Payload, Rejection> in
+            switch delivery {
+            case .inline:
+                return .success(.inline(Data(bytes).base64EncodedString()))
+            case .fd:
+                do throws(SealedMemory.Failure) {
+                    return .success(.descriptor(try SealedMemory.make(name: "inputmux-capture", bytes: bytes)))
+                } catch {
+                    return .failure(Rejection(.captureFailed, "capture failed: \(error.description)"))
+                }
             }
         }
+        let payload: Payload
+        switch ready {
+        case .success(let p): payload = p
+        case .failure(let r): return .failure(r)
+        }
         let facts = CaptureFacts(rect: job.order.rect, width: image.transform.width, height: image.transform.height,
-                                 format: image.format.rawValue, bytes: image.bytes.count, sha256: image.sha256,
+                                 format: image.format.rawValue, bytes: bytes.count, sha256: sha256,
                                  waited: waited, settled: settled)
         return .success(Product(facts: facts, transform: image.transform, payload: payload))
     }
