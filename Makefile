@@ -37,7 +37,7 @@ system-test:
 # Xorg in the guest adds an agent's uinput pointer and its click reaches an X client
 # (vm/guest/x11-uinput.py); reuses the products the kernel suite built.
 x11-vm-test:
-	bash vm/run-in-guest.sh --timeout 600 -- python3 /opt/inputmux/guest/x11-uinput.py
+	INPUTMUX_VM_PYTHON_LIBS=1 bash vm/run-in-guest.sh --timeout 600 -- python3 /opt/inputmux/guest/x11-uinput.py
 
 bench: deps
 	swift run -c release muxbench core

@@ -120,7 +120,7 @@ display = ":1"
         xy = [int(part.split(":")[1]) for part in where.split()[:2]] if where.startswith("x:") else [-9, -9]
         # libinput scales the absolute axis range onto the screen: within a pixel.
         check("the X cursor is where the agent clicked (640,360)", abs(xy[0] - 640) <= 1 and abs(xy[1] - 360) <= 1, where.strip())
-        sight(agent, env)
+        sight(agent, env, lease["lease"]["id"], run)
         layout_change(agent, run, env, name, dev_id)
         agent.close()
     finally:
@@ -131,10 +131,10 @@ display = ":1"
 
 def capture(agent, **fields):
     """A capture of the agent's lease as raw RGBA: (result, bytes), or (error, None)."""
-    reply = agent.request(dict(type="capture", format="raw", **fields))
-    if not reply.get("ok"):
-        return reply.get("error"), None
-    result = reply["result"]
+    try:
+        result = agent.request(dict(type="capture", format="raw", **fields))
+    except im.InputMuxError as exc:
+        return {"code": exc.code, "message": str(exc)}, None
     return result, base64.b64decode(result["data"])
 
 
@@ -144,15 +144,84 @@ def pixel(result, data, x, y):
     return data[i] << 16 | data[i + 1] << 8 | data[i + 2]
 
 
-def sight(agent, env):
+class Records:
+    """Every JSON line the X client prints, read by a thread as it comes."""
+
+    def __init__(self, client):
+        import json
+        import threading
+        self.lines = []
+
+        def read():
+            for line in client.stdout:
+                try:
+                    self.lines.append(json.loads(line))
+                except ValueError:
+                    pass
+        threading.Thread(target=read, daemon=True).start()
+
+    def wait(self, match, timeout=10.0):
+        """The records matching `match` once there is one (or after `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [r for r in list(self.lines) if match(r)]
+            if found or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.05)
+
+
+def presses(records, window, timeout=5.0):
+    """The X client's ButtonPress records in `window`."""
+    return records.wait(lambda r: r.get("ev") == "press" and r.get("win") == window, timeout)
+
+
+def mcp_sessions(agent, lease, run, records, env):
+    """Two MCP sessions (the PyPI client) in disjoint regions: each sees only its own
+    window, and the model's click at an image pixel lands on that pixel."""
+    try:
+        agent.release(lease)
+        released = True
+    except im.InputMuxError as exc:
+        released = exc
+    check("the whole-desktop lease is released for the MCP sessions", released is True, str(released))
+    try:
+        sys.path.insert(0, "/opt/inputmux/pylib")
+        import mcp_sight_check
+        def pointer_ready(name):
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                listed = subprocess.run(["xinput", "list", "--name-only"], env=env, capture_output=True, text=True).stdout
+                if any(line.startswith(f"inputmux agent {name}#") and line.endswith(" pointer") for line in listed.splitlines()):
+                    return True
+                time.sleep(0.2)
+            return False
+        mcp_sight_check.scenario(f"{run}/agent.sock", check, pointer_ready)
+    except Exception as exc:  # noqa: BLE001 - a failure to run is a failed check, never a skip
+        check("the MCP sight scenario runs (PyPI mcp in /opt/inputmux/pylib)", False, repr(exc))
+    # libinput scales the uinput pointer's absolute range onto the screen: within a pixel.
+    def near(found, x, y):
+        return bool(found) and abs(found[0].get("x") - x) <= 1 and abs(found[0].get("y") - y) <= 1
+    left = presses(records, "left")
+    check("the left session's click at image pixel 30,40 reaches its window within a pixel of 30,40",
+          near(left, 30, 40), str(left))
+    right = presses(records, "right")
+    check("the right session's click at image pixel 250,150 reaches its window within a pixel of 250,150",
+          near(right, 250, 150), str(right))
+    again = agent.acquire("0,0,1920x1080")
+    check("the whole desktop is leased again", again.get("state") == "active", str(again))
+
+
+def sight(agent, env, lease, run):
     """Issue 17 in the real kernel: the agent clicks a window through its uinput pointer
     (libinput, Xorg), then captures it; the capture shows what the click changed."""
     here = os.path.dirname(os.path.abspath(__file__))
-    client = subprocess.Popen(["python3", os.path.join(here, "xclient.py"), "cap:200,200,400x300#E03020!50#20C040"],
+    client = subprocess.Popen(["python3", os.path.join(here, "xclient.py"), "cap:200,200,400x300#E03020!50#20C040",
+                               "left:200,600,300x200#E03020", "right:700,600,300x200#3050E0"],
                               env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        ready = client.stdout.readline()
-        check("an X client maps a red window at 200,200,400x300", '"ready"' in ready, ready)
+        records = Records(client)
+        ready = records.wait(lambda r: "ready" in r, 15)
+        check("an X client maps a red window at 200,200,400x300", bool(ready), str(ready))
         rect = "200,200,400x300"
         before, data = capture(agent, rect=rect)
         check("a capture of the window before the click is red", data is not None and pixel(before, data, 200, 150) == 0xE03020,
@@ -161,7 +230,7 @@ def sight(agent, env):
             check("the capture's sha256 is the hash of the bytes received",
                   hashlib.sha256(data).hexdigest() == before.get("sha256"), str(before.get("sha256")))
         clicked = agent.click(400, 350)
-        check("the agent clicks the window through its uinput pointer", clicked is True, str(clicked))
+        check("the agent clicks the window through its uinput pointer", clicked in (True, {"done": True}), str(clicked))
         started = time.monotonic()
         after, data = capture(agent, rect=rect, settle={"quiet_ms": 100, "max_ms": 3000})
         waited = time.monotonic() - started
@@ -174,6 +243,7 @@ def sight(agent, env):
               and len(data) == 200 * 150 * 4, str(half))
         outside, _ = capture(agent, rect="1900,1060,40x40")
         check("a rectangle off the lease is refused with outside_region", (outside or {}).get("code") == "outside_region", str(outside))
+        mcp_sessions(agent, lease, run, records, env)
     finally:
         client.terminate()
         client.wait()

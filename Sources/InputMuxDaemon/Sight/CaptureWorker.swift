@@ -154,7 +154,9 @@ final class CaptureWorker: @unchecked Sendable {
                         settled = ok
                     }
                 }
-                finish(job.order, make(job, target: target, source: source, settled: settled, waited: now - job.started))
+                if let failed = make(job, target: target, source: source, settled: settled, waited: now - job.started) {
+                    finish(job.order, failed)
+                }
                 return true
             }
             var fds = [pollfd(fd: workerWake.fd, events: Int16(POLLIN), revents: 0),
@@ -180,8 +182,10 @@ final class CaptureWorker: @unchecked Sendable {
         }
     }
 
+    /// Makes the image; a failure is returned, a success handed over by the side thread
+    /// once hashed (nil here).
     private func make(_ job: Job, target: CaptureTarget, source: any CaptureSource, settled: Bool?,
-                      waited: Duration) -> Result<Product, Rejection> {
+                      waited: Duration) -> Result<Product, Rejection>? {
         let pixels: PixelImage
         do throws(CaptureError) {
             pixels = try source.capture(target)
@@ -197,30 +201,27 @@ final class CaptureWorker: @unchecked Sendable {
         } catch {
             return .failure(Rejection(.captureFailed, "capture failed: \(error)"))
         }
-        // The hash on the side thread while the image is made ready to travel.
+        // Made ready to travel here; hashed on the side thread, which then hands it over,
+        // while this thread goes on to the next capture.
         let bytes = image.bytes
-        let delivery = job.options.delivery
-        let (sha256, ready) = side.both({ RenderedImage.sha256(of: bytes) }) { () -> Result<Payload, Rejection> in
-            switch delivery {
-            case .inline:
-                return .success(.inline(Data(bytes).base64EncodedString()))
-            case .fd:
-                do throws(SealedMemory.Failure) {
-                    return .success(.descriptor(try SealedMemory.make(name: "inputmux-capture", bytes: bytes)))
-                } catch {
-                    return .failure(Rejection(.captureFailed, "capture failed: \(error.description)"))
-                }
+        let payload: Payload
+        switch job.options.delivery {
+        case .inline:
+            payload = .inline(Data(bytes).base64EncodedString())
+        case .fd:
+            do throws(SealedMemory.Failure) {
+                payload = .descriptor(try SealedMemory.make(name: "inputmux-capture", bytes: bytes))
+            } catch {
+                return .failure(Rejection(.captureFailed, "capture failed: \(error.description)"))
             }
         }
-        let payload: Payload
-        switch ready {
-        case .success(let p): payload = p
-        case .failure(let r): return .failure(r)
+        let order = job.order, transform = image.transform, format = image.format.rawValue
+        side.submit { [self] in
+            let facts = CaptureFacts(rect: order.rect, width: transform.width, height: transform.height, format: format,
+                                     bytes: bytes.count, sha256: RenderedImage.sha256(of: bytes), waited: waited, settled: settled)
+            finish(order, .success(Product(facts: facts, transform: transform, payload: payload)))
         }
-        let facts = CaptureFacts(rect: job.order.rect, width: image.transform.width, height: image.transform.height,
-                                 format: image.format.rawValue, bytes: bytes.count, sha256: sha256,
-                                 waited: waited, settled: settled)
-        return .success(Product(facts: facts, transform: image.transform, payload: payload))
+        return nil
     }
 
     private func finish(_ order: CaptureOrder, _ result: Result<Product, Rejection>) {
