@@ -40,9 +40,9 @@ public struct TextRedactor: Sendable {
     }
 }
 
-/// Lower-case hex, without Foundation.
-enum Hex {
-    static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+/// Lower-case hex, without Foundation: audit hashes, redaction HMACs, image hashes.
+public enum Hex {
+    public static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for b in bytes {

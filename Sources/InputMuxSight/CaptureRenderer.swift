@@ -51,19 +51,10 @@ public struct RenderedImage: Sendable, Equatable {
     }
 
     /// Lower-case hex of the SHA-256 of `bytes`.
-    public static func sha256(of bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+    public static func sha256(of bytes: [UInt8]) -> String { Hex.encode(SHA256.hash(data: bytes)) }
 
     public init(bytes: [UInt8], format: ImageFormat, transform: CaptureTransform) {
-        self.bytes = bytes; self.format = format; self.transform = transform
-        self.sha256 = Self.hex(SHA256.hash(data: bytes))
-    }
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in digest { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
-        return String(decoding: out, as: UTF8.self)
+        self.init(bytes: bytes, format: format, transform: transform, sha256: Self.sha256(of: bytes))
     }
 }
 

@@ -68,10 +68,14 @@ extension EngineLoop {
     /// Queues `message` for this turn's flush; a peer that leaves too much unread goes.
     func send(_ message: JSONValue, to c: Connection) {
         connections.markQueued(c)
-        if !c.send(message, maximumPending: limits.maximumOutboundBytes) {
-            logger.warning("closing slow reader", metadata: ["peer.pid": "\(c.peer.pid)", "pending": "\(c.pendingOutput)"])
-            c.closing = true
-        }
+        closeIfSlow(c, accepted: c.send(message, maximumPending: limits.maximumOutboundBytes))
+    }
+
+    /// A connection whose peer lets output pile up past the bound is closed.
+    func closeIfSlow(_ c: Connection, accepted: Bool) {
+        guard !accepted else { return }
+        logger.warning("closing slow reader", metadata: ["peer.pid": "\(c.peer.pid)", "pending": "\(c.pendingOutput)"])
+        c.closing = true
     }
 
     /// Writes what this turn queued, one `write` per connection, and asks the poller to

@@ -66,9 +66,6 @@ extension EngineLoop {
         let message = WireEncoding.captured(order.lease, facts, origin: t.origin, scaleX: t.scaleX, scaleY: t.scaleY,
                                             payload: payload, id: id)
         connections.markQueued(c)
-        if !c.sendCapture(message, passing: passing, maximumPending: limits.maximumOutboundBytes) {
-            logger.warning("closing slow reader", metadata: ["peer.pid": "\(c.peer.pid)", "pending": "\(c.pendingOutput)"])
-            c.closing = true
-        }
+        closeIfSlow(c, accepted: c.sendCapture(message, passing: passing, maximumPending: limits.maximumOutboundBytes))
     }
 }
