@@ -13,7 +13,12 @@ stdout, one JSON object per line (flushed):
   {"ev":"repainted","win":NAME,"color":"RRGGBB","t":NS}   after a delayed repaint reached the server
         (t: CLOCK_MONOTONIC in nanoseconds when it did)
   {"ack":N}   after command N was applied
+  After "N xi2 NAME", window NAME's presses, releases and keys are XInput2 events instead
+  (XI2 delivery replaces core delivery to the same client), and their records also carry
+  "device" (the XInput2 master device that delivered them) and "source" (the slave that
+  produced them, e.g. a master's XTEST keyboard); its motion is still a core record.
 stdin, one command per line: "N move NAME X Y" | "N close NAME" | "N focus NAME" |
+  "N xi2 NAME" |
   "N pointerroot" | "N screen W H" (RandR: the one output's mode and the screen size
   become WxH, at most the size Xvfb started with) | "N sync" |
   "N fill NAME X Y W H RRGGBB" (draws a filled rectangle in window NAME, at X,Y inside it)
@@ -24,7 +29,7 @@ import sys
 import time
 
 from Xlib import X, display
-from Xlib.ext import randr
+from Xlib.ext import randr, xinput
 
 def set_screen(d, root, w, h):
     """Resizes the screen the way a monitor change does: a WxH mode on the one CRTC."""
@@ -44,6 +49,8 @@ def set_screen(d, root, w, h):
         randr.set_screen_size(root, max(w, g.width), max(h, g.height), mm(max(w, g.width)), mm(max(h, g.height)))
     randr.set_crtc_config(d, crtc, res.config_timestamp, 0, 0, mode, current.rotation, [output])
     randr.set_screen_size(root, w, h, mm(w), mm(h))
+
+GENERIC_EVENT = 35   # X.h GenericEvent, which python-xlib does not name
 
 def out(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
@@ -91,9 +98,26 @@ def main():
 
     fd = d.fileno()
     stdin_open = True
+    xi_opcode = None
+    xi_kinds = {xinput.ButtonPress: "press", xinput.ButtonRelease: "release", xinput.KeyPress: "key"}
     while True:
         while d.pending_events():
             e = d.next_event()
+            if xi_opcode is not None and e.type == GENERIC_EVENT and e.extension == xi_opcode:
+                kind = xi_kinds.get(e.evtype)
+                name = names.get(e.data.event.id)
+                if kind is None or name is None:
+                    continue
+                rec = {"ev": kind, "win": name, "x": int(e.data.event_x), "y": int(e.data.event_y),
+                       "root_x": int(e.data.root_x), "root_y": int(e.data.root_y),
+                       "device": e.data.deviceid, "source": e.data.sourceid, "xi2": True}
+                if kind == "key":
+                    rec["keycode"] = e.data.detail
+                    rec["state"] = e.data.mods.effective_mods
+                else:
+                    rec["button"] = e.data.detail
+                out(rec)
+                continue
             wid = getattr(getattr(e, "window", None), "id", None)
             name = names.get(wid)
             if name is None:
@@ -136,6 +160,12 @@ def main():
                 windows[args[0]].destroy()
             elif cmd == "focus":
                 windows[args[0]].set_input_focus(X.RevertToPointerRoot, X.CurrentTime)
+            elif cmd == "xi2":
+                if xi_opcode is None:
+                    d.xinput_query_version()
+                    xi_opcode = d.query_extension(xinput.extname).major_opcode
+                windows[args[0]].xinput_select_events([(xinput.AllMasterDevices, xinput.KeyPressMask |
+                                                        xinput.ButtonPressMask | xinput.ButtonReleaseMask)])
             elif cmd == "pointerroot":
                 d.set_input_focus(X.PointerRoot, X.RevertToPointerRoot, X.CurrentTime)
             elif cmd == "fill":
