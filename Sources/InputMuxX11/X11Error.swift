@@ -16,6 +16,22 @@ public enum X11Error: Error, Hashable, Sendable, CustomStringConvertible {
     case captureOutsideScreen(Region, screen: Region)
     /// The server refused to read the pixels back.
     case captureFailed(Region)
+    /// An XInput2 master of that name exists already (a seat's names must be unique).
+    case seatExists(String)
+    /// The server refused to add an XInput2 master pair (no multi-pointer, or no room).
+    case seatRefused(String)
+    /// The server added the master pair but one of its devices is not there.
+    case seatIncomplete(String, missing: String)
+    /// No XInput2 master of that name (or with that device) exists (any more).
+    case noSuchSeat(String)
+    /// No XInput2 device has that id.
+    case noSuchInputDevice(Int32)
+    /// The server refused to attach a slave device to a seat's master.
+    case attachRefused(device: Int32, seat: String)
+    /// The server refused to give a seat's keyboard the focus of a window.
+    case focusRefused(UInt64, seat: String)
+    /// The server refused a seat's cursor.
+    case cursorRefused(String)
 
     public var description: String {
         switch self {
@@ -36,6 +52,29 @@ public enum X11Error: Error, Hashable, Sendable, CustomStringConvertible {
             return "cannot capture \(r): it is not within the screen \(screen); ask for a rectangle inside it"
         case .captureFailed(let r):
             return "the X server refused to read back the pixels of \(r); check that the display still runs (`xdpyinfo`)"
+        case .seatExists(let s):
+            return "an XInput2 master named \"\(s)\" exists already; remove it (`xinput remove-master \"\(s) pointer\"`, "
+                + "or remove stale seats by their prefix) before creating the seat again"
+        case .seatRefused(let s):
+            return "the X server refused to add the XInput2 master pair \"\(s)\" (it lacks multi-pointer support or has no room "
+                + "for more devices); the session must share the human's seat; check `xinput list`"
+        case .seatIncomplete(let s, let missing):
+            return "the X server added the XInput2 master pair \"\(s)\" but its \(missing) is missing; remove the seat and "
+                + "create it again, and check `xinput list`"
+        case .noSuchSeat(let s):
+            return "no XInput2 master \"\(s)\" exists (any more): someone removed it or the server reset; create the seat "
+                + "again (`xinput list` shows the masters)"
+        case .noSuchInputDevice(let d):
+            return "no XInput2 device \(d) exists; list the devices and their ids with `xinput list`"
+        case .attachRefused(let d, let s):
+            return "the X server refused to attach device \(d) to seat \"\(s)\": only a slave device can move, not an XTEST "
+                + "device or a master, and a pointer joins a master pointer, a keyboard a master keyboard (`xinput list`)"
+        case .focusRefused(let w, let s):
+            return "the X server refused to give seat \"\(s)\"'s keyboard the focus of window 0x\(String(w, radix: 16)): it is "
+                + "not viewable (unmapped, or an ancestor is); map the window first, or lease a viewable one"
+        case .cursorRefused(let s):
+            return "the X server refused the cursor of seat \"\(s)\" (no \"fixed\" font, or a cursor that size); the seat keeps "
+                + "the default cursor; check `xlsfonts -fn fixed`"
         }
     }
 }

@@ -16,7 +16,8 @@ stdout, one JSON object per line (flushed):
   After "N xi2 NAME", window NAME's presses, releases and keys are XInput2 events instead
   (XI2 delivery replaces core delivery to the same client), and their records also carry
   "device" (the XInput2 master device that delivered them) and "source" (the slave that
-  produced them, e.g. a master's XTEST keyboard); its motion is still a core record.
+  produced them, e.g. a master's XTEST keyboard) and "time" (the server's timestamp, in
+  milliseconds); its motion is still a core record.
 stdin, one command per line: "N move NAME X Y" | "N close NAME" | "N focus NAME" |
   "N xi2 NAME" |
   "N pointerroot" | "N screen W H" (RandR: the one output's mode and the screen size
@@ -110,7 +111,7 @@ def main():
                     continue
                 rec = {"ev": kind, "win": name, "x": int(e.data.event_x), "y": int(e.data.event_y),
                        "root_x": int(e.data.root_x), "root_y": int(e.data.root_y),
-                       "device": e.data.deviceid, "source": e.data.sourceid, "xi2": True}
+                       "device": e.data.deviceid, "source": e.data.sourceid, "time": e.data.time, "xi2": True}
                 if kind == "key":
                     rec["keycode"] = e.data.detail
                     rec["state"] = e.data.mods.effective_mods
