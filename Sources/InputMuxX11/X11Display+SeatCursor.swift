@@ -60,7 +60,7 @@ extension X11Display {
         // The server keeps the cursor while it is defined somewhere.
         defer { XFreeCursor(display, cursor) }
         let (_, refused) = checked { XIDefineCursor(display, seat.pointer, root, cursor) }
-        guard !refused else { throw exists(seat) ? .cursorRefused(seat.name) : .noSuchSeat(seat.name) }
+        guard !refused else { throw exists(seat) ? X11Error.cursorRefused(seat.name) : X11Error.noSuchSeat(seat.name) }
     }
 
     /// The image `seat`'s pointer shows now (where it is), nil without XFIXES.

@@ -106,7 +106,7 @@ extension X11Display {
         var removed: [String] = []
         for p in stale {
             let name = String(p.name.dropLast(" pointer".count))
-            do {
+            do throws(X11Error) {
                 try removeMaster(pointer: p.id, name: name)
                 removed.append(name)
             } catch {

@@ -24,6 +24,46 @@ import Testing
         return Point(x: Int32(w.x + w.w / 2), y: Int32(w.y + w.h / 2))
     }
 
+    /// The seats a device list holds: a master pair with both XTEST slaves; a pair without
+    /// them is not a seat the library can inject through.
+    @Test func seatsAreReadFromTheDeviceList() {
+        let devices = [
+            X11InputDevice(id: 2, name: "Virtual core pointer", use: .masterPointer, attachment: 3, enabled: true),
+            X11InputDevice(id: 3, name: "Virtual core keyboard", use: .masterKeyboard, attachment: 2, enabled: true),
+            X11InputDevice(id: 4, name: "Virtual core XTEST pointer", use: .slavePointer, attachment: 2, enabled: true),
+            X11InputDevice(id: 5, name: "Virtual core XTEST keyboard", use: .slaveKeyboard, attachment: 3, enabled: true),
+            X11InputDevice(id: 6, name: "mouse", use: .floatingSlave, attachment: nil, enabled: true),
+            X11InputDevice(id: 8, name: "half pointer", use: .masterPointer, attachment: 9, enabled: true),
+            X11InputDevice(id: 9, name: "half keyboard", use: .masterKeyboard, attachment: 8, enabled: true),
+            X11InputDevice(id: 10, name: "half XTEST pointer", use: .slavePointer, attachment: 8, enabled: true),
+            X11InputDevice(id: 12, name: "inputmux agent a#1 pointer", use: .masterPointer, attachment: 13, enabled: true),
+            X11InputDevice(id: 13, name: "inputmux agent a#1 keyboard", use: .masterKeyboard, attachment: 12, enabled: true),
+            X11InputDevice(id: 14, name: "inputmux agent a#1 XTEST pointer", use: .slavePointer, attachment: 12, enabled: true),
+            X11InputDevice(id: 15, name: "inputmux agent a#1 XTEST keyboard", use: .slaveKeyboard, attachment: 13, enabled: true),
+        ]
+        #expect(X11Seat.seats(in: devices) == [
+            X11Seat(name: "Virtual core", pointer: 2, keyboard: 3, xtestPointer: 4, xtestKeyboard: 5),
+            X11Seat(name: "inputmux agent a#1", pointer: 12, keyboard: 13, xtestPointer: 14, xtestKeyboard: 15),
+        ])
+        #expect(X11Seat.agentSeatName(agent: "a", session: 1).hasPrefix(X11Seat.agentPrefix))
+    }
+
+    /// Evdev frames become seat actions as the XTest output maps them: a frame with one
+    /// axis keeps the other, wheel notches are button 4/5 clicks, autorepeat is dropped.
+    @Test func framesMapToSeatActions() {
+        func actions(_ events: [EvdevEvent], from p: Point? = Point(x: 5, y: 6)) -> [X11SeatInput.Action] {
+            X11SeatInput.actions(for: Frame(events), from: p)
+        }
+        #expect(actions([EvdevEvent(type: EV.abs, code: ABS.y, value: 90)]) == [.move(Point(x: 5, y: 90))])
+        #expect(actions([EvdevEvent(type: EV.abs, code: ABS.x, value: 7), EvdevEvent(type: EV.key, code: 0x110, value: 1)])
+                == [.move(Point(x: 7, y: 6)), .button(1, pressed: true)])
+        #expect(actions([EvdevEvent(type: EV.key, code: 0x111, value: 0)]) == [.button(3, pressed: false)])
+        #expect(actions([EvdevEvent(type: EV.key, code: 30, value: 1)]) == [.key(38, pressed: true)])
+        #expect(actions([EvdevEvent(type: EV.key, code: 30, value: 2)]) == [])
+        #expect(actions([EvdevEvent(type: EV.rel, code: REL.wheel, value: -2)])
+                == [.button(5, pressed: true), .button(5, pressed: false), .button(5, pressed: true), .button(5, pressed: false)])
+    }
+
     @Test func twoSeatsAreListedWithTheirXTESTSlaves() throws {
         let x = try XvfbServer()
         let d = try X11Display(display: x.display, xauthority: nil)
@@ -90,8 +130,8 @@ import Testing
         c.pump(timeout: 0.2)
 
         let inOne = c.received("key", in: "one"), inTwo = c.received("key", in: "two")
-        #expect(inOne.compactMap { ($0["keycode"] as? Int).map(UInt32.init) } == keysA, "seat A's keys, whole and in order, in window one")
-        #expect(inTwo.compactMap { ($0["keycode"] as? Int).map(UInt32.init) } == keysB, "seat B's keys, whole and in order, in window two")
+        #expect(inOne.compactMap { ($0["keycode"] as? Int).map { UInt32($0) } } == keysA, "seat A's keys, whole and in order, in window one")
+        #expect(inTwo.compactMap { ($0["keycode"] as? Int).map { UInt32($0) } } == keysB, "seat B's keys, whole and in order, in window two")
         #expect(inOne.allSatisfy { $0["device"] as? Int == Int(a.keyboard) && $0["source"] as? Int == Int(a.xtestKeyboard) })
         #expect(inTwo.allSatisfy { $0["device"] as? Int == Int(b.keyboard) && $0["source"] as? Int == Int(b.xtestKeyboard) })
         #expect(c.received("key", in: "three").isEmpty)
