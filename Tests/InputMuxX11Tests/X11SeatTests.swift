@@ -269,12 +269,17 @@ import Testing
         #expect(try d.createSeat(named: Self.alice).name == Self.alice)
     }
 
-    @Test func focusOnAWindowThatIsGoneIsATypedError() throws {
+    @Test func focusOnAWindowThatIsGoneOrUnmappedIsATypedError() throws {
         let x = try XvfbServer()
-        let c = try RecordingClient(display: x.display, ["one:10,20,300x200"])
+        let c = try RecordingClient(display: x.display, ["one:10,20,300x200", "two:400,20,300x200"])
         let d = try X11Display(display: x.display, xauthority: nil)
         let a = try d.createSeat(named: Self.alice)
-        let one = Self.window(c, "one")
+        let one = Self.window(c, "one"), two = Self.window(c, "two")
+        try c.command("unmap two")
+        #expect(throws: X11Error.focusRefused(two.rawValue, seat: a.name)) { try d.setFocus(of: a, to: two) }
+        try c.command("map two")
+        try d.setFocus(of: a, to: two)
+        #expect(try d.focus(of: a) == .window(two))
         try c.command("close one")
         #expect(throws: X11Error.noSuchWindow(one.rawValue)) { try d.setFocus(of: a, to: one) }
         #expect(X11Error.noSuchWindow(one.rawValue).description.contains("xwininfo"))

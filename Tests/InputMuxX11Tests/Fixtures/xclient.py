@@ -19,7 +19,7 @@ stdout, one JSON object per line (flushed):
   produced them, e.g. a master's XTEST keyboard) and "time" (the server's timestamp, in
   milliseconds); its motion is still a core record.
 stdin, one command per line: "N move NAME X Y" | "N close NAME" | "N focus NAME" |
-  "N xi2 NAME" |
+  "N xi2 NAME" | "N unmap NAME" | "N map NAME" |
   "N pointerroot" | "N screen W H" (RandR: the one output's mode and the screen size
   become WxH, at most the size Xvfb started with) | "N sync" |
   "N fill NAME X Y W H RRGGBB" (draws a filled rectangle in window NAME, at X,Y inside it)
@@ -161,6 +161,10 @@ def main():
                 windows[args[0]].destroy()
             elif cmd == "focus":
                 windows[args[0]].set_input_focus(X.RevertToPointerRoot, X.CurrentTime)
+            elif cmd == "unmap":
+                windows[args[0]].unmap()
+            elif cmd == "map":
+                windows[args[0]].map()
             elif cmd == "xi2":
                 if xi_opcode is None:
                     d.xinput_query_version()
