@@ -1,6 +1,7 @@
 import Foundation
 import InputMuxCore
 import InputMuxHarness
+import InputMuxSight
 @testable import InputMuxX11
 import Testing
 
