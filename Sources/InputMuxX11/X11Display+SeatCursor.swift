@@ -12,14 +12,15 @@ extension X11Display {
     static let cursorPalette: [UInt32] = [0xD32F2F, 0x1976D2, 0x388E3C, 0xF57C00, 0x7B1FA2, 0x00838F, 0xC2185B, 0x5D4037]
 
     /// Gives `seat`'s pointer an arrow in `color` (0xRRGGBB) outlined in white, with
-    /// `label` (at most 16 bytes of it) in `color` on a white box below and right of the
+    /// `label` (its first 16 characters) in `color` on a white box below and right of the
     /// tip, drawn in the server's "fixed" font. It is the seat's cursor wherever a window
     /// defines none of its own (it is defined on the root window, for this seat only).
     /// The corresponding C functions are `XCreatePixmapCursor` and `XIDefineCursor`.
     public func labelCursor(of seat: X11Seat, label: String, color: UInt32) throws(X11Error) {
         guard let font = XLoadQueryFont(display, "fixed") else { throw .cursorRefused(seat.name) }
         defer { XFreeFont(display, font) }
-        let text = Array(label.utf8.prefix(16)).map { CChar(bitPattern: $0) }
+        // "fixed" is a Latin-1 font: what is not printable ASCII shows as "?".
+        let text = label.unicodeScalars.prefix(16).map { (0x20..<0x7f).contains($0.value) ? CChar($0.value) : CChar(0x3f) }
         let textWidth = text.isEmpty ? 0 : XTextWidth(font, text, Int32(text.count))
         let ascent = font.pointee.ascent, descent = font.pointee.descent
         let boxX: Int32 = 9, boxY: Int32 = 17
