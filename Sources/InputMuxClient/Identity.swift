@@ -43,6 +43,17 @@ public struct SessionInfo: Sendable, Hashable {
     public var keyboardDevice: String
     public var maxTextLength: Int?
     public var maxPathPoints: Int?
+    /// The seat the session's gestures run on: its own (an XInput2 master pair, with its
+    /// own cursor and focus), or the human's shared one.
+    public var seat: Seat
+
+    /// Which seat a session got at hello (docs/SEATS.md).
+    public enum Seat: Sendable, Hashable {
+        /// A seat of its own, named as `xinput list` shows it.
+        case own(name: String)
+        /// The human's seat, shared with every other session without one, and why.
+        case shared(reason: String)
+    }
 
     /// Reads an agent's hello reply (the protocol contract test feeds it the daemon's).
     package init(hello r: JSON) throws(InputMuxError) {
@@ -56,6 +67,11 @@ public struct SessionInfo: Sendable, Hashable {
         keyboardDevice = r["devices"]["keyboard"].string ?? ""
         maxTextLength = r["limits"]["max_text_length"].int
         maxPathPoints = r["limits"]["max_path_points"].int
+        if r["seat"]["mode"].string == "own" {
+            seat = .own(name: r["seat"]["name"].string ?? "")
+        } else {
+            seat = .shared(reason: r["seat"]["reason"].string ?? "the daemon does not say (an older inputmuxd)")
+        }
     }
 
     /// A `desktop` event: the new desktop, and the device nodes that replaced the old ones.

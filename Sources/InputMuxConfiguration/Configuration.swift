@@ -7,6 +7,8 @@ public struct Configuration: Sendable {
     public var keymap = KeymapSettings()
     public var pacing = Pacing.standard
     public var quietPeriod: Duration = .seconds(1)
+    /// Whom the human's input pauses (`[human] pause`).
+    public var humanPause = HumanPauseScope.touched
     public var panicChord = PanicChord.standard
     public var leases = LeaseSettings()
     public var limits = Limits()
@@ -96,6 +98,8 @@ public struct Configuration: Sendable {
         public var xauthority = ""
         /// Input another XTest client injects pauses agents like the human's.
         public var pauseOnForeignInput = false
+        /// A seat of its own per agent session (an XInput2 master pair, DESIGN §5a).
+        public var seats = true
     }
 
     public enum OutputMode: String, Hashable, Sendable {

@@ -160,8 +160,14 @@ private struct Reader {
             c.pacing = pacing
         }
         if let t = table(root, "human", at: "") {
-            onlyKnown(t, at: "human", ["quiet_period_ms"])
+            onlyKnown(t, at: "human", ["quiet_period_ms", "pause"])
             c.quietPeriod = milliseconds(t, "quiet_period_ms", at: "human", max: 60_000) ?? c.quietPeriod
+            if let v = string(t, "pause", at: "human") {
+                if let scope = HumanPauseScope(rawValue: v) { c.humanPause = scope } else {
+                    fail("human.pause", "must be \"touched\" (on seats of their own, pause only the agents whose lease the human "
+                         + "touches) or \"all\" (pause every agent); got \"\(v)\"")
+                }
+            }
         }
         if let t = table(root, "panic", at: "") {
             onlyKnown(t, at: "panic", ["chord"])
@@ -269,7 +275,8 @@ private struct Reader {
         }
         if let t = table(root, "x11", at: "") {
             let p = "x11"
-            onlyKnown(t, at: p, ["enabled", "display", "xauthority", "pause_on_foreign_input"])
+            onlyKnown(t, at: p, ["enabled", "display", "xauthority", "pause_on_foreign_input", "seats"])
+            c.x11.seats = bool(t, "seats", at: p) ?? c.x11.seats
             c.x11.enabled = bool(t, "enabled", at: p) ?? c.x11.enabled
             if let d = string(t, "display", at: p) {
                 if d.isEmpty || d.contains(":") { c.x11.display = d } else {

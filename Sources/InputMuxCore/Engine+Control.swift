@@ -83,9 +83,11 @@ extension Engine {
                 return refuse(.unknownSession, "reassign refused: session #\(target) is not connected")
             }
             guard target != l.holder else { return refuse(.notAllowed, "reassign refused: \(holder) already holds \(id)") }
+            var resources = l.resources
+            resources.ownSeat = hasOwnSeat(target)
             // A session may hold overlapping leases of its own; handing one of them over
             // must not leave two holders on the same pixels (or two on the keyboard).
-            if let other = leases.holderConflict(for: l.resources, holder: target, excluding: id) {
+            if let other = leases.holderConflict(for: resources, holder: target, excluding: id) {
                 return refuse(.conflict, "reassign refused: \(id)'s \(l.resources) overlaps \(name(other.holder))'s lease "
                     + "\(other.id) (\(other.resources)); revoke or reassign that one too, first")
             }
@@ -108,9 +110,10 @@ extension Engine {
             }
             endLease(id, Rejection(.reassigned, "lease \(id) reassigned to \(name(target)) by \(actor)"), into: &out)
             // The resources pass straight to the target: no waiter gets them in between.
-            let req = LeaseRequest(l.resources, mode: .try, ttl: l.ttl)
+            let req = LeaseRequest(resources, mode: .try, ttl: l.ttl)
             let new = leases.add(holder: target, request: request, req, ttl: l.ttl, state: .active, at: now)
             out.notify(.granted(info(leases[new]!)), to: target)
+            focusOwnSeatOnGrant(leases[new]!, into: &out)
             answer(.done, .reassigned, .reassigned, "reassigned \(id) of \(holder) to \(name(target)) as \(new)")
         case .approve, .approveCapture:
             if case .approveCapture = command {
@@ -162,7 +165,11 @@ extension Engine {
         return StatusSnapshot(time: now, held: held, waiting: queued + pending,
                               sessions: profiles.values.map(\.identity),
                               humanQuietAt: human.pausedUntil, frozenSince: panic.frozenSince,
-                              seatBusyWith: seat.running?.job.session, seatQueueLength: seat.waiting.count, seatHeldBy: seat.heldBy,
-                              cancelTargets: targets, desktop: desktop)
+                              seatBusyWith: seats.shared.running?.job.session, seatQueueLength: seats.shared.waiting.count,
+                              seatHeldBy: seats.shared.heldBy, cancelTargets: targets, desktop: desktop,
+                              seats: seats.own.map { s, q in
+                                  SeatStatus(session: s, name: sessions[s]?.seatName ?? "", busy: q.running != nil,
+                                             queueLength: q.waiting.count, pausedUntil: seatPauses[s]?.pausedUntil)
+                              })
     }
 }

@@ -8,14 +8,14 @@ extension Engine {
     /// running on the seat whose lease the focus no longer proves stops: none of its
     /// remaining frames is written, and what its session holds is released.
     mutating func focusReported(into out: inout some EngineOutput) {
-        guard let running = seat.running, running.job.gesture.needsFocus,
+        guard let running = seats.shared.running, running.job.gesture.needsFocus,
               running.next < running.frames.count else { return }
         let s = running.job.session
         guard let k = leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard }) else { return }
         let proven = config.windowSystemFocus ? focus.windowSystemProves(k.resources.area) : focus.proves(s, in: k.region)
         if proven { return }
         let left = running.frames.count - running.next
-        guard let job = abortRunning(into: &out) else { return }
+        guard let job = abortRunning(on: .shared, into: &out) else { return }
         let why = config.windowSystemFocus ? focusElsewhere(lease: k.id)
             : "focus left your region (\(focus.lastChange.map(describe) ?? "a focus report")); click inside \(k.region) again"
         let code: ReasonCode = config.windowSystemFocus ? .focusElsewhere : .focusUnproven
@@ -55,10 +55,10 @@ extension Engine {
                 held.append(KeyCode(e.code))
             }
         }
-        if let r = seat.running, r.job.session == s {
+        if let r = seats.running(of: s) {
             for f in r.frames[r.next...] where f.device == .keyboard { f.frame.events.forEach(apply) }
         }
-        for job in seat.waiting where job.session == s {
+        for job in seats[seatKey(s)]?.waiting ?? [] where job.session == s {
             switch job.gesture {
             case .keyDown(let k): apply(EvdevEvent(type: EV.key, code: k.rawValue, value: 1))
             case .keyUp(let k): apply(EvdevEvent(type: EV.key, code: k.rawValue, value: 0))

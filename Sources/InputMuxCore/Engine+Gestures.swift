@@ -68,29 +68,39 @@ extension Engine {
         }
         recordFocus(g, s)
         if let p = endPosition(of: g, s) { sessions[s]!.planned = p }
-        seat.enqueue(SeatScheduler.Job(session: s, request: request, lease: lease, gesture: g, acceptedAt: now))
+        let job = SeatScheduler.Job(session: s, request: request, lease: lease, gesture: g, acceptedAt: now)
+        seats.update(seatKey(s)) { $0.enqueue(job) }
     }
 
-    /// Runs the seat: emits due frames, finishes transactions, starts the next in FIFO order.
+    /// The seat session `s`'s gestures run on.
+    func seatKey(_ s: SessionID) -> SeatKey { sessions[s]?.seat ?? .shared }
+
+    /// Runs every seat: emits due frames, finishes transactions, starts the next in turn.
     mutating func pumpSeat(into out: inout some EngineOutput) {
-        while true {
-            if let running = seat.running, let f = seat.popDue(at: now) {
+        pump(.shared, into: &out)
+        for s in seats.own.keys { pump(.own(s), into: &out) }
+    }
+
+    private mutating func pump(_ key: SeatKey, into out: inout some EngineOutput) {
+        let now = self.now
+        while let q = seats[key] {
+            if let running = q.running, let f = seats.update(key, { $0.popDue(at: now) }) ?? nil {
                 let s = running.job.session
                 emitAgent(f.frame, to: f.device == .pointer ? .agentPointer(s) : .agentKeyboard(s), into: &out)
                 continue
             }
-            if let job = seat.finishIfDone() {
+            if let job = seats.update(key, { $0.finishIfDone() }) ?? nil {
                 let s = job.session
                 leases.renew(session: s, at: now)
                 if neutral.held(on: .agentPointer(s)).isEmpty && neutral.held(on: .agentKeyboard(s)).isEmpty {
-                    if seat.heldBy == s { seat.letGo() }
+                    if q.heldBy == s { seats.update(key) { $0.letGo() } }
                 } else {
-                    seat.hold(for: s, at: now)
+                    seats.update(key) { $0.hold(for: s, at: now) }
                 }
                 out.reply(.done, to: .session(s), for: job.request)
                 continue
             }
-            if seat.isIdle, let job = seat.dequeue() {
+            if q.isIdle, let job = seats.update(key, { $0.dequeue() }) ?? nil {
                 start(job, into: &out)
                 continue
             }
@@ -112,9 +122,14 @@ extension Engine {
         guard leases[job.lease]?.state == .active else {
             return drop(Rejection(.leaseNotActive, "\(job.gesture.kind) dropped: lease \(job.lease) is no longer active"))
         }
+        let own = state.seat != .shared
+        // On a seat of its own, the seat's focus is put on the lease now, and read back.
+        if own, job.gesture.needsFocus, let r = focusOwnSeat(s, into: &out) {
+            return drop(Rejection(r.code, "\(job.gesture.kind) dropped: \(r.message)"))
+        }
         // With a window system, focus is checked again now: gestures of others that ran
         // since this one was accepted may have moved it.
-        if config.windowSystemFocus, job.gesture.needsFocus,
+        if !own, config.windowSystemFocus, job.gesture.needsFocus,
            let k = leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard }),
            !focus.windowSystemProves(k.resources.area) {
             return drop(Rejection(.focusElsewhere, "\(job.gesture.kind) dropped: " + focusElsewhere(lease: k.id)))
@@ -122,7 +137,7 @@ extension Engine {
         // Without a window system, the evidence in the order gestures really run: a session
         // holding the seat (keys or buttons down) runs its own gestures before earlier ones
         // of others, so a click accepted after another's drag may run before it.
-        if !config.windowSystemFocus, job.gesture.needsFocus,
+        if !own, !config.windowSystemFocus, job.gesture.needsFocus,
            let k = leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard }),
            !seatFocus.proves(s, in: k.region) {
             let why = seatFocus.lastChange.map { "the \(describe($0)) ran on the seat after your click" } ?? "no click of yours ran on the seat"
@@ -155,7 +170,10 @@ extension Engine {
                 return drop(Rejection(.outsideRegion, "\(job.gesture.kind) dropped: \(p) is no longer inside your region"))
             }
         }
-        seat.start(job, frames: frames, at: now)
+        let t = now
+        seats.update(state.seat) { $0.start(job, frames: frames, at: t) }
+        // A seat of its own moves no one else's focus and proves nothing to anyone.
+        if own { return }
         recordSeatFocus(job.gesture, frames, s, at: state.pointer)
         if config.windowSystemFocus, job.gesture.pressesFocusModifier
             || (job.gesture.needsFocus && neutral.held(on: .agentKeyboard(s)).contains(where: \.isFocusModifier)) {
@@ -196,7 +214,9 @@ extension Engine {
             if region == nil { region = l.region }
             if let target, l.region.contains(target) { region = l.region; break }
         }
-        return CompileContext(pointerPosition: state?.pointer, cursorMovedByOthers: cursorMover != .agent(s), region: region)
+        // Nobody else moves the cursor of a seat of its own.
+        let movedByOthers = state?.seat == .own(s) ? state?.pointer == nil : cursorMover != .agent(s)
+        return CompileContext(pointerPosition: state?.pointer, cursorMovedByOthers: movedByOthers, region: region)
     }
 
     /// Every agent frame goes through neutral state, and pointer frames update what the
@@ -210,7 +230,7 @@ extension Engine {
                 if e.code == ABS.x, sessions[s]!.absX != e.value { sessions[s]!.absX = e.value; moved = true }
                 if e.code == ABS.y, sessions[s]!.absY != e.value { sessions[s]!.absY = e.value; moved = true }
             }
-            if moved { cursorMover = .agent(s) }
+            if moved, sessions[s]!.seat == .shared { cursorMover = .agent(s) }
         }
         out.emit(f, to: device)
     }
@@ -219,18 +239,19 @@ extension Engine {
     mutating func neutralize(_ s: SessionID, pointer: Bool, keyboard: Bool, into out: inout some EngineOutput) {
         if pointer { for f in neutral.releaseAll(on: .agentPointer(s)) { out.emit(f, to: .agentPointer(s)) } }
         if keyboard { for f in neutral.releaseAll(on: .agentKeyboard(s)) { out.emit(f, to: .agentKeyboard(s)) } }
-        if seat.heldBy == s, neutral.held(on: .agentPointer(s)).isEmpty, neutral.held(on: .agentKeyboard(s)).isEmpty {
-            seat.letGo()
+        let key = seatKey(s)
+        if seats[key]?.heldBy == s, neutral.held(on: .agentPointer(s)).isEmpty, neutral.held(on: .agentKeyboard(s)).isEmpty {
+            seats.update(key) { $0.letGo() }
         }
     }
 
-    /// A session kept the seat (keys or buttons down) too long while others wait: what it
-    /// holds is released, and the seat moves on.
+    /// A session kept the shared seat (keys or buttons down) too long while others wait:
+    /// what it holds is released, and the seat moves on. (Nobody waits for an own seat.)
     mutating func expireSeatHold(into out: inout some EngineOutput) {
-        guard let h = seat.heldBy, let since = seat.heldSince, seat.othersWait,
+        guard let h = seats.shared.heldBy, let since = seats.shared.heldSince, seats.shared.othersWait,
               now >= since + config.maximumSeatHold else { return }
         neutralize(h, pointer: true, keyboard: true, into: &out)
-        seat.letGo()
+        seats.shared.letGo()
         out.audit(AuditEvent(time: now, identity: profiles[h]?.identity, lease: nil, action: "seat", decision: .revoked,
                              reason: .maxHold, message: "\(name(h)) kept keys or buttons down for \(config.maximumSeatHold) "
                                 + "while others waited; they were released"))
@@ -238,13 +259,14 @@ extension Engine {
 
     /// Stops the session's running gesture (neutralizing it) and drops its waiting ones.
     mutating func cancelSeatWork(of s: SessionID, because why: Rejection, reply: Bool, into out: inout some EngineOutput) {
-        if seat.running?.job.session == s, let job = abortRunning(into: &out) {
+        let key = seatKey(s)
+        if seats[key]?.running?.job.session == s, let job = abortRunning(on: key, into: &out) {
             if reply {
                 out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
                           to: .session(s), for: job.request)
             }
         }
-        for job in seat.drop(where: { $0.session == s }) {
+        for job in seats.update(key, { $0.drop(where: { $0.session == s }) }) ?? [] {
             unrecordFocus(job)
             if reply {
                 out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) dropped: \(why.message)")),
@@ -257,30 +279,38 @@ extension Engine {
 
     /// Stops the gesture running on the seat: nothing more of it is written, what its
     /// session holds is released, and a click of it proves nothing. The caller tells why.
-    mutating func abortRunning(into out: inout some EngineOutput) -> SeatScheduler.Job? {
-        guard let job = seat.abort() else { return nil }
+    mutating func abortRunning(on key: SeatKey, into out: inout some EngineOutput) -> SeatScheduler.Job? {
+        guard let job = seats.update(key, { $0.abort() }) ?? nil else { return nil }
         neutralize(job.session, pointer: true, keyboard: true, into: &out)
         unrecordFocus(job)
         return job
     }
 
     /// Human input: the running gesture stops and is neutralized; nothing waiting is
-    /// replayed later (DESIGN §3.4).
+    /// replayed later (DESIGN §3.4). Every seat, or the one named.
     mutating func abortSeat(because why: Rejection, waitingReason: Rejection, into out: inout some EngineOutput) {
-        if let job = abortRunning(into: &out) {
+        abortSeat(.shared, because: why, waitingReason: waitingReason, into: &out)
+        for s in seats.own.keys { abortSeat(.own(s), because: why, waitingReason: waitingReason, into: &out) }
+    }
+
+    mutating func abortSeat(_ key: SeatKey, because why: Rejection, waitingReason: Rejection, into out: inout some EngineOutput) {
+        guard let q = seats[key], !q.isIdle || !q.waiting.isEmpty else { return }
+        if let job = abortRunning(on: key, into: &out) {
             out.reply(.rejected(Rejection(why.code, "\(job.gesture.kind) stopped: \(why.message)")),
                       to: .session(job.session), for: job.request)
             out.audit(AuditEvent(time: now, identity: profiles[job.session]?.identity, lease: job.lease,
                                  action: job.gesture.kind, decision: .aborted, reason: why.code, message: why.message))
         }
-        for job in seat.drop(where: { _ in true }) {
+        var touched: Set<SessionID> = []
+        for job in seats.update(key, { $0.drop(where: { _ in true }) }) ?? [] {
             unrecordFocus(job)
+            touched.insert(job.session)
             out.reply(.rejected(Rejection(waitingReason.code, "\(job.gesture.kind) dropped: \(waitingReason.message)")),
                       to: .session(job.session), for: job.request)
         }
-        for s in sessions.keys {
-            let pointer = sessions[s]!.pointer
-            sessions[s]!.planned = pointer
+        for s in touched.union(q.running.map { [$0.job.session] } ?? []) {
+            let pointer = sessions[s]?.pointer
+            sessions[s]?.planned = pointer
         }
     }
 

@@ -11,17 +11,19 @@ extension Engine {
         // Only keys, buttons and motion are the human acting. LED and sound events come
         // back from the kernel when *agents* toggle Caps Lock; they must not pause anyone.
         var acting = false
+        var touch = HumanTouch.nothing
         for e in frame.events {
             switch e.type {
             case EV.key:
                 acting = true
                 if panic.key(e.code, value: e.value, at: now) { panicked = true }
-                guard e.value == 1 else { continue }
                 let k = KeyCode(e.code)
+                if k.isButton { touch = .pointer } else if touch == .nothing { touch = .focus }
+                guard e.value == 1 else { continue }
                 if k.isButton { change = .humanClick } else if k.isFocusModifier, change == nil { change = .humanChord }
             case EV.rel:
                 acting = true
-                if e.code == REL.x || e.code == REL.y { moved = true }
+                if e.code == REL.x || e.code == REL.y { moved = true } else { touch = .pointer }
             case EV.abs:
                 acting = true
                 moved = true
@@ -33,14 +35,19 @@ extension Engine {
         if moved { cursorMover = .human }
         if let change { focus.human(change, time: now); seatFocus.human(change, time: now) }
         if panicked { return panicNow(into: &out) }
-        humanActed("human input", into: &out)
+        humanActed("human input", touch: touch, into: &out)
     }
 
     /// Input that counts as the human's: it starts or extends the pause. With a zero quiet
     /// period there is no pause to start: the input still stops the running gesture and
     /// releases what agents hold, but it is not announced to every session and audited
     /// as a pause and a resume at each frame.
-    mutating func humanActed(_ cause: String, into out: inout some EngineOutput) {
+    ///
+    /// Under `[human] pause = "touched"`, sessions on seats of their own are paused only
+    /// when `touch` reaches their lease (`Engine+Touch`); the shared seat is the human's,
+    /// so its sessions always are.
+    mutating func humanActed(_ cause: String, touch: HumanTouch, into out: inout some EngineOutput) {
+        if config.humanPause == .touched, !seats.own.isEmpty { pauseTouchedSeats(cause, touch, into: &out) }
         guard config.quietPeriod > .zero else { return interruptAgents(for: cause, into: &out) }
         if human.input(at: now) { pauseAgents(for: cause, into: &out) }
     }
@@ -49,12 +56,13 @@ extension Engine {
     /// dropped (as under a pause, nothing is replayed behind the human's back), and
     /// everything agents hold is released. Allocates nothing when the seat is idle.
     mutating func interruptAgents(for cause: String, into out: inout some EngineOutput) {
-        if !seat.isIdle || !seat.waiting.isEmpty {
-            let message = "\(cause) at \(config.describe(now)) interrupted it (the quiet period is 0, so agents are not paused); "
-                + "what it pressed was released; send it again"
-            abortSeat(because: Rejection(.abortedByHuman, message), waitingReason: Rejection(.abortedByHuman, message), into: &out)
+        let message = "\(cause) at \(config.describe(now)) interrupted it (the quiet period is 0, so agents are not paused); "
+            + "what it pressed was released; send it again"
+        let why = Rejection(.abortedByHuman, message)
+        if config.humanPause == .all { abortSeat(because: why, waitingReason: why, into: &out) } else {
+            abortSeat(.shared, because: why, waitingReason: why, into: &out)
         }
-        for s in sessions.keys { neutralize(s, pointer: true, keyboard: true, into: &out) }
+        for s in sessions.keys where pausedByAnyInput(s) { neutralize(s, pointer: true, keyboard: true, into: &out) }
     }
 
     /// The human (or input standing for it) just became active: every agent's running
@@ -62,10 +70,12 @@ extension Engine {
     mutating func pauseAgents(for cause: String, into out: inout some EngineOutput) {
         let why = Rejection(.pausedHuman, "paused: \(cause) at \(config.describe(now)); agents resume "
             + "\(config.quietPeriod) after the last such input")
-        abortSeat(because: Rejection(.abortedByHuman, "\(cause) at \(config.describe(now)) aborted it; "
-                    + "what it pressed was released; retry after the resumed event"),
-                  waitingReason: why, into: &out)
-        for s in sessions.keys {
+        let aborted = Rejection(.abortedByHuman, "\(cause) at \(config.describe(now)) aborted it; "
+                                + "what it pressed was released; retry after the resumed event")
+        if config.humanPause == .all { abortSeat(because: aborted, waitingReason: why, into: &out) } else {
+            abortSeat(.shared, because: aborted, waitingReason: why, into: &out)
+        }
+        for s in sessions.keys where pausedByAnyInput(s) {
             neutralize(s, pointer: true, keyboard: true, into: &out)
             out.notify(.humanActive(why), to: s)
         }
@@ -83,7 +93,8 @@ extension Engine {
                              message: "input injected by another XTest client: \(f.description)"
                                 + (pausing ? "; agents pause as for human input" : "; agents were not paused (x11.pause_on_foreign_input is off)")))
         guard pausing else { return }
-        humanActed("input from another XTest client", into: &out)
+        if let p = f.position { humanPointer = p }
+        humanActed("input from another XTest client", touch: f.touch, into: &out)
     }
 
     /// The panic chord: revoke every lease, stop and neutralize everything, freeze agents

@@ -32,6 +32,7 @@ extension Engine {
         focus.forget(s)
         seatFocus.forget(s)
         flushRefusalFolds(of: s, into: &out)
+        forgetSeat(s)
         sessions[s] = nil
         profiles[s] = nil
         out.device(.destroy(s))
@@ -41,6 +42,8 @@ extension Engine {
 
     mutating func acquire(_ s: SessionID, _ request: RequestID, _ req: LeaseRequest, into out: inout some EngineOutput) {
         guard let state = profiles[s] else { return }
+        var req = req
+        req.resources.ownSeat = hasOwnSeat(s)
         func refuse(_ r: Rejection) {
             out.reply(.rejected(r), to: .session(s), for: request)
             auditRefusal(AuditEvent(time: now, identity: state.identity, lease: nil, action: "acquire",
@@ -91,6 +94,7 @@ extension Engine {
         }
         let id = leases.add(holder: s, request: request, req, ttl: ttl, state: .active, at: now)
         out.reply(.granted(info(leases[id]!)), to: .session(s), for: request)
+        focusOwnSeatOnGrant(leases[id]!, into: &out)
         out.audit(AuditEvent(time: now, identity: state.identity, lease: id, action: "acquire", points: corners(r),
                              decision: .granted, reason: nil, message: "lease \(id) granted: \(req.resources)"))
     }
@@ -125,6 +129,7 @@ extension Engine {
         for id in leases.advance(at: now) {
             guard let l = leases[id] else { continue }
             out.notify(.granted(info(l)), to: l.holder)
+            focusOwnSeatOnGrant(l, into: &out)
             out.audit(AuditEvent(time: now, identity: profiles[l.holder]?.identity, lease: id, action: "acquire",
                                  points: corners(l.region), decision: .granted, reason: nil,
                                  message: "lease \(id) granted from the queue: \(l.resources)"))

@@ -55,8 +55,9 @@ extension Engine {
         case .focusElsewhere:
             msg = "\(what) rejected: " + focusElsewhere(lease: f.lease)
         case .pausedHuman:
-            let until = human.pausedUntil.map { " until \(config.describe($0))" } ?? ""
-            msg = "paused: human input\(until); nothing was sent, retry after the resumed event"
+            let until = pausedUntil(session).map { " until \(config.describe($0))" } ?? ""
+            let touched = pausedByAnyInput(session) ? "" : " in your lease"
+            msg = "paused: human input\(touched)\(until); nothing was sent, retry after the resumed event"
         case .rateLimited:
             let s = sessions[session]
             let wait = s.map { $0.bucket.wait(at: now) } ?? .zero

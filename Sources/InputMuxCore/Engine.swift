@@ -26,7 +26,19 @@ public struct Engine: Sendable {
     public internal(set) var seatFocus = FocusEvidence()
     public internal(set) var human: HumanActivity
     public internal(set) var panic: PanicDetector
-    public internal(set) var seat = SeatScheduler()
+    /// The shared seat and the sessions' own seats (DESIGN §5a).
+    public internal(set) var seats = Seats()
+    /// Own seats' pauses under `[human] pause = "touched"`: a session on its own seat is
+    /// paused only when the human touches its lease (`Engine+Human`).
+    public internal(set) var seatPauses = SessionMap<HumanActivity>()
+    /// Where the human's pointer is, as the window system last reported it (`nil`:
+    /// unknown, so a human click touches every lease).
+    public internal(set) var humanPointer: Point?
+    /// When the human last typed, and last clicked or scrolled (`Engine+Touch`), and the
+    /// later of the two: the daemon then asks the window system where that input went.
+    var humanKeyAt: Instant?
+    var humanPressAt: Instant?
+    public internal(set) var humanTouchedAt: Instant?
     public internal(set) var neutral = NeutralState()
     /// Who moved the seat's one cursor last (DESIGN §3: a click "at the same place" must
     /// re-assert its position when someone else moved the cursor since).
@@ -82,12 +94,19 @@ public struct Engine: Sendable {
             focus.windowSystemReports(window, geometry: geometry, time: now)
             seatFocus.windowSystemReports(window, geometry: geometry, time: now)
             focusReported(into: &out)
+            humanFocusReported(into: &out)
         case .foreignInput(let f):
             expire(into: &out)
             foreign(f, into: &out)
         case .desktop(let r):
             expire(into: &out)
             desktopChanged(to: r, into: &out)
+        case .seat(let session, let assignment):
+            expire(into: &out)
+            assignSeat(session, assignment, into: &out)
+        case .humanPointer(let p):
+            expire(into: &out)
+            humanPointerReported(p, into: &out)
         case .captured(let order, let outcome):
             expire(into: &out)
             captured(order, outcome, into: &out)
@@ -101,12 +120,13 @@ public struct Engine: Sendable {
 
     /// When to call `handle(.tick, …)` next; `nil` when nothing is pending.
     public var nextDeadline: Instant? {
-        var next = seat.nextDeadline
+        var next = seats.nextDeadline
         func consider(_ t: Instant?) {
             if let t, next == nil || t < next! { next = t }
         }
         consider(human.pausedUntil)
-        if seat.othersWait, let since = seat.heldSince { consider(since + config.maximumSeatHold) }
+        if seats.shared.othersWait, let since = seats.shared.heldSince { consider(since + config.maximumSeatHold) }
+        for (_, p) in seatPauses { consider(p.pausedUntil) }
         consider(leases.nextDeadline)
         consider(refusalFoldDeadline)
         for w in waits { consider(w.until) }
@@ -116,12 +136,13 @@ public struct Engine: Sendable {
     /// Everything that lapses by itself: quiet periods, TTLs, queue timeouts, waits.
     mutating func expire(into out: inout some EngineOutput) {
         if human.settle(at: now) {
-            for s in sessions.keys { out.notify(.humanQuiet, to: s) }
+            for s in sessions.keys where pausedByAnyInput(s) { out.notify(.humanQuiet, to: s) }
             out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "human", decision: .resumed,
                                  reason: nil, message: "human quiet for \(config.quietPeriod): agents resumed"))
         }
+        settleSeatPauses(into: &out)
         for (id, reason) in leases.lapsed(at: now) {
-            if reason == .ttlExpired, let l = leases[id], seat.isBusy(with: l.holder) {
+            if reason == .ttlExpired, let l = leases[id], seats.isBusy(with: l.holder) {
                 // A gesture running or waiting on the seat is activity: it renews.
                 leases.renew(session: l.holder, at: now)
                 continue
@@ -181,6 +202,10 @@ struct SessionState: Sendable {
     var planned: Point? = nil
     /// When a frame of this session's was last written (a settling capture awaits its effect).
     var lastActed: Instant? = nil
+    /// The seat its gestures run on.
+    var seat: SeatKey = .shared
+    /// Its own seat's name as the window system shows it.
+    var seatName: String? = nil
 
     var pointer: Point? {
         guard let x = absX, let y = absY else { return nil }

@@ -45,6 +45,9 @@ public struct EngineConfig: Sendable {
     /// region) instead of click evidence (DESIGN §3.3), checked when a key gesture is
     /// accepted and again when it starts on the seat.
     public var windowSystemFocus = false
+    /// Whom the human's input pauses: everyone, or on own seats only the sessions whose
+    /// lease the human touches (`HumanPauseScope`).
+    public var humanPause: HumanPauseScope = .all
     /// Input another XTest client injected pauses agents like the human's (X11 adapter).
     public var pauseOnForeignInput = false
     /// Key for redacting typed text in audit records (length + keyed hash).

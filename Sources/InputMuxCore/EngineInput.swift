@@ -26,6 +26,12 @@ public enum EngineInput: Sendable {
     /// A capture the engine ordered (`EngineOutput.capture`) was made (`facts`) or failed.
     /// The engine checks the lease still shows that rectangle, audits, and replies.
     case captured(CaptureOrder, Result<CaptureFacts, Rejection>)
+    /// The window system gave the session a seat of its own, or left it on the shared
+    /// seat (DESIGN §5a); the daemon says so before the hello reply.
+    case seat(SessionID, SeatAssignment)
+    /// Where the human's pointer is (the window system's core pointer), reported after
+    /// the human's clicks and scrolls: what `[human] pause = "touched"` checks them against.
+    case humanPointer(Point)
     /// `nextDeadline` has come.
     case tick
     /// The daemon is stopping: neutralize everything, end every lease.
@@ -38,10 +44,22 @@ public struct ForeignInput: Hashable, Sendable {
     public var description: String
     /// Where the pointer was.
     public var position: Point?
+    /// What it touches (`[human] pause = "touched"`).
+    public var touch: HumanTouch
 
-    public init(description: String, position: Point?) {
-        self.description = description; self.position = position
+    public init(description: String, position: Point?, touch: HumanTouch) {
+        self.description = description; self.position = position; self.touch = touch
     }
+}
+
+/// What one input of the human's reaches, for `[human] pause = "touched"`.
+public enum HumanTouch: Hashable, Sendable {
+    /// Motion alone: it moves the human's own cursor and touches no lease.
+    case nothing
+    /// A key: whatever the human's focus is on.
+    case focus
+    /// A click, scroll or drag: whatever lies under the human's pointer.
+    case pointer
 }
 
 /// A control-socket connection, so replies find their `muxctl`.

@@ -13,6 +13,10 @@ public protocol EngineOutput {
     mutating func device(_ action: DeviceAction)
     /// Make this allowed capture and report back with `EngineInput.captured`.
     mutating func capture(_ order: CaptureOrder)
+    /// Puts the keyboard focus of session `s`'s own seat on `target` before its keys are
+    /// written, and reads it back: false when the window system did not take it (the
+    /// window is gone or unmapped), and then no key of the gesture is written.
+    mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool
 }
 
 /// Who sent a request.
@@ -120,6 +124,19 @@ public struct StatusSnapshot: Hashable, Sendable {
     public var cancelTargets: [LeaseID]
     /// The whole desktop now (it follows the window system's layout).
     public var desktop: Region
+    /// Sessions on seats of their own (DESIGN §5a), in session order.
+    public var seats: [SeatStatus] = []
+}
+
+/// A session's own seat in `status`.
+public struct SeatStatus: Hashable, Sendable {
+    public var session: SessionID
+    public var name: String
+    /// A gesture of it runs now, and how many wait behind it.
+    public var busy: Bool
+    public var queueLength: Int
+    /// The human touched its lease: paused until then (`[human] pause = "touched"`).
+    public var pausedUntil: Instant?
 }
 
 /// Collects everything in order, for tests and tools.
@@ -131,7 +148,11 @@ public struct CollectingOutput: EngineOutput, Sendable {
         case audit(AuditEvent)
         case device(DeviceAction)
         case capture(CaptureOrder)
+        case focusSeat(SessionID, SeatFocusTarget)
     }
+
+    /// What `focusSeat` answers; a test sets a target the window system would not take.
+    public var refusedSeatFocus: Set<SeatFocusTarget> = []
 
     public var records: [Record] = []
 
@@ -145,6 +166,10 @@ public struct CollectingOutput: EngineOutput, Sendable {
     public mutating func audit(_ event: AuditEvent) { records.append(.audit(event)) }
     public mutating func device(_ action: DeviceAction) { records.append(.device(action)) }
     public mutating func capture(_ order: CaptureOrder) { records.append(.capture(order)) }
+    public mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool {
+        records.append(.focusSeat(s, target))
+        return !refusedSeatFocus.contains(target)
+    }
 
     public var captures: [CaptureOrder] {
         records.compactMap { if case .capture(let o) = $0 { return o } else { return nil } }

@@ -104,7 +104,8 @@ extension Engine {
             for l in ids {
                 guard l.state == .active, l.resources.keyboard else { continue }
                 keyboardLease = l.id
-                if needsFocus {
+                // A seat of its own has its focus put on the lease when the keys start.
+                if needsFocus, state.seat == .shared {
                     if config.windowSystemFocus {
                         if !focus.windowSystemProves(l.resources.area) { return .rejected(GateFailure(.focusElsewhere, lease: l.id)) }
                     } else if !focus.proves(session, in: l.region) {
@@ -117,7 +118,7 @@ extension Engine {
         }
 
         // 5. The human is quiet.
-        if human.isPaused { return .rejected(GateFailure(.pausedHuman)) }
+        if isPausedForHuman(session) { return .rejected(GateFailure(.pausedHuman)) }
 
         // 6. Rate.
         if !state.bucket.allows(at: now) { return .rejected(GateFailure(.rateLimited)) }

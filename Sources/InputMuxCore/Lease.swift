@@ -40,6 +40,10 @@ public struct LeaseResources: Hashable, Sendable, CustomStringConvertible {
     public var area: LeaseArea
     public var pointer: Bool
     public var keyboard: Bool
+    /// The holder types on a seat of its own (DESIGN §5a), whose focus InputMux puts on
+    /// the lease: its keyboard is then bound to the area alone, not to the seat. Set by
+    /// the engine from the holder, never by the request.
+    public var ownSeat: Bool = false
 
     public init(area: LeaseArea, pointer: Bool = true, keyboard: Bool = false) {
         self.area = area; self.pointer = pointer; self.keyboard = keyboard
@@ -52,13 +56,17 @@ public struct LeaseResources: Hashable, Sendable, CustomStringConvertible {
 
     @inlinable public var region: Region { area.region }
 
-    /// Two leases conflict when both want the keyboard (one holder per seat), or their
-    /// rectangles overlap and at least one wants the pointer there: both pointers, or a
-    /// keyboard lease's region over another's pointer region (DESIGN §1). Otherwise a
-    /// keyboard-only lease over another agent's region would let its holder type into
-    /// the window that agent focused.
+    /// Two leases conflict when both want the keyboard of one seat (one holder per seat),
+    /// or their rectangles overlap and at least one wants the pointer there: both
+    /// pointers, or a keyboard lease's region over another's pointer region (DESIGN §1).
+    /// Otherwise a keyboard-only lease over another agent's region would let its holder
+    /// type into the window that agent focused. Two holders on seats of their own hold
+    /// keyboards bound to their areas: they conflict only where those overlap.
     public func conflict(with other: LeaseResources) -> Conflict? {
-        if keyboard && other.keyboard { return .keyboard }
+        if keyboard && other.keyboard {
+            if !(ownSeat && other.ownSeat) { return .keyboard }
+            if region.overlaps(other.region) { return .region }
+        }
         if (pointer || other.pointer) && region.overlaps(other.region) { return .region }
         return nil
     }

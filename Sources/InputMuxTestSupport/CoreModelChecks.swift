@@ -13,8 +13,11 @@ extension CoreModel {
             leases = e.leases.leases
             queue = e.leases.queue
             humanPaused = e.human.isPaused
-            busy = Set(e.seat.waiting.map(\.session))
-            if let r = e.seat.running { busy.insert(r.job.session) }
+            busy = []
+            for k in e.seats.keys {
+                busy.formUnion(e.seats[k]?.waiting.map(\.session) ?? [])
+                if let r = e.seats[k]?.running { busy.insert(r.job.session) }
+            }
         }
 
         func activeRegions(of s: SessionID) -> [Region] {

@@ -97,6 +97,12 @@ extension X11Display {
         return p == 0 ? nil : p
     }
 
+    /// Whether `inner` is `outer` or lies inside it (one of its descendants).
+    /// The corresponding C function is `XQueryTree`.
+    public func window(_ inner: WindowID, isWithin outer: WindowID) -> Bool {
+        ancestry(of: UInt(inner.rawValue)).contains(UInt(outer.rawValue))
+    }
+
     /// `w` and its ancestors up to (not including) the root, innermost first.
     func ancestry(of w: UInt) -> [UInt] {
         var out: [UInt] = []

@@ -25,6 +25,16 @@ public struct ForeignInjection: Hashable, Sendable, CustomStringConvertible {
     /// Where the pointer was when it arrived (root coordinates).
     public var position: Point?
 
+    /// What it touches (`[human] pause = "touched"`): a key the focus, a press the
+    /// pointer's place, motion nothing.
+    public var touch: HumanTouch {
+        switch kind {
+        case .keyPress, .keyRelease: .focus
+        case .buttonPress, .buttonRelease: .pointer
+        case .motion: .nothing
+        }
+    }
+
     public var description: String {
         switch kind {
         case .buttonPress, .buttonRelease: "\(kind) of button \(detail) from \(device)"

@@ -141,6 +141,8 @@ struct CoreDemo {
                 if case .create(let id) = a { print("\(stamp())    devices created: inputmux agent \(id.name)#\(id.session) pointer|keyboard") }
             case .capture(let o):
                 print("\(stamp())    capture ordered: \(o.rect) of \(o.lease)")
+            case .focusSeat(let s, let target):
+                print("\(stamp())    focus of session \(s)'s own seat put on \(target)")
             }
         }
     }

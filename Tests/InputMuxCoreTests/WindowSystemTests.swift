@@ -106,7 +106,7 @@ import Testing
         A.acquire(ga)
         let mark = seen.mark
         seen.send(.foreignInput(ForeignInput(description: "button press of button 1 from Virtual core XTEST pointer",
-                                             position: Point(x: 7, y: 9))))
+                                             position: Point(x: 7, y: 9), touch: .pointer)))
         let audit = seen.audits(since: mark)
         #expect(audit.count == 1)
         #expect(audit.first?.action == "foreign_input" && audit.first?.decision == .observed)
@@ -116,7 +116,7 @@ import Testing
         let paused = timeline(pauseOnForeign: true)
         let B = paused.connect("B")
         B.acquire(ga)
-        paused.send(.foreignInput(ForeignInput(description: "key press of keycode 38 from Virtual core XTEST keyboard", position: nil)))
+        paused.send(.foreignInput(ForeignInput(description: "key press of keycode 38 from Virtual core XTEST keyboard", position: nil, touch: .focus)))
         let r = B.click(10, 10)
         #expect(r.code == .pausedHuman)
         #expect(B.events.contains { if case .humanActive(let why) = $0 { why.message.contains("input from another XTest client") } else { false } })
@@ -128,7 +128,7 @@ import Testing
         let t = timeline(pauseOnForeign: true)
         let A = t.connect("A")
         A.acquire(ga)
-        for _ in 0..<3 { t.send(.foreignInput(ForeignInput(description: "key press", position: nil))) }
+        for _ in 0..<3 { t.send(.foreignInput(ForeignInput(description: "key press", position: nil, touch: .focus))) }
         #expect(t.engine.panic.frozenSince == nil)
     }
 }

@@ -22,8 +22,10 @@ import Testing
         var limits = try ConfigurationLoader.parse("", keyName: nil).limits
         limits.maximumInFlight = 9
         let r = Replies.agentHello(RequestID(1), identity: identity, desktop: desktop,
-                                   devices: ["pointer": "/dev/input/event20", "keyboard": "/dev/input/event21"], limits: limits)
+                                   devices: ["pointer": "/dev/input/event20", "keyboard": "/dev/input/event21"],
+                                   seat: .own(name: "inputmux agent bot#12"), limits: limits)
         #expect(r["type"] == "reply" && r["id"].int == 1 && r["ok"] == true)
+        #expect(r["result"]["seat"]["mode"] == "own" && r["result"]["seat"]["name"] == "inputmux agent bot#12")
         let result = r["result"]
         #expect(result["protocol"].int == Int(wireProtocolVersion) && result["session"].int == 12)
         #expect(result["identity"]["name"] == "bot" && result["identity"]["pid"].int == 77)

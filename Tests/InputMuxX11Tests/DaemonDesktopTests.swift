@@ -54,11 +54,12 @@ import Testing
 
     /// A window of an ended lease must not stay "leased" for the focus check: with a lease
     /// on a child window left behind, the focus inside that child would be reported as the
-    /// child, and a later lease on its top-level would be refused its keys.
+    /// child, and a later lease on its top-level would be refused its keys. (The shared
+    /// seat's focus check; a seat of its own has its focus put on the lease instead.)
     @Test func windowsOfEndedLeasesAreNoLongerFollowed() throws {
         let x = try XvfbServer()
         let client = try RecordingClient(display: x.display, ["top:10,10,400x300", "field:40,40,200x100@top"])
-        let mux = try MuxDaemon(display: x.display)
+        let mux = try MuxDaemon(display: x.display, seats: false)
         let op = try WireClient(socket: mux.controlSocket, name: "op")
         let typist = try WireClient(socket: mux.agentSocket, name: "typist")
         let field = client.windows["field"]!.id, top = client.windows["top"]!.id

@@ -92,10 +92,12 @@ import Testing
         }
     }
 
+    /// On the shared seat (`[x11] seats = false`): keys follow the one focus, so they are
+    /// checked against it. (On a seat of its own, `DaemonSeatTests`.)
     @Test func keysAreRejectedWhenTheLeasedWindowLostTheFocus() throws {
         let x = try XvfbServer()
         let client = try RecordingClient(display: x.display, ["a:10,10,300x300", "b:400,10,300x300"])
-        let mux = try MuxDaemon(display: x.display)
+        let mux = try MuxDaemon(display: x.display, seats: false)
         let agent = try WireClient(socket: mux.agentSocket, name: "typist")
         #expect(try agent.request(["type": "acquire", "window_class": "a", "keyboard": true]).ok)
         try client.command("focus a")
@@ -117,10 +119,11 @@ import Testing
     /// Issue 15: the focus was checked only when a key gesture started, and 29 frames went
     /// out after X reported the focus elsewhere. Another window takes the focus mid-`type`:
     /// the daemon stops the gesture within one focus poll, and the rest never reaches it.
+    /// On the shared seat (`[x11] seats = false`).
     @Test func aWindowTakingTheFocusMidTypeStopsTheRestOfTheText() throws {
         let x = try XvfbServer()
         let client = try RecordingClient(display: x.display, ["a:10,10,300x300", "b:400,10,300x300"])
-        let mux = try MuxDaemon(display: x.display)
+        let mux = try MuxDaemon(display: x.display, seats: false)
         let agent = try WireClient(socket: mux.agentSocket, name: "typist")
         #expect(try agent.request(["type": "acquire", "window_class": "a", "keyboard": true]).ok)
         try client.command("focus a")

@@ -29,10 +29,12 @@ final class MuxDaemon {
     /// root, the daemon runs as nobody (through setpriv), with its directory owned by nobody.
     /// `firstPolicy`: `[[policy]]` rules placed before the catch-all one (the first rule
     /// matching a peer and name applies).
-    init(display: String, pauseOnForeign: Bool = false, unprivileged: Bool = false, extra: String = "", firstPolicy: String = "") throws {
+    /// `seats`: each session gets a seat of its own (an XInput2 master pair), the default.
+    init(display: String, pauseOnForeign: Bool = false, seats: Bool = true, unprivileged: Bool = false, extra: String = "",
+         firstPolicy: String = "") throws {
         dir = try Self.temporaryDirectory()
         let asNobody = unprivileged && getuid() == 0
-        let config = Self.configuration(directory: dir, display: display, pauseOnForeign: pauseOnForeign,
+        let config = Self.configuration(directory: dir, display: display, pauseOnForeign: pauseOnForeign, seats: seats,
                                         policyUID: asNobody ? 65534 : getuid(), extra: extra, firstPolicy: firstPolicy)
         try config.write(toFile: dir + "/inputmux.toml", atomically: true, encoding: .utf8)
         let args = ["--config", dir + "/inputmux.toml", "--log-level", "warning"]
@@ -47,7 +49,7 @@ final class MuxDaemon {
 
     /// The configuration the tests' daemons run with: its sockets, audit log and key in
     /// `directory`, XTest output on `display`, paced, everything allowed for `policyUID`.
-    static func configuration(directory: String, display: String, pauseOnForeign: Bool = false,
+    static func configuration(directory: String, display: String, pauseOnForeign: Bool = false, seats: Bool = true,
                               policyUID: UInt32 = getuid(), extra: String = "", firstPolicy: String = "") -> String {
         """
         [sockets]
@@ -64,6 +66,7 @@ final class MuxDaemon {
         enabled = true
         display = "\(display)"
         pause_on_foreign_input = \(pauseOnForeign)
+        seats = \(seats)
         [pacing]
         enabled = true
         [limits]

@@ -28,8 +28,13 @@ import Testing
         limits.maximumPathPoints = 567
         let desktop = InputMuxCore.Region(x: 0, y: 0, width: 2560, height: 1440)
         let reply = Replies.agentHello(RequestID(1), identity: D.holder, desktop: desktop,
-                                       devices: ["pointer": "/dev/input/event21", "keyboard": "/dev/input/event22"], limits: limits)
+                                       devices: ["pointer": "/dev/input/event21", "keyboard": "/dev/input/event22"],
+                                       seat: .own(name: "inputmux agent holder#7"), limits: limits)
         let info = try SessionInfo(hello: try Self.result(reply, id: 1))
+        #expect(info.seat == .own(name: "inputmux agent holder#7"))
+        let shared = Replies.agentHello(RequestID(2), identity: D.holder, desktop: desktop, devices: [:],
+                                        seat: .shared(reason: "seats of their own are off ([x11] seats = false)"), limits: limits)
+        #expect(try SessionInfo(hello: try Self.result(shared, id: 2)).seat == .shared(reason: "seats of their own are off ([x11] seats = false)"))
         #expect(info.protocolVersion == Int(wireProtocolVersion))
         D.expectSame(info.identity, D.holder)
         D.expectSame(info.desktop, desktop)

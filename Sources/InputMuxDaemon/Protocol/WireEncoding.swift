@@ -57,7 +57,23 @@ public enum WireEncoding {
         if let q = s.humanQuietAt { o["human_quiet_ms"] = ms(q) }
         if let f = s.frozenSince { o["frozen_since_ms"] = ms(f) }
         if let b = s.seatBusyWith { o["seat_busy_with"] = .int(Int64(b.rawValue)) }
+        if !s.seats.isEmpty {
+            o["seats"] = .array(s.seats.map { seat in
+                var e: [String: JSONValue] = ["session": .int(Int64(seat.session.rawValue)), "name": .string(seat.name),
+                                              "busy": .bool(seat.busy), "queue": .int(Int64(seat.queueLength))]
+                if let p = seat.pausedUntil { e["human_quiet_ms"] = ms(p) }
+                return .object(e)
+            })
+        }
         return .object(o)
+    }
+
+    /// The hello's `seat`: `{"mode":"own","name":…}` or `{"mode":"shared","reason":…}`.
+    public static func seat(_ a: SeatAssignment) -> JSONValue {
+        switch a {
+        case .own(let name): ["mode": "own", "name": .string(name)]
+        case .shared(let reason): ["mode": "shared", "reason": .string(reason)]
+        }
     }
 
     /// `{"type":"reply","id":…,"ok":…,…}`

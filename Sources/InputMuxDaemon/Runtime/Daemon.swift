@@ -74,6 +74,7 @@ public final class Daemon: Service, @unchecked Sendable {
         var ec = EngineConfig(desktop: c.desktop, pacing: c.pacing, keymap: keymap)
         ec.windowSystemFocus = x11 != nil
         ec.pauseOnForeignInput = c.x11.pauseOnForeignInput
+        ec.humanPause = c.humanPause
         ec.quietPeriod = c.quietPeriod
         ec.defaultTTL = c.leases.defaultTTL
         ec.maximumTTL = c.leases.maximumTTL
@@ -117,10 +118,12 @@ public final class Daemon: Service, @unchecked Sendable {
         engineWake = try WakeSignal()
         let inbox = PhysicalInbox(wake: engineWake)
         humanWake = try WakeSignal()
+        // Seats of their own (DESIGN §5a): on the adapter's connection, engine thread.
+        let agentSeats = c.x11.seats ? x11.map { AgentSeats(display: $0.display, xtest: c.output == .xtest, logger: logger) } : nil
         let xtest: XTestOutput?
         if c.output == .xtest, let x11 {
             human = nil
-            xtest = XTestOutput(display: x11.display)
+            xtest = XTestOutput(display: x11.display, seats: agentSeats)
         } else {
             let h = try HumanInput(inbox: inbox, wake: humanWake, logger: logger)
             try h.start()
@@ -133,7 +136,7 @@ public final class Daemon: Service, @unchecked Sendable {
         let audit = self.audit
         loop = try EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
                           logger: logger, inbox: inbox, agentListener: agentListener, controlListener: controlListener,
-                          stopRequested: loopStop, xtest: xtest, x11: x11, sight: sight, devicesInventory: { human?.inventory ?? [] },
+                          stopRequested: loopStop, xtest: xtest, x11: x11, agentSeats: agentSeats, sight: sight, devicesInventory: { human?.inventory ?? [] },
                           onAudit: { audit.record($0) }, afterTurn: { audit.wakeWriter() })
     }
 

@@ -53,11 +53,49 @@ extension EngineLoop {
         deviceWorkers.destroy(devices.takeRetiring())
     }
 
+    /// The session's devices exist now (or could not be made): with seats of their own,
+    /// its seat is made next (the hello waits until its devices are attached); then the
+    /// hello is answered.
+    func helloDevicesReady(_ c: Connection, failure: String?) {
+        guard c.phase.pendingHello != nil, let identity = c.phase.identity else { return }
+        let s = identity.session
+        guard devices.nodes(of: s) != nil else { return answerHello(c, seat: nil, failure: failure) }
+        guard let agentSeats else {
+            let why = x11 == nil ? "no window system with seats (the X11 adapter is off)" : "seats of their own are off ([x11] seats = false)"
+            return answerHello(c, seat: .shared(reason: why), failure: nil)
+        }
+        let names = xtest != nil ? [] : [AgentDevices.deviceName(name: identity.name, session: s, role: .pointer),
+                                         AgentDevices.deviceName(name: identity.name, session: s, role: .keyboard)]
+        switch agentSeats.open(identity, devices: names, now: MonotonicClock.now()) {
+        case .settled(let seat):
+            handle(.seat(s, seat))
+            answerHello(c, seat: seat, failure: nil)
+        case .waiting:
+            break  // `seatsSettled` answers once the server has added the devices
+        }
+    }
+
+    /// The engine puts an own seat's focus on a lease (`EngineOutput.focusSeat`).
+    func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool {
+        agentSeats?.focus(s, on: target) ?? false
+    }
+
+    /// Seats whose devices the X server has attached since (or never will): the engine
+    /// learns which seat each session has, and the hello is answered.
+    func seatsSettled() {
+        guard let agentSeats else { return }
+        for (s, seat) in agentSeats.service(now: MonotonicClock.now()) {
+            guard let c = connections.sessions[s] else { continue }
+            handle(.seat(s, seat))
+            if c.phase.pendingHello != nil { answerHello(c, seat: seat, failure: nil) }
+        }
+    }
+
     /// The hello reply of a session whose devices exist now (or its refusal), then the
     /// events and requests it got and sent meanwhile.
-    func helloDevicesReady(_ c: Connection, failure: String?) {
+    func answerHello(_ c: Connection, seat: SeatAssignment?, failure: String?) {
         guard let id = c.phase.pendingHello, let identity = c.phase.identity else { return }
-        guard let nodes = devices.nodes(of: identity.session) else {
+        guard let nodes = devices.nodes(of: identity.session), let seat else {
             // The device layer's sentence already says what to do (load uinput, end sessions…).
             refuse(c, id: id, .noDevices(failure))
             c.phase.helloFailed()
@@ -65,7 +103,7 @@ extension EngineLoop {
             handle(.disconnect(identity.session))
             return
         }
-        send(Replies.agentHello(id, identity: identity, desktop: desktop, devices: nodes, limits: limits), to: c)
+        send(Replies.agentHello(id, identity: identity, desktop: desktop, devices: nodes, seat: seat, limits: limits), to: c)
         let held = c.phase.helloAnswered()
         for event in held.events { send(event, to: c) }
         serve(held.lines, from: c)
@@ -76,6 +114,11 @@ extension EngineLoop {
     /// meanwhile.
     func devicesReplaced(_ c: Connection) {
         guard let s = c.phase.session else { return }
+        if let agentSeats, xtest == nil, let identity = c.phase.identity {
+            agentSeats.reattach(s, devices: [AgentDevices.deviceName(name: identity.name, session: s, role: .pointer),
+                                             AgentDevices.deviceName(name: identity.name, session: s, role: .keyboard)],
+                                now: MonotonicClock.now())
+        }
         let held = c.phase.devicesReplaced()
         send(WireEncoding.desktop(desktop, devices: devices.nodes(of: s) ?? [:]), to: c)
         serve(held, from: c)

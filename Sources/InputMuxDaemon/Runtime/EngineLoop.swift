@@ -41,6 +41,8 @@ final class EngineLoop {
     let xtest: XTestOutput?
     /// The X11 adapter, when `[x11] enabled`.
     let x11: X11Bridge?
+    /// Seats of their own for agent sessions, when `[x11] seats` (DESIGN §5a).
+    let agentSeats: AgentSeats?
     /// Makes captures off this thread, when there is a display to read.
     let sight: CaptureWorker?
     /// Captures between their request, the engine's order and their reply.
@@ -65,12 +67,13 @@ final class EngineLoop {
 
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
-         xtest: XTestOutput? = nil, x11: X11Bridge? = nil, sight: CaptureWorker? = nil,
+         xtest: XTestOutput? = nil, x11: X11Bridge? = nil, agentSeats: AgentSeats? = nil, sight: CaptureWorker? = nil,
          devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void, afterTurn: @escaping () -> Void = {}) throws(DaemonError) {
         self.engine = engine
         desktop = engine.desktop
         self.xtest = xtest
         self.x11 = x11
+        self.agentSeats = agentSeats
         self.sight = sight
         self.settings = settings
         admission = Admission(settings)
@@ -108,8 +111,9 @@ final class EngineLoop {
         while !stopRequested.isRaised {
             // The X server's news first: Xlib may hold events it read during a reply.
             if let x11 { for input in x11.service() { handle(input) } }
+            if agentSeats != nil { seatsSettled() }
             // A running key gesture stops as soon as the focus leaves its lease.
-            if let x11, let input = x11.focusWhileKeysRun(engine.seat.running?.job.gesture.needsFocus == true,
+            if let x11, let input = x11.focusWhileKeysRun(engine.seats.shared.running?.job.gesture.needsFocus == true,
                                                           now: MonotonicClock.now()) { handle(input) }
             let n = poller.wait(into: &ready, timeout: nextTimeout())
             if n < 0 && errno != EINTR {
@@ -130,7 +134,13 @@ final class EngineLoop {
             if humans { human.inbox.wake.consume() }
             // Human input first: it may pause agents before their next frame goes out.
             let now = MonotonicClock.now()
+            let touchedBefore = engine.humanTouchedAt
             human.drain { handle($0, at: now) }
+            // Where the human's click or keys went, for `[human] pause = "touched"`: asked
+            // after the frames went out, so the human never waits for the X server.
+            if let x11, engine.humanTouchedAt != touchedBefore {
+                for input in x11.whereTheHumanIs() { handle(input) }
+            }
             if agents { accept(.agent) }
             if operators { accept(.control) }
             listeners.resumeIfDue(poller, logger: logger)
@@ -161,7 +171,8 @@ final class EngineLoop {
     private func nextTimeout() -> Int64 {
         let now = MonotonicClock.now()
         var timeout: Int64 = 1_000_000_000
-        for d in [engine.nextDeadline, watchdog.nextPing, pendingHellos.nextDeadline, listeners.pausedUntil].compactMap({ $0 }) {
+        for d in [engine.nextDeadline, watchdog.nextPing, pendingHellos.nextDeadline, listeners.pausedUntil,
+                  agentSeats?.nextDeadline].compactMap({ $0 }) {
             timeout = min(timeout, max(0, d.nanoseconds - now.nanoseconds))
         }
         return timeout
@@ -236,6 +247,8 @@ final class EngineLoop {
 
     fileprivate func device(_ action: DeviceAction) {
         perform(devices.apply(action, desktop: desktop))
+        // The engine released what the session held before it asked for this.
+        if case .destroy(let s) = action { agentSeats?.close(s, now: MonotonicClock.now()) }
     }
 
     // MARK: - Shutdown
@@ -254,6 +267,7 @@ final class EngineLoop {
         // From here the devices wait for `destroyDevicesLeft`.
         devices.stop()
         handle(.shutdown)
+        agentSeats?.closeAll(now: MonotonicClock.now())
         connections.closeAll()
         // Creations under way finish, and nothing they made outlives the daemon.
         deviceWorkers.waitUntilIdle()
@@ -275,4 +289,5 @@ private struct LoopOutput: EngineOutput {
     mutating func audit(_ event: AuditEvent) { loop.audit(event) }
     mutating func device(_ action: DeviceAction) { loop.device(action) }
     mutating func capture(_ order: CaptureOrder) { loop.ordered(order) }
+    mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool { loop.focusSeat(of: s, on: target) }
 }

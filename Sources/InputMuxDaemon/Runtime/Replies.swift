@@ -7,12 +7,13 @@ import InputMuxCore
 enum Replies {
     /// An agent's hello, answered once its devices exist.
     static func agentHello(_ id: RequestID, identity: AgentIdentity, desktop: Region, devices: [String: String],
-                           limits: Configuration.Limits) -> JSONValue {
+                           seat: SeatAssignment, limits: Configuration.Limits) -> JSONValue {
         ["type": "reply", "id": .int(Int64(id.rawValue)), "ok": true,
          "result": ["protocol": .int(wireProtocolVersion), "session": .int(Int64(identity.session.rawValue)),
                     "identity": WireEncoding.identity(identity),
                     "desktop": WireEncoding.region(desktop),
                     "devices": .object(devices.mapValues { .string($0) }),
+                    "seat": WireEncoding.seat(seat),
                     "limits": ["max_message_bytes": .int(Int64(limits.maximumMessageBytes)),
                                "max_in_flight": .int(Int64(limits.maximumInFlight)),
                                "max_text_length": .int(Int64(limits.maximumTextLength)),

@@ -41,7 +41,7 @@ final class X11Bridge {
             case .foreign(let f):
                 foreignCount += 1
                 lastForeign = (MonotonicClock.now(), f)
-                inputs.append(.foreignInput(ForeignInput(description: f.description, position: f.position)))
+                inputs.append(.foreignInput(ForeignInput(description: f.description, position: f.position, touch: f.touch)))
             }
         }
         return inputs
@@ -82,6 +82,16 @@ final class X11Bridge {
     }
 
     static let focusPollInterval: Duration = .milliseconds(10)
+
+    /// Where the human's pointer and focus are now (the core seat's), asked after the
+    /// human clicked or typed: what `[human] pause = "touched"` checks that input against.
+    func whereTheHumanIs() -> [EngineInput] {
+        var inputs: [EngineInput] = []
+        if let core = display.coreSeat(), let p = try? display.pointer(of: core) { inputs.append(.humanPointer(p.position)) }
+        let f = display.focus(leased: watch.trackedWindows)
+        inputs.append(.focusedWindow(f.window, f.geometry))
+        return inputs
+    }
     private var lastFocusPoll: Instant?
 
     /// Stops following windows no live lease follows any more (released, revoked,

@@ -9,7 +9,8 @@ milliseconds after each ButtonPress in it (an app that answers a click late), an
 reports {"ev":"repainted",...}.
 stdout, one JSON object per line (flushed):
   {"ready":{"NAME":{"id":XID,"x":..,"y":..,"w":..,"h":..},...}}   once all are mapped
-  {"ev":"press"|"release"|"key"|"motion","win":NAME,"x":..,"y":..,"root_x":..,"root_y":..,"button":..,"keycode":..}
+  {"ev":"press"|"release"|"key"|"motion","win":NAME,"x":..,"y":..,"root_x":..,"root_y":..,"button":..,"keycode":..,"state":..,"char":C}
+        (char: the printable ASCII character a key press types, or "")
   {"ev":"repainted","win":NAME,"color":"RRGGBB","t":NS}   after a delayed repaint reached the server
         (t: CLOCK_MONOTONIC in nanoseconds when it did)
   {"ack":N}   after command N was applied
@@ -52,6 +53,15 @@ def set_screen(d, root, w, h):
     randr.set_screen_size(root, w, h, mm(w), mm(h))
 
 GENERIC_EVENT = 35   # X.h GenericEvent, which python-xlib does not name
+
+def char_of(d, keycode, state):
+    """The printable ASCII character a key press types (Shift and Lock applied), or ""."""
+    shifted = bool(state & X.ShiftMask)
+    sym = d.keycode_to_keysym(keycode, 1 if shifted else 0)
+    if 0x61 <= sym <= 0x7a and state & X.LockMask and not shifted:
+        sym -= 0x20
+    return chr(sym) if 0x20 <= sym <= 0x7e else ""
+
 
 def out(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
@@ -131,7 +141,7 @@ def main():
                     due.append((time.monotonic() + delay, name, later_color))
             elif e.type == X.KeyPress:
                 out({"ev": "key", "win": name, "x": e.event_x, "y": e.event_y, "keycode": e.detail,
-                     "state": e.state})
+                     "state": e.state, "char": char_of(d, e.detail, e.state)})
             elif e.type == X.MotionNotify:
                 out({"ev": "motion", "win": name, "x": e.event_x, "y": e.event_y, "root_x": e.root_x,
                      "root_y": e.root_y})

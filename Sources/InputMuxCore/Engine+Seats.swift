@@ -1,0 +1,69 @@
+import InputMuxWire
+
+/// Seats of their own (DESIGN §5a): which seat a session got, and its keyboard focus,
+/// which InputMux puts on the lease itself (no one else's click can move it).
+extension Engine {
+    /// The daemon made the session a seat of its own, or could not (`EngineInput.seat`).
+    /// Said once, before the hello reply, so no gesture of the session runs yet.
+    mutating func assignSeat(_ s: SessionID, _ assignment: SeatAssignment, into out: inout some EngineOutput) {
+        guard sessions[s] != nil, !seats.isBusy(with: s) else { return }
+        let message: String
+        switch assignment {
+        case .own(let name):
+            sessions[s]!.seat = .own(s)
+            sessions[s]!.seatName = name
+            seats.own[s] = SeatScheduler()
+            message = "\(self.name(s)) has a seat of its own: \(name)"
+        case .shared(let reason):
+            sessions[s]!.seat = .shared
+            sessions[s]!.seatName = nil
+            seats.own[s] = nil
+            seatPauses[s] = nil
+            message = "\(self.name(s)) shares the human's seat: \(reason)"
+        }
+        out.audit(AuditEvent(time: now, identity: profiles[s]?.identity, lease: nil, action: "seat", decision: .observed,
+                             reason: nil, message: message))
+    }
+
+    /// The session ended: its seat goes with it.
+    mutating func forgetSeat(_ s: SessionID) {
+        seats.own[s] = nil
+        seatPauses[s] = nil
+    }
+
+    /// Whether the session runs on a seat of its own.
+    func hasOwnSeat(_ s: SessionID) -> Bool { sessions[s]?.seat == .own(s) }
+
+    /// Puts the session's own seat's focus on its keyboard lease (the leased window, or
+    /// for a region the window under the seat's own pointer, which must then lie inside
+    /// the region). The refusal says why not.
+    mutating func focusOwnSeat(_ s: SessionID, into out: inout some EngineOutput) -> Rejection? {
+        guard let k = leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard }) else {
+            return Rejection(.noKeyboardLease, "you hold no active keyboard lease; acquire one with keyboard: true")
+        }
+        let target: SeatFocusTarget
+        switch k.resources.area {
+        case .window(let w, _):
+            target = .window(w)
+        case .region(let r):
+            guard let p = sessions[s]?.pointer, r.contains(p) else {
+                let at = sessions[s]?.pointer.map { "it is at \($0)" } ?? "it has not moved yet"
+                return Rejection(.focusUnproven, "on your own seat, keys go to the window under your own pointer, and \(at); "
+                                 + "move or click inside \(r) first")
+            }
+            target = .pointerRoot
+        }
+        guard out.focusSeat(of: s, on: target) else {
+            return Rejection(.focusElsewhere, "the window system did not put your seat's focus on lease \(k.id)'s window "
+                             + "(it is unmapped or gone); wait for it to be shown, or acquire another window")
+        }
+        return nil
+    }
+
+    /// A keyboard lease on a window was granted to a session on its own seat: the seat's
+    /// focus goes there at once (and again before each key gesture).
+    mutating func focusOwnSeatOnGrant(_ l: Lease, into out: inout some EngineOutput) {
+        guard hasOwnSeat(l.holder), l.resources.keyboard, case .window(let w, _) = l.resources.area else { return }
+        _ = out.focusSeat(of: l.holder, on: .window(w))
+    }
+}
