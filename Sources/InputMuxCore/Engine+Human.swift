@@ -32,7 +32,7 @@ extension Engine {
             }
         }
         guard acting else { return }
-        if moved { cursorMover = .human }
+        if moved { cursorMover = .human; humanPointerMoved() }
         if let change { focus.human(change, time: now); seatFocus.human(change, time: now) }
         if panicked { return panicNow(into: &out) }
         humanActed("human input", touch: touch, into: &out)
@@ -93,7 +93,7 @@ extension Engine {
                              message: "input injected by another XTest client: \(f.description)"
                                 + (pausing ? "; agents pause as for human input" : "; agents were not paused (x11.pause_on_foreign_input is off)")))
         guard pausing else { return }
-        if let p = f.position { humanPointer = p }
+        if let p = f.position { humanPointer = p; humanPointerKnown = true }
         humanActed("input from another XTest client", touch: f.touch, into: &out)
     }
 

@@ -23,39 +23,85 @@ extension Engine {
     }
 
     /// Pauses (or extends the pause of) each session on its own seat whose lease `touch`
-    /// reaches, stopping its running gesture and releasing what it holds.
+    /// reaches, stopping its running gesture and releasing what it holds. Where the human's
+    /// pointer (or focus) is not known since it last moved, the input waits for the window
+    /// system to say (`humanPointerReported`, `humanFocusReported`), at most
+    /// `touchResolutionLimit`; then, in doubt, it reaches every lease.
     mutating func pauseTouchedSeats(_ cause: String, _ touch: HumanTouch, into out: inout some EngineOutput) {
-        switch touch {
-        case .nothing: return
-        case .focus: humanKeyAt = now
-        case .pointer: humanPressAt = now
-        }
+        guard touch != .nothing else { return }
         humanTouchedAt = now
+        switch touch {
+        case .nothing:
+            return
+        case .pointer:
+            // A click may move the focus (click to focus): keys wait for a fresh report.
+            humanFocusKnown = false
+            guard humanPointerKnown else {
+                if unresolvedPress == nil { unresolvedPress = now }
+                return
+            }
+        case .focus:
+            guard humanFocusKnown else {
+                if unresolvedKey == nil { unresolvedKey = now }
+                return
+            }
+        }
+        pauseSeats(touchedBy: touch, cause, into: &out)
+    }
+
+    /// Pauses every own seat with a lease `touch` reaches.
+    private mutating func pauseSeats(touchedBy touch: HumanTouch, _ cause: String, into out: inout some EngineOutput) {
         for s in seats.own.keys {
             guard let l = touchedLease(of: s, by: touch) else { continue }
             pauseOwnSeat(s, because: "\(cause) in lease \(l.id) (\(l.resources.area))", into: &out)
         }
     }
 
-    /// The window system said where the human's pointer is: a click of the human's that
-    /// was just counted against an older position is counted again against this one.
+    /// The human's pointer moved: where it is now is the window system's to say.
+    mutating func humanPointerMoved() {
+        if humanPointerKnown { humanPointerKnown = false }
+    }
+
+    /// The window system said where the human's pointer is: a click waiting for it is
+    /// counted against it.
     mutating func humanPointerReported(_ p: Point, into out: inout some EngineOutput) {
         humanPointer = p
-        guard config.humanPause == .touched, let at = humanPressAt, now < at + config.quietPeriod else { return }
-        for s in seats.own.keys {
-            guard let l = touchedLease(of: s, by: .pointer) else { continue }
-            pauseOwnSeat(s, because: "human input in lease \(l.id) (\(l.resources.area))", into: &out)
+        humanPointerKnown = true
+        guard unresolvedPress != nil else { return }
+        unresolvedPress = nil
+        if config.humanPause == .touched { pauseSeats(touchedBy: .pointer, "human input", into: &out) }
+    }
+
+    /// The window system said where the human's focus is: keys waiting for it count
+    /// against it.
+    mutating func humanFocusReported(into out: inout some EngineOutput) {
+        humanFocusKnown = true
+        guard unresolvedKey != nil else { return }
+        unresolvedKey = nil
+        if config.humanPause == .touched { pauseSeats(touchedBy: .focus, "human input", into: &out) }
+    }
+
+    /// Input that waited too long for the window system to say where it went reaches
+    /// every lease: the human wins when in doubt.
+    mutating func resolveTouchesInDoubt(into out: inout some EngineOutput) {
+        let limit = Self.touchResolutionLimit
+        if let t = unresolvedPress, now >= t + limit {
+            unresolvedPress = nil
+            humanPointer = nil
+            pauseSeats(touchedBy: .pointer, "human input (where it went is not known)", into: &out)
+        }
+        if let t = unresolvedKey, now >= t + limit {
+            unresolvedKey = nil
+            pauseSeats(touchedBy: .focus, "human input (where the focus is, is not known)", into: &out)
         }
     }
 
-    /// The window system said where the human's focus is: keys the human just typed count
-    /// against it too.
-    mutating func humanFocusReported(into out: inout some EngineOutput) {
-        guard config.humanPause == .touched, let at = humanKeyAt, now < at + config.quietPeriod else { return }
-        for s in seats.own.keys {
-            guard let l = touchedLease(of: s, by: .focus) else { continue }
-            pauseOwnSeat(s, because: "human input in lease \(l.id) (\(l.resources.area))", into: &out)
-        }
+    /// How long a human click or key may wait for the window system to say where it went.
+    static let touchResolutionLimit: Duration = .milliseconds(50)
+
+    /// When an unresolved touch must be resolved in doubt.
+    var touchDeadline: Instant? {
+        [unresolvedPress, unresolvedKey].compactMap { $0 }.min().map { $0 + Self.touchResolutionLimit }
     }
 
     /// The first lease of `s` that `touch` reaches.
@@ -65,7 +111,7 @@ extension Engine {
         case .nothing:
             return nil
         case .pointer:
-            guard let p = humanPointer else { return held.first }
+            guard humanPointerKnown, let p = humanPointer else { return held.first }
             return held.first { $0.region.contains(p) }
         case .focus:
             guard let f = focus.reported, f.window != nil || f.geometry != nil else { return held.first }

@@ -34,10 +34,15 @@ public struct Engine: Sendable {
     /// Where the human's pointer is, as the window system last reported it (`nil`:
     /// unknown, so a human click touches every lease).
     public internal(set) var humanPointer: Point?
-    /// When the human last typed, and last clicked or scrolled (`Engine+Touch`), and the
-    /// later of the two: the daemon then asks the window system where that input went.
-    var humanKeyAt: Instant?
-    var humanPressAt: Instant?
+    /// Whether `humanPointer` and the reported focus still hold (no human motion or click
+    /// since the window system said), and the human's click and key that wait for a
+    /// report (`Engine+Touch`).
+    var humanPointerKnown = false
+    var humanFocusKnown = false
+    var unresolvedPress: Instant?
+    var unresolvedKey: Instant?
+    /// When the human last clicked, scrolled or typed while own seats exist: the daemon
+    /// then asks the window system where the pointer and the focus are.
     public internal(set) var humanTouchedAt: Instant?
     public internal(set) var neutral = NeutralState()
     /// Who moved the seat's one cursor last (DESIGN §3: a click "at the same place" must
@@ -127,6 +132,7 @@ public struct Engine: Sendable {
         consider(human.pausedUntil)
         if seats.shared.othersWait, let since = seats.shared.heldSince { consider(since + config.maximumSeatHold) }
         for (_, p) in seatPauses { consider(p.pausedUntil) }
+        consider(touchDeadline)
         consider(leases.nextDeadline)
         consider(refusalFoldDeadline)
         for w in waits { consider(w.until) }
@@ -141,6 +147,7 @@ public struct Engine: Sendable {
                                  reason: nil, message: "human quiet for \(config.quietPeriod): agents resumed"))
         }
         settleSeatPauses(into: &out)
+        resolveTouchesInDoubt(into: &out)
         for (id, reason) in leases.lapsed(at: now) {
             if reason == .ttlExpired, let l = leases[id], seats.isBusy(with: l.holder) {
                 // A gesture running or waiting on the seat is activity: it renews.

@@ -57,6 +57,10 @@ public final class Daemon: Service, @unchecked Sendable {
             logger.info("X11 adapter on", metadata: ["x11.display": "\(display.name)", "x11.desktop": "\(c.desktop)"])
             x11 = X11Bridge(display: display, logger: logger)
         }
+        // Seats of their own (DESIGN §5a), on the adapter's connection (engine thread from
+        // here on). Made before the sockets exist: seats a dead daemon left are gone by
+        // the time anyone can connect.
+        let agentSeats = c.x11.seats ? x11.map { AgentSeats(display: $0.display, xtest: c.output == .xtest, logger: logger) } : nil
         // Sight: captures are read through a second X connection, on the capture thread.
         var sight: CaptureWorker?
         if c.x11.enabled {
@@ -118,8 +122,6 @@ public final class Daemon: Service, @unchecked Sendable {
         engineWake = try WakeSignal()
         let inbox = PhysicalInbox(wake: engineWake)
         humanWake = try WakeSignal()
-        // Seats of their own (DESIGN §5a): on the adapter's connection, engine thread.
-        let agentSeats = c.x11.seats ? x11.map { AgentSeats(display: $0.display, xtest: c.output == .xtest, logger: logger) } : nil
         let xtest: XTestOutput?
         if c.output == .xtest, let x11 {
             human = nil

@@ -110,7 +110,12 @@ final class EngineLoop {
         var ready = [inputmux_ready](repeating: inputmux_ready(), count: 64)
         while !stopRequested.isRaised {
             // The X server's news first: Xlib may hold events it read during a reply.
-            if let x11 { for input in x11.service() { handle(input) } }
+            if let x11 {
+                let touchedBefore = engine.humanTouchedAt
+                for input in x11.service() { handle(input) }
+                // Another XTest client's click or keys (counted as the human's): where they went.
+                if engine.humanTouchedAt != touchedBefore { for input in x11.whereTheHumanIs() { handle(input) } }
+            }
             if agentSeats != nil { seatsSettled() }
             // A running key gesture stops as soon as the focus leaves its lease.
             if let x11, let input = x11.focusWhileKeysRun(engine.seats.shared.running?.job.gesture.needsFocus == true,

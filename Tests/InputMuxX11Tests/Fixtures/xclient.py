@@ -32,6 +32,25 @@ import time
 
 from Xlib import X, display
 from Xlib.ext import randr, xinput
+from Xlib.protocol import rq
+
+
+class XkbUseExtension(rq.ReplyRequest):
+    """XkbUseExtension (XKB request 0), as Xlib sends it in XOpenDisplay. Without it the
+    server rewrites the modifiers of every key event to those of this client's own
+    keyboard (the core seat's), whichever seat typed; with it the event keeps the state
+    of the seat that typed, as real applications see it."""
+    _request = rq.Struct(rq.Card8('opcode'), rq.Opcode(0), rq.RequestLength(),
+                         rq.Card16('wanted_major'), rq.Card16('wanted_minor'))
+    _reply = rq.Struct(rq.ReplyCode(), rq.Bool('supported'), rq.Card16('sequence_number'),
+                       rq.ReplyLength(), rq.Card16('server_major'), rq.Card16('server_minor'),
+                       rq.Pad(20))
+
+
+def use_xkb(d):
+    ext = d.query_extension('XKEYBOARD')
+    if ext.present:
+        XkbUseExtension(display=d.display, opcode=ext.major_opcode, wanted_major=1, wanted_minor=0)
 
 def set_screen(d, root, w, h):
     """Resizes the screen the way a monitor change does: a WxH mode on the one CRTC."""
@@ -69,6 +88,7 @@ def out(obj):
 
 def main():
     d = display.Display()
+    use_xkb(d)
     screen = d.screen()
     windows = {}
     names = {}
