@@ -8,6 +8,7 @@ public enum StatusView {
         var sections = [
             stateLine(r) + (r.desktop.map { "\nDESKTOP: \($0)" } ?? ""),
             "SESSIONS\n" + sessions(r.sessions),
+            "SEATS (of their own)\n" + seats(r.seats, now: r.timeMs),
             "LEASES\n" + leases(r.held, now: r.timeMs, empty: "  (no lease held)"),
             "QUEUE\n" + leases(r.waiting, now: r.timeMs, empty: "  (nobody waiting)"),
             "DEVICES\n" + devices(r.devices ?? []),
@@ -41,6 +42,17 @@ public enum StatusView {
         if r.seatQueue > 0 { facts.append("\(r.seatQueue) gesture\(r.seatQueue == 1 ? "" : "s") waiting for the seat") }
         if facts.isEmpty { facts.append("running: agents may act") }
         return "STATE: " + facts.joined(separator: "; ")
+    }
+
+    /// Sessions on seats of their own; everyone else shares the human's seat.
+    public static func seats(_ seats: [StatusReport.Seat], now: Int) -> String {
+        var t = TextTable(["SESSION", "SEAT", "STATE", "QUEUE"])
+        for s in seats {
+            var state = s.busy ? "busy" : "idle"
+            if let q = s.humanQuietMs, q > now { state = "paused by the human, \(duration(q - now)) left" }
+            t.add([String(s.session), s.name, state, String(s.queue)])
+        }
+        return t.render(empty: "  (none: every session shares the human's seat)")
     }
 
     public static func sessions(_ sessions: [Identity]) -> String {

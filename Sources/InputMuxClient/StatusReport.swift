@@ -18,8 +18,10 @@ public struct StatusReport: Sendable, Hashable, WireObjectDecodable {
     public var humanQuietMs: Int?
     /// Set after the panic chord, until `unfreeze`.
     public var frozenSinceMs: Int?
-    /// The session whose gesture runs on the seat now.
+    /// The session whose gesture runs on the shared seat now.
     public var seatBusyWith: Int?
+    /// Sessions on seats of their own (docs/SEATS.md); empty when none.
+    public var seats: [Seat]
     /// Control socket only: grabbed physical devices and their clones.
     public var devices: [DeviceSummary]?
     /// The whole desktop (with the X11 adapter it follows the display's layout).
@@ -43,6 +45,24 @@ public struct StatusReport: Sendable, Hashable, WireObjectDecodable {
             waiting = try f.decode("waiting")
             sessions = try f.decode("sessions")
             cancelTargets = try f.decode("cancel_targets")
+        }
+    }
+
+    /// A session's own seat: its XInput2 master pair's name, whether a gesture of it
+    /// runs, how many wait, and until when the human's touch pauses it.
+    public struct Seat: Sendable, Hashable, WireObjectDecodable {
+        public var session: Int
+        public var name: String
+        public var busy: Bool
+        public var queue: Int
+        public var humanQuietMs: Int?
+
+        public init(fields f: JSONFields) throws(WireError) {
+            session = try f.decode("session")
+            name = try f.string("name")
+            busy = try f.bool("busy") ?? false
+            queue = try f.decode("queue")
+            humanQuietMs = try f.optional("human_quiet_ms")
         }
     }
 
@@ -99,6 +119,7 @@ public struct StatusReport: Sendable, Hashable, WireObjectDecodable {
         humanQuietMs = try f.optional("human_quiet_ms")
         frozenSinceMs = try f.optional("frozen_since_ms")
         seatBusyWith = try f.optional("seat_busy_with")
+        seats = try f.optional("seats") ?? []
         devices = try f.optional("devices")
         desktop = try f.optional("desktop")
         foreignInput = try f.optional("foreign_input")

@@ -3,10 +3,19 @@ import InputMuxWire
 /// Seats of their own (DESIGN §5a): which seat a session got, and its keyboard focus,
 /// which InputMux puts on the lease itself (no one else's click can move it).
 extension Engine {
-    /// The daemon made the session a seat of its own, or could not (`EngineInput.seat`).
-    /// Said once, before the hello reply, so no gesture of the session runs yet.
+    /// The daemon made the session a seat of its own, or could not (`EngineInput.seat`):
+    /// before the hello reply, and again if the seat is lost later (its devices, made anew
+    /// for a new desktop, were never added). What runs or waits on the old seat stops.
     mutating func assignSeat(_ s: SessionID, _ assignment: SeatAssignment, into out: inout some EngineOutput) {
-        guard sessions[s] != nil, !seats.isBusy(with: s) else { return }
+        guard sessions[s] != nil else { return }
+        if seats.isBusy(with: s) {
+            let why: String = switch assignment {
+            case .own(let name): "the session moved to a seat of its own (\(name))"
+            case .shared(let reason): "your seat of your own was lost (\(reason)); you share the human's seat from now on"
+            }
+            cancelSeatWork(of: s, because: Rejection(.desktopChanged, why + "; send it again"), reply: true, into: &out)
+            neutralize(s, pointer: true, keyboard: true, into: &out)
+        }
         let message: String
         switch assignment {
         case .own(let name):

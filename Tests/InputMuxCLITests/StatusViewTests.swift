@@ -20,8 +20,8 @@ import Testing
         mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool { true }
     }
 
-    /// Alice holds the left half with the keyboard since t=1 s; Bob waits for an
-    /// overlapping region; the status is taken at t=13 s.
+    /// Alice, on a seat of her own, holds the left half with the keyboard since t=1 s; Bob
+    /// waits for an overlapping region; the status is taken at t=13 s.
     func liveStatus() throws -> [UInt8] {
         var engine = Engine(config: EngineConfig(desktop: InputMuxCore.Region(x: 0, y: 0, width: 1920, height: 1080), keymap: USKeymap()))
         var out = Capture()
@@ -29,6 +29,7 @@ import Testing
         let bob = AgentIdentity(name: "bob", session: SessionID(2), uid: 1001, gid: 1001, pid: 43, exe: "/usr/bin/python3")
         engine.handle(.connect(alice, SessionPolicy()), at: .zero, into: &out)
         engine.handle(.connect(bob, SessionPolicy()), at: .zero, into: &out)
+        engine.handle(.seat(SessionID(1), .own(name: "inputmux agent alice#1")), at: .zero, into: &out)
         let left = InputMuxCore.Region(x: 0, y: 0, width: 960, height: 1080)
         engine.handle(.agent(SessionID(1), RequestID(1), .acquire(LeaseRequest(.region(left, keyboard: true), mode: .try, ttl: .seconds(30)))),
                       at: Instant.zero + .seconds(1), into: &out)
@@ -103,11 +104,21 @@ import Testing
         #expect(StatusView.render(try decode(Array(none.utf8))).hasSuffix("FOREIGN INPUT (other XTest clients)\n  (none seen)"))
     }
 
+    @Test func rendersTheSeatsOfTheirOwn() throws {
+        let r = try decode(try liveStatus())
+        #expect(r.seats.map(\.name) == ["inputmux agent alice#1"])
+        #expect(r.seats.first?.session == 1 && r.seats.first?.busy == false && r.seats.first?.queue == 0)
+        let section = try #require(StatusView.render(r).components(separatedBy: "\n\n").first { $0.hasPrefix("SEATS") })
+        #expect(section.contains("inputmux agent alice#1"))
+        #expect(section.contains("idle"))
+    }
+
     @Test func emptyTablesSaySo() throws {
         let text = StatusView.render(try decode(Array(#"{"time_ms":5,"held":[],"waiting":[],"sessions":[],"cancel_targets":[],"seat_queue":0}"#.utf8)))
         #expect(text.contains("(no agent connected)"))
         #expect(text.contains("(no lease held)"))
         #expect(text.contains("(nobody waiting)"))
+        #expect(text.contains("(none: every session shares the human's seat)"))
     }
 
     @Test func durations() {

@@ -43,6 +43,7 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
 
             [human]
             quiet_period_ms = 750
+            pause = "all"
 
             [panic]
             chord = ["KEY_LEFTCTRL", "KEY_ESC"]
@@ -66,6 +67,7 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
         #expect(c.pacing.typingHold == .milliseconds(11))
         #expect(c.pacing.typingInterval == .milliseconds(5))
         #expect(c.quietPeriod == .milliseconds(750))
+        #expect(c.humanPause == .all)
         #expect(c.panicChord.keys == [.leftCtrl, .esc])
         #expect(c.sensitiveRegions == [.init(name: "password manager", region: Region(x: 0, y: 0, width: 400, height: 300))])
         let rule = try #require(c.policies.first)
@@ -166,9 +168,11 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
             display = ":99"
             xauthority = "/run/user/1000/Xauthority"
             pause_on_foreign_input = true
+            seats = false
             """, keyName: keyName)
         #expect(c.output == .xtest)
-        #expect(c.x11 == .init(enabled: true, display: ":99", xauthority: "/run/user/1000/Xauthority", pauseOnForeignInput: true))
+        #expect(c.x11 == .init(enabled: true, display: ":99", xauthority: "/run/user/1000/Xauthority", pauseOnForeignInput: true, seats: false))
+        #expect(problems("[human]\npause = \"some\"").contains { $0.key == "human.pause" && $0.message.contains("\"touched\"") })
         let p = problems("""
             [output]
             mode = "xtest"

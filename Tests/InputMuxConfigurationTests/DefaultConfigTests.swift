@@ -61,7 +61,8 @@ import Testing
         #expect(c.audit.textInClear == false)
         #expect(c.audit.keyPath == "/var/lib/inputmux/audit.key")
         #expect(c.output == .uinput)
-        #expect(c.x11 == .init(enabled: false, display: "", xauthority: "", pauseOnForeignInput: false))
+        #expect(c.x11 == .init(enabled: false, display: "", xauthority: "", pauseOnForeignInput: false, seats: true))
+        #expect(c.humanPause == .touched)
         // Out of the box nobody but root is admitted: the sample rule is commented out.
         #expect(c.policies.isEmpty)
     }

@@ -262,6 +262,21 @@ import Testing
         #expect(t.engine.seats.own.isEmpty)
     }
 
+    @Test func aLostSeatStopsWhatRanOnItAndTheSessionSharesTheHumansSeat() {
+        let t = timeline()
+        let A = seated(t, "A")
+        lease(A, wa, ga)
+        let typing = A.send(.type(text: text))
+        t.run(for: 20.ms)
+        t.send(.seat(A.id, .shared(reason: "the X server did not add its devices")))
+        #expect(A.reply(typing)?.code == .desktopChanged)
+        #expect(A.reply(typing)!.rejection!.message.contains("you share the human's seat from now on"))
+        #expect(t.engine.neutral.held(on: A.keyboard).isEmpty)
+        #expect(t.engine.seats.own.isEmpty)
+        t.send(.focusedWindow(wa, ga))
+        #expect(A.perform(.type(text: "x")).isDone)
+    }
+
     @Test func anEndingSessionReleasesWhatItsSeatHeld() {
         let t = timeline()
         let A = seated(t, "A")
