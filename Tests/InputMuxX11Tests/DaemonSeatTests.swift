@@ -2,6 +2,7 @@ import Foundation
 import InputMuxHarness
 import InputMuxX11
 import Testing
+import struct InputMuxCore.Point
 
 /// inputmuxd with a seat of its own per agent session (`[x11] seats`, XTest output on
 /// Xvfb), read back through a real X client's key and button events: agents type at the
@@ -216,6 +217,13 @@ import Testing
         let seat = try #require(a.hello["seat"] as? [String: Any])
         #expect(seat["mode"] as? String == "own")
         #expect(seat["name"] as? String == "inputmux agent seated#\(a.hello["session"] as! Int)")
+        // Its cursor is its own, labelled: wider than an arrow by the label "seated#N".
+        let probe = try X11Display(display: x.display, xauthority: nil)
+        let pair = try #require(probe.seat(named: seat["name"] as! String))
+        try probe.warp(pair, to: Point(x: 1000, y: 600))
+        let cursor = try #require(try probe.cursorImage(of: pair))
+        #expect(cursor.image.width > 9 + 6 * 7, "the seat's cursor carries no label: \(cursor.image.width) wide")
+        #expect(try probe.cursorImage(of: probe.coreSeat()!) != cursor)
         let op = try WireClient(socket: own.controlSocket, name: "op")
         let status = try op.request(["type": "status"])
         let seats = try #require((status["result"] as? [String: Any])?["seats"] as? [[String: Any]])

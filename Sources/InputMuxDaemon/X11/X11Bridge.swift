@@ -82,12 +82,15 @@ final class X11Bridge {
     }
 
     static let focusPollInterval: Duration = .milliseconds(10)
+    /// The human's seat (the server's virtual core devices, which never change).
+    private var coreSeat: X11Seat?
 
     /// Where the human's pointer and focus are now (the core seat's), asked after the
     /// human clicked or typed: what `[human] pause = "touched"` checks that input against.
     func whereTheHumanIs() -> [EngineInput] {
         var inputs: [EngineInput] = []
-        if let core = display.coreSeat(), let p = try? display.pointer(of: core) { inputs.append(.humanPointer(p.position)) }
+        if coreSeat == nil { coreSeat = display.coreSeat() }
+        if let core = coreSeat, let p = try? display.pointer(of: core) { inputs.append(.humanPointer(p.position)) }
         let f = display.focus(leased: watch.trackedWindows)
         inputs.append(.focusedWindow(f.window, f.geometry))
         return inputs
