@@ -146,6 +146,11 @@ display = ":1"
         daemon.terminate()
         daemon.wait(timeout=20)
         keyboard.close()
+        # The daemon's log and audit come back with INPUTMUX_VM_OUT (vm/README.md).
+        if os.path.isdir("/opt/inputmux/out"):
+            for f in ("daemon.log", "audit.jsonl"):
+                if os.path.exists(os.path.join(run, f)):
+                    subprocess.run(["cp", os.path.join(run, f), "/opt/inputmux/out/"], check=False)
         subprocess.run(["sh", "-c", "kill $(cat /tmp/xorg-inputmux.pid)"], check=False)
 
 

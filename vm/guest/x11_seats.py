@@ -289,10 +289,13 @@ def scenario(run, env, check, keyboard, say=print):
         texts = {"alice": text_of("alice"), "bob gtk": text_of("bobgtk"), "bob xterm": text_of("bobxterm"),
                  "human": text_of("human")}
         outcome = {}
+        spans = {}
 
         def guard(label, fn):
             try:
+                spans[label] = [time.monotonic(), None]
                 fn()
+                spans[label][1] = time.monotonic()
                 outcome[label] = "ok"
             except im.InputMuxError as exc:
                 outcome[label] = f"{exc.code}: {exc}"
@@ -304,6 +307,7 @@ def scenario(run, env, check, keyboard, say=print):
             lease = a.request({"type": "acquire", "window": wins["xterm 1"], "keyboard": True, "mode": "wait"})
             if lease.get("state") != "active":
                 raise RuntimeError(f"alice's lease: {lease}")
+            spans["alice"][0] = time.monotonic()
             a.type(texts["alice"])
             a.key("Return")
 
@@ -312,6 +316,7 @@ def scenario(run, env, check, keyboard, say=print):
             lease = b.request({"type": "acquire", "window": wins["GTK 3 window"], "keyboard": True, "mode": "wait"})
             if lease.get("state") != "active":
                 raise RuntimeError(f"bob's GTK lease: {lease}")
+            spans["bob"][0] = time.monotonic()
             b.type(texts["bob gtk"])
             b.release(lease)
             lease = b.request({"type": "acquire", "window": wins["xterm 2"], "keyboard": True, "mode": "wait"})
@@ -320,8 +325,14 @@ def scenario(run, env, check, keyboard, say=print):
             b.type(texts["bob xterm"])
             b.key("Return")
 
+        # The human was typing before the agents came: the daemon learns where the
+        # human's focus is from the human's own keys (until then it must assume the human
+        # may be typing into any lease, and would pause whoever holds one).
+        lead = 20
+        keyboard.type(texts["human"][:lead])
+
         def human():
-            keyboard.type(texts["human"] + "\n")
+            keyboard.type(texts["human"][lead:] + "\n")
 
         started = time.monotonic()
         threads = [threading.Thread(target=guard, args=(n, f)) for n, f in (("alice", alice), ("bob", bob), ("human", human))]
@@ -333,6 +344,11 @@ def scenario(run, env, check, keyboard, say=print):
         say(f"seats: the three typed at once in {took:.1f} s; outcomes {outcome}")
         check("seats: alice's and bob's gestures and the human's typing all finished without a refusal",
               outcome == {"alice": "ok", "bob": "ok", "human": "ok"}, str(outcome))
+        if all(end for _, end in spans.values()):
+            shown = {k: f"{a - started:.2f}-{b - started:.2f} s" for k, (a, b) in spans.items()}
+            say(f"seats: typing spans (from the start): {shown}")
+            check("seats: alice, bob and the human were all typing at one time (their typing spans overlap)",
+                  max(a for a, _ in spans.values()) < min(b for _, b in spans.values()), str(shown))
         got = {"alice": x1.line(), "bob gtk": gtk.wait_text(texts["bob gtk"]), "bob xterm": x2.line(),
                "human": xh.line()}
         for label, app in (("alice", "xterm 1"), ("bob gtk", "the GTK 3 entry"), ("bob xterm", "xterm 2"),
