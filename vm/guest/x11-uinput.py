@@ -317,6 +317,12 @@ def layout_change(agent, run, env, name, old_id, master_id):
     check("Xorg adds the new pointer (a new X device id)", new_id.isdigit() and new_id != old_id, f"{old_id} -> {new_id}")
     check("the new pointer is attached to the agent's master pointer", bool(new) and new["attachment"] == master_id,
           f"{new}, master {master_id}")
+    # The keyboard is made anew with the pointer (the session's pair): it joins the seat too.
+    kname = name[: -len(" pointer")] + " keyboard"
+    devices = x11_seats.xinput_devices(env)
+    mk, kbd = x11_seats.device(devices, kname, "master"), x11_seats.device(devices, kname, "slave")
+    check("the new keyboard is attached to the agent's master keyboard", bool(mk and kbd) and kbd["attachment"] == mk["id"],
+          f"{kbd}, master {mk}")
     x, y = w - 100, h - 60
     try:
         agent.click(x, y)
