@@ -28,6 +28,8 @@ VM_BASE_PKGS=(systemd systemd-sysv udev dbus kmod)
 # ydotool (for comparisons), an Xorg that reads input through libinput plus
 # xinput/xdotool (a real "compositor" view), and the shared libraries the Swift
 # products link against (libcurl4: inputmux-mcp's FoundationNetworking links it).
+# xterm, x11-utils and GTK 3 (through PyGObject, vm/guest/gtkentry.py) are the real
+# applications the agents' own seats type into (x11-uinput.py, "seats").
 VM_GUEST_PKGS=(
     libinput-tools libinput10 libevdev2 libudev1 libsystemd0 libxkbcommon0 xkb-data libcurl4
     python3 python3-evdev python3-libevdev
@@ -35,6 +37,7 @@ VM_GUEST_PKGS=(
     xserver-xorg-core xserver-xorg-video-dummy xserver-xorg-input-libinput
     xinput xdotool x11-xkb-utils libx11-6 libxtst6 libxrandr2 libxi6
     libxext6 libxcomposite1 libxdamage1 libxfixes3 libpixman-1-0 libpng16-16 libturbojpeg0 python3-xlib
+    xterm x11-utils python3-gi gir1.2-gtk-3.0
     procps psmisc strace less
 )
 

@@ -3,10 +3,15 @@
 libinput input) adds an agent's uinput devices that inputmuxd made as X input devices,
 and a click the agent sends through inputmuxd reaches an X client as a ButtonPress
 from that very device. inputmuxd runs with [x11] enabled, so the desktop (and the
-agent pointer's absolute range) is Xorg's RandR layout. The guest has no X client
-library for Python: `xinput test-xi2 --root` is the X client that records the press.
+agent pointer's absolute range) is Xorg's RandR layout. `xinput test-xi2 --root` is the
+X client that records the press. With [x11] seats (the default) each agent session has a
+master pair of its own, with its uinput devices attached under it: the agent's cursor is
+that master's, not the core pointer xdotool reads. Section "seats" (x11_seats.py): two
+agents and the human's physical keyboard type into two xterms, a GTK 3 window and the
+human's xterm at once.
 
-Run: bash vm/run-in-guest.sh -- python3 /opt/inputmux/guest/x11-uinput.py
+Run: bash vm/run-in-guest.sh -- python3 /opt/inputmux/guest/x11-uinput.py [seats]
+(with "seats", only the daemon's start and the seats section).
 Prints "N passed, M failed".
 """
 import base64
@@ -19,6 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import inputmux_client as im  # noqa: E402
+import x11_seats  # noqa: E402
 
 results = []
 
@@ -52,6 +58,9 @@ key_path = "{run}/audit.key"
 enabled = true
 display = ":1"
 """)
+    # The human's keyboard exists before the daemon starts, which grabs it.
+    keyboard = x11_seats.PhysicalKeyboard()
+    time.sleep(0.5)
     exe = "/opt/inputmux/bin/inputmuxd"
     daemon = subprocess.Popen([exe, "--config", config, "--log-level", "debug"], stderr=open(os.path.join(run, "daemon.log"), "w"))
     try:
@@ -71,21 +80,28 @@ display = ":1"
         check("inputmuxd starts with [x11] enabled (uinput output)", started, why)
         if not started:
             return
-        agent = im.Agent("xagent", path=f"{run}/agent.sock")
-        listed = ""
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            listed = subprocess.run(["xinput", "list", "--name-only"], env=env, capture_output=True, text=True).stdout
-            if f"inputmux agent xagent#{agent.session} pointer" in listed.splitlines():
-                break
-            time.sleep(0.2)
-        ours = [line for line in listed.splitlines() if line == f"inputmux agent xagent#{agent.session} pointer"]
-        check("Xorg lists the agent's uinput pointer (xinput list)", len(ours) == 1, listed)
-        if not ours:
+        try:
+            x11_seats.scenario(run, env, check, keyboard)
+        except Exception as exc:  # noqa: BLE001 - a crash is a failed check; the rest still runs
+            check("seats: the section ran to the end", False, repr(exc))
+        if sys.argv[1:] == ["seats"]:
             return
-        name = ours[0]
-        dev_id = subprocess.run(["xinput", "list", "--id-only", name], env=env, capture_output=True, text=True).stdout.strip()
-        check("the agent's pointer has an X device id", dev_id.isdigit(), dev_id)
+        agent = im.Agent("xagent", path=f"{run}/agent.sock")
+        # The hello came once the agent's devices were on its seat: its uinput pointer is a
+        # slave of its own master pointer, both named "inputmux agent xagent#SID pointer".
+        name = f"inputmux agent xagent#{agent.session} pointer"
+        listed = x11_seats.xinput_list(env)
+        devices = x11_seats.xinput_devices(env, listed)
+        slave = x11_seats.device(devices, name, "slave")
+        master = x11_seats.device(devices, name, "master")
+        check("Xorg lists the agent's uinput pointer (xinput list)", slave is not None, listed)
+        if slave is None:
+            return
+        dev_id = str(slave["id"])
+        check("the agent's uinput pointer is attached to its own master pointer",
+              master is not None and slave["attachment"] == master["id"], f"{slave} {master}")
+        if master is None:
+            return
 
         lease = agent.acquire("0,0,1920x1080")
         check("a lease on the whole Xorg desktop is granted", lease.get("state") == "active", str(lease))
@@ -116,16 +132,25 @@ display = ":1"
         types = sorted(set(line for line in text.splitlines() if line.startswith("EVENT")))
         check("the click reaches an X client as a ButtonPress of button 1 from the agent's device",
               from_ours and len(from_ours) == len(button1), f"{len(presses)} presses, event types {types}, first press: {presses[:1]}")
-        where = subprocess.run(["xdotool", "getmouselocation"], env=env, capture_output=True, text=True).stdout
-        xy = [int(part.split(":")[1]) for part in where.split()[:2]] if where.startswith("x:") else [-9, -9]
+        xy = x11_seats.pointer_of(master["id"])
         # libinput scales the absolute axis range onto the screen: within a pixel.
-        check("the X cursor is where the agent clicked (640,360)", abs(xy[0] - 640) <= 1 and abs(xy[1] - 360) <= 1, where.strip())
+        check("the agent's cursor (its master pointer) is where the agent clicked (640,360)",
+              abs(xy[0] - 640) <= 1 and abs(xy[1] - 360) <= 1, str(xy))
+        core = subprocess.run(["xdotool", "getmouselocation"], env=env, capture_output=True, text=True).stdout
+        core_xy = [int(part.split(":")[1]) for part in core.split()[:2]] if core.startswith("x:") else [-9, -9]
+        check("the core pointer did not move to the agent's click", (core_xy[0], core_xy[1]) != (640, 360), core.strip())
         sight(agent, env, lease["lease"]["id"], run)
-        layout_change(agent, run, env, name, dev_id)
+        layout_change(agent, run, env, name, dev_id, master["id"])
         agent.close()
     finally:
         daemon.terminate()
         daemon.wait(timeout=20)
+        keyboard.close()
+        # The daemon's log and audit come back with INPUTMUX_VM_OUT (vm/README.md).
+        if os.path.isdir("/opt/inputmux/out"):
+            for f in ("daemon.log", "audit.jsonl"):
+                if os.path.exists(os.path.join(run, f)):
+                    subprocess.run(["cp", os.path.join(run, f), "/opt/inputmux/out/"], check=False)
         subprocess.run(["sh", "-c", "kill $(cat /tmp/xorg-inputmux.pid)"], check=False)
 
 
@@ -249,7 +274,7 @@ def sight(agent, env, lease, run):
         client.wait()
 
 
-def layout_change(agent, run, env, name, old_id):
+def layout_change(agent, run, env, name, old_id, master_id):
     """Xorg switches to a smaller mode: the daemon's desktop follows, the agent's pointer
     is replaced by one whose ABS range is the new desktop, and a click lands where the
     agent aimed on the new screen (with the old range libinput would scale it elsewhere)."""
@@ -284,11 +309,20 @@ def layout_change(agent, run, env, name, old_id):
     new_id = ""
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        new_id = subprocess.run(["xinput", "list", "--id-only", name], env=env, capture_output=True, text=True).stdout.strip()
-        if new_id.isdigit() and new_id != old_id:
+        new = x11_seats.device(x11_seats.xinput_devices(env), name, "slave")
+        new_id = str(new["id"]) if new else ""
+        if new_id and new_id != old_id and new["attachment"] == master_id:
             break
         time.sleep(0.2)
     check("Xorg adds the new pointer (a new X device id)", new_id.isdigit() and new_id != old_id, f"{old_id} -> {new_id}")
+    check("the new pointer is attached to the agent's master pointer", bool(new) and new["attachment"] == master_id,
+          f"{new}, master {master_id}")
+    # The keyboard is made anew with the pointer (the session's pair): it joins the seat too.
+    kname = name[: -len(" pointer")] + " keyboard"
+    devices = x11_seats.xinput_devices(env)
+    mk, kbd = x11_seats.device(devices, kname, "master"), x11_seats.device(devices, kname, "slave")
+    check("the new keyboard is attached to the agent's master keyboard", bool(mk and kbd) and kbd["attachment"] == mk["id"],
+          f"{kbd}, master {mk}")
     x, y = w - 100, h - 60
     try:
         agent.click(x, y)
@@ -297,9 +331,9 @@ def layout_change(agent, run, env, name, old_id):
         clicked = repr(exc)
     check(f"a click at {x},{y} on the new desktop is accepted", clicked is True, str(clicked))
     time.sleep(0.5)
-    where = subprocess.run(["xdotool", "getmouselocation"], env=env, capture_output=True, text=True).stdout
-    xy = [int(part.split(":")[1]) for part in where.split()[:2]] if where.startswith("x:") else [-9, -9]
-    check(f"the X cursor is where the agent clicked on the new desktop ({x},{y})", abs(xy[0] - x) <= 1 and abs(xy[1] - y) <= 1, where.strip())
+    xy = x11_seats.pointer_of(master_id)
+    check(f"the agent's cursor is where the agent clicked on the new desktop ({x},{y})",
+          abs(xy[0] - x) <= 1 and abs(xy[1] - y) <= 1, str(xy))
     try:
         agent.click(w + 10, 10)
         outside = "accepted"

@@ -23,7 +23,9 @@ final class AgentSeats {
     /// XTest output: each seat's own XTEST devices.
     private var inputs: [SessionID: X11SeatInput] = [:]
     /// uinput output: devices the server has not added yet, and until when to wait.
-    private var pending: [SessionID: (devices: [String], deadline: Instant)] = [:]
+    /// `replaced` holds the X ids of the session's devices that new ones replace: they
+    /// carry the same names, and stay on the seat until the server removes them.
+    private var pending: [SessionID: (devices: [String], replaced: Set<Int32>, deadline: Instant)] = [:]
 
     /// How long the X server may take to add a session's uinput devices (udev, then the
     /// server's hotplug; seconds under an emulated CPU).
@@ -75,15 +77,19 @@ final class AgentSeats {
             }
             return .settled(.own(name: name))
         }
-        pending[s] = (devices, now + Self.attachTimeout)
+        pending[s] = (devices, [], now + Self.attachTimeout)
         return attach(s, now: now).map { .settled($0) } ?? .waiting
     }
 
     /// The session's devices were made anew (the desktop changed): they are attached to
-    /// its seat as soon as the server has them.
+    /// its seat as soon as the server has them. The old ones, of the same names, are still
+    /// on the seat until they are removed: those are not the devices waited for.
     func reattach(_ s: SessionID, devices: [String], now: Instant) {
-        guard seats[s] != nil, !xtest else { return }
-        pending[s] = (devices, now + Self.attachTimeout)
+        guard let seat = seats[s], !xtest else { return }
+        let old = display.inputDevices().filter {
+            !$0.isMaster && devices.contains($0.name) && ($0.attachment == seat.pointer || $0.attachment == seat.keyboard)
+        }
+        pending[s] = (devices, Set(old.map(\.id)), now + Self.attachTimeout)
         _ = attach(s, now: now)
     }
 
@@ -102,17 +108,22 @@ final class AgentSeats {
     var nextDeadline: Instant? { pending.values.map(\.deadline).min() }
 
     private func attach(_ s: SessionID, now: Instant) -> SeatAssignment? {
-        guard let p = pending[s], let seat = seats[s] else { return nil }
+        guard var p = pending[s], let seat = seats[s] else { return nil }
         let all = display.inputDevices()
         var missing: [String] = []
+        func onSeat(_ d: X11InputDevice) -> Bool { d.attachment == seat.pointer || d.attachment == seat.keyboard }
         for name in p.devices {
-            guard let d = all.first(where: { $0.name == name && !$0.isMaster }) else {
+            // A replaced device is on the seat still; a device with its id elsewhere is a
+            // new one the server gave the freed id.
+            guard let d = all.first(where: { $0.name == name && !$0.isMaster && !(p.replaced.contains($0.id) && onSeat($0)) }) else {
                 missing.append(name)
                 continue
             }
-            if d.attachment == seat.pointer || d.attachment == seat.keyboard { continue }
+            if onSeat(d) { continue }
             do {
                 try display.attach(device: d.id, to: seat)
+                p.replaced.remove(d.id)
+                pending[s] = p
             } catch {
                 pending[s] = nil
                 close(s, now: now)
