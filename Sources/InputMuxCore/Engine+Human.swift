@@ -75,10 +75,15 @@ extension Engine {
         if config.humanPause == .all { abortSeat(because: aborted, waitingReason: why, into: &out) } else {
             abortSeat(.shared, because: aborted, waitingReason: why, into: &out)
         }
+        var anyone = false
         for s in sessions.keys where pausedByAnyInput(s) {
+            anyone = true
             neutralize(s, pointer: true, keyboard: true, into: &out)
             out.notify(.humanActive(why), to: s)
         }
+        // Under "touched" with every session on a seat of its own, nobody waits for this
+        // pause: each own seat's pause is audited by itself.
+        guard anyone || config.humanPause == .all else { return }
         out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "human", decision: .paused,
                              reason: .pausedHuman, message: why.message))
     }

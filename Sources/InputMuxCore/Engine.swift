@@ -142,9 +142,12 @@ public struct Engine: Sendable {
     /// Everything that lapses by itself: quiet periods, TTLs, queue timeouts, waits.
     mutating func expire(into out: inout some EngineOutput) {
         if human.settle(at: now) {
-            for s in sessions.keys where pausedByAnyInput(s) { out.notify(.humanQuiet, to: s) }
-            out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "human", decision: .resumed,
-                                 reason: nil, message: "human quiet for \(config.quietPeriod): agents resumed"))
+            var anyone = false
+            for s in sessions.keys where pausedByAnyInput(s) { anyone = true; out.notify(.humanQuiet, to: s) }
+            if anyone || config.humanPause == .all {
+                out.audit(AuditEvent(time: now, identity: nil, lease: nil, action: "human", decision: .resumed,
+                                     reason: nil, message: "human quiet for \(config.quietPeriod): agents resumed"))
+            }
         }
         settleSeatPauses(into: &out)
         resolveTouchesInDoubt(into: &out)

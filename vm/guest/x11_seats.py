@@ -325,14 +325,11 @@ def scenario(run, env, check, keyboard, say=print):
             b.type(texts["bob xterm"])
             b.key("Return")
 
-        # The human was typing before the agents came: the daemon learns where the
-        # human's focus is from the human's own keys (until then it must assume the human
-        # may be typing into any lease, and would pause whoever holds one).
-        lead = 20
-        keyboard.type(texts["human"][:lead])
-
+        # The human starts typing with the agents: the daemon asks the X server where
+        # each first key of the human went (and waits for the answer) before it counts the
+        # key against anyone's lease.
         def human():
-            keyboard.type(texts["human"][lead:] + "\n")
+            keyboard.type(texts["human"] + "\n")
 
         started = time.monotonic()
         threads = [threading.Thread(target=guard, args=(n, f)) for n, f in (("alice", alice), ("bob", bob), ("human", human))]
