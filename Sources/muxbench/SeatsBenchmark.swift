@@ -136,21 +136,21 @@ struct SeatsBenchmark: ParsableCommand {
 
     func report(own: ModeResults, shared: ModeResults) -> String {
         func wall(_ runs: [Run]) -> Double? { Stats.median(runs.map(\.wall)) }
-        func s(_ v: Double?) -> String { Stats.fmt(v, digits: 2) }
+        func s(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "-" }
         func ratio(_ m: ModeResults) -> Double? { Stats.ratio(wall(m.three), wall(m.alone)) }
         func delivery(_ m: ModeResults) -> Delivery { (m.alone + m.three).map(\.delivery).reduce(Delivery(), +) }
         func refusals(_ m: ModeResults) -> Int { (m.alone + m.three).flatMap(\.outcomes).map(\.refusals).reduce(0, +) }
         func perRound(_ m: ModeResults) -> String {
-            zip(m.three, m.alone).map { Stats.fmt($0.wall / $1.wall, digits: 2) }.joined(separator: " ")
+            zip(m.three, m.alone).map { s($0.wall / $1.wall) }.joined(separator: " ")
         }
         var a = BenchTable(
             title: "seats: three agents each type a different \(length)-character text (letters of both cases, digits, spaces) into their own window "
                 + "at once, against one agent typing one such text alone; inputmuxd in XTest mode on Xvfb 1280x800, default pacing; "
-                + "\(rounds) rounds, the two modes taking turns; medians of the rounds",
+                + "\(rounds) round\(rounds == 1 ? "" : "s"), the two modes taking turns; medians of the rounds",
             header: ["mode", "one alone s", "three at once s", "three/alone", "misdelivered", "missing", "focus refusals", "three/alone by round"])
         for (name, m) in [("own seats ([x11] seats = true)", own), ("shared seat ([x11] seats = false)", shared)] {
             let d = delivery(m)
-            a.rows.append([name, s(wall(m.alone)), s(wall(m.three)), Stats.fmt(ratio(m), digits: 2) + "x", "\(d.misdelivered)", "\(d.missing)",
+            a.rows.append([name, s(wall(m.alone)), s(wall(m.three)), s(ratio(m)) + "x", "\(d.misdelivered)", "\(d.missing)",
                            "\(refusals(m))", perRound(m)])
         }
         a.notes.append("own seats: each agent takes a lease on its window with the keyboard (mode try), types its text, releases; the daemon puts its seat's focus on the window.")
@@ -169,14 +169,14 @@ struct SeatsBenchmark: ParsableCommand {
         for (name, m) in [("own seats", own), ("shared seat", shared)] {
             let alone = median(m.alone.flatMap(\.outcomes).map(\.typeSeconds))
             b.rows.append([name, s(alone), s(median(m.three.flatMap(\.outcomes).map(\.typeSeconds))), s(slowest(m.three)),
-                           s(median(m.three.flatMap(\.outcomes).map(\.queueSeconds))), Stats.fmt(alone.map { $0 * 1000 / Double(length) }, digits: 1)])
+                           s(median(m.three.flatMap(\.outcomes).map(\.queueSeconds))), alone.map { String(format: "%.1f", $0 * 1000 / Double(length)) } ?? "-"])
         }
 
         let ownDelivery = delivery(own), ownRatio = ratio(own)
         let met = (ownRatio ?? 99) <= 1.2 && ownDelivery == Delivery() && refusals(own) == 0
         let verdict = "goal: own seats finish three within 1.2x of one alone, with 0 misdelivered and 0 focus refusals: \(met ? "met" : "NOT met") "
-            + "(\(Stats.fmt(ownRatio, digits: 2))x, \(ownDelivery.misdelivered) misdelivered, \(ownDelivery.missing) missing, \(refusals(own)) refusals); "
-            + "the shared seat takes \(Stats.fmt(ratio(shared), digits: 2))x (about 3x expected: it serializes)"
+            + "(\(s(ownRatio))x, \(ownDelivery.misdelivered) misdelivered, \(ownDelivery.missing) missing, \(refusals(own)) refusals); "
+            + "the shared seat takes \(s(ratio(shared)))x (about 3x expected: it serializes)"
         return a.render() + "\n" + b.render() + "\n" + verdict + "\n"
     }
 }
