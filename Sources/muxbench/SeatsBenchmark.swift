@@ -36,6 +36,9 @@ struct SeatsBenchmark: ParsableCommand {
         var wall: Double
         var outcomes: [SeatsTypist.Outcome]
         var delivery: Delivery
+        /// CPU time inputmuxd and Xvfb used meanwhile, in seconds.
+        var daemonCPU: Double
+        var xvfbCPU: Double
     }
 
     /// One mode's rounds.
@@ -74,6 +77,7 @@ struct SeatsBenchmark: ParsableCommand {
         let outcomes = Mutex<[Int: SeatsTypist.Outcome]>([:])
         let windows = agents.map { recorder.windows[Self.windowNames[$0]]! }
         let boxedRecorder = AgentInjection.Handoff(value: recorder)
+        let cpuBefore = stage.cpuSeconds()
         let socket = stage.agentSocket, seat = stage.seat
         runConcurrently(n + 1) { i in
             if i == n {
@@ -96,6 +100,7 @@ struct SeatsBenchmark: ParsableCommand {
             while finished.withLock({ $0 }) < n { MonotonicClock.sleep(.milliseconds(1)) }
             withExtendedLifetime(typist) {}
         }
+        let cpuAfter = stage.cpuSeconds()
         let all = outcomes.withLock { m in (0..<n).map { m[$0]! } }
         for (i, o) in all.enumerated() {
             if let f = o.failure { throw BenchError("\(seat) seat, agent \(Self.windowNames[agents[i]]): \(f)") }
@@ -106,7 +111,8 @@ struct SeatsBenchmark: ParsableCommand {
             delivery = delivery + Delivery(expected: agents.contains(k) ? texts[k] : "", received: recorder.typed(in: name, since: mark))
         }
         let began = all.compactMap(\.began).min()!, ended = all.compactMap(\.ended).max()!
-        return Run(wall: Double((ended - began).nanosecondCount) / 1e9, outcomes: all, delivery: delivery)
+        return Run(wall: Double((ended - began).nanosecondCount) / 1e9, outcomes: all, delivery: delivery,
+                   daemonCPU: cpuAfter.daemon - cpuBefore.daemon, xvfbCPU: cpuAfter.xvfb - cpuBefore.xvfb)
     }
 
     /// A text of `length` characters, different for each seed: words of letters (both
@@ -163,13 +169,14 @@ struct SeatsBenchmark: ParsableCommand {
 
         func median(_ v: [Double?]) -> Double? { Stats.median(v.compactMap { $0 }) }
         func slowest(_ runs: [Run]) -> Double? { Stats.median(runs.compactMap { $0.outcomes.compactMap(\.typeSeconds).max() }) }
-        var b = BenchTable(title: "where the time goes (medians over rounds and agents)",
+        var b = BenchTable(title: "where the time goes (medians over rounds and agents; CPU: what inputmuxd and Xvfb used while three typed, hellos included)",
                            header: ["mode", "type gesture alone s", "type gesture among three s", "slowest of three s", "waiting for the lease among three s",
-                                    "ms per character alone"])
+                                    "ms per character alone", "inputmuxd CPU s", "Xvfb CPU s"])
         for (name, m) in [("own seats", own), ("shared seat", shared)] {
             let alone = median(m.alone.flatMap(\.outcomes).map(\.typeSeconds))
             b.rows.append([name, s(alone), s(median(m.three.flatMap(\.outcomes).map(\.typeSeconds))), s(slowest(m.three)),
-                           s(median(m.three.flatMap(\.outcomes).map(\.queueSeconds))), alone.map { String(format: "%.1f", $0 * 1000 / Double(length)) } ?? "-"])
+                           s(median(m.three.flatMap(\.outcomes).map(\.queueSeconds))), alone.map { String(format: "%.1f", $0 * 1000 / Double(length)) } ?? "-",
+                           s(Stats.median(m.three.map(\.daemonCPU))), s(Stats.median(m.three.map(\.xvfbCPU)))])
         }
 
         let ownDelivery = delivery(own), ownRatio = ratio(own)

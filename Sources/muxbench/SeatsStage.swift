@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import InputMuxCore
 import InputMuxDaemon
 import InputMuxHarness
@@ -42,6 +43,21 @@ final class SeatsStage {
         }
         // The daemon's X thread removes an ended session's seat after the engine let it go.
         MonotonicClock.sleep(.milliseconds(200))
+    }
+
+    /// CPU time (user + system, seconds) inputmuxd and Xvfb have used so far.
+    func cpuSeconds() -> (daemon: Double, xvfb: Double) {
+        (daemon.map { Self.cpuSeconds(of: $0.pid) } ?? 0, xvfb.map { Self.cpuSeconds(of: $0.server.pid) } ?? 0)
+    }
+
+    /// utime + stime of /proc/PID/stat (fields 14 and 15, counted after the command's
+    /// closing parenthesis), in seconds.
+    static func cpuSeconds(of pid: pid_t) -> Double {
+        let stat = HarnessFiles.text("/proc/\(pid)/stat")
+        guard let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// The daemon and the X client leave the X server before it stops.
