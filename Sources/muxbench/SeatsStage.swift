@@ -32,6 +32,8 @@ final class SeatsStage {
         idleSessions = try control.ok(["type": "status"])["sessions"].array?.count ?? 0
     }
 
+    deinit { stop() }
+
     /// Waits until the last measurement's sessions have ended and nothing is held.
     func waitIdle() throws {
         let deadline = MonotonicClock.now() + .seconds(20)
