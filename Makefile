@@ -44,6 +44,7 @@ bench: deps
 	swift build -c release --product inputmuxd
 	swift run -c release muxbench x11
 	swift run -c release muxbench capture
+	swift run -c release muxbench seats
 	bash vm/bench.sh
 
 demo: deps

@@ -54,6 +54,18 @@ final class BenchClient {
         return r["result"]
     }
 
+    /// Waits for an event that `match` accepts (events already received included) and
+    /// takes it from the queue.
+    func event(timeout: Duration = .seconds(30), _ match: (JSONValue) -> Bool) throws -> JSONValue {
+        let start = MonotonicClock.now()
+        while true {
+            if let i = pending.firstIndex(where: { $0["type"] == "event" && match($0) }) { return pending.remove(at: i) }
+            let left = timeout - (MonotonicClock.now() - start)
+            guard left > .zero else { throw BenchError("no such event within \(timeout)") }
+            try pump(timeoutMs: Int32(max(1, min(left.nanosecondCount / 1_000_000, 60_000))))
+        }
+    }
+
     /// Drops the events received so far (keeps the queue of unread messages short).
     func discardEvents() { pending.removeAll { $0["type"] == "event" } }
 

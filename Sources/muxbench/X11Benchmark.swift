@@ -68,8 +68,10 @@ struct X11Benchmark: ParsableCommand {
     }
 
     /// inputmuxd in XTest mode on `display`, unpaced (`[pacing] enabled = false`, what the
-    /// configuration suggests for XTest sandboxes), with sockets in a temporary directory.
-    func startDaemon(display: String) throws -> (ChildProcess, String) {
+    /// configuration suggests for XTest sandboxes) unless `pacing`, each session on a seat
+    /// of its own unless `seats` is false (`[x11] seats`), with sockets in a temporary
+    /// directory.
+    func startDaemon(display: String, pacing: Bool = false, seats: Bool = true) throws -> (ChildProcess, String) {
         let dir: String
         do { dir = try HarnessFiles.temporaryDirectory("inputmux-x11bench") } catch { throw BenchError(error.description) }
         let config = """
@@ -87,8 +89,9 @@ struct X11Benchmark: ParsableCommand {
             [x11]
             enabled = true
             display = "\(display)"
+            seats = \(seats)
             [pacing]
-            enabled = false
+            enabled = \(pacing)
             [limits]
             rate_per_second = 1000000
             burst = 1000000
