@@ -47,8 +47,22 @@ struct SeatsBenchmark: ParsableCommand {
         var three: [Run] = []
     }
 
+    /// The recording X client's script: `path` when given, else the X tests' fixture in the
+    /// source tree this benchmark runs from (`make bench` runs at the top of the checkout)
+    /// or was built from.
+    static func xclientScript(_ path: String?) throws -> String {
+        let relative = "Tests/InputMuxX11Tests/Fixtures/xclient.py"
+        let built = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(relative).path
+        let candidates = path.map { [$0] } ?? [FileManager.default.currentDirectoryPath + "/" + relative, built]
+        guard let found = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0) }) else {
+            throw BenchError("the recording X client is not at \(candidates.joined(separator: " or ")); run from the checkout or pass --xclient PATH")
+        }
+        return found
+    }
+
     func run() throws {
-        let script = try RecordingWindows.script(xclient)
+        let script = try Self.xclientScript(xclient)
         let texts = Self.windowNames.indices.map { Self.text(seed: $0, length: length) }
         progress("starting Xvfb, the recording X client and inputmuxd for each mode")
         let stages = try [SeatsStage(seat: .own, script: script), SeatsStage(seat: .shared, script: script)]
@@ -71,7 +85,7 @@ struct SeatsBenchmark: ParsableCommand {
     func measure(_ stage: SeatsStage, agents: [Int], texts: [String], round: Int) throws -> Run {
         try stage.waitIdle()
         let recorder = stage.windows!
-        let mark = recorder.records.count
+        let mark = recorder.events.count
         let n = agents.count
         let connected = Mutex(0), finished = Mutex(0)
         let outcomes = Mutex<[Int: SeatsTypist.Outcome]>([:])
@@ -82,7 +96,7 @@ struct SeatsBenchmark: ParsableCommand {
         runConcurrently(n + 1) { i in
             if i == n {
                 // The X client's records, read while the agents type.
-                while finished.withLock({ $0 }) < n { boxedRecorder.value.pump(timeout: .milliseconds(20)) }
+                while finished.withLock({ $0 }) < n { boxedRecorder.value.pump(timeout: 0.02) }
                 return
             }
             let k = agents[i]

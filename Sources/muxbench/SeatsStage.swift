@@ -10,7 +10,7 @@ import InputMuxLinux
 final class SeatsStage {
     let seat: SeatsTypist.Seat
     private var xvfb: XvfbServer?
-    private(set) var windows: RecordingWindows?
+    private(set) var windows: RecordingClient?
     private var daemon: ChildProcess?
     private let directory: String
     private let control: BenchClient
@@ -23,7 +23,7 @@ final class SeatsStage {
         let x: XvfbServer
         do { x = try XvfbServer(width: 1280, height: 800) } catch { throw BenchError(error.description) }
         xvfb = x
-        windows = try RecordingWindows(display: x.display, script: script, SeatsBenchmark.windowSpecs)
+        do { windows = try RecordingClient(script: script, display: x.display, SeatsBenchmark.windowSpecs) } catch { throw BenchError(error.description) }
         let (d, dir) = try X11Benchmark.parse([]).startDaemon(display: x.display, pacing: true, seats: seat == .own)
         daemon = d
         directory = dir

@@ -1,5 +1,6 @@
 import InputMuxCore
 import InputMuxDaemon
+import InputMuxHarness
 import InputMuxLinux
 
 /// One agent of `muxbench seats`: a session that types one text into one window, the way
@@ -47,7 +48,7 @@ final class SeatsTypist {
     }
 
     /// Types `text` into `window`; never throws: what went wrong is the outcome's `failure`.
-    func type(_ text: String, into window: RecordingWindows.Window) -> Outcome {
+    func type(_ text: String, into window: RecordingClient.Window) -> Outcome {
         var o = Outcome()
         do {
             o.began = MonotonicClock.now()
@@ -82,10 +83,10 @@ final class SeatsTypist {
 
     /// A window lease with the keyboard, active: at once on an own seat, after the queue
     /// on the shared one. Its id.
-    private func acquire(_ window: RecordingWindows.Window, _ o: inout Outcome) throws -> JSONValue {
+    private func acquire(_ window: RecordingClient.Window, _ o: inout Outcome) throws -> JSONValue {
         let t0 = MonotonicClock.now()
         let mode: JSONValue = seat == .own ? "try" : "wait"
-        let r = try client.ok(["type": "acquire", "window": .int(window.id), "keyboard": true, "mode": mode])
+        let r = try client.ok(["type": "acquire", "window": .int(Int64(window.id)), "keyboard": true, "mode": mode])
         let id = r["lease"]["id"]
         switch r["state"].string {
         case "active":

@@ -19,7 +19,7 @@ import Testing
         return Instant(nanoseconds: Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec))
     }
 
-    static func region(_ w: (id: UInt64, x: Int, y: Int, w: Int, h: Int)) -> Region {
+    static func region(_ w: RecordingClient.Window) -> Region {
         Region(x: Int32(w.x), y: Int32(w.y), width: Int32(w.w), height: Int32(w.h))
     }
 
