@@ -125,7 +125,7 @@ import struct InputMuxCore.Point
         let together = Date().timeIntervalSince(start)
         for i in 0..<3 { #expect(results.get(i).errors.isEmpty) }
         let slowest = (0..<3).map { results.get($0).seconds }.max()!
-        // One seat types 200 characters in about a second at the standard pacing; three
+        // One seat types 200 characters in about 2.5 s at the standard pacing; three
         // seats side by side, not three times as long (the shared seat's turns).
         #expect(slowest < alone.seconds * 1.6, "alone \(alone.seconds) s, three together: slowest \(slowest) s (wall \(together) s)")
         client.pump(timeout: 1)
