@@ -3,22 +3,6 @@ import Glibc
 import InputMuxCore
 import struct InputMuxCore.Region
 
-/// How an agent names the window it wants to lease.
-public enum WindowMatch: Hashable, Sendable, CustomStringConvertible {
-    case id(UInt64)
-    /// WM_CLASS instance or class name equal to this (case-insensitive), and/or a title
-    /// (`_NET_WM_NAME`, else `WM_NAME`) containing this.
-    case match(className: String?, title: String?)
-
-    public var description: String {
-        switch self {
-        case .id(let w): "window 0x\(String(w, radix: 16))"
-        case .match(let c, let t):
-            [c.map { "class \"\($0)\"" }, t.map { "title containing \"\($0)\"" }].compactMap { $0 }.joined(separator: " and ")
-        }
-    }
-}
-
 /// A window as the adapter sees it.
 public struct X11Window: Hashable, Sendable {
     public var id: WindowID

@@ -55,12 +55,8 @@ public final class Daemon: Service, @unchecked Sendable {
             }
             c.desktop = display.desktop()
             logger.info("X11 adapter on", metadata: ["x11.display": "\(display.name)", "x11.desktop": "\(c.desktop)"])
-            x11 = X11Bridge(display: display, logger: logger)
+            x11 = X11Bridge(display: display, seats: c.x11.seats, xtest: c.output == .xtest, logger: logger)
         }
-        // Seats of their own (DESIGN §5a), on the adapter's connection (engine thread from
-        // here on). Made before the sockets exist: seats a dead daemon left are gone by
-        // the time anyone can connect.
-        let agentSeats = c.x11.seats ? x11.map { AgentSeats(display: $0.display, xtest: c.output == .xtest, logger: logger) } : nil
         // Sight: captures are read through a second X connection, on the capture thread.
         var sight: CaptureWorker?
         if c.x11.enabled {
@@ -125,7 +121,7 @@ public final class Daemon: Service, @unchecked Sendable {
         let xtest: XTestOutput?
         if c.output == .xtest, let x11 {
             human = nil
-            xtest = XTestOutput(display: x11.display, seats: agentSeats)
+            xtest = XTestOutput(display: x11.display, seats: x11.agentSeats)
         } else {
             let h = try HumanInput(inbox: inbox, wake: humanWake, logger: logger)
             try h.start()
@@ -138,7 +134,7 @@ public final class Daemon: Service, @unchecked Sendable {
         let audit = self.audit
         loop = try EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
                           logger: logger, inbox: inbox, agentListener: agentListener, controlListener: controlListener,
-                          stopRequested: loopStop, xtest: xtest, x11: x11, agentSeats: agentSeats, sight: sight, devicesInventory: { human?.inventory ?? [] },
+                          stopRequested: loopStop, xtest: xtest, windowSystem: x11, sight: sight, devicesInventory: { human?.inventory ?? [] },
                           onAudit: { audit.record($0) }, afterTurn: { audit.wakeWriter() })
     }
 

@@ -61,7 +61,7 @@ extension EngineLoop {
         let s = identity.session
         guard devices.nodes(of: s) != nil else { return answerHello(c, seat: nil, failure: failure) }
         guard let agentSeats else {
-            let why = x11 == nil ? "no window system with seats (the X11 adapter is off)" : "seats of their own are off ([x11] seats = false)"
+            let why = windowSystem?.seatsOffReason ?? "no window system with seats (no window-system adapter is on)"
             return answerHello(c, seat: .shared(reason: why), failure: nil)
         }
         let names = xtest != nil ? [] : [AgentDevices.deviceName(name: identity.name, session: s, role: .pointer),

@@ -39,7 +39,7 @@ extension EngineLoop {
         case .agent(let r):
             guard let s = c.phase.session else { return }
             c.inFlight += 1
-            guard let r = prepareForX11(r, window: request.window, from: c, id: request.id) else { return }
+            guard let r = prepareForWindowSystem(r, window: request.window, from: c, id: request.id) else { return }
             asking(request.capture, from: .session(s), id: request.id)
             handle(.agent(s, request.id, r))
             if request.capture != nil { asked(from: .session(s), id: request.id) }
@@ -55,16 +55,16 @@ extension EngineLoop {
         }
     }
 
-    /// With the X11 adapter, a window lease gets its window and a key gesture the focus
-    /// as it is (`X11Bridge.prepare`); without it, a window lease is refused. Nil when the
-    /// request was refused here: audited and answered like the engine's own refusals.
-    private func prepareForX11(_ request: AgentRequest, window: WindowMatch?, from c: Connection, id: RequestID) -> AgentRequest? {
-        guard window != nil || x11 != nil, let s = c.phase.session else { return request }
+    /// With a window-system adapter, a window lease gets its window and a key gesture the
+    /// focus as it is (`WindowSystem.prepare`); without one, a window lease is refused. Nil
+    /// when the request was refused here: audited and answered like the engine's own refusals.
+    private func prepareForWindowSystem(_ request: AgentRequest, window: WindowMatch?, from c: Connection, id: RequestID) -> AgentRequest? {
+        guard window != nil || windowSystem != nil, let s = c.phase.session else { return request }
         do throws(Rejection) {
-            guard let x11 else {
-                throw Rejection(.noSuchWindow, "lease refused: window leases need the X11 adapter; set [x11] enabled = true in inputmux.toml")
+            guard let windowSystem else {
+                throw Rejection(.noSuchWindow, "lease refused: window leases need a window-system adapter; set [x11] enabled = true in inputmux.toml")
             }
-            let (prepared, before) = try x11.prepare(request, window: window)
+            let (prepared, before) = try windowSystem.prepare(request, window: window)
             for input in before { handle(input) }
             return prepared
         } catch {

@@ -39,10 +39,10 @@ final class EngineLoop {
     let stopRequested: StopFlag
     /// `[output] mode = "xtest"`: agents' frames go into the X server instead of uinput.
     let xtest: XTestOutput?
-    /// The X11 adapter, when `[x11] enabled`.
-    let x11: X11Bridge?
-    /// Seats of their own for agent sessions, when `[x11] seats` (DESIGN §5a).
-    let agentSeats: AgentSeats?
+    /// The window-system adapter (the X11 adapter when `[x11] enabled`).
+    let windowSystem: (any WindowSystem)?
+    /// Its seats of their own for agent sessions, when on (DESIGN §5a).
+    var agentSeats: (any SeatProvider)? { windowSystem?.seats }
     /// Makes captures off this thread, when there is a display to read.
     let sight: CaptureWorker?
     /// Captures between their request, the engine's order and their reply.
@@ -67,13 +67,12 @@ final class EngineLoop {
 
     init(engine: Engine, settings: Settings, decoder: WireDecoder, logger: Logger, inbox: PhysicalInbox,
          agentListener: SocketListener, controlListener: SocketListener, stopRequested: StopFlag,
-         xtest: XTestOutput? = nil, x11: X11Bridge? = nil, agentSeats: AgentSeats? = nil, sight: CaptureWorker? = nil,
+         xtest: XTestOutput? = nil, windowSystem: (any WindowSystem)? = nil, sight: CaptureWorker? = nil,
          devicesInventory: @escaping () -> [HumanInput.DeviceSummary], onAudit: @escaping (AuditEvent) -> Void, afterTurn: @escaping () -> Void = {}) throws(DaemonError) {
         self.engine = engine
         desktop = engine.desktop
         self.xtest = xtest
-        self.x11 = x11
-        self.agentSeats = agentSeats
+        self.windowSystem = windowSystem
         self.sight = sight
         self.settings = settings
         admission = Admission(settings)
@@ -104,21 +103,21 @@ final class EngineLoop {
         // At most 15 characters, or the kernel keeps the old name (`top -H`, /proc/PID/task/*/comm).
         _ = inputmux_name_this_thread(Self.threadName)
         sight?.start()
-        let fixed = [human.inbox.wake.fd, listeners.agent.fd, listeners.control.fd, deviceWorkers.wake.fd, x11?.fileDescriptor ?? -1,
+        let fixed = [human.inbox.wake.fd, listeners.agent.fd, listeners.control.fd, deviceWorkers.wake.fd, windowSystem?.fileDescriptor ?? -1,
                      sight?.wake.fd ?? -1]
         for fd in fixed where fd >= 0 { watch(fd) }
         var ready = [inputmux_ready](repeating: inputmux_ready(), count: 64)
         while !stopRequested.isRaised {
             // The X server's news first: Xlib may hold events it read during a reply.
-            if let x11 {
+            if let windowSystem {
                 let touchedBefore = engine.humanTouchedAt
-                for input in x11.service() { handle(input) }
-                // Another XTest client's click or keys (counted as the human's): where they went.
-                if engine.humanTouchedAt != touchedBefore { for input in x11.whereTheHumanIs() { handle(input) } }
+                for input in windowSystem.service() { handle(input) }
+                // Another client's injected click or keys (counted as the human's): where they went.
+                if engine.humanTouchedAt != touchedBefore { for input in windowSystem.whereTheHumanIs() { handle(input) } }
             }
             if agentSeats != nil { seatsSettled() }
             // A running key gesture stops as soon as the focus leaves its lease.
-            if let x11, let input = x11.focusWhileKeysRun(engine.seats.shared.running?.job.gesture.needsFocus == true,
+            if let windowSystem, let input = windowSystem.focusWhileKeysRun(engine.seats.shared.running?.job.gesture.needsFocus == true,
                                                           now: MonotonicClock.now()) { handle(input) }
             let n = poller.wait(into: &ready, timeout: nextTimeout())
             if n < 0 && errno != EINTR {
@@ -143,8 +142,8 @@ final class EngineLoop {
             human.drain { handle($0, at: now) }
             // Where the human's click or keys went, for `[human] pause = "touched"`: asked
             // after the frames went out, so the human never waits for the X server.
-            if let x11, engine.humanTouchedAt != touchedBefore {
-                for input in x11.whereTheHumanIs() { handle(input) }
+            if let windowSystem, engine.humanTouchedAt != touchedBefore {
+                for input in windowSystem.whereTheHumanIs() { handle(input) }
             }
             if agents { accept(.agent) }
             if operators { accept(.control) }
@@ -199,7 +198,7 @@ final class EngineLoop {
         var out = LoopOutput(loop: self)
         engine.handle(input, at: now, into: &out)
         desktop = engine.desktop
-        x11?.forgetUnleasedWindows(engine.leases)
+        windowSystem?.forgetUnleasedWindows(engine.leases)
         retireDevices()
         if !captures.unmade.isEmpty { answerUnmade() }
     }
@@ -229,7 +228,7 @@ final class EngineLoop {
         guard let c else { return }
         c.inFlight = max(0, c.inFlight - 1)
         if case .captured(let order, let facts) = reply { return sendCaptured(order, facts, id: id, to: c) }
-        let operatorStatus: Replies.OperatorStatus? = c.kind == .control ? { (self.devicesInventory(), self.x11?.foreignStatus()) } : nil
+        let operatorStatus: Replies.OperatorStatus? = c.kind == .control ? { (self.devicesInventory(), self.windowSystem?.operatorStatus()) } : nil
         send(Replies.engine(reply, id: id, budget: limits.maximumOutboundBytes / 2, operatorStatus: operatorStatus), to: c)
     }
 

@@ -14,7 +14,7 @@ import Logging
 /// Where the server refuses a pair, or never adds the devices, the session shares the
 /// human's seat and the hello says why. At start, pairs a daemon that died left behind
 /// are removed. Used on the engine thread only (it writes on the daemon's X connection).
-final class AgentSeats {
+final class AgentSeats: SeatProvider {
     private let display: X11Display
     private let logger: Logger
     /// Frames go in through XTest (`[output] mode = "xtest"`) rather than uinput.
@@ -45,15 +45,9 @@ final class AgentSeats {
         }
     }
 
-    /// The outcome of `open`: settled now, or waiting for the server to add the devices.
-    enum Opening {
-        case settled(SeatAssignment)
-        case waiting
-    }
-
     /// Makes session `identity`'s seat. With uinput output, `devices` names the session's
     /// uinput pointer and keyboard, which are attached as soon as the server has them.
-    func open(_ identity: AgentIdentity, devices: [String], now: Instant) -> Opening {
+    func open(_ identity: AgentIdentity, devices: [String], now: Instant) -> SeatOpening {
         let s = identity.session
         let name = X11Seat.agentSeatName(agent: identity.name, session: s.rawValue)
         let seat: X11Seat

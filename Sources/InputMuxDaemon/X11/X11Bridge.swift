@@ -10,18 +10,28 @@ import Logging
 /// Threading: it owns the daemon's X connection, which is used on the engine thread
 /// only (Xlib is not thread safe; the connection is opened before that thread starts
 /// and never touched elsewhere afterwards).
-final class X11Bridge {
+final class X11Bridge: WindowSystem {
     let display: X11Display
     private let watch: X11Watch
     private let logger: Logger
+    /// Seats of their own (XInput2 master pairs), when `[x11] seats`.
+    let agentSeats: AgentSeats?
+    var seats: (any SeatProvider)? { agentSeats }
+    var seatsOffReason: String { "seats of their own are off ([x11] seats = false)" }
+    var description: String { "the X11 adapter on \(display.name)" }
     /// Input other XTest clients injected: what `status` shows as `foreign_input`.
     private(set) var foreignCount = 0
     private(set) var lastForeign: (time: Instant, what: ForeignInjection)?
 
-    init(display: X11Display, logger: Logger) {
+    /// `seats`: give each session a seat of its own; `xtest`: sessions' frames go in
+    /// through XTest rather than uinput.
+    init(display: X11Display, seats: Bool, xtest: Bool, logger: Logger) {
         self.display = display
         self.logger = logger
         watch = X11Watch(display: display, clock: { MonotonicClock.now() })
+        // Made now, before the daemon's sockets exist: seats a dead daemon left are gone
+        // by the time anyone can connect.
+        agentSeats = seats ? AgentSeats(display: display, xtest: xtest, logger: logger) : nil
     }
 
     /// The connection's socket, for the engine loop's poll.
@@ -105,6 +115,8 @@ final class X11Bridge {
     }
 
     /// What `status` shows about other XTest clients.
+    func operatorStatus() -> JSONValue? { foreignStatus() }
+
     func foreignStatus() -> JSONValue {
         WireEncoding.foreignInput(count: foreignCount, last: lastForeign.map { ($0.time, $0.what.description, $0.what.position) })
     }
