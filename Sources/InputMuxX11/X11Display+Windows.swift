@@ -33,9 +33,12 @@ extension X11Display {
         case .id(let raw):
             guard let w = window(WindowID(raw)) else { throw .noSuchWindow(raw) }
             return w
-        case .match(let className, let title):
+        case .match(let className, let title, let pid):
             var found: [X11Window] = []
             for w in descendants(of: root) {
+                if let p = pid {
+                    guard self.pid(w) == p else { continue }
+                }
                 if let c = className {
                     let (instance, cls) = classHint(w)
                     guard instance?.lowercased() == c.lowercased() || cls?.lowercased() == c.lowercased() else { continue }
@@ -107,6 +110,20 @@ extension X11Display {
             if let p = hint.res_class { XFree(p) }
         }
         return (hint.res_name.map { String(cString: $0) }, hint.res_class.map { String(cString: $0) })
+    }
+
+    /// `_NET_WM_PID`: the process that says it owns the window.
+    func pid(_ w: UInt) -> Int32? {
+        var type: Atom = 0
+        var format: Int32 = 0
+        var count: UInt = 0, after: UInt = 0
+        var data: UnsafeMutablePointer<UInt8>?
+        guard XGetWindowProperty(display, w, atoms.netWMPID, 0, 1, 0, Atom(XA_CARDINAL), &type, &format, &count, &after, &data) == Success,
+              let data else { return nil }
+        defer { XFree(data) }
+        guard format == 32, count == 1 else { return nil }
+        // Format-32 properties arrive as C longs.
+        return data.withMemoryRebound(to: Int.self, capacity: 1) { Int32(truncatingIfNeeded: $0.pointee) }
     }
 
     /// `_NET_WM_NAME` (UTF-8), else `WM_NAME`.

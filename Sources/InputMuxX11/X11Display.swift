@@ -32,6 +32,7 @@ public final class X11Display {
     struct Atoms {
         var netActiveWindow: Atom
         var netWMName: Atom
+        var netWMPID: Atom
         var utf8String: Atom
     }
 
@@ -55,6 +56,7 @@ public final class X11Display {
         root = XDefaultRootWindow(d)
         atoms = Atoms(netActiveWindow: XInternAtom(d, "_NET_ACTIVE_WINDOW", 0),
                       netWMName: XInternAtom(d, "_NET_WM_NAME", 0),
+                      netWMPID: XInternAtom(d, "_NET_WM_PID", 0),
                       utf8String: XInternAtom(d, "UTF8_STRING", 0))
         var ev: Int32 = 0, err: Int32 = 0, major: Int32 = 0, minor: Int32 = 0
         guard XTestQueryExtension(d, &ev, &err, &major, &minor) != 0 else { XCloseDisplay(d); throw .missingExtension("XTEST") }

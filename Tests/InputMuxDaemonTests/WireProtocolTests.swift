@@ -44,6 +44,16 @@ private func gesture(_ line: String) throws -> Gesture {
         #expect(req.ttl == .milliseconds(9000))
     }
 
+    @Test func windowLeasesNameTheirWindow() throws {
+        #expect(try decode(#"{"type":"acquire","id":1,"window":44040199}"#).window == .id(44040199))
+        #expect(try decode(#"{"type":"acquire","id":1,"window_class":"foot","window_title":"build"}"#).window
+            == .match(className: "foot", title: "build", pid: nil))
+        #expect(try decode(#"{"type":"acquire","id":1,"window_pid":4242}"#).window == .match(className: nil, title: nil, pid: 4242))
+        #expect(try decode(#"{"type":"acquire","id":1,"region":"0,0,5x5"}"#).window == nil)
+        #expect(wireError(#"{"type":"acquire","id":1,"window_pid":0}"#)?.message.hasPrefix("window_pid:") == true)
+        #expect(wireError(#"{"type":"acquire","id":1,"window_class":""}"#)?.message.hasPrefix("window_class") == true)
+    }
+
     @Test func gesturesDecode() throws {
         #expect(try gesture(#"{"type":"gesture","id":1,"action":"click","x":5,"y":6,"button":"right","count":2,"modifiers":"ctrl+shift"}"#)
             == .click(at: Point(x: 5, y: 6), button: .right, count: 2, modifiers: [.leftCtrl, .leftShift]))

@@ -41,6 +41,18 @@ import Testing
         #expect(throws: X11Error.self) { try d.find(.match(className: "InputMuxTest", title: nil)) }   // both match
         #expect(throws: X11Error.noMatchingWindow("class \"gamma\"")) { try d.find(.match(className: "gamma", title: nil)) }
         #expect(throws: X11Error.noSuchWindow(0x7ffff0)) { try d.find(.id(0x7ffff0)) }
+        // By the owning process (_NET_WM_PID): both windows are the client's, so alone it is
+        // ambiguous; with the class it is one.
+        let pid = c.child.pid
+        do throws(X11Error) {
+            _ = try d.find(.match(className: nil, title: nil, pid: pid))
+            Issue.record("two windows of one process were not ambiguous")
+        } catch {
+            guard case .ambiguousMatch(let m, let ws) = error else { Issue.record("\(error)"); return }
+            #expect(m == "pid \(pid)" && Set(ws) == [a.id, c.windows["beta"]!.id])
+        }
+        #expect(try d.find(.match(className: "alpha", title: nil, pid: pid)).id.rawValue == a.id)
+        #expect(throws: X11Error.noMatchingWindow("pid 1")) { try d.find(.match(className: nil, title: nil, pid: 1)) }
     }
 
     @Test func xtestClicksAndKeysReachTheWindowUnderThePointer() throws {

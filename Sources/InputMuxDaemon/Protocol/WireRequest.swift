@@ -144,7 +144,7 @@ public struct WireDecoder: Sendable {
         return LeaseRequest(LeaseResources(area: area, pointer: pointer, keyboard: keyboard), mode: mode, ttl: ttl)
     }
 
-    /// `window` (an XID), or `window_class` and/or `window_title`: a window lease.
+    /// `window` (an XID), or `window_class`, `window_title` and/or `window_pid`: a window lease.
     func windowMatch(_ f: JSONFields) throws(WireError) -> WindowMatch? {
         if f.has("window") {
             let w = try f.int("window")
@@ -152,11 +152,15 @@ public struct WireDecoder: Sendable {
             return .id(UInt64(w))
         }
         let cls = try f.optionalString("window_class"), title = try f.optionalString("window_title")
-        if cls == nil && title == nil { return nil }
+        let pid: Int64? = f.has("window_pid") ? try f.int("window_pid") : nil
+        if cls == nil && title == nil && pid == nil { return nil }
         if cls?.isEmpty == true || title?.isEmpty == true {
             throw WireError(.malformed, "window_class / window_title: give a non-empty WM_CLASS name or title text")
         }
-        return .match(className: cls, title: title)
+        if let pid, pid <= 0 || pid > Int64(Int32.max) {
+            throw WireError(.malformed, "window_pid: a process id (a positive number), got \(pid)")
+        }
+        return .match(className: cls, title: title, pid: pid.map { Int32($0) })
     }
 
     /// The control verb `verb` names, read from its fields.

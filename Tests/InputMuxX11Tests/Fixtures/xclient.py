@@ -26,6 +26,7 @@ stdin, one command per line: "N move NAME X Y" | "N close NAME" | "N focus NAME"
   "N fill NAME X Y W H RRGGBB" (draws a filled rectangle in window NAME, at X,Y inside it)
 """
 import json
+import os
 import select
 import sys
 import time
@@ -111,6 +112,7 @@ def main():
                                         override_redirect=False)
         win.set_wm_name("inputmux test " + name)
         win.set_wm_class(name, "InputMuxTest")
+        win.change_property(d.intern_atom("_NET_WM_PID"), d.intern_atom("CARDINAL"), 32, [os.getpid()])
         win.map()
         windows[name] = win
         names[win.id] = name
