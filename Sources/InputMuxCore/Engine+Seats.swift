@@ -69,6 +69,37 @@ extension Engine {
         return nil
     }
 
+    /// Sessions whose keys run on their own seat now, and where their seat's focus must
+    /// stay meanwhile: what the daemon watches (`EngineInput.seatFocusLost`).
+    public func ownSeatsTyping() -> [(SessionID, SeatFocusTarget)] {
+        var typing: [(SessionID, SeatFocusTarget)] = []
+        for (s, q) in seats.own {
+            guard let r = q.running, r.job.gesture.needsFocus, r.next < r.frames.count,
+                  let k = leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard }) else { continue }
+            switch k.resources.area {
+            case .window(let w, _): typing.append((s, .window(w)))
+            case .region: typing.append((s, .pointerRoot))
+            }
+        }
+        return typing
+    }
+
+    /// The window system says the seat's focus left the lease while keys ran: the rest
+    /// of them is not written, and what the session holds is released.
+    mutating func ownSeatFocusLost(_ s: SessionID, into out: inout some EngineOutput) {
+        guard let r = seats.own[s]?.running, r.job.gesture.needsFocus else { return }
+        let left = r.frames.count - r.next
+        guard let job = abortRunning(on: .own(s), into: &out) else { return }
+        let message = "\(job.gesture.kind) stopped with \(left) frames unsent: the window system moved your seat's focus away "
+            + "from lease \(job.lease) (its window was unmapped or closed, or the application moved the focus); "
+            + "what it held was released"
+        out.reply(.rejected(Rejection(.focusElsewhere, message)), to: .session(s), for: job.request)
+        out.audit(AuditEvent(time: now, identity: profiles[s]?.identity, lease: job.lease, action: job.gesture.kind,
+                             decision: .aborted, reason: .focusElsewhere, message: message))
+        let pointer = sessions[s]?.pointer
+        sessions[s]?.planned = pointer
+    }
+
     /// A keyboard lease on a window was granted to a session on its own seat: the seat's
     /// focus goes there at once (and again before each key gesture).
     mutating func focusOwnSeatOnGrant(_ l: Lease, into out: inout some EngineOutput) {

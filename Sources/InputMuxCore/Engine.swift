@@ -109,6 +109,9 @@ public struct Engine: Sendable {
         case .seat(let session, let assignment):
             expire(into: &out)
             assignSeat(session, assignment, into: &out)
+        case .seatFocusLost(let session):
+            expire(into: &out)
+            ownSeatFocusLost(session, into: &out)
         case .humanPointer(let p):
             expire(into: &out)
             humanPointerReported(p, into: &out)

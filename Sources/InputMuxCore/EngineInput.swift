@@ -29,6 +29,10 @@ public enum EngineInput: Sendable {
     /// The window system gave the session a seat of its own, or left it on the shared
     /// seat (DESIGN §5a); the daemon says so before the hello reply.
     case seat(SessionID, SeatAssignment)
+    /// The window system moved the focus of the session's own seat away from its lease
+    /// while its keys ran (the window was unmapped or closed, or an application moved
+    /// it): the running key gesture stops.
+    case seatFocusLost(SessionID)
     /// Where the human's pointer is (the window system's core pointer), reported after
     /// the human's clicks and scrolls: what `[human] pause = "touched"` checks them against.
     case humanPointer(Point)

@@ -114,6 +114,23 @@ import Testing
         #expect(A.perform(.type(text: "ok")).isDone)
     }
 
+    @Test func keysStopWhenTheWindowSystemMovesTheSeatsFocusAway() {
+        let t = timeline()
+        let A = seated(t, "A")
+        lease(A, wa, ga)
+        let typing = A.send(.type(text: text))
+        t.run(for: 30.ms)
+        #expect(t.engine.ownSeatsTyping().map(\.1) == [.window(wa)])
+        let sent = t.keyEvents(on: A.keyboard).count
+        t.send(.seatFocusLost(A.id))
+        t.run(for: 5.s)
+        #expect(A.reply(typing)?.code == .focusElsewhere)
+        #expect(A.reply(typing)!.rejection!.message.contains("moved your seat's focus away from lease"))
+        #expect(t.keyEvents(on: A.keyboard).count <= sent + 2, "keys went on after the focus was lost")
+        #expect(t.engine.neutral.held(on: A.keyboard).isEmpty)
+        #expect(t.engine.ownSeatsTyping().isEmpty)
+    }
+
     @Test func onARegionLeaseKeysGoUnderTheSeatsOwnPointer() {
         let t = timeline()
         let A = seated(t, "A")

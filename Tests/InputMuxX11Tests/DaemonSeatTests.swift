@@ -165,6 +165,31 @@ import struct InputMuxCore.Point
         #expect(client.received("key", in: "a").isEmpty)
     }
 
+    @Test func keysStopWhenAnApplicationMovesTheSeatsFocusMidText() throws {
+        let x = try XvfbServer()
+        let client = try RecordingClient(display: x.display, ["a:10,10,300x300", "b:320,10,300x300"])
+        let mux = try MuxDaemon(display: x.display)
+        let probe = try X11Display(display: x.display, xauthority: nil)
+        let agent = try WireClient(socket: mux.agentSocket, name: "typist")
+        let seat = try #require(probe.seat(named: (agent.hello["seat"] as? [String: Any])?["name"] as? String ?? ""))
+        #expect(try agent.request(["type": "acquire", "window_class": "a", "keyboard": true]).ok)
+        let id = agent.send(["type": "gesture", "action": "type", "text": Self.texts[0]])
+        // Some way into the text, another client moves the seat's focus to window b, as an
+        // application raising a dialog of its own would.
+        _ = client.waitFor(timeout: 10) { $0["ev"] as? String == "key" && $0["win"] as? String == "a" }
+        usleep(300_000)
+        try probe.setFocus(of: seat, to: .window(.init(client.windows["b"]!.id)))
+        let r = try agent.reply(to: id, timeout: 30)
+        #expect(r.errorCode == "focus_elsewhere", "\(r)")
+        #expect(r.errorMessage?.contains("moved your seat's focus away") == true)
+        client.pump(timeout: 0.5)
+        let got = Self.typed(client, "a")
+        #expect(!got.isEmpty && got.count < Self.texts[0].count / 2, "\(got.count) characters arrived in a")
+        #expect(Self.texts[0].hasPrefix(got))
+        // At most the key under way when the focus moved reaches b (10 ms between checks).
+        #expect(client.received("key", in: "b").count <= 2, "keys went on into b: \(Self.typed(client, "b"))")
+    }
+
     @Test func anEndedSessionsSeatGoesAndLeavesNothingPressed() throws {
         let x = try XvfbServer()
         let client = try RecordingClient(display: x.display, ["a:10,10,300x300"])

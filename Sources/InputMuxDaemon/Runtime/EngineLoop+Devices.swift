@@ -80,6 +80,19 @@ extension EngineLoop {
         agentSeats?.focus(s, on: target) ?? false
     }
 
+    /// While keys run on seats of their own, at most every `seatFocusPollInterval`: a
+    /// seat whose focus left its lease stops its keys in the engine.
+    func watchOwnSeatsFocus(now: Instant) {
+        guard let agentSeats else { return }
+        let typing = engine.ownSeatsTyping()
+        guard !typing.isEmpty else { lastSeatFocusPoll = nil; return }
+        if let last = lastSeatFocusPoll, now < last + Self.seatFocusPollInterval { return }
+        lastSeatFocusPoll = now
+        for (s, target) in typing where !agentSeats.focusHolds(s, on: target) { handle(.seatFocusLost(s)) }
+    }
+
+    static let seatFocusPollInterval: Duration = .milliseconds(10)
+
     /// Seats whose devices the X server has attached since (or never will): the engine
     /// learns which seat each session has, and the hello is answered.
     func seatsSettled() {

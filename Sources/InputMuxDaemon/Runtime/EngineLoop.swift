@@ -41,6 +41,8 @@ final class EngineLoop {
     let xtest: XTestOutput?
     /// The window-system adapter (the X11 adapter when `[x11] enabled`).
     let windowSystem: (any WindowSystem)?
+    /// When the own seats' focus was last checked while their keys ran.
+    var lastSeatFocusPoll: Instant?
     /// Its seats of their own for agent sessions, when on (DESIGN §5a).
     var agentSeats: (any SeatProvider)? { windowSystem?.seats }
     /// Makes captures off this thread, when there is a display to read.
@@ -119,6 +121,8 @@ final class EngineLoop {
             // A running key gesture stops as soon as the focus leaves its lease.
             if let windowSystem, let input = windowSystem.focusWhileKeysRun(engine.seats.shared.running?.job.gesture.needsFocus == true,
                                                           now: MonotonicClock.now()) { handle(input) }
+            // And a seat of its own whose focus left its lease while keys run.
+            if agentSeats != nil { watchOwnSeatsFocus(now: MonotonicClock.now()) }
             let n = poller.wait(into: &ready, timeout: nextTimeout())
             if n < 0 && errno != EINTR {
                 logger.error("epoll_wait failed", metadata: ["errno": "\(errno)"])

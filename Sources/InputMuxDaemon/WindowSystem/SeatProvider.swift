@@ -16,6 +16,9 @@ protocol SeatProvider: AnyObject {
     var nextDeadline: Instant? { get }
     /// Puts the keyboard focus of the session's seat on `target`, and reads it back.
     func focus(_ s: SessionID, on target: SeatFocusTarget) -> Bool
+    /// Whether the seat's focus is still where `focus` put it (inside the leased window,
+    /// or following the seat's pointer): asked while the session's keys run.
+    func focusHolds(_ s: SessionID, on target: SeatFocusTarget) -> Bool
     /// The session ended: its seat goes, and nothing it held stays pressed.
     func close(_ s: SessionID, now: Instant)
     /// The daemon stops: every seat goes.

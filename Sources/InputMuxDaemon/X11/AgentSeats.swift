@@ -159,6 +159,15 @@ final class AgentSeats: SeatProvider {
         }
     }
 
+    func focusHolds(_ s: SessionID, on target: SeatFocusTarget) -> Bool {
+        guard let seat = seats[s], let now = try? display.focus(of: seat) else { return false }
+        switch (target, now) {
+        case (.pointerRoot, .pointerRoot): return true
+        case (.window(let w), .window(let f)): return f == w || display.window(f, isWithin: w)
+        default: return false
+        }
+    }
+
     /// The session ended: what its XTEST devices hold is released, and its pair removed
     /// (the server releases whatever the pair's other slaves still held, and they float).
     func close(_ s: SessionID, now: Instant) {
