@@ -282,7 +282,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
 
         // Under a real headless sway (started as an unprivileged user) with foot windows.
-        .testTarget(name: "InputMuxSwayTests", dependencies: ["InputMuxSway", "InputMuxCore", "InputMuxWire", "InputMuxSystem", "InputMuxHarness"]),
+        .testTarget(name: "InputMuxSwayTests", dependencies: ["InputMuxSway", "InputMuxCore", "InputMuxWire", "InputMuxSystem", "InputMuxHarness",
+                                                        .product(name: "SystemPackage", package: "swift-system")]),
 
         // The system-call layer and the process harness, on the host.
         .testTarget(name: "InputMuxSystemTests", dependencies: ["InputMuxSystem", .product(name: "SystemPackage", package: "swift-system")]),
