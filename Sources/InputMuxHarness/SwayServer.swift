@@ -58,15 +58,24 @@ public final class SwayServer {
         let environment = [
             "XDG_RUNTIME_DIR": dir, "HOME": dir, "WLR_BACKENDS": "headless", "WLR_RENDERER": "pixman",
             "WLR_LIBINPUT_NO_DEVICES": "1", "WLR_HEADLESS_OUTPUTS": "\(max(outputs.count, 1))",
-            "WAYLAND_DISPLAY": "", "DISPLAY": "", "SWAYSOCK": "",
         ]
         let started = ContinuousClock.now
-        server = try Self.spawn(asRoot: asRoot, Self.sway, ["-c", "\(dir)/config"], environment: environment, log: "\(dir)/sway.log")
+        // Unset, not emptied: sway binds its IPC socket at SWAYSOCK when that is set and
+        // names no file, and an inherited WAYLAND_DISPLAY or DISPLAY belongs to another
+        // session. env execs sway, so the pid stays sway's.
+        server = try Self.spawn(asRoot: asRoot, "/usr/bin/env", ["-u", "SWAYSOCK", "-u", "WAYLAND_DISPLAY", "-u", "DISPLAY", Self.sway, "-c", "\(dir)/config"],
+                                environment: environment, log: "\(dir)/sway.log")
         let socket = "\(dir)/sway-ipc.\(uid).\(server.pid).sock"
         socketPath = socket
         let log = "\(dir)/sway.log"
-        try server.waitUntil("sway's IPC socket \(socket)", timeout: timeout, detail: { HarnessFiles.text(log).suffix(600).description }) {
-            UnixSocket.isListening(at: socket)
+        do {
+            try server.waitUntil("sway's IPC socket \(socket)", timeout: timeout, detail: { HarnessFiles.text(log).suffix(600).description }) {
+                UnixSocket.isListening(at: socket)
+            }
+        } catch {
+            server.stop()
+            _ = try? ChildProcess.run("/bin/rm", ["-rf", dir])
+            throw error
         }
         startup = ContinuousClock.now - started
         let names = (try? ChildProcess.outputLines("/bin/ls", [dir])) ?? []
@@ -85,8 +94,9 @@ public final class SwayServer {
         guard access(executable, X_OK) == 0 else {
             throw HarnessError("\(executable) is not installed; run `bash scripts/deps.sh` (or `apt-get install -y --no-install-recommends foot`)")
         }
-        let environment = ["XDG_RUNTIME_DIR": runtimeDirectory, "HOME": runtimeDirectory, "WAYLAND_DISPLAY": waylandDisplay, "DISPLAY": ""]
-        let c = try Self.spawn(asRoot: getuid() == 0, executable, arguments, environment: environment, log: "\(runtimeDirectory)/clients.log")
+        let environment = ["XDG_RUNTIME_DIR": runtimeDirectory, "HOME": runtimeDirectory, "WAYLAND_DISPLAY": waylandDisplay]
+        let c = try Self.spawn(asRoot: getuid() == 0, "/usr/bin/env", ["-u", "DISPLAY", "-u", "SWAYSOCK", executable] + arguments,
+                               environment: environment, log: "\(runtimeDirectory)/clients.log")
         clients.append(c)
         return c
     }

@@ -16,11 +16,23 @@ import Testing
         #expect(outputs.allSatisfy { $0.active && $0.scale == 1 })
         #expect(try c.desktop() == Region(x: 0, y: 0, width: 1920, height: 800))
 
-        try c.perform("output HEADLESS-2 disable")
-        #expect(try c.outputs().first { $0.name == "HEADLESS-2" }?.active == false)
-        #expect(try c.desktop() == Region(x: 0, y: 0, width: 1280, height: 800))
+        // Layout coordinates are logical pixels: scale 2 halves the output's rect.
         try c.perform("output HEADLESS-1 scale 2")
-        #expect(try c.desktop() == Region(x: 0, y: 0, width: 640, height: 400))
+        let scaled = try #require(try c.outputs().first { $0.name == "HEADLESS-1" })
+        #expect(scaled.rect == Region(x: 0, y: 0, width: 640, height: 400) && scaled.scale == 2)
+        #expect(try c.desktop() == Region(x: 0, y: 0, width: 1920, height: 480))
+        try c.perform("output HEADLESS-2 position 640 0")
+        #expect(try c.desktop() == Region(x: 0, y: 0, width: 1280, height: 480))
+    }
+
+    @Test func inactiveOutputsAreNotPartOfTheDesktop() {
+        // sway 1.7 cannot disable a headless output (it answers success and logs "Failed
+        // to commit output"), so the inactive case is built here.
+        let on = SwayOutput(name: "A", active: true, rect: Region(x: 0, y: 0, width: 800, height: 600), scale: 1, currentWorkspace: "1")
+        let off = SwayOutput(name: "B", active: false, rect: Region(x: 800, y: 0, width: 1024, height: 768), scale: -1, currentWorkspace: nil)
+        let below = SwayOutput(name: "C", active: true, rect: Region(x: 100, y: 600, width: 300, height: 200), scale: 1, currentWorkspace: "2")
+        #expect(SwayOutput.desktop([on, off, below]) == Region(x: 0, y: 0, width: 800, height: 800))
+        #expect(SwayOutput.desktop([off]) == nil)
     }
 
     @Test func theTreeFindsFootByAppIDWithItsPidAndGeometry() throws {
@@ -88,9 +100,11 @@ import Testing
         #expect(openedB?.view?.appID == "ev-b")
         let a = try c.waitForView { $0.appID == "ev-a" }, b = try c.waitForView { $0.appID == "ev-b" }
 
+        // A new window takes the focus: B has it now.
+        #expect(try c.tree().focused?.conID == b.conID)
         try c.focus(a.conID)
-        let focused = try events.waitForEvent(timeout: .seconds(5)) { $0.kind == .window && $0.change == "focus" }
-        #expect(focused?.view?.conID == a.conID)
+        let focused = try events.waitForEvent(timeout: .seconds(5)) { $0.kind == .window && $0.change == "focus" && $0.view?.conID == a.conID }
+        #expect(focused != nil)
         #expect(try c.tree().focused?.conID == a.conID)
 
         try c.setFloating(a.conID, true)
@@ -158,6 +172,27 @@ import Testing
         }
     }
 
+    /// How far sway 1.7's named seats hold, for seats of each agent's own: a new window
+    /// takes the focus of every seat, and `[con_id=N] focus` over IPC moves only the
+    /// default seat's focus (and the tree's `focused` flag, which is that seat's).
+    @Test func newWindowsTakeEverySeatsFocusAndIPCFocusMovesTheDefaultSeatOnly() throws {
+        let sway = try SwayServer()
+        let c = try SwayConnection(socketPath: sway.socketPath)
+        try sway.foot(appID: "first")
+        let a = try c.waitForView { $0.appID == "first" }
+        try c.attach(seat: "inputmux-agent", input: "1:1:inputmux-agent-pointer")
+        func focus() throws -> [String: Int64] { Dictionary(uniqueKeysWithValues: try c.seats().map { ($0.name, $0.focus) }) }
+        #expect(try focus() == ["seat0": a.conID, "inputmux-agent": a.conID])
+
+        try sway.foot(appID: "second")
+        let b = try c.waitForView { $0.appID == "second" }
+        #expect(try c.waitForTree { _ in (try? focus()) == ["seat0": b.conID, "inputmux-agent": b.conID] })
+
+        try c.focus(a.conID)
+        #expect(try focus() == ["seat0": a.conID, "inputmux-agent": b.conID])
+        #expect(try c.tree().focused?.conID == a.conID)
+    }
+
     @Test func discoveryFindsTheLiveSwayAndPassesOverAStaleSocket() throws {
         let sway = try SwayServer()
         // A socket left by a sway that is gone: a pid that has exited.
@@ -173,8 +208,9 @@ import Testing
         // A runtime root laid out like /run/user: UID → the session's directory.
         let root = try HarnessFiles.temporaryDirectory("inputmux-run-user")
         #expect(symlink(sway.runtimeDirectory, "\(root)/\(sway.uid)") == 0)
-        #expect(try SwaySocket.locate(environment: [:], runtimeRoot: root) == sway.socketPath)
-        #expect(try SwaySocket.locate(environment: [:], runtimeRoot: root, uid: sway.uid) == sway.socketPath)
+        let throughRoot = "\(root)/\(sway.uid)/sway-ipc.\(sway.uid).\(sway.server.pid).sock"
+        #expect(try SwaySocket.locate(environment: [:], runtimeRoot: root) == throughRoot)
+        #expect(try SwaySocket.locate(environment: [:], runtimeRoot: root, uid: sway.uid) == throughRoot)
         #expect(try SwaySocket.locate(environment: ["SWAYSOCK": "/from/env"], runtimeRoot: root) == "/from/env")
         #expect(try SwaySocket.locate(configured: "/from/config", environment: ["SWAYSOCK": "/from/env"], runtimeRoot: root) == "/from/config")
         #expect(throws: SwayError.noSessionFound(searched: ["\(root)/4242"])) {

@@ -52,6 +52,8 @@ import Testing
             #expect(error == .socketStale(path))
             #expect(error.description.contains("has ended"))
         }
+        unlink(path)
+        rmdir(dir)
     }
 
     @Test func permissionDeniedSaysWhoseSocketItIs() {
@@ -71,6 +73,7 @@ import Testing
             guard case .malformedReply(_, let detail) = error else { Issue.record("got \(error)"); return }
             #expect(detail.contains("HTTP/1") && detail.contains("i3-ipc"))
         }
+        withExtendedLifetime(peer) {}
     }
 
     @Test func aPayloadThatIsNotJSONIsAMalformedReply() throws {
@@ -82,6 +85,7 @@ import Testing
         } catch {
             #expect(error == .malformedReply(what: "GET_TREE", detail: "the payload is not JSON: \"{not json\""))
         }
+        withExtendedLifetime(peer) {}
     }
 
     @Test func aSilentPeerTimesOutWithinTheDeadline() throws {
@@ -96,6 +100,7 @@ import Testing
         }
         let took = ContinuousClock.now - start
         #expect(took >= .milliseconds(300) && took < .seconds(3))
+        withExtendedLifetime(peer) {}
     }
 
     @Test func namesThatWouldSplitACommandAreRefused() throws {
@@ -103,6 +108,7 @@ import Testing
         let c = try SwayConnection(socketPath: peer.path, timeout: .milliseconds(300))
         #expect(throws: SwayError.unsafeArgument("a\"; exit")) { try c.attach(seat: "a\"; exit", input: "*") }
         #expect(throws: SwayError.unsafeArgument("x,y")) { try c.attach(seat: "s", input: "x,y") }
+        withExtendedLifetime(peer) {}
     }
 
     @Test func aTreeDeeperThanAWireLineIsRead() throws {
