@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "InputMuxLinux", targets: ["InputMuxLinux"]),
         .library(name: "InputMuxKeymap", targets: ["InputMuxKeymap"]),
         .library(name: "InputMuxX11", targets: ["InputMuxX11"]),
+        .library(name: "InputMuxSway", targets: ["InputMuxSway"]),
         // The client library and the protocol module its public API speaks in (`JSON`,
         // `ReasonCode`, `GestureAction`): agents `import InputMuxClient`, and also
         // `import InputMuxWire` when they name those types (docs/CLIENT.md).
@@ -88,6 +89,10 @@ let package = Package(
         // XTest injection, the foreign-injection watch. One owner thread per connection.
         .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "InputMuxImage", "InputMuxSight", "CX11", "CXtst", "CXrandr", "CXi",
                                                  "CXext", "CXcomposite", "CXdamage", "CXfixes", "CInputMuxSys"]),
+
+        // sway's IPC (sway-ipc(7)) over its Unix socket: requests, events, the window tree,
+        // outputs, seats and inputs, typed commands, and where the socket is. No daemon code.
+        .target(name: "InputMuxSway", dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxSystem"]),
 
         // Text through the real keymap: libxkbcommon's reverse map character → key + modifiers.
         .target(name: "InputMuxKeymap", dependencies: ["InputMuxCore", "CXKBCommon"]),
@@ -275,6 +280,10 @@ let package = Package(
                                                        "InputMuxHarness", "InputMuxSystem", .product(name: "Crypto", package: "swift-crypto"),
                                                        "InputMuxClient", "InputMuxWire", "InputMuxMCP", .product(name: "MCP", package: "swift-sdk")],
                     resources: [.copy("Fixtures")]),
+
+        // Under a real headless sway (started as an unprivileged user) with foot windows.
+        .testTarget(name: "InputMuxSwayTests", dependencies: ["InputMuxSway", "InputMuxCore", "InputMuxWire", "InputMuxSystem", "InputMuxHarness",
+                                                        .product(name: "SystemPackage", package: "swift-system")]),
 
         // The system-call layer and the process harness, on the host.
         .testTarget(name: "InputMuxSystemTests", dependencies: ["InputMuxSystem", .product(name: "SystemPackage", package: "swift-system")]),

@@ -14,6 +14,10 @@ pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-da
       # scrot and ImageMagick are the capture benchmark's peers (muxbench capture).
       libxext-dev libxcomposite-dev libxdamage-dev libxfixes-dev
       libpixman-1-dev libpng-dev libturbojpeg0-dev scrot imagemagick x11-apps
+      # The sway library's host tests (InputMuxSwayTests): a headless sway (started as
+      # an unprivileged user through util-linux's setpriv) and foot windows in it; foot
+      # needs a monospace font.
+      sway foot fonts-noto-mono
       # The real-kernel VM rig (vm/): QEMU (TCG), the guest's boot initramfs,
       # debootstrap for its root, ext4 images, flock, objdump for the library
       # check, gcc + static libc for the initramfs fast path.

@@ -36,6 +36,16 @@ public enum JSON: Hashable, Sendable {
     /// Parses JSON text.
     public static func parse(_ text: String) -> JSON? { parse(Array(text.utf8)) }
 
+    /// Parses one JSON value nested at most `maximumDepth`: for documents from peers
+    /// other than the wire, whose nesting follows what they describe (a compositor's
+    /// window tree nests two levels per container).
+    public static func parse(_ bytes: [UInt8], maximumDepth: Int) -> JSON? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var p = JSONParser(buffer, maximumDepth: maximumDepth)
+            return p.document()
+        }
+    }
+
     /// Compact JSON with sorted keys, no newline.
     public var serializedBytes: [UInt8] {
         var out: [UInt8] = []
@@ -116,8 +126,12 @@ private struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
+    private let maximumDepth: Int
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int = JSON.maximumDepth) {
+        self.bytes = bytes
+        self.maximumDepth = maximumDepth
+    }
 
     mutating func document() -> JSON? {
         skipSpace()
@@ -162,7 +176,7 @@ private struct JSONParser {
     private mutating func object() -> JSON? {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= JSON.maximumDepth else { return nil }
+        guard depth <= maximumDepth else { return nil }
         i += 1  // {
         var o: [String: JSON] = [:]
         skipSpace()
@@ -188,7 +202,7 @@ private struct JSONParser {
     private mutating func array() -> JSON? {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= JSON.maximumDepth else { return nil }
+        guard depth <= maximumDepth else { return nil }
         i += 1  // [
         var a: [JSON] = []
         skipSpace()
