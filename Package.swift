@@ -127,11 +127,11 @@ let package = Package(
             ]
         ),
 
-        // The daemon's logic: policy at run time, wire protocol, sockets, devices, X11.
+        // The daemon's logic: policy at run time, wire protocol, sockets, devices, X11, sway.
         .target(
             name: "InputMuxDaemon",
             dependencies: [
-                "InputMuxCore", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11",
+                "InputMuxCore", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11", "InputMuxSway",
                 "InputMuxSight", "InputMuxImage",
                 "CInputMuxSys", "InputMuxSystem", "CLibevdev", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
@@ -282,7 +282,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
 
         // Under a real headless sway (started as an unprivileged user) with foot windows.
-        .testTarget(name: "InputMuxSwayTests", dependencies: ["InputMuxSway", "InputMuxCore", "InputMuxWire", "InputMuxSystem", "InputMuxHarness",
+        .testTarget(name: "InputMuxSwayTests", dependencies: ["InputMuxSway", "InputMuxCore", "InputMuxWire", "InputMuxSystem", "InputMuxHarness", "InputMuxDaemon",
                                                         .product(name: "SystemPackage", package: "swift-system")]),
 
         // The system-call layer and the process harness, on the host.

@@ -32,6 +32,11 @@ public final class SwayConnection {
 
     deinit { socket.close() }
 
+    /// The socket's descriptor, for a poll loop: readable when sway sent something.
+    /// Events already read while a reply was awaited are not on it: drain `nextEvent`
+    /// with a zero timeout before sleeping.
+    public var fileDescriptor: Int32 { socket.descriptor.rawValue }
+
     /// Sends a request and returns its reply's JSON. The corresponding C functions are
     /// `send` and `read`.
     public func request(_ type: SwayMessageType, _ payload: String = "") throws(SwayError) -> JSON {
