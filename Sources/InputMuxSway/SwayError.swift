@@ -76,7 +76,7 @@ public enum SwayError: Error, Hashable, Sendable, CustomStringConvertible {
             return "sway refused to subscribe to \(names.joined(separator: ", ")) events; sway 1.7 has no output event: "
                 + "subscribe without it and read GET_OUTPUTS again on workspace events"
         case .unsafeArgument(let a):
-            return "\"\(a)\" cannot go into a sway command (it holds a quote, a line end, a ';' or a ','); use a plain name"
+            return "\"\(a)\" cannot go into a sway command (a quote, a line end, a ';' or a ',' in a name, or a button outside 1 to 9); use a plain name"
         case .noSuchWindow(let c):
             return "no sway window with con_id \(c) exists; list windows with `swaymsg -t get_tree`"
         case .noMatchingWindow(let m):

@@ -173,9 +173,10 @@ import Testing
     }
 
     /// How far sway 1.7's named seats hold, for seats of each agent's own: a new window
-    /// takes the focus of every seat, and `[con_id=N] focus` over IPC moves only the
-    /// default seat's focus (and the tree's `focused` flag, which is that seat's).
-    @Test func newWindowsTakeEverySeatsFocusAndIPCFocusMovesTheDefaultSeatOnly() throws {
+    /// takes the focus of every seat; `[con_id=N] focus` over IPC moves only the default
+    /// seat's focus (and the tree's `focused` flag, which is that seat's); a named seat's
+    /// click with its own cursor moves only its focus.
+    @Test func newWindowsTakeEverySeatsFocusAndANamedSeatFocusesByItsOwnClick() throws {
         let sway = try SwayServer()
         let c = try SwayConnection(socketPath: sway.socketPath)
         try sway.foot(appID: "first")
@@ -191,6 +192,15 @@ import Testing
         try c.focus(a.conID)
         #expect(try focus() == ["seat0": a.conID, "inputmux-agent": b.conID])
         #expect(try c.tree().focused?.conID == a.conID)
+
+        // The named seat focuses by clicking with its own cursor; seat0 keeps its focus.
+        let inA = try #require(try c.tree().view(a.conID)).content
+        try c.click(seat: "inputmux-agent", at: Point(x: inA.x + inA.width / 2, y: inA.y + inA.height / 2))
+        #expect(try focus() == ["seat0": a.conID, "inputmux-agent": a.conID])
+        let inB = try #require(try c.tree().view(b.conID)).content
+        try c.click(seat: "inputmux-agent", at: Point(x: inB.x + 5, y: inB.y + 5))
+        #expect(try focus() == ["seat0": a.conID, "inputmux-agent": b.conID])
+        #expect(throws: SwayError.unsafeArgument("button12")) { try c.button(seat: "inputmux-agent", 12, pressed: true) }
     }
 
     @Test func discoveryFindsTheLiveSwayAndPassesOverAStaleSocket() throws {
