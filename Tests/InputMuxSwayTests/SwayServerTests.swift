@@ -127,6 +127,23 @@ import Testing
         #expect(try c.waitForTree { $0.view(b.conID) == nil })
     }
 
+    @Test func eventsThatArriveDuringRequestsAreKeptInOrder() throws {
+        let sway = try SwayServer()
+        let c = try SwayConnection(socketPath: sway.socketPath)
+        try c.subscribe([.window])
+        try sway.foot(appID: "queued")
+        // Requests on the subscribed connection while the window maps: its events come
+        // in between the replies and wait for nextEvent.
+        let v = try c.waitForView { $0.appID == "queued" }
+        var events: [SwayEvent] = []
+        while let e = try c.nextEvent(timeout: .milliseconds(300)) { events.append(e) }
+        #expect(events.allSatisfy { $0.kind == .window && $0.view?.conID == v.conID })
+        let seen = events.map(\.change)
+        #expect(seen.first == "new")
+        #expect(seen.contains("focus"))
+        #expect(try c.nextEvent(timeout: .milliseconds(50)) == nil)
+    }
+
     @Test func outputEventsAreRefusedBySway17() throws {
         let sway = try SwayServer()
         let c = try SwayConnection(socketPath: sway.socketPath)
