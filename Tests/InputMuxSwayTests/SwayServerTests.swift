@@ -86,6 +86,25 @@ import Testing
         #expect(throws: SwayError.noSuchWindow(missing)) { try tree.find(.conID(missing)) }
     }
 
+    @Test func anXwaylandWindowIsMatchedByItsClassOrInstance() throws {
+        let sway = try SwayServer(xwayland: true)
+        let c = try SwayConnection(socketPath: sway.socketPath)
+        guard access("/usr/bin/xlogo", X_OK) == 0 else {
+            Issue.record("xlogo is missing: run `bash scripts/deps.sh` (package x11-apps)")
+            return
+        }
+        try c.perform("exec /usr/bin/xlogo -name inputmux-x -title 'x logo'")
+        let v = try c.waitForView(timeout: .seconds(20)) { $0.shell == "xwayland" }
+        #expect(v.appID == nil && v.windowClass == "XLogo" && v.windowInstance == "inputmux-x" && v.name == "x logo")
+        #expect((v.pid ?? 0) > 0 && !v.content.isEmpty)
+        let tree = try c.tree()
+        #expect(try tree.find(.match(appID: "xlogo", title: nil, pid: nil)).conID == v.conID)
+        #expect(try tree.find(.match(appID: "INPUTMUX-X", title: "logo", pid: nil)).conID == v.conID)
+        #expect(throws: SwayError.noMatchingWindow("app_id \"xlogo\" and title containing \"nope\"")) {
+            try tree.find(.match(appID: "xlogo", title: "nope", pid: nil))
+        }
+    }
+
     @Test func windowEventsArriveForOpenFocusWorkspaceMoveAndClose() throws {
         let sway = try SwayServer()
         let c = try SwayConnection(socketPath: sway.socketPath)
