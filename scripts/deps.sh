@@ -16,8 +16,8 @@ pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-da
       libpixman-1-dev libpng-dev libturbojpeg0-dev scrot imagemagick x11-apps
       # The sway library's host tests (InputMuxSwayTests): a headless sway (started as
       # an unprivileged user through util-linux's setpriv) and foot windows in it; foot
-      # needs a monospace font.
-      sway foot fonts-noto-mono
+      # needs a monospace font; Xwayland for an X client's window (x11-apps' xlogo).
+      sway foot fonts-noto-mono xwayland
       # The real-kernel VM rig (vm/): QEMU (TCG), the guest's boot initramfs,
       # debootstrap for its root, ext4 images, flock, objdump for the library
       # check, gcc + static libc for the initramfs fast path.

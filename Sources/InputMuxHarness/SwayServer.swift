@@ -2,7 +2,7 @@ import Glibc
 import InputMuxSystem
 
 /// A private headless sway for one test or benchmark: wlroots' headless backend, the
-/// pixman renderer, no input devices, no Xwayland, its own runtime directory (its IPC
+/// pixman renderer, no input devices, Xwayland only when asked, its own runtime directory (its IPC
 /// socket and Wayland display live there). sway refuses to run as root, so under root it
 /// runs as `nobody` (uid and gid 65534) and owns that directory; otherwise as this user.
 /// Its clients (`foot`) run as the same user with its Wayland display.
@@ -34,17 +34,24 @@ public final class SwayServer {
 
     public static let sway = "/usr/bin/sway"
     public static let foot = "/usr/bin/foot"
+    public static let xwaylandServer = "/usr/bin/Xwayland"
     static let setpriv = "/usr/bin/setpriv"
     static let nobody: UInt32 = 65534
 
-    public init(outputs: [Output] = [Output(x: 0, y: 0, width: 1280, height: 800)], timeout: Duration = .seconds(20)) throws(HarnessError) {
+    /// `xwayland`: start Xwayland when an X client comes (`exec` one through sway's IPC,
+    /// which hands it DISPLAY).
+    public init(outputs: [Output] = [Output(x: 0, y: 0, width: 1280, height: 800)], xwayland: Bool = false,
+                timeout: Duration = .seconds(20)) throws(HarnessError) {
         guard access(Self.sway, X_OK) == 0 else {
             throw HarnessError("sway is not installed (\(Self.sway)); run `bash scripts/deps.sh` (or `apt-get install -y --no-install-recommends sway foot`)")
+        }
+        guard !xwayland || access(Self.xwaylandServer, X_OK) == 0 else {
+            throw HarnessError("Xwayland is not installed (\(Self.xwaylandServer)); run `bash scripts/deps.sh` (or `apt-get install -y --no-install-recommends xwayland`)")
         }
         let dir = try HarnessFiles.temporaryDirectory("inputmux-sway")
         let asRoot = getuid() == 0
         uid = asRoot ? Self.nobody : getuid()
-        let config = (["xwayland disable"] + outputs.enumerated().map { i, o in
+        let config = ([xwayland ? "xwayland enable" : "xwayland disable"] + outputs.enumerated().map { i, o in
             "output HEADLESS-\(i + 1) resolution \(o.width)x\(o.height) position \(o.x) \(o.y)"
         }).joined(separator: "\n") + "\n"
         try HarnessFiles.write("\(dir)/config", config)

@@ -39,6 +39,23 @@ extension SwayConnection {
         try perform("seat \(try quoted(seat)) cursor set \(point.x) \(point.y)")
     }
 
+    /// `seat NAME cursor press|release buttonN` (N from 1 to 9): presses or releases a
+    /// button of the seat's cursor where it is. A press moves that seat's focus to the
+    /// window under the cursor (and the window gets the press), which is how a named seat
+    /// focuses a window: no command focuses for a named seat in sway 1.7.
+    public func button(seat: String, _ button: Int, pressed: Bool) throws(SwayError) {
+        guard (1...9).contains(button) else { throw .unsafeArgument("button\(button)") }
+        try perform("seat \(try quoted(seat)) cursor \(pressed ? "press" : "release") button\(button)")
+    }
+
+    /// A click of `button` (1: the left one) at `point` in layout coordinates by the seat
+    /// `seat`: warp, press, release, in one `RUN_COMMAND`.
+    public func click(seat: String, at point: Point, button: Int = 1) throws(SwayError) {
+        guard (1...9).contains(button) else { throw .unsafeArgument("button\(button)") }
+        let s = try quoted(seat)
+        try perform("seat \(s) cursor set \(point.x) \(point.y); seat \(s) cursor press button\(button); seat \(s) cursor release button\(button)")
+    }
+
     /// `[con_id=N] focus`: focuses the window (on the seat sway runs IPC commands for,
     /// the default seat).
     public func focus(_ conID: Int64) throws(SwayError) {

@@ -18,6 +18,9 @@ public final class SwayConnection {
     private var buffer: [UInt8] = []
     /// Events read while a reply was awaited, oldest first.
     private var queued: [SwayEvent] = []
+    /// A request timed out: its reply may still come and would be taken for the next
+    /// one's, so no request goes out on this connection any more.
+    private var outOfStep = false
 
     /// A window tree nests two JSON levels per container; this leaves room for deep
     /// split layouts while still bounding the parser's recursion.
@@ -40,6 +43,7 @@ public final class SwayConnection {
     /// Sends a request and returns its reply's JSON. The corresponding C functions are
     /// `send` and `read`.
     public func request(_ type: SwayMessageType, _ payload: String = "") throws(SwayError) -> JSON {
+        guard !outOfStep else { throw .outOfStep(socketPath) }
         let frame = SwayFrame(type: type.rawValue, payload: Array(payload.utf8))
         do { try socket.send(frame.encoded) } catch {
             if error.errno == .brokenPipe || error.errno == .connectionReset { throw .closed(socketPath) }
@@ -48,6 +52,7 @@ public final class SwayConnection {
         let deadline = ContinuousClock.now + timeout
         while true {
             guard let reply = try readFrame(until: deadline) else {
+                outOfStep = true
                 throw .timedOut(what: "\(type)", after: timeout, socket: socketPath)
             }
             if let kind = SwayEventKind(messageType: reply.type) {

@@ -20,6 +20,9 @@ public enum SwayError: Error, Hashable, Sendable, CustomStringConvertible {
     case timedOut(what: String, after: Duration, socket: String)
     /// sway closed the connection.
     case closed(String)
+    /// An earlier request on this connection timed out, so replies may no longer match
+    /// requests.
+    case outOfStep(String)
     /// A reply that is not what `sway-ipc(7)` describes.
     case malformedReply(what: String, detail: String)
     /// sway refused a command; its own sentence.
@@ -67,6 +70,8 @@ public enum SwayError: Error, Hashable, Sendable, CustomStringConvertible {
             return "sway did not answer \(what) on \(s) within \(after); is it stuck? `swaymsg -s \(s) -t get_version` must answer"
         case .closed(let s):
             return "sway closed the IPC connection on \(s): it has probably exited; start it again and reconnect"
+        case .outOfStep(let s):
+            return "an earlier request on the sway IPC connection to \(s) timed out and its reply may still come; open a new connection"
         case .malformedReply(let what, let detail):
             return "sway's reply to \(what) is not what sway-ipc(7) describes (\(detail)); is the socket really sway's? "
                 + "`swaymsg -t get_version` shows what answers there"
@@ -76,7 +81,7 @@ public enum SwayError: Error, Hashable, Sendable, CustomStringConvertible {
             return "sway refused to subscribe to \(names.joined(separator: ", ")) events; sway 1.7 has no output event: "
                 + "subscribe without it and read GET_OUTPUTS again on workspace events"
         case .unsafeArgument(let a):
-            return "\"\(a)\" cannot go into a sway command (it holds a quote, a line end, a ';' or a ','); use a plain name"
+            return "\"\(a)\" cannot go into a sway command (a quote, a line end, a ';' or a ',' in a name, or a button outside 1 to 9); use a plain name"
         case .noSuchWindow(let c):
             return "no sway window with con_id \(c) exists; list windows with `swaymsg -t get_tree`"
         case .noMatchingWindow(let m):

@@ -86,6 +86,25 @@ import Testing
         #expect(throws: SwayError.noSuchWindow(missing)) { try tree.find(.conID(missing)) }
     }
 
+    @Test func anXwaylandWindowIsMatchedByItsClassOrInstance() throws {
+        let sway = try SwayServer(xwayland: true)
+        let c = try SwayConnection(socketPath: sway.socketPath)
+        guard access("/usr/bin/xlogo", X_OK) == 0 else {
+            Issue.record("xlogo is missing: run `bash scripts/deps.sh` (package x11-apps)")
+            return
+        }
+        try c.perform("exec /usr/bin/xlogo -name inputmux-x -title 'x logo'")
+        let v = try c.waitForView(timeout: .seconds(20)) { $0.shell == "xwayland" }
+        #expect(v.appID == nil && v.windowClass == "XLogo" && v.windowInstance == "inputmux-x" && v.name == "x logo")
+        #expect((v.pid ?? 0) > 0 && !v.content.isEmpty)
+        let tree = try c.tree()
+        #expect(try tree.find(.match(appID: "xlogo", title: nil, pid: nil)).conID == v.conID)
+        #expect(try tree.find(.match(appID: "INPUTMUX-X", title: "logo", pid: nil)).conID == v.conID)
+        #expect(throws: SwayError.noMatchingWindow("app_id \"xlogo\" and title containing \"nope\"")) {
+            try tree.find(.match(appID: "xlogo", title: "nope", pid: nil))
+        }
+    }
+
     @Test func windowEventsArriveForOpenFocusWorkspaceMoveAndClose() throws {
         let sway = try SwayServer()
         let c = try SwayConnection(socketPath: sway.socketPath)
@@ -125,6 +144,23 @@ import Testing
         let closed = try events.waitForEvent(timeout: .seconds(5)) { $0.kind == .window && $0.change == "close" }
         #expect(closed?.view?.conID == b.conID)
         #expect(try c.waitForTree { $0.view(b.conID) == nil })
+    }
+
+    @Test func eventsThatArriveDuringRequestsAreKeptInOrder() throws {
+        let sway = try SwayServer()
+        let c = try SwayConnection(socketPath: sway.socketPath)
+        try c.subscribe([.window])
+        try sway.foot(appID: "queued")
+        // Requests on the subscribed connection while the window maps: its events come
+        // in between the replies and wait for nextEvent.
+        let v = try c.waitForView { $0.appID == "queued" }
+        var events: [SwayEvent] = []
+        while let e = try c.nextEvent(timeout: .milliseconds(300)) { events.append(e) }
+        #expect(events.allSatisfy { $0.kind == .window && $0.view?.conID == v.conID })
+        let seen = events.map(\.change)
+        #expect(seen.first == "new")
+        #expect(seen.contains("focus"))
+        #expect(try c.nextEvent(timeout: .milliseconds(50)) == nil)
     }
 
     @Test func outputEventsAreRefusedBySway17() throws {
@@ -173,9 +209,10 @@ import Testing
     }
 
     /// How far sway 1.7's named seats hold, for seats of each agent's own: a new window
-    /// takes the focus of every seat, and `[con_id=N] focus` over IPC moves only the
-    /// default seat's focus (and the tree's `focused` flag, which is that seat's).
-    @Test func newWindowsTakeEverySeatsFocusAndIPCFocusMovesTheDefaultSeatOnly() throws {
+    /// takes the focus of every seat; `[con_id=N] focus` over IPC moves only the default
+    /// seat's focus (and the tree's `focused` flag, which is that seat's); a named seat's
+    /// click with its own cursor moves only its focus.
+    @Test func newWindowsTakeEverySeatsFocusAndANamedSeatFocusesByItsOwnClick() throws {
         let sway = try SwayServer()
         let c = try SwayConnection(socketPath: sway.socketPath)
         try sway.foot(appID: "first")
@@ -191,6 +228,15 @@ import Testing
         try c.focus(a.conID)
         #expect(try focus() == ["seat0": a.conID, "inputmux-agent": b.conID])
         #expect(try c.tree().focused?.conID == a.conID)
+
+        // The named seat focuses by clicking with its own cursor; seat0 keeps its focus.
+        let inA = try #require(try c.tree().view(a.conID)).content
+        try c.click(seat: "inputmux-agent", at: Point(x: inA.x + inA.width / 2, y: inA.y + inA.height / 2))
+        #expect(try focus() == ["seat0": a.conID, "inputmux-agent": a.conID])
+        let inB = try #require(try c.tree().view(b.conID)).content
+        try c.click(seat: "inputmux-agent", at: Point(x: inB.x + 5, y: inB.y + 5))
+        #expect(try focus() == ["seat0": a.conID, "inputmux-agent": b.conID])
+        #expect(throws: SwayError.unsafeArgument("button12")) { try c.button(seat: "inputmux-agent", 12, pressed: true) }
     }
 
     @Test func discoveryFindsTheLiveSwayAndPassesOverAStaleSocket() throws {

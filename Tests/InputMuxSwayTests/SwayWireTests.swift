@@ -100,6 +100,7 @@ import Testing
         }
         let took = ContinuousClock.now - start
         #expect(took >= .milliseconds(300) && took < .seconds(3))
+        #expect(throws: SwayError.outOfStep(peer.path)) { try c.tree() }
         withExtendedLifetime(peer) {}
     }
 
