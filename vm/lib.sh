@@ -324,11 +324,12 @@ vm_configure_root() {
              fstrim.timer man-db.timer dpkg-db-backup.timer logrotate.timer \
              getty@tty1.service systemd-timesyncd.service systemd-networkd.service \
              systemd-networkd-wait-online.service systemd-pstore.service \
-             udevmon.service ydotoold.service; do
+             udevmon.service ydotoold.service seatd.service; do
         ln -sf /dev/null "$r/etc/systemd/system/$u"
     done
     # (udevmon, from interception-tools, grabs devices by its own config and
-    # ydotoold creates a device: tests start them explicitly when they want.)
+    # ydotoold creates a device: tests start them explicitly when they want. seatd's
+    # unit serves the group video; guest/start-sway.sh runs one for sway's user.)
     # Journald to the console would interleave with the boot log we keep; keep
     # the journal in memory only (faster on TCG, nothing to persist).
     mkdir -p "$r/etc/systemd/journald.conf.d"

@@ -103,9 +103,19 @@ workspace 1 output HEADLESS-1
 EOF
 chmod 644 "$state/config"
 
-# seatd: root's daemon that opens the input devices for the user's session.
+# seatd: root's daemon that opens the input devices for the user's session. Its
+# socket must belong to the user: a seatd started otherwise (Debian's seatd.service
+# runs `seatd -g video`; the guest image masks it) is stopped first.
 : > "$state/seatd.log"
-if ! [[ -S /run/seatd.sock ]] || ! pgrep -x seatd > /dev/null; then
+ours=""
+[[ -f "$state/seatd.pid" ]] && kill -0 "$(cat "$state/seatd.pid")" 2>/dev/null && ours=1
+if [[ -z "$ours" ]] && pgrep -x seatd > /dev/null; then
+    say "a seatd not started here is running (socket $(stat -c '%U:%G %a' /run/seatd.sock 2>/dev/null || echo none)); stopping it"
+    systemctl stop seatd.service 2> /dev/null || true
+    for _ in $(seq 50); do pgrep -x seatd > /dev/null || break; sleep 0.1; done
+    pgrep -x seatd > /dev/null && die "cannot stop the running seatd (pid $(pgrep -x seatd | head -n 1)); stop it and run start-sway.sh again"
+fi
+if [[ -z "$ours" ]]; then
     rm -f /run/seatd.sock
     seatd -u "$user" -g "$(id -gn "$user")" -l info > "$state/seatd.log" 2>&1 &
     echo $! > "$state/seatd.pid"
