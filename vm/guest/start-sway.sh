@@ -25,8 +25,12 @@
 #                                   Wayland clients (grim) use it with that dir
 #   SWAY_PID, SEATD_PID
 #   SWAY_START_SECONDS              from starting sway until get_outputs answered
+#                                   and get_inputs listed the devices already there
 # Logs: /tmp/inputmux-sway/{sway.log,seatd.log}. Clients that must run as the
 # compositor's user (foot, wev): bash as-sway-user.sh CMD [ARG...].
+#
+# New devices (uinput) are added as they come: about a second after they appear,
+# under TCG.
 #
 # Environment: SWAY_USER, SWAY_WIDTH/SWAY_HEIGHT (1280/800), SWAY_TIMEOUT (seconds
 # to wait for the IPC, 180), SWAY_DEBUG=1 (sway -d: a verbose log, slower on TCG).
@@ -158,6 +162,22 @@ if [[ -z "$outputs" ]]; then
     stop
     die "sway did not answer get_outputs with an active output within ${limit}s (socket: ${sock:-none}); last lines of $state/sway.log:
 $(tail -n 20 "$state/sway.log")"
+fi
+# The input devices that were there before sway started. With WLR_LIBINPUT_NO_DEVICES=1,
+# wlroots 0.15 (sway 1.7) does not read libinput's queue when it starts: the devices
+# libinput enumerated wait there until its fd next becomes readable (a hotplug, or an
+# input event from one of them), which can be minutes. A "change" uevent on the input
+# devices makes it readable; libinput ignores the event itself and sway adds the devices.
+if compgen -G '/dev/input/event*' > /dev/null; then
+    inputs=""
+    for _ in $(seq 100); do
+        udevadm trigger --action=change --subsystem-match=input 2> /dev/null || true
+        inputs="$(swaymsg -s "$sock" -t get_inputs -r 2>/dev/null || true)"
+        grep -q '"identifier"' <<< "$inputs" && break
+        inputs=""
+        sleep 0.3
+    done
+    [[ -n "$inputs" ]] || die "sway lists no input device 30 s after it started, though /dev/input has $(ls /dev/input/event* | wc -l) event nodes; see $state/sway.log and $state/seatd.log"
 fi
 t1="$(date +%s.%N)"
 wayland="$(cd "$runtime" && ls -d wayland-[0-9]* 2>/dev/null | grep -v '\.lock$' | head -n 1 || true)"

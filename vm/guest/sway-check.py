@@ -23,6 +23,7 @@ from evdev import AbsInfo, UInput, ecodes as e
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEYBOARD = "InputMux Sway Test Keyboard"
+PHYSICAL = "InputMux Sway Test USB Keyboard"  # there before sway starts, as a desktop's keyboard is
 POINTER = "InputMux Sway Test Pointer"
 WIDTH, HEIGHT = 1280, 800
 
@@ -86,8 +87,8 @@ def wait_for(predicate, timeout, step=0.2):
 
 
 class Keyboard:
-    def __init__(self):
-        self.dev = UInput({e.EV_KEY: list(range(1, 249))}, name=KEYBOARD, vendor=0x1209, product=0x5301)
+    def __init__(self, name=KEYBOARD, product=0x5301):
+        self.dev = UInput({e.EV_KEY: list(range(1, 249))}, name=name, vendor=0x1209, product=product)
 
     def type(self, text, hold=0.02, gap=0.02):
         for ch in text:
@@ -157,14 +158,40 @@ def png_size(path):
     return struct.unpack(">II", head[16:24])
 
 
+def read(path):
+    """A file's text, or "" while it does not exist."""
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def ppm_pixel(path, x, y):
+    """(r, g, b) of pixel (x, y) of a binary PPM (grim -t ppm), or None."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    fields = data.split(maxsplit=4)
+    if len(fields) < 5 or fields[0] != b"P6":
+        return None
+    width = int(fields[1])
+    body = data[len(data) - int(fields[1]) * int(fields[2]) * 3:]
+    i = (y * width + x) * 3
+    return tuple(body[i:i + 3])
+
+
 def main():
+    physical = Keyboard(PHYSICAL, 0x5300)
     t0 = time.monotonic()
     started = subprocess.run(["bash", os.path.join(HERE, "start-sway.sh")], capture_output=True, text=True)
     check("sway starts as an ordinary user (seatd, headless+libinput, pixman) and answers get_outputs",
           started.returncode == 0, started.stderr.strip()[-3000:])
     if started.returncode != 0:
         return
-    timing("sway start (start-sway.sh, to get_outputs answering)", time.monotonic() - t0)
+    timing("sway start (start-sway.sh: until get_outputs answers and get_inputs lists the devices already there)", time.monotonic() - t0)
     env = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
     sway = Sway(env)
     check("start-sway.sh prints SWAYSOCK and WAYLAND_DISPLAY", env.get("SWAYSOCK") and env.get("WAYLAND_DISPLAY"), started.stdout)
@@ -176,6 +203,12 @@ def main():
           len(active) == 1 and active[0]["name"] == "HEADLESS-1"
           and (rect.get("x"), rect.get("y"), rect.get("width"), rect.get("height")) == (0, 0, WIDTH, HEIGHT),
           json.dumps(outputs)[:1500])
+
+    phys_id = uinput_identifier(PHYSICAL)
+    t_phys = time.monotonic()
+    there = wait_for(lambda: any(i["identifier"] == phys_id for i in sway.msg(kind="get_inputs") or []), 120, 0.5)
+    check(f"sway lists the keyboard that was there before it started ({phys_id})", there, str(sway.msg(kind="get_inputs")))
+    timing("device there before sway started, from get_outputs answering to get_inputs listing it", time.monotonic() - t_phys)
 
     keyboard = Keyboard()
     pointer = Pointer()
@@ -258,25 +291,59 @@ def main():
     wev.terminate()
     wev.wait(timeout=10)
 
-    # A seat of its own for the keyboard.
-    answer = sway.msg("seat", "seat1", "attach", kbd_id)
-    check(f'`seat seat1 attach "{kbd_id}"` answers success',
-          isinstance(answer, list) and answer and all(a.get("success") for a in answer), str(answer))
+    # seat0's focus back on footA now that wev is gone: a click of the pointer (still on seat0).
+    pointer.click(320, 400)
+    now = wait_for(lambda: (lambda f: f if f and f.get("app_id") == "footA" else None)(focused(sway)), 15)
+    check("after wev closes, a click focuses footA again", now is not None, str(focused(sway)))
+
+    # Seats of their own: the uinput keyboard and pointer move to seat1; the keyboard that
+    # was there before sway started stays on seat0.
+    answers = [sway.msg("seat", "seat1", "attach", ident) for ident in (kbd_id, ptr_id)]
+    check(f'`seat seat1 attach "{kbd_id}"` and "{ptr_id}" answer success',
+          all(isinstance(a, list) and a and all(x.get("success") for x in a) for a in answers), str(answers))
     seats = sway.msg(kind="get_seats") or []
     seat1 = next((s for s in seats if s.get("name") == "seat1"), {})
     seat0 = next((s for s in seats if s.get("name") == "seat0"), {})
     on1 = [d.get("identifier") for d in seat1.get("devices", [])]
     on0 = [d.get("identifier") for d in seat0.get("devices", [])]
-    check("GET_SEATS shows seat1 with the keyboard", kbd_id in on1, json.dumps(seats)[:1500])
+    check("GET_SEATS shows seat1 with the uinput keyboard and pointer, and seat0 without them",
+          kbd_id in on1 and ptr_id in on1 and kbd_id not in on0 and ptr_id not in on0, json.dumps(seats)[:1500])
+    check("seat0 keeps the keyboard that was there before sway started", phys_id in on0, str(on0))
     print(f"info: seat0 devices {on0}; seat1 devices {on1}", flush=True)
 
-    # grim as root on the user's Wayland socket.
+    # seat1's pointer clicks footB and seat1's keyboard types there; the keyboard left on
+    # seat0 types into footA, seat0's focus, which seat1's click did not move.
+    pointer.click(960, 400)
+    time.sleep(1.0)
+    keyboard.type("one\n")
+    got = wait_for(lambda: read(files["footB"]) == "one\n", 10)
+    check("seat1: after its pointer clicks footB, its keyboard's keys land in footB", got, repr(read(files["footB"])))
+    after1 = focused(sway)
+    physical.type("zero\n")
+    got = wait_for(lambda: read(files["footA"]) == text + "zero\n", 10)
+    check("seat0: its keyboard still types into footA (seat1's click did not move seat0's focus)", got,
+          f"footA {read(files['footA'])!r}, footB {read(files['footB'])!r}")
+    after0 = focused(sway)
+    print(f"info: GET_TREE's focused window: {after1 and after1.get('app_id')} after seat1 typed, "
+          f"{after0 and after0.get('app_id')} after seat0 typed", flush=True)
+
+    # grim as root on the user's Wayland socket: footB's half of the output.
     shot = "/tmp/inputmux-sway-shot.png"
     t_grim = time.monotonic()
     grim = subprocess.run(["grim", "-g", "640,0 640x800", shot], env=sway.root_env, capture_output=True, text=True, timeout=60)
-    timing("grim -g 640,0 640x800 (root)", time.monotonic() - t_grim)
+    timing("grim -g 640,0 640x800 to PNG (root)", time.monotonic() - t_grim)
     check("grim -g as root on the user's Wayland socket writes a 640x800 PNG",
           grim.returncode == 0 and png_size(shot) == (640, 800), f"exit {grim.returncode} {grim.stderr.strip()} size {png_size(shot)}")
+    ppm = "/tmp/inputmux-sway-shot.ppm"
+    grim = subprocess.run(["grim", "-t", "ppm", "-g", "640,0 640x800", ppm], env=sway.root_env, capture_output=True, text=True, timeout=60)
+    inside = ppm_pixel(ppm, 600, 700)
+    corner = ppm_pixel(ppm, 639, 799)
+    check("the capture shows footB (its background, not the black empty desktop, at 600,700 and 639,799)",
+          grim.returncode == 0 and inside is not None and inside != (0, 0, 0) and inside == corner,
+          f"exit {grim.returncode} {grim.stderr.strip()} 600,700 {inside} 639,799 {corner}")
+    # The headless backend has no hardware cursor plane: seat1's cursor (last at 960,400)
+    # is drawn into the output, so captures show it even without grim -c.
+    print(f"info: footB's background {inside}; pixel under seat1's cursor (960,400): {ppm_pixel(ppm, 320, 400)}", flush=True)
 
 
 def cleanup():
@@ -289,6 +356,7 @@ def cleanup():
         except subprocess.TimeoutExpired:
             proc.kill()
     subprocess.run(["bash", os.path.join(HERE, "start-sway.sh"), "stop"], check=False)
+
     if os.path.isdir("/opt/inputmux/out"):
         subprocess.run("cp /tmp/inputmux-sway/*.log /tmp/inputmux-sway-*.txt /tmp/inputmux-sway-*.log /opt/inputmux/out/ 2>/dev/null",
                        shell=True, check=False)
