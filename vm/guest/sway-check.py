@@ -146,6 +146,11 @@ def focused(sway):
     return next((v for v in views(tree) if v.get("focused")), None)
 
 
+def seat_focus(sway, ids):
+    """{seat name: app_id (or con id) of its focus} from GET_SEATS."""
+    return {seat.get("name"): ids.get(seat.get("focus"), seat.get("focus")) for seat in sway.msg(kind="get_seats") or []}
+
+
 def png_size(path):
     """(width, height) from a PNG's IHDR, or None."""
     try:
@@ -311,21 +316,32 @@ def main():
     check("seat0 keeps the keyboard that was there before sway started", phys_id in on0, str(on0))
     print(f"info: seat0 devices {on0}; seat1 devices {on1}", flush=True)
 
+    # What a new seat's keyboard does before its pointer has clicked anything (a fact, not a check).
+    ids = {v["id"]: v.get("app_id") for v in views(sway.msg(kind="get_tree") or {})}
+    before = {app: read(f) for app, f in files.items()}
+    keyboard.type("n\n")
+    time.sleep(1.5)
+    went = [app for app, f in files.items() if read(f) != before[app]]
+    print(f"info: seat focus after attach: {seat_focus(sway, ids)}; seat1's keys before any click went to {went or 'no window'}",
+          flush=True)
+
     # seat1's pointer clicks footB and seat1's keyboard types there; the keyboard left on
     # seat0 types into footA, seat0's focus, which seat1's click did not move.
+    before = {app: read(f) for app, f in files.items()}
     pointer.click(960, 400)
     time.sleep(1.0)
     keyboard.type("one\n")
-    got = wait_for(lambda: read(files["footB"]) == "one\n", 10)
-    check("seat1: after its pointer clicks footB, its keyboard's keys land in footB", got, repr(read(files["footB"])))
+    got = wait_for(lambda: read(files["footB"]) == before["footB"] + "one\n", 10)
+    check("seat1: after its pointer clicks footB, its keyboard's keys land in footB", got,
+          f"footA {read(files['footA'])!r}, footB {read(files['footB'])!r}")
     after1 = focused(sway)
     physical.type("zero\n")
-    got = wait_for(lambda: read(files["footA"]) == text + "zero\n", 10)
+    got = wait_for(lambda: read(files["footA"]) == before["footA"] + "zero\n", 10)
     check("seat0: its keyboard still types into footA (seat1's click did not move seat0's focus)", got,
           f"footA {read(files['footA'])!r}, footB {read(files['footB'])!r}")
     after0 = focused(sway)
     print(f"info: GET_TREE's focused window: {after1 and after1.get('app_id')} after seat1 typed, "
-          f"{after0 and after0.get('app_id')} after seat0 typed", flush=True)
+          f"{after0 and after0.get('app_id')} after seat0 typed; seats: {seat_focus(sway, ids)}", flush=True)
 
     # grim as root on the user's Wayland socket: footB's half of the output.
     shot = "/tmp/inputmux-sway-shot.png"
@@ -344,6 +360,14 @@ def main():
     # The headless backend has no hardware cursor plane: seat1's cursor (last at 960,400)
     # is drawn into the output, so captures show it even without grim -c.
     print(f"info: footB's background {inside}; pixel under seat1's cursor (960,400): {ppm_pixel(ppm, 320, 400)}", flush=True)
+
+    # A new window while each seat has its own focus: which seats does it take? (a fact)
+    footc = sway.user("foot", "-a", "footC", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: any(v.get("app_id") == "footC" for v in views(sway.msg(kind="get_tree") or {})), 60)
+    time.sleep(0.5)
+    ids = {v["id"]: v.get("app_id") for v in views(sway.msg(kind="get_tree") or {})}
+    print(f"info: after footC maps, seats focus: {seat_focus(sway, ids)}", flush=True)
+    footc.terminate()
 
 
 def cleanup():
