@@ -9,7 +9,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: deps test host-test fuzz kernel-test system-test x11-vm-test demo bench vm-shell install clean
+.PHONY: deps test host-test fuzz kernel-test system-test x11-vm-test sway-vm-test demo bench vm-shell install clean
 
 # The VM targets share the machine's cores and must run one after the other.
 .NOTPARALLEL:
@@ -38,6 +38,12 @@ system-test:
 # (vm/guest/x11-uinput.py); reuses the products the kernel suite built.
 x11-vm-test:
 	INPUTMUX_VM_PYTHON_LIBS=1 bash vm/run-in-guest.sh --timeout 600 -- python3 /opt/inputmux/guest/x11-uinput.py
+
+# sway in the guest, headless on the libinput backend (vm/guest/start-sway.sh), adds
+# uinput devices, maps foot, types into it, attaches a seat, grim captures
+# (vm/guest/sway-check.py). No InputMux code: no Swift products are built. Not in `test`.
+sway-vm-test:
+	bash vm/run-in-guest.sh --timeout 900 --no-build -- python3 /opt/inputmux/guest/sway-check.py
 
 bench: deps
 	swift run -c release muxbench core

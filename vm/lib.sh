@@ -30,6 +30,10 @@ VM_BASE_PKGS=(systemd systemd-sysv udev dbus kmod)
 # products link against (libcurl4: inputmux-mcp's FoundationNetworking links it).
 # xterm, x11-utils and GTK 3 (through PyGObject, vm/guest/gtkentry.py) are the real
 # applications the agents' own seats type into (x11-uinput.py, "seats").
+# sway (wlroots; swaymsg is in the package) with seatd and libseat, foot (a Wayland
+# terminal, which needs a font: fonts-dejavu-core), wev (prints the keys its window
+# gets) and grim (wlr-screencopy to PNG): the Wayland desktop of guest/start-sway.sh
+# and guest/sway-check.py.
 VM_GUEST_PKGS=(
     libinput-tools libinput10 libevdev2 libudev1 libsystemd0 libxkbcommon0 xkb-data libcurl4
     python3 python3-evdev python3-libevdev
@@ -38,6 +42,7 @@ VM_GUEST_PKGS=(
     xinput xdotool x11-xkb-utils libx11-6 libxtst6 libxrandr2 libxi6
     libxext6 libxcomposite1 libxdamage1 libxfixes3 libpixman-1-0 libpng16-16 libturbojpeg0 python3-xlib
     xterm x11-utils python3-gi gir1.2-gtk-3.0
+    sway seatd libseat1 foot wev grim fonts-dejavu-core
     procps psmisc strace less
 )
 
@@ -319,11 +324,12 @@ vm_configure_root() {
              fstrim.timer man-db.timer dpkg-db-backup.timer logrotate.timer \
              getty@tty1.service systemd-timesyncd.service systemd-networkd.service \
              systemd-networkd-wait-online.service systemd-pstore.service \
-             udevmon.service ydotoold.service; do
+             udevmon.service ydotoold.service seatd.service; do
         ln -sf /dev/null "$r/etc/systemd/system/$u"
     done
     # (udevmon, from interception-tools, grabs devices by its own config and
-    # ydotoold creates a device: tests start them explicitly when they want.)
+    # ydotoold creates a device: tests start them explicitly when they want. seatd's
+    # unit serves the group video; guest/start-sway.sh runs one for sway's user.)
     # Journald to the console would interleave with the boot log we keep; keep
     # the journal in memory only (faster on TCG, nothing to persist).
     mkdir -p "$r/etc/systemd/journald.conf.d"
