@@ -89,6 +89,14 @@ let package = Package(
         .target(name: "InputMuxX11", dependencies: ["InputMuxCore", "InputMuxImage", "InputMuxSight", "CX11", "CXtst", "CXrandr", "CXi",
                                                  "CXext", "CXcomposite", "CXdamage", "CXfixes", "CInputMuxSys"]),
 
+        // Wayland (wlroots compositors such as sway): libwayland-client, and the C glue
+        // wayland-scanner generates for wlr-screencopy and xdg-output
+        // (scripts/wayland-protocols.sh writes it; committed, checked by a test).
+        .systemLibrary(name: "CWayland", pkgConfig: "wayland-client", providers: [.apt(["libwayland-dev"])]),
+        .target(name: "CWaylandProtocols", dependencies: ["CWayland"]),
+        // What agents are shown on a wlroots compositor: wlr-screencopy behind CaptureSource.
+        .target(name: "InputMuxWayland", dependencies: ["InputMuxCore", "InputMuxImage", "InputMuxSight", "CWayland", "CWaylandProtocols", "CInputMuxSys"]),
+
         // Text through the real keymap: libxkbcommon's reverse map character → key + modifiers.
         .target(name: "InputMuxKeymap", dependencies: ["InputMuxCore", "CXKBCommon"]),
 
@@ -275,6 +283,11 @@ let package = Package(
                                                        "InputMuxHarness", "InputMuxSystem", .product(name: "Crypto", package: "swift-crypto"),
                                                        "InputMuxClient", "InputMuxWire", "InputMuxMCP", .product(name: "MCP", package: "swift-sdk")],
                     resources: [.copy("Fixtures")]),
+
+        // Under a real headless sway (pixman renderer) with real Wayland clients (foot)
+        // and grim as the reference: the wlr-screencopy capture source.
+        .testTarget(name: "InputMuxWaylandTests", dependencies: ["InputMuxWayland", "InputMuxSight", "InputMuxCore", "InputMuxImage",
+                                                             "InputMuxHarness", "InputMuxSystem"]),
 
         // The system-call layer and the process harness, on the host.
         .testTarget(name: "InputMuxSystemTests", dependencies: ["InputMuxSystem", .product(name: "SystemPackage", package: "swift-system")]),
