@@ -46,8 +46,8 @@ import Testing
     /// sway with a red and a green foot window at known places.
     static func desktop() throws -> SwayServer {
         let sway = try SwayServer(rules: [rule("red", red), rule("green", green)])
-        try sway.client("foot", ["-a", "red", "-o", "colors.background=ff0000", "-o", "colors.foreground=ff0000"])
-        try sway.client("foot", ["-a", "green", "-o", "colors.background=00c000", "-o", "colors.foreground=00c000"])
+        try sway.client("foot", ["-a", "red", "-o", "colors.background=ff0000", "-o", "colors.foreground=ff0000", "sleep", "600"])
+        try sway.client("foot", ["-a", "green", "-o", "colors.background=00c000", "-o", "colors.foreground=00c000", "sleep", "600"])
         try sway.waitForWindow("red")
         try sway.waitForWindow("green")
         return sway
