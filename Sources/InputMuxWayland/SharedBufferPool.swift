@@ -16,6 +16,9 @@ final class SharedBufferPool {
 
     deinit { release() }
 
+    /// Gives the memory and the pool back now (before the connection closes).
+    func close() { release() }
+
     /// A `wl_buffer` of `height` rows of `stride` bytes in `format` (a `wl_shm` format),
     /// at the pool's start; the caller destroys it once the copy is read.
     /// The corresponding C functions are `memfd_create`, `wl_shm_create_pool` and
@@ -38,18 +41,18 @@ final class SharedBufferPool {
         guard fd >= 0 else { throw .sharedMemory("memfd_create: errno \(errno)") }
         guard ftruncate(fd, off_t(rounded)) == 0 else {
             let e = errno
-            close(fd)
+            Glibc.close(fd)
             throw .sharedMemory("ftruncate to \(rounded) bytes: errno \(e)")
         }
         let m = mmap(nil, rounded, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
         guard let m, m != MAP_FAILED else {
             let e = errno
-            close(fd)
+            Glibc.close(fd)
             throw .sharedMemory("mmap of \(rounded) bytes: errno \(e)")
         }
         guard let p = wl_shm_create_pool(shm, fd, Int32(rounded)) else {
             munmap(m, rounded)
-            close(fd)
+            Glibc.close(fd)
             throw .sharedMemory("wl_shm_create_pool failed")
         }
         self.fd = fd; memory = m; size = rounded; pool = p
@@ -58,7 +61,7 @@ final class SharedBufferPool {
     private func release() {
         if let pool { wl_shm_pool_destroy(pool) }
         if let memory { munmap(memory, size) }
-        if fd >= 0 { close(fd) }
+        if fd >= 0 { Glibc.close(fd) }
         pool = nil; memory = nil; size = 0; fd = -1
     }
 }

@@ -50,6 +50,13 @@ public final class WaylandCaptureSource: CaptureSource {
         unstamped.removeAll()
     }
 
+    deinit {
+        // Every proxy goes before the connection closes the display under them.
+        connection.outputAdded = nil
+        watches.removeAll()
+        pool.close()
+    }
+
     private func follow(_ output: WaylandOutput) {
         let watch = DamageWatch(output: output, manager: manager, shm: shm) { [unowned self] in unstamped.append($0) }
         watches[output.registryName] = watch
@@ -127,7 +134,7 @@ public final class WaylandCaptureSource: CaptureSource {
     /// and `zwlr_screencopy_frame_v1_copy`.
     private func copy(_ output: WaylandOutput, _ part: Region) throws(WaylandError) -> PixelImage {
         guard output.isPlain else {
-            throw .connectionLost("output \(output.name) has scale \(output.scale) and transform \(output.transform); captures read outputs at scale 1, not rotated: set `output \(output.name) scale 1 transform normal`")
+            throw .copyRefused("output \(output.name) has scale \(output.scale) and transform \(output.transform); captures read outputs at scale 1, not rotated: set `output \(output.name) scale 1 transform normal`")
         }
         let x = part.x - output.logical.x, y = part.y - output.logical.y
         guard let p = zwlr_screencopy_manager_v1_capture_output_region(manager, 0, output.proxy, x, y, part.width, part.height) else {
@@ -136,20 +143,20 @@ public final class WaylandCaptureSource: CaptureSource {
         let frame = ScreencopyFrame(p)
         try connection.dispatch(timeout: timeout, "the buffer for a copy of \(part)") { frame.isDescribed }
         guard !frame.isFailed, let spec = frame.spec else {
-            throw .connectionLost("the compositor refused to copy \(part) of output \(output.name)")
+            throw .copyRefused("the compositor refused to copy \(part) of output \(output.name)")
         }
         guard spec.width == part.width, spec.height == part.height, spec.stride >= spec.width * 4 else {
-            throw .connectionLost("the compositor offers a \(spec.width)x\(spec.height) buffer for \(part) of output \(output.name)")
+            throw .copyRefused("the compositor offers a \(spec.width)x\(spec.height) buffer for \(part) of output \(output.name)")
         }
         guard let layout = ShmLayout(spec.format) else {
-            throw .connectionLost("the compositor offers buffers in wl_shm format \(spec.format), which captures cannot read")
+            throw .copyRefused("the compositor offers buffers in wl_shm format \(spec.format), which captures cannot read")
         }
         let buffer = try pool.buffer(width: spec.width, height: spec.height, stride: spec.stride, format: spec.format)
         defer { wl_buffer_destroy(buffer) }
         frame.copy(into: buffer, withDamage: false)
         try connection.dispatch(timeout: timeout, "the copy of \(part)") { frame.hasEnded }
         guard frame.isReady, let memory = pool.memory else {
-            throw .connectionLost("the compositor failed to copy \(part) of output \(output.name)")
+            throw .copyRefused("the compositor failed to copy \(part) of output \(output.name)")
         }
         return layout.image(from: UnsafeRawPointer(memory), width: Int(spec.width), height: Int(spec.height),
                             stride: Int(spec.stride), bottomUp: frame.yInverted)

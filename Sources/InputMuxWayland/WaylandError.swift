@@ -12,6 +12,8 @@ public enum WaylandError: Error, Hashable, Sendable, CustomStringConvertible {
     case timedOut(String)
     /// Shared memory for a buffer could not be made.
     case sharedMemory(String)
+    /// The compositor would not copy a rectangle, or offered a buffer captures cannot read.
+    case copyRefused(String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum WaylandError: Error, Hashable, Sendable, CustomStringConvertible {
             "the Wayland connection is lost (\(why)): check that the compositor still runs, then open the source again"
         case .timedOut(let what):
             "the Wayland compositor did not answer in time (\(what)): check that it runs and is not stopped"
+        case .copyRefused(let why):
+            "the Wayland compositor did not copy the rectangle: \(why)"
         case .sharedMemory(let why):
             "shared memory for a Wayland buffer could not be made (\(why)): check the memory limits of this process"
         }

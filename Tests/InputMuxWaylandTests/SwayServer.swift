@@ -34,8 +34,8 @@ final class SwayServer {
         ] + rules).joined(separator: "\n") + "\n")
         chmod(config, 0o644)
         let child = try ChildProcess(setpriv, ["--reuid=\(Self.user)", "--regid=\(Self.user)", "--clear-groups", swayPath, "-c", config],
-                                     environment: environment(["WLR_BACKENDS": "headless", "WLR_RENDERER": "pixman",
-                                                               "WLR_LIBINPUT_NO_DEVICES": "1"]),
+                                     environment: ["XDG_RUNTIME_DIR": runtime, "HOME": directory, "WLR_BACKENDS": "headless",
+                                                   "WLR_RENDERER": "pixman", "WLR_LIBINPUT_NO_DEVICES": "1"],
                                      output: .file(directory + "/sway.log"), error: .standardOutput, ownProcessGroup: true)
         sway = child
         try child.waitUntil("sway's sockets", timeout: timeout, detail: { HarnessFiles.text(self.directory + "/sway.log") }) {
@@ -47,10 +47,10 @@ final class SwayServer {
         }
     }
 
-    /// What sway and its clients run with: the runtime directory, a home of their own.
-    func environment(_ extra: [String: String] = [:]) -> [String: String] {
-        ["XDG_RUNTIME_DIR": runtime, "HOME": directory, "WAYLAND_DISPLAY": socket.isEmpty ? "" : String(socket.split(separator: "/").last!),
-         "DISPLAY": "", "SWAYSOCK": ipc].merging(extra) { $1 }
+    /// What its clients run with: the runtime directory, a home of their own, the sockets.
+    func environment() -> [String: String] {
+        ["XDG_RUNTIME_DIR": runtime, "HOME": directory, "WAYLAND_DISPLAY": String(socket.split(separator: "/").last ?? ""),
+         "SWAYSOCK": ipc]
     }
 
     /// Starts a Wayland client as `nobody`.

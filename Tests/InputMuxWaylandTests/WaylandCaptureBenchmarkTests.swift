@@ -18,9 +18,9 @@ import Testing
     }
 
     @Test func a1280x800PNGAgainstGrim() throws {
-        let sway = try SwayServer(rules: [WaylandCaptureSourceTests.rule("red", WaylandCaptureSourceTests.red)])
+        let sway = try SwayServer(rules: [WaylandCaptureSourceTests.rule("red")])
         try sway.client("foot", ["-a", "red", "-o", "colors.background=ff0000", "sleep", "600"])
-        try sway.waitForWindow("red")
+        try WaylandCaptureSourceTests.place(sway, "red", WaylandCaptureSourceTests.red)
         let source = try WaylandCaptureSource(socket: sway.socket)
         guard let grim = HarnessFiles.which("grim") else { throw HarnessError("grim is missing: run bash scripts/deps.sh") }
         let rect = Region(x: 0, y: 0, width: 1280, height: 800)
