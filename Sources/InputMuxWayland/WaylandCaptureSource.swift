@@ -32,8 +32,8 @@ public final class WaylandCaptureSource: CaptureSource {
     public let timeout: Duration
 
     /// Connects to `socket` (see `WaylandConnection.init`), and starts following every
-    /// output's damage; returns once each output's first answer is in (so it is not
-    /// taken for a change later).
+    /// output's damage; returns once each output's first answer is in, or `timeout`
+    /// passed (the first answer is no change, and is dropped whenever it comes).
     public init(socket: String?, timeout: Duration = .seconds(2)) throws(WaylandError) {
         connection = try WaylandConnection(socket: socket, timeout: timeout)
         guard !connection.describedOutputs.isEmpty else { throw .noOutputs }
@@ -44,8 +44,14 @@ public final class WaylandCaptureSource: CaptureSource {
         self.timeout = timeout
         for output in connection.outputs.values { follow(output) }
         connection.outputAdded = { [unowned self] in follow($0) }
-        try connection.dispatch(timeout: timeout, "the first damage report of every output") {
-            watches.values.allSatisfy(\.isPrimed)
+        // An output that draws nothing (powered off) answers late: its first answer is
+        // dropped whenever it comes, so only a lost connection stops the source here.
+        do throws(WaylandError) {
+            try connection.dispatch(timeout: timeout, "the first damage report of every output") {
+                watches.values.allSatisfy(\.isPrimed)
+            }
+        } catch {
+            if case .timedOut = error {} else { throw error }
         }
         unstamped.removeAll()
     }
