@@ -175,13 +175,20 @@ import Testing
         #expect(throws: WaylandError.self) { try WaylandCaptureSource(socket: sway.socket, timeout: .seconds(1)) }
     }
 
-    @Test func twoOutputsCaptureAsOneDesktop() throws {
+    @Test func anOutputAddedJoinsTheDesktopAndARectangleAcrossTwoOutputsIsOneImage() throws {
         let sway = try SwayServer(width: 640, height: 480, background: "#203040")
+        let source = try WaylandCaptureSource(socket: sway.socket)
+        #expect(source.bounds == Region(x: 0, y: 0, width: 640, height: 480))
+        // An output added while the source is open joins the desktop.
         try sway.message(["create_output"])
         try sway.message(["output", "HEADLESS-2", "mode", "320x240", "position", "640", "0", "bg", "#a0b0c0", "solid_color"])
-        usleep(300_000)
-        let source = try WaylandCaptureSource(socket: sway.socket)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while source.bounds.width != 960, ContinuousClock.now < deadline {
+            usleep(20_000)
+            source.service(now: Self.monotonic())
+        }
         #expect(source.bounds == Region(x: 0, y: 0, width: 960, height: 480))
+        usleep(200_000)
         let across = Region(x: 600, y: 10, width: 100, height: 50)
         let image = try source.capture(.screen(across))
         #expect(Self.wrong(image, 0x203040, in: Region(x: 0, y: 0, width: 40, height: 50)) == 0)
