@@ -86,6 +86,12 @@ final class SwayServer {
         throw HarnessError("no window with app_id \(appID) appeared in sway within \(timeout)")
     }
 
+    /// Sends `signal` to sway itself (setpriv runs it in its own process): SIGSTOP makes
+    /// a compositor that does not answer, SIGCONT wakes it.
+    func signal(_ signal: Int32) {
+        if let sway { kill(sway.pid, signal) }
+    }
+
     /// Ends sway (and so its clients).
     func stop() {
         for c in clients { c.send(SIGTERM, toGroup: true) }

@@ -175,6 +175,28 @@ import Testing
         #expect(throws: WaylandError.self) { try WaylandCaptureSource(socket: sway.socket, timeout: .seconds(1)) }
     }
 
+    @Test func aCompositorThatDoesNotAnswerFailsTheCaptureInTimeAndTheNextCaptureWorks() throws {
+        let sway = try SwayServer(width: 800, height: 600)
+        let source = try WaylandCaptureSource(socket: sway.socket, timeout: .milliseconds(500))
+        let r = Region(x: 10, y: 10, width: 100, height: 100)
+        #expect(try source.capture(.screen(r)).rgb(x: 0, y: 0) == 0x203040)
+        sway.signal(SIGSTOP)
+        let start = ContinuousClock.now
+        do {
+            _ = try source.capture(.screen(r))
+            Issue.record("a capture from a stopped compositor succeeded")
+        } catch {
+            guard case .failed(let why) = error else { Issue.record("\(error)"); return }
+            #expect(why.contains("did not answer in time"), "\(why)")
+        }
+        let took = ContinuousClock.now - start
+        #expect(took >= .milliseconds(500) && took < .seconds(3), "\(took)")
+        sway.signal(SIGCONT)
+        // The late answers to the abandoned frame are dropped; the connection goes on.
+        #expect(try source.capture(.screen(r)).rgb(x: 99, y: 99) == 0x203040)
+        #expect(source.fileDescriptor >= 0)
+    }
+
     @Test func anOutputAddedJoinsTheDesktopAndARectangleAcrossTwoOutputsIsOneImage() throws {
         let sway = try SwayServer(width: 640, height: 480, background: "#203040")
         let source = try WaylandCaptureSource(socket: sway.socket)
