@@ -17,8 +17,8 @@ pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-da
       # Capture on wlroots compositors (Sources/InputMuxWayland): libwayland-client,
       # wayland-scanner (libwayland-bin) and wayland-protocols for the protocol glue
       # (scripts/wayland-protocols.sh); its host tests run a headless sway with foot
-      # windows, as nobody (setpriv), against grim.
-      libwayland-dev libwayland-bin wayland-protocols sway foot grim
+      # windows (a monospace font for foot), as nobody (setpriv), against grim.
+      libwayland-dev libwayland-bin wayland-protocols sway foot fonts-dejavu-core grim
       # The real-kernel VM rig (vm/): QEMU (TCG), the guest's boot initramfs,
       # debootstrap for its root, ext4 images, flock, objdump for the library
       # check, gcc + static libc for the initramfs fast path.
