@@ -94,6 +94,14 @@ let package = Package(
         // outputs, seats and inputs, typed commands, and where the socket is. No daemon code.
         .target(name: "InputMuxSway", dependencies: ["InputMuxCore", "InputMuxWire", "InputMuxSystem"]),
 
+        // Wayland (wlroots compositors such as sway): libwayland-client, and the C glue
+        // wayland-scanner generates for wlr-screencopy and xdg-output
+        // (scripts/wayland-protocols.sh writes it; committed, checked by a test).
+        .systemLibrary(name: "CWayland", pkgConfig: "wayland-client", providers: [.apt(["libwayland-dev"])]),
+        .target(name: "CWaylandProtocols", dependencies: ["CWayland"]),
+        // What agents are shown on a wlroots compositor: wlr-screencopy behind CaptureSource.
+        .target(name: "InputMuxWayland", dependencies: ["InputMuxCore", "InputMuxImage", "InputMuxSight", "CWayland", "CWaylandProtocols", "CInputMuxSys"]),
+
         // Text through the real keymap: libxkbcommon's reverse map character → key + modifiers.
         .target(name: "InputMuxKeymap", dependencies: ["InputMuxCore", "CXKBCommon"]),
 
@@ -284,6 +292,11 @@ let package = Package(
         // Under a real headless sway (started as an unprivileged user) with foot windows.
         .testTarget(name: "InputMuxSwayTests", dependencies: ["InputMuxSway", "InputMuxCore", "InputMuxWire", "InputMuxSystem", "InputMuxHarness", "InputMuxDaemon",
                                                         .product(name: "SystemPackage", package: "swift-system")]),
+
+        // Under a real headless sway (pixman renderer) with real Wayland clients (foot)
+        // and grim as the reference: the wlr-screencopy capture source.
+        .testTarget(name: "InputMuxWaylandTests", dependencies: ["InputMuxWayland", "InputMuxSight", "InputMuxCore", "InputMuxImage",
+                                                             "InputMuxHarness", "InputMuxSystem"]),
 
         // The system-call layer and the process harness, on the host.
         .testTarget(name: "InputMuxSystemTests", dependencies: ["InputMuxSystem", .product(name: "SystemPackage", package: "swift-system")]),

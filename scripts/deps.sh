@@ -14,10 +14,13 @@ pkgs=(pkg-config libevdev-dev libudev-dev libsystemd-dev libxkbcommon-dev xkb-da
       # scrot and ImageMagick are the capture benchmark's peers (muxbench capture).
       libxext-dev libxcomposite-dev libxdamage-dev libxfixes-dev
       libpixman-1-dev libpng-dev libturbojpeg0-dev scrot imagemagick x11-apps
-      # The sway library's host tests (InputMuxSwayTests): a headless sway (started as
-      # an unprivileged user through util-linux's setpriv) and foot windows in it; foot
-      # needs a monospace font; Xwayland for an X client's window (x11-apps' xlogo).
-      sway foot fonts-noto-mono xwayland
+      # sway for the host tests (InputMuxSwayTests, InputMuxWaylandTests): a headless
+      # sway (started as an unprivileged user through util-linux's setpriv) with foot
+      # windows in it (foot needs a monospace font), Xwayland for an X client's window
+      # (x11-apps' xlogo), grim as the capture reference; libwayland-client,
+      # wayland-scanner (libwayland-bin) and wayland-protocols for Sources/InputMuxWayland
+      # and its protocol glue (scripts/wayland-protocols.sh).
+      sway foot fonts-noto-mono fonts-dejavu-core xwayland grim libwayland-dev libwayland-bin wayland-protocols
       # The real-kernel VM rig (vm/): QEMU (TCG), the guest's boot initramfs,
       # debootstrap for its root, ext4 images, flock, objdump for the library
       # check, gcc + static libc for the initramfs fast path.

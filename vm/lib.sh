@@ -41,6 +41,7 @@ VM_GUEST_PKGS=(
     xserver-xorg-core xserver-xorg-video-dummy xserver-xorg-input-libinput
     xinput xdotool x11-xkb-utils libx11-6 libxtst6 libxrandr2 libxi6
     libxext6 libxcomposite1 libxdamage1 libxfixes3 libpixman-1-0 libpng16-16 libturbojpeg0 python3-xlib
+    libwayland-client0
     xterm x11-utils python3-gi gir1.2-gtk-3.0
     sway seatd libseat1 foot wev grim fonts-dejavu-core
     procps psmisc strace less

@@ -39,9 +39,10 @@ public final class SwayServer {
     static let nobody: UInt32 = 65534
 
     /// `xwayland`: start Xwayland when an X client comes (`exec` one through sway's IPC,
-    /// which hands it DISPLAY).
+    /// which hands it DISPLAY). `configuration`: more lines of sway's configuration
+    /// (a background colour, window rules).
     public init(outputs: [Output] = [Output(x: 0, y: 0, width: 1280, height: 800)], xwayland: Bool = false,
-                timeout: Duration = .seconds(20)) throws(HarnessError) {
+                configuration: [String] = [], timeout: Duration = .seconds(20)) throws(HarnessError) {
         guard access(Self.sway, X_OK) == 0 else {
             throw HarnessError("sway is not installed (\(Self.sway)); run `bash scripts/deps.sh` (or `apt-get install -y --no-install-recommends sway foot`)")
         }
@@ -53,7 +54,7 @@ public final class SwayServer {
         uid = asRoot ? Self.nobody : getuid()
         let config = ([xwayland ? "xwayland enable" : "xwayland disable"] + outputs.enumerated().map { i, o in
             "output HEADLESS-\(i + 1) resolution \(o.width)x\(o.height) position \(o.x) \(o.y)"
-        }).joined(separator: "\n") + "\n"
+        } + configuration).joined(separator: "\n") + "\n"
         try HarnessFiles.write("\(dir)/config", config)
         if asRoot {
             guard chown(dir, Self.nobody, Self.nobody) == 0, chown("\(dir)/config", Self.nobody, Self.nobody) == 0 else {
@@ -90,9 +91,41 @@ public final class SwayServer {
     }
 
     deinit {
-        for c in clients { c.stop(grace: .seconds(1)) }
-        server.stop()
+        stop()
         _ = try? ChildProcess.run("/bin/rm", ["-rf", runtimeDirectory])
+    }
+
+    /// The Wayland display socket's path (what `WAYLAND_DISPLAY` names, in full).
+    public var waylandSocket: String { "\(runtimeDirectory)/\(waylandDisplay)" }
+
+    /// Ends sway and its clients now.
+    public func stop() {
+        for c in clients { c.stop(grace: .seconds(1)) }
+        clients.removeAll()
+        server.stop()
+    }
+
+    /// Sends `signal` to sway itself: SIGSTOP makes a compositor that does not answer,
+    /// SIGCONT wakes it.
+    public func signal(_ signal: Int32) { kill(server.pid, signal) }
+
+    /// Runs `swaymsg ARGS` against this sway; its output.
+    @discardableResult
+    public func message(_ arguments: [String]) throws(HarnessError) -> [String] {
+        let (end, lines) = try ChildProcess.run("/usr/bin/swaymsg", ["-s", socketPath] + arguments)
+        guard end.isSuccess else { throw HarnessError("swaymsg \(arguments.joined(separator: " ")) failed: \(lines.joined(separator: "\n"))") }
+        return lines
+    }
+
+    /// Waits until sway's tree shows a window with `appID`.
+    public func waitForWindow(_ appID: String, timeout: Duration = .seconds(15)) throws(HarnessError) {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let tree = ((try? message(["-t", "get_tree", "-r"])) ?? []).joined()
+            if tree.contains("\"app_id\":\"\(appID)\"") || tree.contains("\"app_id\": \"\(appID)\"") { return }
+            usleep(50_000)
+        }
+        throw HarnessError("no window with app_id \(appID) appeared in sway within \(timeout)")
     }
 
     /// Starts a Wayland client of this sway, as its user; stopped with the server.

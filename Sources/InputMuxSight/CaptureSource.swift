@@ -29,9 +29,10 @@ public struct CursorImage: Sendable, Equatable {
     }
 }
 
-/// Where pixels come from: the X server today (`InputMuxX11.X11CaptureSource`); a
-/// compositor's screencopy, KMS or a portal later. The gate never sees a source: the
-/// daemon asks one only for a target the engine has already allowed (DESIGN §5b).
+/// Where pixels come from: the X server (`InputMuxX11.X11CaptureSource`), a wlroots
+/// compositor's screencopy (`InputMuxWayland.WaylandCaptureSource`); KMS or a portal
+/// later. The gate never sees a source: the daemon asks one only for a target the
+/// engine has already allowed (DESIGN §5b).
 ///
 /// A source belongs to one thread (Xlib, Wayland queues); it is not `Sendable`.
 public protocol CaptureSource: AnyObject {
@@ -67,6 +68,9 @@ public enum CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
     case outsideWindow(WindowID, Region, window: Region)
     /// The window is gone, or is not viewable (unmapped, iconified).
     case windowUnavailable(WindowID)
+    /// The source cannot show a window's own contents (wlr-screencopy copies outputs,
+    /// not windows): the window's rectangle of the screen can be shown instead.
+    case windowContentsUnsupported(WindowID, source: String)
     /// The source refused or failed, with its own words.
     case failed(String)
 
@@ -78,6 +82,8 @@ public enum CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
             "capture refused: \(r) is not wholly inside \(w), whose inside is \(inside); ask for a rectangle inside it"
         case .windowUnavailable(let w):
             "capture failed: window \(w) is gone or not mapped; acquire a lease on a visible window"
+        case .windowContentsUnsupported(let w, let source):
+            "capture refused: \(source) cannot show the own contents of window \(w); capture the window's rectangle of the screen instead (the daemon maps a window lease to its rectangle)"
         case .failed(let m):
             "capture failed: \(m)"
         }

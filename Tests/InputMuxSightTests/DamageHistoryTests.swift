@@ -1,6 +1,6 @@
 import InputMuxCore
 import struct InputMuxCore.Region
-@testable import InputMuxX11
+import InputMuxSight
 import Testing
 
 /// The bounded damage history, on instants only.

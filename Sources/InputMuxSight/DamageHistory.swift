@@ -8,21 +8,24 @@ import struct InputMuxCore.Region
 /// kept, and every answer is at least that late, since a dropped rectangle may have
 /// touched the area asked about. A settle then waits longer, never captures a change
 /// half drawn.
-struct DamageHistory {
-    let capacity: Int
+///
+/// Shared by the capture sources: X11's DAMAGE reports and wlr-screencopy's damage boxes
+/// both land here.
+public struct DamageHistory: Sendable {
+    public let capacity: Int
     private var entries: [(at: Instant, rect: Region)] = []
     /// Where the next entry goes once the ring is full.
     private var next = 0
     /// The newest time among dropped entries.
-    private(set) var droppedUpTo: Instant?
+    public private(set) var droppedUpTo: Instant?
 
-    init(capacity: Int = 512) {
+    public init(capacity: Int = 512) {
         precondition(capacity > 0)
         self.capacity = capacity
         entries.reserveCapacity(capacity)
     }
 
-    mutating func record(_ rect: Region, at time: Instant) {
+    public mutating func record(_ rect: Region, at time: Instant) {
         guard !rect.isEmpty else { return }
         if entries.count < capacity {
             entries.append((time, rect))
@@ -35,7 +38,7 @@ struct DamageHistory {
     }
 
     /// The latest time anything overlapping `area` changed, as far as is known.
-    func lastChange(in area: Region) -> Instant? {
+    public func lastChange(in area: Region) -> Instant? {
         var latest = droppedUpTo
         for e in entries where e.rect.overlaps(area) {
             if latest.map({ e.at > $0 }) ?? true { latest = e.at }
