@@ -41,4 +41,16 @@ public struct Region: Hashable, Sendable, CustomStringConvertible {
 
     /// `x,y,WxH`, the form used in reasons and the CLI.
     public var description: String { "\(x),\(y),\(width)x\(height)" }
+
+    /// The smallest region holding both (a desktop around its monitors or outputs).
+    public func bounding(_ o: Region) -> Region {
+        let x0 = Swift.min(x, o.x), y0 = Swift.min(y, o.y)
+        let x1 = Swift.max(x &+ width, o.x &+ o.width), y1 = Swift.max(y &+ height, o.y &+ o.height)
+        return Region(x: x0, y: y0, width: x1 &- x0, height: y1 &- y0)
+    }
+
+    /// The smallest region holding all of `regions`; nil for none.
+    public static func bounding(_ regions: some Sequence<Region>) -> Region? {
+        regions.reduce(nil) { box, r in box.map { $0.bounding(r) } ?? r }
+    }
 }

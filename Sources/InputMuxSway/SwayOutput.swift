@@ -35,6 +35,6 @@ public struct SwayOutput: Hashable, Sendable {
     /// The desktop: the bounding box of the active outputs, in layout coordinates (where
     /// sway's window rectangles and `seat … cursor set` live); nil when none is active.
     public static func desktop(_ outputs: [SwayOutput]) -> Region? {
-        outputs.filter { $0.active && !$0.rect.isEmpty }.map(\.rect).reduce(nil) { box, r in box.map { $0.bounding(r) } ?? r }
+        Region.bounding(outputs.filter { $0.active && !$0.rect.isEmpty }.map(\.rect))
     }
 }

@@ -10,11 +10,4 @@ extension Region {
         else { return nil }
         self.init(x: x32, y: y32, width: w32, height: h32)
     }
-
-    /// The smallest region holding both.
-    func bounding(_ o: Region) -> Region {
-        let x0 = Swift.min(x, o.x), y0 = Swift.min(y, o.y)
-        let x1 = Swift.max(x &+ width, o.x &+ o.width), y1 = Swift.max(y &+ height, o.y &+ o.height)
-        return Region(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
-    }
 }

@@ -71,13 +71,7 @@ public final class WaylandCaptureSource: CaptureSource {
 
     /// The desktop: the smallest rectangle around every output.
     public var bounds: Region {
-        let outputs = connection.describedOutputs.map(\.logical)
-        guard let first = outputs.first else { return Region(x: 0, y: 0, width: 0, height: 0) }
-        var x0 = first.x, y0 = first.y, x1 = first.x + first.width, y1 = first.y + first.height
-        for r in outputs.dropFirst() {
-            x0 = min(x0, r.x); y0 = min(y0, r.y); x1 = max(x1, r.x + r.width); y1 = max(y1, r.y + r.height)
-        }
-        return Region(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        Region.bounding(connection.describedOutputs.map(\.logical)) ?? Region(x: 0, y: 0, width: 0, height: 0)
     }
 
     /// The connection's socket; -1 (which `poll` skips) once the compositor is gone, as

@@ -13,7 +13,7 @@ extension X11Display {
         if let monitors = XRRGetMonitors(display, root, 1, &n) {
             for m in UnsafeBufferPointer(start: monitors, count: Int(n)) where m.width > 0 && m.height > 0 {
                 let r = Region(x: m.x, y: m.y, width: m.width, height: m.height)
-                box = box.map { $0.union(r) } ?? r
+                box = box.map { $0.bounding(r) } ?? r
             }
             XRRFreeMonitors(monitors)
         }
@@ -28,11 +28,3 @@ extension X11Display {
     }
 }
 
-extension Region {
-    /// The smallest region holding both.
-    func union(_ o: Region) -> Region {
-        let x0 = Swift.min(x, o.x), y0 = Swift.min(y, o.y)
-        let x1 = Swift.max(x &+ width, o.x &+ o.width), y1 = Swift.max(y &+ height, o.y &+ o.height)
-        return Region(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
-    }
-}
