@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "InputMuxDaemon",
             dependencies: [
-                "InputMuxCore", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11", "InputMuxSway",
+                "InputMuxCore", "InputMuxWire", "InputMuxConfiguration", "InputMuxAudit", "InputMuxLinux", "InputMuxKeymap", "InputMuxX11", "InputMuxSway", "InputMuxWayland",
                 "InputMuxSight", "InputMuxImage",
                 "CInputMuxSys", "InputMuxSystem", "CLibevdev", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),

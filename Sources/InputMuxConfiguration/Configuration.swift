@@ -17,6 +17,7 @@ public struct Configuration: Sendable {
     public var audit = AuditSettings()
     public var output = OutputMode.uinput
     public var x11 = X11Settings()
+    public var wayland = WaylandSettings()
     /// Who may connect, as whom, and with what. No rule matching a peer means refusal.
     public var policies: [PolicyRule] = []
 
@@ -86,6 +87,25 @@ public struct Configuration: Sendable {
 
         /// The defaults above.
         public init() {}
+    }
+
+    /// A Wayland compositor's adapter (DESIGN §8, docs/WAYLAND.md): window leases, the real
+    /// focus and the desktop from the compositor, and capture through wlr-screencopy.
+    public struct WaylandSettings: Hashable, Sendable {
+        /// Which compositor's adapter: `.none` (region leases and the click heuristic only)
+        /// or `.sway`.
+        public var compositor = Compositor.none
+        /// sway's IPC socket; empty: `$SWAYSOCK`, else the live sway of the logged-in user
+        /// (`/run/user/UID/sway-ipc.UID.PID.sock`).
+        public var socket = ""
+        /// The Wayland display socket captures are read from; empty: `wayland-1` next to
+        /// the IPC socket (the same runtime directory).
+        public var display = ""
+
+        public enum Compositor: String, Hashable, Sendable {
+            case none = ""
+            case sway
+        }
     }
 
     /// The X11 adapter (DESIGN §8): window leases, real focus checks, RandR geometry,

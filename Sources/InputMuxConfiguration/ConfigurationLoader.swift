@@ -118,7 +118,7 @@ private struct Reader {
     mutating func configuration(_ root: TOMLTable, keyName: ((String) -> KeyCode?)?) -> Configuration {
         var c = Configuration()
         onlyKnown(root, at: "", ["desktop", "keymap", "pacing", "human", "panic", "leases", "limits",
-                                 "sensitive", "sockets", "audit", "output", "x11", "policy"])
+                                 "sensitive", "sockets", "audit", "output", "x11", "wayland", "policy"])
         if let t = table(root, "desktop", at: "") {
             onlyKnown(t, at: "desktop", ["x", "y", "width", "height"])
             let x = int(t, "x", at: "desktop", in: -32768...32767) ?? 0
@@ -287,6 +287,24 @@ private struct Reader {
                 if a.isEmpty || a.hasPrefix("/") { c.x11.xauthority = a } else { fail("x11.xauthority", "must be an absolute path (or empty)") }
             }
             c.x11.pauseOnForeignInput = bool(t, "pause_on_foreign_input", at: p) ?? c.x11.pauseOnForeignInput
+        }
+        if let t = table(root, "wayland", at: "") {
+            let p = "wayland"
+            onlyKnown(t, at: p, ["compositor", "socket", "display"])
+            if let v = string(t, "compositor", at: p) {
+                if let comp = Configuration.WaylandSettings.Compositor(rawValue: v) { c.wayland.compositor = comp } else {
+                    fail("wayland.compositor", "must be \"sway\" or empty (no compositor adapter: region leases only); got \"\(v)\"")
+                }
+            }
+            for (key, path) in [("socket", \Configuration.WaylandSettings.socket), ("display", \Configuration.WaylandSettings.display)] {
+                guard let v = string(t, key, at: p) else { continue }
+                if v.isEmpty || v.hasPrefix("/") { c.wayland[keyPath: path] = v } else {
+                    fail("wayland.\(key)", "must be an absolute path (or empty to find it)")
+                }
+            }
+        }
+        if c.wayland.compositor != .none && c.x11.enabled {
+            fail("wayland.compositor", "one window-system adapter at a time: turn [x11] enabled off, or leave [wayland] compositor empty")
         }
         if c.output == .xtest && !c.x11.enabled {
             fail("output.mode", "output.mode = \"xtest\" injects through the X server: it needs [x11] enabled = true (and display, if $DISPLAY is not set)")

@@ -159,6 +159,22 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
         #expect(throws: ConfigurationError.self) { try ConfigurationLoader.parse("[panic]\nchord = [\"KEY_ESC\"]\n", keyName: nil) }
     }
 
+    @Test func theWaylandSectionNamesTheCompositorAndWhereItIs() throws {
+        let c = try ConfigurationLoader.parse("""
+            [wayland]
+            compositor = "sway"
+            socket = "/run/user/1000/sway-ipc.1000.42.sock"
+            display = "/run/user/1000/wayland-1"
+            """, keyName: keyName)
+        #expect(c.wayland == .init(compositor: .sway, socket: "/run/user/1000/sway-ipc.1000.42.sock", display: "/run/user/1000/wayland-1"))
+        #expect(try ConfigurationLoader.parse("", keyName: keyName).wayland.compositor == .none)
+        #expect(problems("[wayland]\ncompositor = \"kwin\"").contains { $0.key == "wayland.compositor" && $0.message.contains("\"sway\"") })
+        #expect(problems("[wayland]\nsocket = \"sway.sock\"").contains { $0.key == "wayland.socket" })
+        #expect(problems("[wayland]\ncompositor = \"sway\"\n[x11]\nenabled = true").contains {
+            $0.key == "wayland.compositor" && $0.message.contains("one window-system adapter at a time")
+        })
+    }
+
     @Test func theX11SectionIsReadAndXTestNeedsIt() throws {
         let c = try ConfigurationLoader.parse("""
             [output]

@@ -6,6 +6,8 @@ import InputMuxCore
 import InputMuxKeymap
 import InputMuxLinux
 import InputMuxSight
+import InputMuxSway
+import InputMuxWayland
 import InputMuxX11
 import Logging
 import ServiceLifecycle
@@ -71,8 +73,32 @@ public final class Daemon: Service, @unchecked Sendable {
             }
         }
 
+        // Or a Wayland compositor's adapter (sway's IPC), with capture through wlr-screencopy.
+        var sway: SwayBridge?
+        if c.wayland.compositor == .sway {
+            let socket: String
+            do throws(SwayError) {
+                socket = try SwaySocket.locate(configured: c.wayland.socket)
+                let bridge = try SwayBridge(socketPath: socket, logger: logger)
+                if let d = try bridge.desktop() { c.desktop = d }
+                sway = bridge
+            } catch {
+                throw DaemonError.configuration("[wayland] compositor = \"sway\" but \(error.description)")
+            }
+            logger.info("sway adapter on", metadata: ["sway.socket": "\(socket)", "sway.desktop": "\(c.desktop)"])
+            let display = c.wayland.display.isEmpty ? Self.waylandDisplay(nextTo: socket) : c.wayland.display
+            sight = try CaptureWorker(logger: logger) { () throws(CaptureError) -> any CaptureSource in
+                do throws(WaylandError) {
+                    return try WaylandCaptureSource(socket: display)
+                } catch {
+                    throw CaptureError.failed(error.description)
+                }
+            }
+        }
+        let windowSystem: (any WindowSystem)? = x11 ?? sway
+
         var ec = EngineConfig(desktop: c.desktop, pacing: c.pacing, keymap: keymap)
-        ec.windowSystemFocus = x11 != nil
+        ec.windowSystemFocus = windowSystem != nil
         ec.pauseOnForeignInput = c.x11.pauseOnForeignInput
         ec.humanPause = c.humanPause
         ec.quietPeriod = c.quietPeriod
@@ -134,7 +160,7 @@ public final class Daemon: Service, @unchecked Sendable {
         let audit = self.audit
         loop = try EngineLoop(engine: Engine(config: ec), settings: settings, decoder: WireDecoder(keyNames: keyNames),
                           logger: logger, inbox: inbox, agentListener: agentListener, controlListener: controlListener,
-                          stopRequested: loopStop, xtest: xtest, windowSystem: x11, sight: sight, devicesInventory: { human?.inventory ?? [] },
+                          stopRequested: loopStop, xtest: xtest, windowSystem: windowSystem, sight: sight, devicesInventory: { human?.inventory ?? [] },
                           onAudit: { audit.record($0) }, afterTurn: { audit.wakeWriter() })
     }
 
@@ -167,6 +193,13 @@ public final class Daemon: Service, @unchecked Sendable {
     }
 
     /// Unix time at CLOCK_MONOTONIC zero, so reasons can print wall-clock times.
+    /// The Wayland display socket beside sway's IPC socket: both live in the session's
+    /// runtime directory, and a compositor's first display is `wayland-1`.
+    static func waylandDisplay(nextTo ipcSocket: String) -> String {
+        let directory = ipcSocket.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return directory + "/wayland-1"
+    }
+
     static func wallClockAtMonotonicZero() -> Int64 {
         var rt = timespec(), mono = timespec()
         clock_gettime(CLOCK_REALTIME, &rt)
