@@ -39,11 +39,12 @@ system-test:
 x11-vm-test:
 	INPUTMUX_VM_PYTHON_LIBS=1 bash vm/run-in-guest.sh --timeout 600 -- python3 /opt/inputmux/guest/x11-uinput.py
 
-# sway in the guest, headless on the libinput backend (vm/guest/start-sway.sh), adds
-# uinput devices, maps foot, types into it, attaches a seat, grim captures
-# (vm/guest/sway-check.py). No InputMux code: no Swift products are built. Not in `test`.
+# sway in the guest, headless on the libinput backend (vm/guest/start-sway.sh): sway
+# itself (uinput devices, foot, seats, grim; vm/guest/sway-check.py), then inputmuxd's
+# sway adapter (window leases by app_id, keys against sway's focus, moves and closes;
+# vm/guest/sway-daemon.py). Not in `test` yet.
 sway-vm-test:
-	bash vm/run-in-guest.sh --timeout 900 --no-build -- python3 /opt/inputmux/guest/sway-check.py
+	bash vm/run-in-guest.sh --timeout 900 -- sh -c 'python3 /opt/inputmux/guest/sway-check.py && python3 /opt/inputmux/guest/sway-daemon.py'
 
 bench: deps
 	swift run -c release muxbench core
