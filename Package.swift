@@ -291,12 +291,14 @@ let package = Package(
 
         // Under a real headless sway (started as an unprivileged user) with foot windows.
         .testTarget(name: "InputMuxSwayTests", dependencies: ["InputMuxSway", "InputMuxCore", "InputMuxWire", "InputMuxSystem", "InputMuxHarness", "InputMuxDaemon",
-                                                        .product(name: "SystemPackage", package: "swift-system")]),
+                                                        .product(name: "SystemPackage", package: "swift-system")],
+                    resources: [.copy("Fixtures")]),
 
         // Under a real headless sway (pixman renderer) with real Wayland clients (foot)
-        // and grim as the reference: the wlr-screencopy capture source.
+        // and grim as the reference: the wlr-screencopy capture source, and window leases'
+        // captures through it with the daemon's sway window locator.
         .testTarget(name: "InputMuxWaylandTests", dependencies: ["InputMuxWayland", "InputMuxSight", "InputMuxCore", "InputMuxImage",
-                                                             "InputMuxHarness", "InputMuxSystem"]),
+                                                             "InputMuxHarness", "InputMuxSystem", "InputMuxSway", "InputMuxDaemon"]),
 
         // The system-call layer and the process harness, on the host.
         .testTarget(name: "InputMuxSystemTests", dependencies: ["InputMuxSystem", .product(name: "SystemPackage", package: "swift-system")]),

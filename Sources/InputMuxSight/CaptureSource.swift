@@ -83,7 +83,7 @@ public enum CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
         case .windowUnavailable(let w):
             "capture failed: window \(w) is gone or not mapped; acquire a lease on a visible window"
         case .windowContentsUnsupported(let w, let source):
-            "capture refused: \(source) cannot show the own contents of window \(w); capture the window's rectangle of the screen instead (the daemon maps a window lease to its rectangle)"
+            "capture refused: \(source) cannot show the own contents of window \(w); capture the window's rectangle of the screen instead (ScreenWindowSource shows a window that way)"
         case .failed(let m):
             "capture failed: \(m)"
         }

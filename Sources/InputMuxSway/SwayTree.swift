@@ -4,8 +4,12 @@ import InputMuxWire
 /// workspace), each with the workspace holding it.
 public struct SwayTree: Hashable, Sendable {
     public var views: [SwayView]
+    /// The workspaces outputs show now (each output's `current_workspace`).
+    public var shownWorkspaces: Set<String>
 
-    public init(views: [SwayView]) { self.views = views }
+    public init(views: [SwayView], shownWorkspaces: Set<String> = []) {
+        self.views = views; self.shownWorkspaces = shownWorkspaces
+    }
 
     /// Reads a `GET_TREE` reply.
     public init(sway root: JSON) throws(SwayError) {
@@ -13,14 +17,17 @@ public struct SwayTree: Hashable, Sendable {
             throw .malformedReply(what: "GET_TREE", detail: "the top node is not of type \"root\"")
         }
         var views: [SwayView] = []
+        var shown: Set<String> = []
         var stack: [(JSON, String?)] = [(root, nil)]
         while let (node, inherited) = stack.popLast() {
             let workspace = node["type"].string == "workspace" ? node["name"].string : inherited
+            if node["type"].string == "output", let current = node["current_workspace"].string { shown.insert(current) }
             if let view = try SwayView(node: node, workspace: workspace) { views.append(view) }
             let children = (node["nodes"].array ?? []) + (node["floating_nodes"].array ?? [])
             stack += children.reversed().map { ($0, workspace) }
         }
         self.views = views
+        shownWorkspaces = shown
     }
 
     /// The window with keyboard focus; nil when focus is on an empty workspace.

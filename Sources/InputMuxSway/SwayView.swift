@@ -19,9 +19,15 @@ public struct SwayView: Hashable, Sendable {
     /// The client's surface in layout coordinates (`rect` moved by `window_rect`): where
     /// its pixels and its input are.
     public var content: Region
+    /// The height of the title bar sway draws above `rect` (`deco_rect`; 0 without one).
+    public var titleBar: Int32
+    /// sway shows it: its workspace is on an output, it is not a hidden tab, no fullscreen
+    /// window hides it (sway's `visible`).
     public var visible: Bool
     public var focused: Bool
     public var floating: Bool
+    /// Fullscreen on its output or on every output (`fullscreen_mode` 1 or 2).
+    public var fullscreen: Bool
     /// The workspace holding it (`__i3_scratch` for the scratchpad); nil when not known (a
     /// window event's container does not say).
     public var workspace: String?
@@ -47,10 +53,19 @@ public struct SwayView: Hashable, Sendable {
         } else {
             content = rect
         }
+        // A floating view's deco_rect is placed relative to its workspace, a tiled one's
+        // to its parent: only its height is the view's own.
+        titleBar = max(0, Region(sway: value["deco_rect"])?.height ?? 0)
         visible = value["visible"].bool ?? false
         focused = value["focused"].bool ?? false
         floating = value["type"].string == "floating_con"
+        fullscreen = (value["fullscreen_mode"].int64 ?? 0) != 0
         self.workspace = workspace
         shell = value["shell"].string
+    }
+
+    /// What sway draws for the container: `rect` with the title bar above it.
+    public var outer: Region {
+        Region(x: rect.x, y: rect.y &- titleBar, width: rect.width, height: rect.height &+ titleBar)
     }
 }

@@ -11,8 +11,9 @@ import struct InputMuxCore.Region
 /// `DamageWatch` per output), for settling.
 ///
 /// A window's own contents cannot be shown: the protocol copies outputs, not windows.
-/// A window target is refused (`windowContentsUnsupported`); the daemon shows a window
-/// lease as the window's rectangle of the screen instead.
+/// A window target is refused (`windowContentsUnsupported`); the daemon wraps this
+/// source in `ScreenWindowSource`, which shows a window lease as the window's rectangle
+/// of the screen, with what other windows cover there blanked.
 ///
 /// The pointer is not drawn into captures and its shape is not known (`cursorImage` is
 /// nil): the protocol offers the cursor only painted into the copy.

@@ -25,14 +25,11 @@ import inputmux_client as im  # noqa: E402
 check = sc.check
 
 
-def main():
-    started = subprocess.run(["bash", os.path.join(HERE, "start-sway.sh")], capture_output=True, text=True)
-    check("sway starts (start-sway.sh)", started.returncode == 0, started.stderr.strip()[-2000:])
-    if started.returncode != 0:
-        return
-    env = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
-    sway = sc.Sway(env)
-    run = tempfile.mkdtemp(prefix="inputmux-sway-daemon-")
+def start_daemon(env, prefix):
+    """inputmuxd with `[wayland] compositor = "sway"` on the sway `env` describes, in a new
+    run directory (its sockets, audit and daemon.log); checked that it starts. (daemon,
+    run directory), or (None, None) when it did not start; the daemon is in sc.children."""
+    run = tempfile.mkdtemp(prefix=prefix)
     os.chmod(run, 0o700)
     config = os.path.join(run, "inputmux.toml")
     with open(config, "w") as f:
@@ -55,7 +52,26 @@ display = "{env['XDG_RUNTIME_DIR']}/{env['WAYLAND_DISPLAY']}"
     sc.children.append(daemon)
     ok = sc.wait_for(lambda: os.path.exists(f"{run}/control.sock"), 30)
     check("inputmuxd starts with [wayland] compositor = \"sway\"", ok, open(os.path.join(run, "daemon.log")).read()[-2000:])
-    if not ok:
+    return (daemon, run) if ok else (None, None)
+
+
+def start_sway():
+    """sway started by start-sway.sh, checked: (sc.Sway, its KEY=VALUE environment), or
+    (None, None) when it did not start."""
+    started = subprocess.run(["bash", os.path.join(HERE, "start-sway.sh")], capture_output=True, text=True)
+    check("sway starts (start-sway.sh)", started.returncode == 0, started.stderr.strip()[-2000:])
+    if started.returncode != 0:
+        return None, None
+    env = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
+    return sc.Sway(env), env
+
+
+def main():
+    sway, env = start_sway()
+    if sway is None:
+        return
+    daemon, run = start_daemon(env, "inputmux-sway-daemon-")
+    if daemon is None:
         return
     out = "/tmp/inputmux-sway-daemon-footA.txt"
     if os.path.exists(out):

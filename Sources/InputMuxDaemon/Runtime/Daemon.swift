@@ -87,9 +87,11 @@ public final class Daemon: Service, @unchecked Sendable {
             }
             logger.info("sway adapter on", metadata: ["sway.socket": "\(socket)", "sway.desktop": "\(c.desktop)"])
             let display = c.wayland.display.isEmpty ? Self.waylandDisplay(nextTo: socket) : c.wayland.display
+            // A window lease is shown as the screen shows it: where sway says, covered parts blanked.
             sight = try CaptureWorker(logger: logger) { () throws(CaptureError) -> any CaptureSource in
                 do throws(WaylandError) {
-                    return try WaylandCaptureSource(socket: display)
+                    return ScreenWindowSource(screen: try WaylandCaptureSource(socket: display),
+                                              locator: SwayWindowLocator(socketPath: socket))
                 } catch {
                     throw CaptureError.failed(error.description)
                 }
