@@ -42,9 +42,10 @@ x11-vm-test:
 # sway in the guest, headless on the libinput backend (vm/guest/start-sway.sh): sway
 # itself (uinput devices, foot, seats, grim; vm/guest/sway-check.py), then inputmuxd's
 # sway adapter (window leases by app_id, keys against sway's focus, moves and closes;
-# vm/guest/sway-daemon.py). Not in `test` yet.
+# vm/guest/sway-daemon.py), then captures of window and region leases against grim, a
+# covering window blanked (vm/guest/sway-capture.py). Not in `test` yet.
 sway-vm-test:
-	bash vm/run-in-guest.sh --timeout 900 -- sh -c 'python3 /opt/inputmux/guest/sway-check.py && python3 /opt/inputmux/guest/sway-daemon.py'
+	bash vm/run-in-guest.sh --timeout 900 -- sh -c 'python3 /opt/inputmux/guest/sway-check.py && python3 /opt/inputmux/guest/sway-daemon.py && python3 /opt/inputmux/guest/sway-capture.py'
 
 bench: deps
 	swift run -c release muxbench core
