@@ -14,19 +14,24 @@ import struct InputMuxCore.Region
 /// the window system's tree) is shown as the screen shows it.
 ///
 /// A window's changes are the screen's damage over its rectangle, so settling works as
-/// for a region. For settling, where a window is is asked once per `service` round and
-/// kept until the next (the capture thread services, then decides every waiting
-/// capture); a capture always asks anew.
+/// for a region. For settling, where a window is is kept for `relocateAfter` of the
+/// `service` clock (a settle wakes at every damage report, up to a frame rate; reading
+/// the window system's whole tree each time would cost more than the copy); a window
+/// that moved meanwhile changed the screen where it was, so the settle still waits. A
+/// capture always asks anew.
 ///
 /// Lives on one thread, like the sources it wraps. Not `Sendable`.
 public final class ScreenWindowSource: CaptureSource {
     public let screen: any CaptureSource
     public let locator: any WindowLocator
-    /// Answers since the last `service`.
-    private var located: [WindowID: Result<WindowOnScreen, CaptureError>] = [:]
+    /// How long an answer serves settling.
+    public let relocateAfter: Duration
+    /// Answers, with the `service` instant they were had at.
+    private var located: [WindowID: (at: Instant, answer: Result<WindowOnScreen, CaptureError>)] = [:]
+    private var serviced = Instant(nanoseconds: 0)
 
-    public init(screen: any CaptureSource, locator: any WindowLocator) {
-        self.screen = screen; self.locator = locator
+    public init(screen: any CaptureSource, locator: any WindowLocator, relocateAfter: Duration = .milliseconds(100)) {
+        self.screen = screen; self.locator = locator; self.relocateAfter = relocateAfter
     }
 
     public var bounds: Region { screen.bounds }
@@ -35,18 +40,20 @@ public final class ScreenWindowSource: CaptureSource {
     public func cursorImage() -> CursorImage? { screen.cursorImage() }
 
     public func service(now: Instant) {
-        located.removeAll(keepingCapacity: true)
+        serviced = now
+        located = located.filter { now < $0.value.at + relocateAfter }
         screen.service(now: now)
     }
 
-    /// The window now, from this round's answer when there is one and `fresh` is false.
+    /// The window now; for settling (`fresh` false), an answer less than `relocateAfter`
+    /// old serves.
     private func locate(_ id: WindowID, fresh: Bool = false) throws(CaptureError) -> WindowOnScreen {
         let answer: Result<WindowOnScreen, CaptureError>
         if !fresh, let known = located[id] {
-            answer = known
+            answer = known.answer
         } else {
             do throws(CaptureError) { answer = .success(try locator.locate(id)) } catch { answer = .failure(error) }
-            located[id] = answer
+            located[id] = (serviced, answer)
         }
         return try answer.get()
     }

@@ -120,10 +120,13 @@ import Testing
         #expect(screen.captured.isEmpty)
     }
 
-    @Test func aWindowsLastChangeIsTheScreensOverItsRectangleAskedOncePerRound() throws {
+    static func ms(_ v: Int64) -> Instant { Instant(nanoseconds: v * 1_000_000) }
+
+    @Test func aWindowsLastChangeIsTheScreensOverItsRectangleAskedAfterRelocateAfter() throws {
         let (source, screen, locator) = source(WindowOnScreen(frame: Region(x: 10, y: 5, width: 60, height: 40)))
+        #expect(source.relocateAfter == .milliseconds(100))
         let part = CaptureTarget.window(w, rect: Region(x: 0, y: 0, width: 20, height: 20))  // desktop 10,5,20x20
-        source.service(now: Instant(nanoseconds: 0))
+        source.service(now: Self.ms(1_000))
         #expect(source.lastChange(in: part) == nil)
         screen.history.record(Region(x: 40, y: 5, width: 5, height: 5), at: Instant(nanoseconds: 100))  // in the window, not the part
         screen.history.record(Region(x: 0, y: 0, width: 11, height: 6), at: Instant(nanoseconds: 200))  // touches the part's corner
@@ -131,10 +134,13 @@ import Testing
         #expect(source.lastChange(in: part) == Instant(nanoseconds: 200))
         #expect(source.lastChange(in: .window(w, rect: Region(x: 0, y: 0, width: 60, height: 40))) == Instant(nanoseconds: 200))
         #expect(locator.asked == 1)
-        // The window moves: the next round asks again and follows it.
+        // The window moves: within 100 ms of the answer the old place serves; then it
+        // is asked again and followed.
         locator.windows[w] = WindowOnScreen(frame: Region(x: -10, y: 25, width: 60, height: 40))
+        source.service(now: Self.ms(1_099))
         #expect(source.lastChange(in: part) == Instant(nanoseconds: 200))
-        source.service(now: Instant(nanoseconds: 400))
+        #expect(locator.asked == 1)
+        source.service(now: Self.ms(1_100))
         #expect(source.lastChange(in: part) == Instant(nanoseconds: 300))
         #expect(locator.asked == 2)
         // A capture always asks anew.
