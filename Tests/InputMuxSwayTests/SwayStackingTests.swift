@@ -51,6 +51,20 @@ import Testing
         for con: Int64 in [6, 7, 8, 9, 11, 13] { #expect(tree.surfacesAbove(con) == nil, "con \(con)") }
     }
 
+    /// Two 640x480 outputs side by side (no borders): tileR (con 7) tiles workspace 1 on
+    /// the left; on workspace 2, right, tileY (8) is fullscreen and floatB (9), whose
+    /// workspace that is, reaches 100 pixels onto the left output. sway marks floatB not
+    /// visible, yet draws it over tileR (grim showed its blue at 560,150).
+    @Test func aHiddenFloatingWindowOfAShownWorkspaceStillCoversAnotherOutput() throws {
+        let tree = try Self.fixture("tree-two-outputs-fullscreen")
+        #expect(tree.shownWorkspaces == ["1", "2"])
+        let floatB = try #require(tree.view(9))
+        #expect(!floatB.visible && floatB.floating && floatB.outer == Region(x: 540, y: 100, width: 200, height: 200))
+        #expect(tree.surfacesAbove(7) == [floatB.outer])
+        #expect(tree.surfacesAbove(8) == [])
+        #expect(tree.surfacesAbove(9) == nil)
+    }
+
     /// Rules a fixture does not hold: a fullscreen window on another output covers the
     /// part of a floating window reaching onto it; a floating window of a shown workspace
     /// counts even where sway says it is not visible (its workspace has a fullscreen
