@@ -105,7 +105,7 @@ def main():
         sway.msg(f"[app_id={app_id}] floating enable, border {border}, resize set {w} {h}, move absolute position {x} {y}")
         return mapped is not None
 
-    def shows(rect, x, y, colour):
+    def shows(x, y, colour):
         """Waits until grim shows `colour` at desktop (x, y): the client has drawn."""
         def seen():
             got = grim(sway, (x, y, 1, 1), f"{run}/probe.png")
@@ -116,7 +116,7 @@ def main():
         return
     placed = sc.wait_for(lambda: (view("footA") or {}).get("rect") == {"x": 100, "y": 100, "width": 600, "height": 400}, 30)
     check("footA floats at 100,100, 600x400", placed, str((view("footA") or {}).get("rect")))
-    check("both windows are drawn (grim)", shows(None, 400, 300, RED) and shows(None, 1000, 250, GREEN))
+    check("both windows are drawn (grim)", shows(400, 300, RED) and shows(1000, 250, GREEN))
 
     agent = im.Agent("swaycapture", path=f"{run}/agent.sock")
     lease = agent.request({"type": "acquire", "window_class": "footA"})
@@ -155,7 +155,7 @@ def main():
     # container (outer corner 400,300, 300x300) covers 400..700 x 300..500 of footA.
     if not foot("footC", BLUE, (400, 300, 300, 300), border="normal 2"):
         return
-    check("footC is drawn over footA (grim)", shows(None, 550, 450, BLUE))
+    check("footC is drawn over footA (grim)", shows(550, 450, BLUE))
     c = view("footC") or {}
     title = (c.get("deco_rect") or {}).get("height", 0)
     check("footC has a title bar and its container's outer corner is at 400,300",
