@@ -18,13 +18,19 @@ public struct SwayTree: Hashable, Sendable {
         }
         var views: [SwayView] = []
         var shown: Set<String> = []
-        var stack: [(JSON, String?)] = [(root, nil)]
-        while let (node, inherited) = stack.popLast() {
+        // Each node with its workspace and whether a floating container holds it (a
+        // floating container may hold a split of several views: they float with it).
+        var stack: [(JSON, String?, Bool)] = [(root, nil, false)]
+        while let (node, inherited, inFloating) = stack.popLast() {
             let workspace = node["type"].string == "workspace" ? node["name"].string : inherited
+            let floating = inFloating || node["type"].string == "floating_con"
             if node["type"].string == "output", let current = node["current_workspace"].string { shown.insert(current) }
-            if let view = try SwayView(node: node, workspace: workspace) { views.append(view) }
+            if var view = try SwayView(node: node, workspace: workspace) {
+                view.floating = floating
+                views.append(view)
+            }
             let children = (node["nodes"].array ?? []) + (node["floating_nodes"].array ?? [])
-            stack += children.reversed().map { ($0, workspace) }
+            stack += children.reversed().map { ($0, workspace, floating) }
         }
         self.views = views
         shownWorkspaces = shown

@@ -25,6 +25,8 @@ public struct SwayView: Hashable, Sendable {
     /// window hides it (sway's `visible`).
     public var visible: Bool
     public var focused: Bool
+    /// A floating container, or inside one (as `SwayTree` reads it; a window event's
+    /// container says only whether it is one itself).
     public var floating: Bool
     /// Fullscreen on its output or on every output (`fullscreen_mode` 1 or 2).
     public var fullscreen: Bool

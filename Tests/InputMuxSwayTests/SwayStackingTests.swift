@@ -65,6 +65,19 @@ import Testing
         #expect(tree.surfacesAbove(9) == nil)
     }
 
+    /// base (con 5) tiled; n1 (6) floating; then a floating container (7) holding a
+    /// vertical split of n2 (8) over n3 (9): they float with it, above base and n1, and
+    /// side by side they cover nothing of each other.
+    @Test func viewsInsideAFloatingContainerFloat() throws {
+        let tree = try Self.fixture("tree-floating-split")
+        let n1 = try #require(tree.view(6)), n2 = try #require(tree.view(8)), n3 = try #require(tree.view(9))
+        #expect(n2.floating && n3.floating && !(try #require(tree.view(5))).floating)
+        #expect(n3.outer == Region(x: 320, y: 400, width: 640, height: 300))
+        #expect(tree.surfacesAbove(5) == [n1.outer, n2.outer, n3.outer])
+        #expect(tree.surfacesAbove(6) == [n2.outer, n3.outer])
+        #expect(tree.surfacesAbove(8) == [] && tree.surfacesAbove(9) == [])
+    }
+
     /// Rules a fixture does not hold: a fullscreen window on another output covers the
     /// part of a floating window reaching onto it; a floating window of a shown workspace
     /// counts even where sway says it is not visible (its workspace has a fullscreen
