@@ -71,7 +71,8 @@ import Testing
     @Test func viewsInsideAFloatingContainerFloat() throws {
         let tree = try Self.fixture("tree-floating-split")
         let n1 = try #require(tree.view(6)), n2 = try #require(tree.view(8)), n3 = try #require(tree.view(9))
-        #expect(n2.floating && n3.floating && !(try #require(tree.view(5))).floating)
+        let base = try #require(tree.view(5))
+        #expect(n2.floating && n3.floating && !base.floating)
         #expect(n3.outer == Region(x: 320, y: 400, width: 640, height: 300))
         #expect(tree.surfacesAbove(5) == [n1.outer, n2.outer, n3.outer])
         #expect(tree.surfacesAbove(6) == [n2.outer, n3.outer])
