@@ -126,6 +126,23 @@ def scenario(sway, sc, run, check, keyboard, say=print):
             check(f"seats: {want}'s focus is {name}'s foot", (seat(sway, want) or {}).get("focus") == views[name]["id"],
                   json.dumps(seat(sway, want))[:400])
 
+        # Each seat has its own clipboard (wlroots keeps a selection per seat): what is
+        # copied on alice's seat is not on the human's, and the human's stays.
+        alice_seat = f"inputmux-alice-{agents['alice'].session}"
+
+        def paste(on):
+            p = sway.user("wl-paste", "--seat", on, "--no-newline", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            out, err = p.communicate(timeout=30)
+            return out.decode(errors="replace") if p.returncode == 0 else f"<{err.decode(errors='replace').strip()}>"
+
+        sway.user("wl-copy", "--seat", "seat0", "the human's clipboard").wait(timeout=30)
+        sway.user("wl-copy", "--seat", alice_seat, "alice's clipboard").wait(timeout=30)
+        pasted = {"seat0": sc.wait_for(lambda: paste("seat0") if paste("seat0") == "the human's clipboard" else None, 10) or paste("seat0"),
+                  alice_seat: paste(alice_seat)}
+        say(f"seats: clipboards: {pasted}")
+        check("seats: alice's seat has a clipboard of its own; the human's (seat0) keeps what the human copied",
+              pasted == {"seat0": "the human's clipboard", alice_seat: "alice's clipboard"}, str(pasted))
+
         # A new window takes every seat's focus: an agent's next keys are refused until its
         # own click puts its seat's focus back.
         other = sway.user("foot", "-a", "seats-new", "sleep", "600", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
