@@ -26,8 +26,9 @@ final class SwaySeats: SeatProvider {
     private let sway: SwayConnection
     private let logger: Logger
     private var seats: [SessionID: String] = [:]
-    /// Sessions whose devices are not on their seat yet, and until when to wait.
-    private var pending: [SessionID: (devices: [String], deadline: Instant)] = [:]
+    /// Sessions whose seat is not ready yet: their devices, until when to wait for them,
+    /// and when they were seen on the seat.
+    private var pending: [SessionID: (devices: [String], deadline: Instant, onSeat: Instant?)] = [:]
     private var lastPoll: Instant?
 
     /// How long sway may take to add a session's uinput devices (udev, then libinput;
@@ -35,6 +36,11 @@ final class SwaySeats: SeatProvider {
     static let attachTimeout: Duration = .seconds(15)
     /// How often `GET_INPUTS` is read while a session waits for its devices.
     static let pollInterval: Duration = .milliseconds(50)
+    /// How long the seat waits, once its devices are on it, before its first gesture:
+    /// Wayland clients bind a new seat's keyboard and pointer asynchronously (a global, then
+    /// the capabilities), and keys sent before a client has bound the keyboard are lost to
+    /// it. The guest measured keys lost when the first click and keys came at once.
+    static let clientGrace: Duration = .milliseconds(500)
     static let prefix = "inputmux-"
 
     init(sway: SwayConnection, logger: Logger) {
@@ -57,13 +63,13 @@ final class SwaySeats: SeatProvider {
         }
         let s = identity.session
         seats[s] = Self.seatName(agent: identity.name, session: s.rawValue)
-        pending[s] = (devices, now + Self.attachTimeout)
+        pending[s] = (devices, now + Self.attachTimeout, nil)
         return attach(s, now: now).map { .settled($0) } ?? .waiting
     }
 
     func reattach(_ s: SessionID, devices: [String], now: Instant) {
         guard seats[s] != nil else { return }
-        pending[s] = (devices, now + Self.attachTimeout)
+        pending[s] = (devices, now + Self.attachTimeout, nil)
         _ = attach(s, now: now)
     }
 
@@ -79,14 +85,19 @@ final class SwaySeats: SeatProvider {
     }
 
     var nextDeadline: Instant? {
-        guard let wait = pending.values.map(\.deadline).min() else { return nil }
+        guard let wait = pending.values.map({ $0.onSeat.map { $0 + Self.clientGrace } ?? $0.deadline }).min() else { return nil }
         return lastPoll.map { min(wait, $0 + Self.pollInterval) } ?? wait
     }
 
     /// Attaches the session's devices sway lists now; the seat is settled when `GET_SEATS`
     /// shows every one of them on it, or when the wait runs out (then it is shared).
     private func attach(_ s: SessionID, now: Instant) -> SeatAssignment? {
-        guard let p = pending[s], let name = seats[s] else { return nil }
+        guard var p = pending[s], let name = seats[s] else { return nil }
+        if let since = p.onSeat {
+            guard now >= since + Self.clientGrace else { return nil }
+            pending[s] = nil
+            return .own(name: name)
+        }
         do throws(SwayError) {
             let inputs = try sway.inputs()
             var identifiers: Set<String> = []
@@ -98,11 +109,12 @@ final class SwaySeats: SeatProvider {
             if missing.isEmpty {
                 let on = Set(try sway.seats().first { $0.name == name }?.devices.map(\.identifier) ?? [])
                 for id in identifiers.subtracting(on).sorted() { try sway.attach(seat: name, input: id) }
-                let now = Set(try sway.seats().first { $0.name == name }?.devices.map(\.identifier) ?? [])
-                if identifiers.isSubset(of: now) {
-                    pending[s] = nil
-                    logger.info("agent seat ready", metadata: ["sway.seat": "\(name)", "sway.inputs": "\(identifiers.sorted())"])
-                    return .own(name: name)
+                let held = Set(try sway.seats().first { $0.name == name }?.devices.map(\.identifier) ?? [])
+                if identifiers.isSubset(of: held) {
+                    logger.info("agent seat holds its devices", metadata: ["sway.seat": "\(name)", "sway.inputs": "\(identifiers.sorted())"])
+                    p.onSeat = now
+                    pending[s] = p
+                    return nil
                 }
             }
             guard now >= p.deadline else { return nil }
