@@ -27,8 +27,8 @@ final class SwaySeats: SeatProvider {
     private let logger: Logger
     private var seats: [SessionID: String] = [:]
     /// Sessions whose seat is not ready yet: their devices, until when to wait for them,
-    /// and when they were seen on the seat.
-    private var pending: [SessionID: (devices: [String], deadline: Instant, onSeat: Instant?)] = [:]
+    /// and when they were seen on the seat (with sway's identifiers for them).
+    private var pending: [SessionID: (devices: [String], deadline: Instant, onSeat: (at: Instant, inputs: Set<String>)?)] = [:]
     private var lastPoll: Instant?
 
     /// How long sway may take to add a session's uinput devices (udev, then libinput;
@@ -36,10 +36,15 @@ final class SwaySeats: SeatProvider {
     static let attachTimeout: Duration = .seconds(15)
     /// How often `GET_INPUTS` is read while a session waits for its devices.
     static let pollInterval: Duration = .milliseconds(50)
-    /// How long the seat waits, once its devices are on it, before its first gesture:
-    /// Wayland clients bind a new seat's keyboard and pointer asynchronously (a global, then
-    /// the capabilities), and keys sent before a client has bound the keyboard are lost to
-    /// it. The guest measured keys lost when the first click and keys came at once.
+    /// How long the seat waits, once its devices are on it, before it is used: Wayland
+    /// clients bind a new seat's keyboard asynchronously (a global, then the
+    /// capabilities). sway tells the focused window the keyboard entered when the device
+    /// joins the seat, before any client has bound it, and wlroots does not repeat that to
+    /// a keyboard bound later; a click on the same window does not repeat it either (the
+    /// focus does not change). So after this wait the devices are attached once more,
+    /// which makes sway enter the focused window again, now with the client's keyboard
+    /// bound. Without it the guest lost every key of an agent that clicked into the window
+    /// its seat already focused.
     static let clientGrace: Duration = .milliseconds(500)
     static let prefix = "inputmux-"
 
@@ -85,7 +90,7 @@ final class SwaySeats: SeatProvider {
     }
 
     var nextDeadline: Instant? {
-        guard let wait = pending.values.map({ $0.onSeat.map { $0 + Self.clientGrace } ?? $0.deadline }).min() else { return nil }
+        guard let wait = pending.values.map({ $0.onSeat.map { $0.at + Self.clientGrace } ?? $0.deadline }).min() else { return nil }
         return lastPoll.map { min(wait, $0 + Self.pollInterval) } ?? wait
     }
 
@@ -93,12 +98,13 @@ final class SwaySeats: SeatProvider {
     /// shows every one of them on it, or when the wait runs out (then it is shared).
     private func attach(_ s: SessionID, now: Instant) -> SeatAssignment? {
         guard var p = pending[s], let name = seats[s] else { return nil }
-        if let since = p.onSeat {
-            guard now >= since + Self.clientGrace else { return nil }
-            pending[s] = nil
-            return .own(name: name)
-        }
         do throws(SwayError) {
+            if let held = p.onSeat {
+                guard now >= held.at + Self.clientGrace else { return nil }
+                for id in held.inputs.sorted() { try sway.attach(seat: name, input: id) }
+                pending[s] = nil
+                return .own(name: name)
+            }
             let inputs = try sway.inputs()
             var identifiers: Set<String> = []
             var missing: [String] = []
@@ -112,7 +118,7 @@ final class SwaySeats: SeatProvider {
                 let held = Set(try sway.seats().first { $0.name == name }?.devices.map(\.identifier) ?? [])
                 if identifiers.isSubset(of: held) {
                     logger.info("agent seat holds its devices", metadata: ["sway.seat": "\(name)", "sway.inputs": "\(identifiers.sorted())"])
-                    p.onSeat = now
+                    p.onSeat = (now, identifiers)
                     pending[s] = p
                     return nil
                 }
