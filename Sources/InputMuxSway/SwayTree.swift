@@ -1,4 +1,5 @@
 import InputMuxWire
+import struct InputMuxCore.Region
 
 /// The windows of a `GET_TREE` reply, in tree order (tiled before floating on each
 /// workspace), each with the workspace holding it.
@@ -18,19 +19,21 @@ public struct SwayTree: Hashable, Sendable {
         }
         var views: [SwayView] = []
         var shown: Set<String> = []
-        // Each node with its workspace and whether a floating container holds it (a
+        // Each node with its workspace, the rectangle of the node holding it (its
+        // `deco_rect` counts from there), and whether a floating container holds it (a
         // floating container may hold a split of several views: they float with it).
-        var stack: [(JSON, String?, Bool)] = [(root, nil, false)]
-        while let (node, inherited, inFloating) = stack.popLast() {
+        var stack: [(JSON, String?, Region?, Bool)] = [(root, nil, nil, false)]
+        while let (node, inherited, parent, inFloating) = stack.popLast() {
             let workspace = node["type"].string == "workspace" ? node["name"].string : inherited
             let floating = inFloating || node["type"].string == "floating_con"
             if node["type"].string == "output", let current = node["current_workspace"].string { shown.insert(current) }
-            if var view = try SwayView(node: node, workspace: workspace) {
+            if var view = try SwayView(node: node, workspace: workspace, parent: parent) {
                 view.floating = floating
                 views.append(view)
             }
             let children = (node["nodes"].array ?? []) + (node["floating_nodes"].array ?? [])
-            stack += children.reversed().map { ($0, workspace, floating) }
+            let rect = Region(sway: node["rect"])
+            stack += children.reversed().map { ($0, workspace, rect, floating) }
         }
         self.views = views
         shownWorkspaces = shown

@@ -19,8 +19,6 @@ public struct SwayView: Hashable, Sendable {
     /// The client's surface in layout coordinates (`rect` moved by `window_rect`): where
     /// its pixels and its input are.
     public var content: Region
-    /// The height of the title bar sway draws above `rect` (`deco_rect`; 0 without one).
-    public var titleBar: Int32
     /// sway shows it: its workspace is on an output, it is not a hidden tab, no fullscreen
     /// window hides it (sway's `visible`).
     public var visible: Bool
@@ -35,10 +33,15 @@ public struct SwayView: Hashable, Sendable {
     public var workspace: String?
     /// `xdg_shell` or `xwayland`.
     public var shell: String?
+    /// The title bar (or tab) sway draws for it, in layout coordinates; nil when it has
+    /// none (`border pixel` or `none`, fullscreen). A click there focuses the window for
+    /// the clicking seat without reaching the client.
+    public var titleBar: Region?
 
     /// A tree node that is a view, or nil for a container without one (outputs,
-    /// workspaces, splits).
-    public init?(node value: JSON, workspace: String?) throws(SwayError) {
+    /// workspaces, splits). `parent` is the rectangle of the node holding it, which its
+    /// `deco_rect` counts from.
+    public init?(node value: JSON, workspace: String?, parent: Region? = nil) throws(SwayError) {
         guard value["shell"].string != nil || value["pid"].int64 != nil, let id = value["id"].int64 else { return nil }
         guard let rect = Region(sway: value["rect"]) else {
             throw .malformedReply(what: "GET_TREE", detail: "window con_id \(id) without a rect")
@@ -55,19 +58,17 @@ public struct SwayView: Hashable, Sendable {
         } else {
             content = rect
         }
-        // A floating view's deco_rect is placed relative to its workspace, a tiled one's
-        // to its parent: only its height is the view's own.
-        titleBar = max(0, Region(sway: value["deco_rect"])?.height ?? 0)
         visible = value["visible"].bool ?? false
         focused = value["focused"].bool ?? false
         floating = value["type"].string == "floating_con"
         fullscreen = (value["fullscreen_mode"].int64 ?? 0) != 0
         self.workspace = workspace
         shell = value["shell"].string
+        if let deco = Region(sway: value["deco_rect"]), !deco.isEmpty, let parent {
+            titleBar = Region(x: parent.x &+ deco.x, y: parent.y &+ deco.y, width: deco.width, height: deco.height)
+        }
     }
 
-    /// What sway draws for the container: `rect` with the title bar above it.
-    public var outer: Region {
-        Region(x: rect.x, y: rect.y &- titleBar, width: rect.width, height: rect.height &+ titleBar)
-    }
+    /// What sway draws for the container: `rect` and its title bar.
+    public var outer: Region { titleBar.map(rect.bounding) ?? rect }
 }

@@ -28,7 +28,7 @@ import Testing
         let tree = try Self.fixture("tree-tabbed-floating-scratchpad")
         #expect(tree.shownWorkspaces == ["1"])
         let floatC = try #require(tree.view(7)), floatD = try #require(tree.view(8))
-        #expect(floatC.titleBar == 27 && floatC.rect == Region(x: 400, y: 327, width: 300, height: 173))
+        #expect(floatC.titleBar == Region(x: 400, y: 300, width: 300, height: 27) && floatC.rect == Region(x: 400, y: 327, width: 300, height: 173))
         #expect(floatC.outer == Region(x: 400, y: 300, width: 300, height: 200))
         #expect(floatD.outer == Region(x: 600, y: 400, width: 200, height: 150))
         // Tiled windows: both floating ones reach into each.
@@ -46,7 +46,7 @@ import Testing
     @Test func aFullscreenWindowHidesTheOthersAndNothingIsAboveIt() throws {
         let tree = try Self.fixture("tree-fullscreen")
         let tileA = try #require(tree.view(5))
-        #expect(tileA.fullscreen && tileA.rect == Region(x: 0, y: 0, width: 1280, height: 800) && tileA.titleBar == 0)
+        #expect(tileA.fullscreen && tileA.rect == Region(x: 0, y: 0, width: 1280, height: 800) && tileA.titleBar == nil)
         #expect(tree.surfacesAbove(5) == [])
         for con: Int64 in [6, 7, 8, 9, 11, 13] { #expect(tree.surfacesAbove(con) == nil, "con \(con)") }
     }
@@ -88,10 +88,11 @@ import Testing
             let text = """
             {"id":\(con),"type":"\(floating ? "floating_con" : "con")","shell":"xdg_shell","pid":1,"visible":\(visible),
              "fullscreen_mode":\(fullscreen ? 1 : 0),"rect":{"x":\(rect.x),"y":\(rect.y),"width":\(rect.width),"height":\(rect.height)},
-             "deco_rect":{"x":0,"y":0,"width":\(rect.width),"height":\(floating ? 10 : 0)}}
+             "deco_rect":{"x":\(rect.x),"y":\(rect.y - 10),"width":\(rect.width),"height":\(floating ? 10 : 0)}}
             """
             let node = try #require(JSON.parse(text))
-            return try #require(try SwayView(node: node, workspace: ws))
+            // A floating view's deco_rect counts from its workspace, here at 0,0.
+            return try #require(try SwayView(node: node, workspace: ws, parent: Region(x: 0, y: 0, width: 1800, height: 800)))
         }
         let tree = SwayTree(views: [
             try view(1, "1", Region(x: 0, y: 0, width: 1000, height: 800)),
@@ -121,7 +122,8 @@ import Testing
         var tree = try c.tree()
         let low = try #require(tree.views.first { $0.appID == "low" }), high = try #require(tree.views.first { $0.appID == "high" })
         // `move absolute position` puts the outer corner (title bar included) there.
-        #expect(low.outer.x == 100 && low.outer.y == 100 && low.titleBar > 0 && low.rect.y == 100 + low.titleBar)
+        let bar = try #require(low.titleBar)
+        #expect(low.outer.x == 100 && low.outer.y == 100 && bar.height > 0 && bar.y == 100 && low.rect.y == 100 + bar.height)
         #expect(tree.surfacesAbove(tiled.conID) == [low.outer, high.outer])
         #expect(tree.surfacesAbove(low.conID) == [high.outer])
         #expect(tree.surfacesAbove(high.conID) == [])

@@ -117,8 +117,10 @@ import Testing
 
     @Test func theWindowRaisedLastIsOnTop() throws {
         let sway = try T.desktop()
-        // green over red's lower right corner: green is newer, so above.
+        // green over red's lower right corner, raised above it by focusing it (which of
+        // the two mapped first is a race).
         try T.place(sway, "green", Region(x: 300, y: 200, width: 300, height: 200))
+        try sway.message(["[app_id=green] focus"])
         let source = try Self.source(sway)
         try T.waitFor(source.screen as! WaylandCaptureSource, Region(x: 0, y: 0, width: 800, height: 600), x: 450, y: 350, 0x00c000)
         let red = try Self.window(sway, "red"), green = try Self.window(sway, "green")
