@@ -26,10 +26,11 @@ public struct WindowOnScreen: Hashable, Sendable {
     }
 
     /// `image`, which shows the desktop rectangle `shown`, with every pixel a covering
-    /// surface holds set to zero (transparent black), and every pixel outside `visible`
+    /// surface holds set to zero (black), and every pixel outside `visible`
     /// (the part of `shown` the screen has) too.
     public func blanking(_ image: PixelImage, shown: Region, visible: Region) -> PixelImage {
         var out = image
+        let stride = image.stride
         var holes = covered
         // What the screen does not reach (off every output) is not the window's to show either.
         if visible != shown {
@@ -41,7 +42,7 @@ public struct WindowOnScreen: Hashable, Sendable {
             let rowBytes = Int(part.width) * 4
             out.bytes.withUnsafeMutableBufferPointer { bytes in
                 for row in y0..<(y0 + Int(part.height)) {
-                    let start = row * out.stride + x0 * 4
+                    let start = row * stride + x0 * 4
                     bytes[start..<(start + rowBytes)].update(repeating: 0)
                 }
             }
