@@ -71,8 +71,18 @@ import Testing
         // sway sends no event for this move: the bridge reads the tree within its refresh.
         try c.setFloating(v.conID, true)
         try c.move(v.conID, to: Point(x: 200, y: 120))
-        let moved = serviceUntil(bridge) { if case .windowGeometry(w, let r?) = $0 { r.x == 200 } else { false } }
-        #expect(moved.contains { if case .windowGeometry(w, let r?) = $0 { r.x == 200 && r.y >= 120 } else { false } }, "\(moved)")
+        // The lease covers the client's surface: inside the container sway put at 200,120.
+        let placed = try #require(try c.waitForView { $0.conID == v.conID && $0.rect.x == 200 })
+        #expect(placed.content.x >= 200 && placed.content.y >= 120 && placed.rect.contains(placed.content))
+        let moved = serviceUntil(bridge) { if case .windowGeometry(w, placed.content) = $0 { true } else { false } }
+        #expect(moved.contains { if case .windowGeometry(w, placed.content) = $0 { true } else { false } }, "\(moved)")
+        // Moved to a workspace no output shows: the lease covers nothing until it is back.
+        try c.perform("[con_id=\(v.conID)] move container to workspace 7")
+        let hidden = serviceUntil(bridge) { if case .windowGeometry(w, let r?) = $0 { r.isEmpty } else { false } }
+        #expect(hidden.contains { if case .windowGeometry(w, let r?) = $0 { r.isEmpty } else { false } }, "\(hidden)")
+        try c.perform("workspace 7")
+        let shown = serviceUntil(bridge) { if case .windowGeometry(w, let r?) = $0 { !r.isEmpty } else { false } }
+        #expect(shown.contains { if case .windowGeometry(w, let r?) = $0 { !r.isEmpty } else { false } }, "\(shown)")
         try c.close(v.conID)
         let closed = serviceUntil(bridge) { if case .windowGeometry(w, nil) = $0 { true } else { false } }
         #expect(closed.contains { if case .windowGeometry(w, nil) = $0 { true } else { false } }, "\(closed)")
@@ -94,7 +104,7 @@ import Testing
         try c.focus(a.conID)
         let after = serviceUntil(bridge) { if case .focusedWindow(SwayBridge.window(a.conID), _) = $0 { true } else { false } }
         let now = try #require(try c.tree().view(a.conID))
-        #expect(after.contains { if case .focusedWindow(SwayBridge.window(a.conID), let r?) = $0 { r == now.rect } else { false } },
+        #expect(after.contains { if case .focusedWindow(SwayBridge.window(a.conID), let r?) = $0 { r == now.content } else { false } },
                 "\(after)")
         #expect(bridge.whereTheHumanIs().contains { if case .focusedWindow(SwayBridge.window(a.conID), _) = $0 { true } else { false } })
     }

@@ -30,7 +30,7 @@ extension EngineLoop {
     func answerUnmade() {
         for order in captures.takeUnmade() {
             handle(.captured(order, .failure(Rejection(.noCaptureSource,
-                "capture refused: this daemon has no display to read; enable the X11 adapter ([x11] enabled = true in inputmux.toml)"))))
+                "capture refused: this daemon has no display to read; enable a window-system adapter in inputmux.toml ([x11] enabled = true, or [wayland] compositor = \"sway\")"))))
         }
     }
 

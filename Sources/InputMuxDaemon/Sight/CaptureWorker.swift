@@ -126,7 +126,7 @@ final class CaptureWorker: @unchecked Sendable {
             for job in new {
                 guard let source else {
                     finish(job.order, .failure(Rejection(.noCaptureSource,
-                        "capture failed: the display cannot be read (\(openFailure?.description ?? "no source")); check [x11] in inputmux.toml and `muxctl doctor`")))
+                        "capture failed: the display cannot be read (\(openFailure?.description ?? "no source")); check [x11] or [wayland] in inputmux.toml and `muxctl doctor`")))
                     continue
                 }
                 if job.options.settle != nil {

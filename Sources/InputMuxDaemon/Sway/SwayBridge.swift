@@ -78,17 +78,17 @@ final class SwayBridge: WindowSystem {
             return inputs
         }
         for (con, last) in tracked {
-            let now = tree.view(con)?.rect
+            let now = tree.view(con).map(Self.area)
             guard now != last else { continue }
             tracked[con] = now
             inputs.append(.windowGeometry(Self.window(con), now))
             if now == nil { tracked[con] = nil }
         }
         let focused = tree.focused
-        if focused?.conID != lastFocus || focused?.rect != lastFocusRect {
+        if focused?.conID != lastFocus || focused?.content != lastFocusRect {
             lastFocus = focused?.conID
-            lastFocusRect = focused?.rect
-            inputs.append(.focusedWindow(focused.map { Self.window($0.conID) }, focused?.rect))
+            lastFocusRect = focused?.content
+            inputs.append(.focusedWindow(focused.map { Self.window($0.conID) }, focused?.content))
         }
         return inputs
     }
@@ -103,8 +103,8 @@ final class SwayBridge: WindowSystem {
             } catch {
                 throw Rejection(.noSuchWindow, "lease refused: \(error.description)")
             }
-            tracked[view.conID] = view.rect
-            lease.resources.area = .window(Self.window(view.conID), geometry: view.rect)
+            tracked[view.conID] = Self.area(view)
+            lease.resources.area = .window(Self.window(view.conID), geometry: Self.area(view))
             return (.acquire(lease), [])
         case .gesture(let g):
             // Where the followed windows are now, and for keys where the focus is.
@@ -129,12 +129,22 @@ final class SwayBridge: WindowSystem {
     /// unplaced, and counts against every lease (the human wins when in doubt).
     func whereTheHumanIs() -> [EngineInput] {
         guard let f = try? queries.tree().focused else { return [.focusedWindow(nil, nil)] }
-        return [.focusedWindow(Self.window(f.conID), f.rect)]
+        return [.focusedWindow(Self.window(f.conID), f.content)]
     }
 
     func operatorStatus() -> JSONValue? { nil }
 
     static func window(_ con: Int64) -> WindowID { WindowID(UInt64(bitPattern: con)) }
+
+    /// What a window lease covers: the client's own surface (`content`), not sway's
+    /// borders and title bar (a press there resizes or moves the window). A window no
+    /// output shows (another workspace, the scratchpad, a hidden tab, behind a fullscreen
+    /// window) covers nothing: an empty area where its surface was, so nothing an agent
+    /// sends reaches whatever is shown there now, and the lease comes back (a `moved`
+    /// event) when the window is shown again.
+    static func area(_ view: SwayView) -> Region {
+        view.visible ? view.content : Region(x: view.content.x, y: view.content.y, width: 0, height: 0)
+    }
     static func conID(_ w: WindowID) -> Int64 { Int64(bitPattern: w.rawValue) }
 
     /// A lease's window as sway names it: `window` is a `con_id`; `window_class` an

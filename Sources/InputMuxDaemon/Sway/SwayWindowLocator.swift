@@ -6,8 +6,8 @@ import InputMuxSway
 /// (`SwayTree.surfacesAbove`), for `ScreenWindowSource`: what lets a window lease's
 /// capture show the window's rectangle of the screen with other windows' pixels blanked.
 ///
-/// A window's rectangle is its container's `rect`, the geometry its lease has
-/// (`SwayBridge`), so window coordinates mean the same to the engine and here.
+/// A window's rectangle is the client's surface (`SwayBridge.area`), the geometry its
+/// lease has, so window coordinates mean the same to the engine and here.
 ///
 /// Its own IPC connection, opened and used on the capture thread only (a connection
 /// has one owner thread). A connection that failed (sway restarted, a reply late) is
@@ -33,6 +33,6 @@ final class SwayWindowLocator: WindowLocator {
         }
         let con = Int64(bitPattern: window.rawValue)
         guard let view = tree.view(con), let above = tree.surfacesAbove(con) else { throw .windowUnavailable(window) }
-        return WindowOnScreen(frame: view.rect, covered: above)
+        return WindowOnScreen(frame: SwayBridge.area(view), covered: above)
     }
 }
