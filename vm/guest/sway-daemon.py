@@ -25,14 +25,12 @@ import inputmux_client as im  # noqa: E402
 check = sc.check
 
 
-def main():
-    started = subprocess.run(["bash", os.path.join(HERE, "start-sway.sh")], capture_output=True, text=True)
-    check("sway starts (start-sway.sh)", started.returncode == 0, started.stderr.strip()[-2000:])
-    if started.returncode != 0:
-        return
-    env = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
-    sway = sc.Sway(env)
-    run = tempfile.mkdtemp(prefix="inputmux-sway-daemon-")
+def start_inputmuxd(env, log_level="debug", prefix="inputmux-sway-daemon-"):
+    """inputmuxd (the guest's release build) with the sway adapter ([wayland] compositor =
+    "sway") on the sway start-sway.sh started (its KEY=VALUE lines in `env`), its sockets,
+    audit and log (daemon.log) in a new private directory. Returns (process, directory)
+    once the control socket exists, or (None, directory) when it did not within 30 s."""
+    run = tempfile.mkdtemp(prefix=prefix)
     os.chmod(run, 0o700)
     config = os.path.join(run, "inputmux.toml")
     with open(config, "w") as f:
@@ -50,12 +48,24 @@ compositor = "sway"
 socket = "{env['SWAYSOCK']}"
 display = "{env['XDG_RUNTIME_DIR']}/{env['WAYLAND_DISPLAY']}"
 """)
-    daemon = subprocess.Popen(["/opt/inputmux/bin/inputmuxd", "--config", config, "--log-level", "debug"],
+    daemon = subprocess.Popen(["/opt/inputmux/bin/inputmuxd", "--config", config, "--log-level", log_level],
                               stderr=open(os.path.join(run, "daemon.log"), "w"))
     sc.children.append(daemon)
     ok = sc.wait_for(lambda: os.path.exists(f"{run}/control.sock"), 30)
-    check("inputmuxd starts with [wayland] compositor = \"sway\"", ok, open(os.path.join(run, "daemon.log")).read()[-2000:])
-    if not ok:
+    return (daemon if ok else None), run
+
+
+def main():
+    started = subprocess.run(["bash", os.path.join(HERE, "start-sway.sh")], capture_output=True, text=True)
+    check("sway starts (start-sway.sh)", started.returncode == 0, started.stderr.strip()[-2000:])
+    if started.returncode != 0:
+        return
+    env = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
+    sway = sc.Sway(env)
+    daemon, run = start_inputmuxd(env)
+    check("inputmuxd starts with [wayland] compositor = \"sway\"", daemon is not None,
+          open(os.path.join(run, "daemon.log")).read()[-2000:])
+    if daemon is None:
         return
     out = "/tmp/inputmux-sway-daemon-footA.txt"
     if os.path.exists(out):
