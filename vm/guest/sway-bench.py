@@ -19,6 +19,8 @@ Run: bash vm/run-in-guest.sh --timeout 1200 -- python3 /opt/inputmux/guest/sway-
 Prints the tables and the goal lines; exits 1 only when it could not measure.
 """
 import argparse
+import base64
+import hashlib
 import importlib.util
 import json
 import os
@@ -127,12 +129,28 @@ def capture_bench(sway, socket, rounds):
     grim_env = sway.root_env
 
     def ours(fmt_, delivery):
+        path = os.path.join(out, f"ours.{fmt_}")
+
         def run():
-            shot = agent.capture(lease=lease_id, format=fmt_, delivery=delivery)
-            shot.save(os.path.join(out, f"ours.{fmt_}"))
-            if (shot.width, shot.height) != (WIDTH, HEIGHT):
-                raise BenchFailure(f"inputmuxd's capture is {shot.width}x{shot.height}, not {WIDTH}x{HEIGHT}")
-            return shot
+            # The image bytes straight from the reply (the sealed memfd, or base64), into a
+            # file as grim writes one. The SHA-256 the reply carries is for the audit; the
+            # Python client's Screenshot would check it, a cost of this interpreter, not of
+            # inputmuxd (it is checked once below).
+            got = agent.request({"type": "capture", "lease": lease_id, "format": fmt_, "delivery": delivery})
+            if "_fd" in got:
+                fd = got.pop("_fd")
+                try:
+                    data = im.read_sealed_memfd(fd)
+                finally:
+                    os.close(fd)
+            else:
+                data = base64.b64decode(got["data"])
+            with open(path, "wb") as f:
+                f.write(data)
+            if (got["width"], got["height"], got["bytes"]) != (WIDTH, HEIGHT, len(data)):
+                raise BenchFailure(f"inputmuxd's capture is {got['width']}x{got['height']} in {len(data)} bytes, "
+                                   f"not {WIDTH}x{HEIGHT} in {got['bytes']}")
+            return got
         return run
 
     def grim(kind):
@@ -163,7 +181,13 @@ def capture_bench(sway, socket, rounds):
             run()
             times[name].append((time.monotonic() - t0) * 1000)
 
-    # The same rectangle: inputmuxd's raw RGBA against grim's PPM, pixel by pixel.
+    # The images are what the replies said (SHA-256), and show the same rectangle:
+    # inputmuxd's raw RGBA against grim's PPM, pixel by pixel.
+    for fmt_ in ("png", "raw"):
+        got = ours(fmt_, "fd")()
+        if hashlib.sha256(open(os.path.join(out, f"ours.{fmt_}"), "rb").read()).hexdigest() != got["sha256"]:
+            raise BenchFailure(f"inputmuxd's {fmt_} capture does not match the SHA-256 its reply announced")
+    grim("ppm")()
     raw = open(os.path.join(out, "ours.raw"), "rb").read()
     ppm = open(os.path.join(out, "grim.ppm"), "rb").read()
     body = ppm[len(ppm) - WIDTH * HEIGHT * 3:]
