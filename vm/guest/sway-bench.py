@@ -128,15 +128,19 @@ def capture_bench(sway, socket, rounds):
     out = tempfile.mkdtemp(prefix="inputmux-sway-bench-")
     grim_env = sway.root_env
 
-    def ours(fmt_, delivery):
-        path = os.path.join(out, f"ours.{fmt_}")
+    def ours(fmt_, delivery, rect=None):
+        path = os.path.join(out, f"ours.{fmt_}" if rect is None else f"ours-small.{fmt_}")
+        width, height = (WIDTH, HEIGHT) if rect is None else (rect[2], rect[3])
 
         def run():
             # The image bytes straight from the reply (the sealed memfd, or base64), into a
             # file as grim writes one. The SHA-256 the reply carries is for the audit; the
             # Python client's Screenshot would check it, a cost of this interpreter, not of
             # inputmuxd (it is checked once below).
-            got = agent.request({"type": "capture", "lease": lease_id, "format": fmt_, "delivery": delivery})
+            m = {"type": "capture", "lease": lease_id, "format": fmt_, "delivery": delivery}
+            if rect is not None:
+                m["rect"] = list(rect)
+            got = agent.request(m)
             if "_fd" in got:
                 fd = got.pop("_fd")
                 try:
@@ -147,17 +151,17 @@ def capture_bench(sway, socket, rounds):
                 data = base64.b64decode(got["data"])
             with open(path, "wb") as f:
                 f.write(data)
-            if (got["width"], got["height"], got["bytes"]) != (WIDTH, HEIGHT, len(data)):
+            if (got["width"], got["height"], got["bytes"]) != (width, height, len(data)):
                 raise BenchFailure(f"inputmuxd's capture is {got['width']}x{got['height']} in {len(data)} bytes, "
-                                   f"not {WIDTH}x{HEIGHT} in {got['bytes']}")
+                                   f"not {width}x{height} in {got['bytes']}")
             return got
         return run
 
-    def grim(kind):
-        path = os.path.join(out, f"grim.{kind}")
+    def grim(kind, size=f"{WIDTH}x{HEIGHT}"):
+        path = os.path.join(out, f"grim-{size}.{kind}")
 
         def run():
-            done = subprocess.run(["grim", "-t", kind, "-g", f"0,0 {WIDTH}x{HEIGHT}", path],
+            done = subprocess.run(["grim", "-t", kind, "-g", f"0,0 {size}", path],
                                   env=grim_env, capture_output=True, text=True, timeout=60)
             if done.returncode != 0:
                 raise BenchFailure(f"grim failed (exit {done.returncode}): {done.stderr.strip()}")
@@ -169,6 +173,8 @@ def capture_bench(sway, socket, rounds):
         ("inputmuxd capture, png, delivery inline (base64)", ours("png", "inline")),
         ("inputmuxd capture, raw RGBA, delivery fd (no encoding)", ours("raw", "fd")),
         ('grim -t ppm -g "0,0 1280x800" (no encoding)', grim("ppm")),
+        ("inputmuxd capture of a 1x1 rect of the lease, raw, fd", ours("raw", "fd", rect=(0, 0, 1, 1))),
+        ('grim -t ppm -g "0,0 1x1"', grim("ppm", "1x1")),
     ]
     times = {name: [] for name, _ in ways}
     for _ in range(3):  # warm: the first capture connects nothing new, but caches and pages settle
@@ -189,13 +195,13 @@ def capture_bench(sway, socket, rounds):
             raise BenchFailure(f"inputmuxd's {fmt_} capture does not match the SHA-256 its reply announced")
     grim("ppm")()
     raw = open(os.path.join(out, "ours.raw"), "rb").read()
-    ppm = open(os.path.join(out, "grim.ppm"), "rb").read()
+    ppm = open(os.path.join(out, f"grim-{WIDTH}x{HEIGHT}.ppm"), "rb").read()
     body = ppm[len(ppm) - WIDTH * HEIGHT * 3:]
     rgb = bytearray(WIDTH * HEIGHT * 3)
     rgb[0::3], rgb[1::3], rgb[2::3] = raw[0::4], raw[1::4], raw[2::4]
     differing = sum(1 for i in range(0, len(rgb), 3) if rgb[i:i + 3] != body[i:i + 3]) if rgb != body else 0
     sizes = {kind: os.path.getsize(os.path.join(out, name)) for kind, name in
-             (("ours png", "ours.png"), ("grim png", "grim.png"))}
+             (("ours png", "ours.png"), ("grim png", f"grim-{WIDTH}x{HEIGHT}.png"))}
     agent.close()
     sway.msg(f"[con_id={view['id']}] kill")
     return {"times": times, "order": [n for n, _ in ways], "differing": differing, "sizes": sizes, "rounds": rounds}
@@ -210,8 +216,11 @@ def capture_report(c):
         p50, p90 = quantile(t[name], 0.5), quantile(t[name], 0.9)
         rows.append([name, fmt(p50), fmt(p90), fmt(min(t[name])), fmt(ratio(p50, grim50), 2) + "x"])
     notes = [
-        "time: from sending the request (or starting grim) to the image in a file: inputmuxd's reply read, its SHA-256 checked, "
-        "the bytes written; grim's whole process (connect, copy, encode, write). One agent holds a region lease of the whole output.",
+        "time: from sending the request (or starting grim) to the image in a file: inputmuxd's reply and image read (the memfd, "
+        "or base64 decoded) and written (the SHA-256 the reply announced is checked once after the rounds, not timed); grim's "
+        "whole process (connect, copy, encode, write). One agent holds a region lease of the whole output; no settle, no cursor.",
+        "the 1x1 captures are the floors of a round trip: the compositor copies at its output's next frame whatever the size; "
+        "grim's also starts a process and connects.",
         f"the images: inputmuxd's PNG {c['sizes']['ours png']} bytes, grim's {c['sizes']['grim png']} bytes; "
         f"inputmuxd's raw capture and grim's PPM differ in {c['differing']} of {WIDTH * HEIGHT} pixels.",
     ]
