@@ -17,7 +17,7 @@ DESTDIR ?=
 deps:
 	bash scripts/deps.sh
 
-test: deps host-test fuzz kernel-test system-test x11-vm-test
+test: deps host-test fuzz kernel-test system-test x11-vm-test sway-vm-test
 
 host-test:
 	swift build --build-tests
@@ -37,14 +37,15 @@ system-test:
 # Xorg in the guest adds an agent's uinput pointer and its click reaches an X client
 # (vm/guest/x11-uinput.py); reuses the products the kernel suite built.
 x11-vm-test:
-	INPUTMUX_VM_PYTHON_LIBS=1 bash vm/run-in-guest.sh --timeout 600 -- python3 /opt/inputmux/guest/x11-uinput.py
+	INPUTMUX_VM_PYTHON_LIBS=1 bash vm/guest-test.sh x11-vm-test 600 x11-uinput.py
 
 # sway in the guest, headless on the libinput backend (vm/guest/start-sway.sh): sway
 # itself (uinput devices, foot, seats, grim; vm/guest/sway-check.py), then inputmuxd's
-# sway adapter (window leases by app_id, keys against sway's focus, moves and closes;
-# vm/guest/sway-daemon.py). Not in `test` yet.
+# sway adapter (window leases by app_id, keys against sway's focus, moves and closes,
+# seats of their own; vm/guest/sway-daemon.py, vm/guest/sway_seats.py).
 sway-vm-test:
-	bash vm/run-in-guest.sh --timeout 900 -- sh -c 'python3 /opt/inputmux/guest/sway-check.py && python3 /opt/inputmux/guest/sway-daemon.py'
+	bash vm/guest-test.sh sway-check 900 sway-check.py
+	bash vm/guest-test.sh sway-daemon 900 sway-daemon.py
 
 bench: deps
 	swift run -c release muxbench core

@@ -33,7 +33,8 @@ VM_BASE_PKGS=(systemd systemd-sysv udev dbus kmod)
 # sway (wlroots; swaymsg is in the package) with seatd and libseat, foot (a Wayland
 # terminal, which needs a font: fonts-dejavu-core), wev (prints the keys its window
 # gets) and grim (wlr-screencopy to PNG): the Wayland desktop of guest/start-sway.sh
-# and guest/sway-check.py.
+# and guest/sway-check.py; wl-clipboard (wl-copy/wl-paste --seat, through
+# wlr-data-control) shows each seat's own clipboard (guest/sway_seats.py).
 VM_GUEST_PKGS=(
     libinput-tools libinput10 libevdev2 libudev1 libsystemd0 libxkbcommon0 xkb-data libcurl4
     python3 python3-evdev python3-libevdev
@@ -43,7 +44,7 @@ VM_GUEST_PKGS=(
     libxext6 libxcomposite1 libxdamage1 libxfixes3 libpixman-1-0 libpng16-16 libturbojpeg0 python3-xlib
     libwayland-client0
     xterm x11-utils python3-gi gir1.2-gtk-3.0
-    sway seatd libseat1 foot wev grim fonts-dejavu-core
+    sway seatd libseat1 foot wev grim fonts-dejavu-core wl-clipboard
     procps psmisc strace less
 )
 

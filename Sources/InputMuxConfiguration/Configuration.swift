@@ -101,6 +101,9 @@ public struct Configuration: Sendable {
         /// The Wayland display socket captures are read from; empty: `wayland-1` next to
         /// the IPC socket (the same runtime directory).
         public var display = ""
+        /// Each agent session gets a seat of its own (sway: a named seat holding its
+        /// uinput pointer and keyboard: its own cursor and keyboard focus).
+        public var seats = true
 
         public enum Compositor: String, Hashable, Sendable {
             case none = ""

@@ -290,7 +290,8 @@ private struct Reader {
         }
         if let t = table(root, "wayland", at: "") {
             let p = "wayland"
-            onlyKnown(t, at: p, ["compositor", "socket", "display"])
+            onlyKnown(t, at: p, ["compositor", "socket", "display", "seats"])
+            c.wayland.seats = bool(t, "seats", at: p) ?? c.wayland.seats
             if let v = string(t, "compositor", at: p) {
                 if let comp = Configuration.WaylandSettings.Compositor(rawValue: v) { c.wayland.compositor = comp } else {
                     fail("wayland.compositor", "must be \"sway\" or empty (no compositor adapter: region leases only); got \"\(v)\"")

@@ -60,11 +60,10 @@ extension Engine {
                 return Rejection(.focusUnproven, "on your own seat, keys go to the window under your own pointer, and \(at); "
                                  + "move or click inside \(r) first")
             }
-            target = .pointerRoot
+            target = .underPointer(p)
         }
-        guard out.focusSeat(of: s, on: target) else {
-            return Rejection(.focusElsewhere, "the window system did not put your seat's focus on lease \(k.id)'s window "
-                             + "(it is unmapped or gone); wait for it to be shown, or acquire another window")
+        if case .refused(let why) = out.focusSeat(of: s, on: target) {
+            return Rejection(.focusElsewhere, "the window system did not put your seat's focus on lease \(k.id)'s window: \(why)")
         }
         return nil
     }
@@ -78,7 +77,9 @@ extension Engine {
                   let k = leases.leases(of: s).first(where: { $0.state == .active && $0.resources.keyboard }) else { continue }
             switch k.resources.area {
             case .window(let w, _): typing.append((s, .window(w)))
-            case .region: typing.append((s, .pointerRoot))
+            case .region:
+                guard let p = sessions[s]?.pointer else { continue }
+                typing.append((s, .underPointer(p)))
             }
         }
         return typing

@@ -14,9 +14,10 @@ public protocol EngineOutput {
     /// Make this allowed capture and report back with `EngineInput.captured`.
     mutating func capture(_ order: CaptureOrder)
     /// Puts the keyboard focus of session `s`'s own seat on `target` before its keys are
-    /// written, and reads it back: false when the window system did not take it (the
-    /// window is gone or unmapped), and then no key of the gesture is written.
-    mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool
+    /// written, and reads it back: refused when the window system did not take it (the
+    /// window is gone or unmapped, or only the seat's own click can move it), and then no
+    /// key of the gesture is written.
+    mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> SeatFocusOutcome
 }
 
 /// Who sent a request.
@@ -166,9 +167,9 @@ public struct CollectingOutput: EngineOutput, Sendable {
     public mutating func audit(_ event: AuditEvent) { records.append(.audit(event)) }
     public mutating func device(_ action: DeviceAction) { records.append(.device(action)) }
     public mutating func capture(_ order: CaptureOrder) { records.append(.capture(order)) }
-    public mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool {
+    public mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> SeatFocusOutcome {
         records.append(.focusSeat(s, target))
-        return !refusedSeatFocus.contains(target)
+        return refusedSeatFocus.contains(target) ? .refused("the window is unmapped or gone; wait for it to be shown") : .taken
     }
 
     public var captures: [CaptureOrder] {

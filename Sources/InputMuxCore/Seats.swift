@@ -31,8 +31,16 @@ public enum SeatAssignment: Hashable, Sendable {
 public enum SeatFocusTarget: Hashable, Sendable {
     /// The leased window.
     case window(WindowID)
-    /// Whatever window lies under the seat's own pointer (a region lease).
-    case pointerRoot
+    /// Whatever window lies under the seat's own pointer, which is at this point inside
+    /// the leased region (a region lease).
+    case underPointer(Point)
+}
+
+/// What the window system did with a seat's focus (`EngineOutput.focusSeat`).
+public enum SeatFocusOutcome: Hashable, Sendable {
+    case taken
+    /// Not taken: why, in the window system's terms, and what the agent can do.
+    case refused(String)
 }
 
 /// Whom the human's input pauses (`[human] pause`).

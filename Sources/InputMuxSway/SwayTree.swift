@@ -1,4 +1,5 @@
 import InputMuxWire
+import struct InputMuxCore.Region
 
 /// The windows of a `GET_TREE` reply, in tree order (tiled before floating on each
 /// workspace), each with the workspace holding it.
@@ -13,12 +14,13 @@ public struct SwayTree: Hashable, Sendable {
             throw .malformedReply(what: "GET_TREE", detail: "the top node is not of type \"root\"")
         }
         var views: [SwayView] = []
-        var stack: [(JSON, String?)] = [(root, nil)]
-        while let (node, inherited) = stack.popLast() {
+        var stack: [(JSON, String?, Region?)] = [(root, nil, nil)]
+        while let (node, inherited, parent) = stack.popLast() {
             let workspace = node["type"].string == "workspace" ? node["name"].string : inherited
-            if let view = try SwayView(node: node, workspace: workspace) { views.append(view) }
+            if let view = try SwayView(node: node, workspace: workspace, parent: parent) { views.append(view) }
             let children = (node["nodes"].array ?? []) + (node["floating_nodes"].array ?? [])
-            stack += children.reversed().map { ($0, workspace) }
+            let rect = Region(sway: node["rect"])
+            stack += children.reversed().map { ($0, workspace, rect) }
         }
         self.views = views
     }

@@ -27,10 +27,15 @@ public struct SwayView: Hashable, Sendable {
     public var workspace: String?
     /// `xdg_shell` or `xwayland`.
     public var shell: String?
+    /// The title bar (or tab) sway draws for it, in layout coordinates; nil when it has
+    /// none (`border pixel` or `none`, fullscreen). A click there focuses the window for
+    /// the clicking seat without reaching the client.
+    public var titleBar: Region?
 
     /// A tree node that is a view, or nil for a container without one (outputs,
-    /// workspaces, splits).
-    public init?(node value: JSON, workspace: String?) throws(SwayError) {
+    /// workspaces, splits). `parent` is the rectangle of the node holding it, which its
+    /// `deco_rect` counts from.
+    public init?(node value: JSON, workspace: String?, parent: Region? = nil) throws(SwayError) {
         guard value["shell"].string != nil || value["pid"].int64 != nil, let id = value["id"].int64 else { return nil }
         guard let rect = Region(sway: value["rect"]) else {
             throw .malformedReply(what: "GET_TREE", detail: "window con_id \(id) without a rect")
@@ -52,5 +57,8 @@ public struct SwayView: Hashable, Sendable {
         floating = value["type"].string == "floating_con"
         self.workspace = workspace
         shell = value["shell"].string
+        if let deco = Region(sway: value["deco_rect"]), !deco.isEmpty, let parent {
+            titleBar = Region(x: parent.x &+ deco.x, y: parent.y &+ deco.y, width: deco.width, height: deco.height)
+        }
     }
 }

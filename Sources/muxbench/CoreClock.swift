@@ -32,7 +32,7 @@ struct CoreNullOutput: EngineOutput {
     mutating func audit(_ event: AuditEvent) {}
     mutating func device(_ action: DeviceAction) {}
     mutating func capture(_ order: CaptureOrder) {}
-    mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool { true }
+    mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> SeatFocusOutcome { .taken }
 }
 
 /// Percentiles of a sample, in nanoseconds.

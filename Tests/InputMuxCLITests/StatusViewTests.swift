@@ -17,7 +17,7 @@ import Testing
         mutating func audit(_ event: AuditEvent) {}
         mutating func device(_ action: DeviceAction) {}
         mutating func capture(_ order: CaptureOrder) {}
-        mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool { true }
+        mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> SeatFocusOutcome { .taken }
     }
 
     /// Alice, on a seat of her own, holds the left half with the keyboard since t=1 s; Bob

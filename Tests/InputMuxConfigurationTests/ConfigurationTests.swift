@@ -168,6 +168,9 @@ private func problems(_ text: String) -> [ConfigurationError.Problem] {
             """, keyName: keyName)
         #expect(c.wayland == .init(compositor: .sway, socket: "/run/user/1000/sway-ipc.1000.42.sock", display: "/run/user/1000/wayland-1"))
         #expect(try ConfigurationLoader.parse("", keyName: keyName).wayland.compositor == .none)
+        #expect(c.wayland.seats)
+        #expect(try ConfigurationLoader.parse("[wayland]\nseats = false", keyName: keyName).wayland.seats == false)
+        #expect(problems("[wayland]\nseats = \"yes\"").contains { $0.key == "wayland.seats" })
         #expect(problems("[wayland]\ncompositor = \"kwin\"").contains { $0.key == "wayland.compositor" && $0.message.contains("\"sway\"") })
         #expect(problems("[wayland]\nsocket = \"sway.sock\"").contains { $0.key == "wayland.socket" })
         #expect(problems("[wayland]\ncompositor = \"sway\"\n[x11]\nenabled = true").contains {

@@ -141,7 +141,7 @@ import Testing
         #expect(A.click(100, 100).isDone)
         let m = t.mark
         #expect(A.perform(.type(text: "x")).isDone)
-        #expect(focusCommands(t, since: m).map(\.1) == [.pointerRoot])
+        #expect(focusCommands(t, since: m).map(\.1) == [.underPointer(Point(x: 100, y: 100))])
     }
 
     @Test func anotherAgentsClicksNeverStopAnOwnSeatsTyping() {

@@ -32,7 +32,7 @@ import Testing
     @Test func aWindowLeaseIsResolvedByAppIDTitleOrPidAndRefusedForNoneOrSeveral() throws {
         let sway = try SwayServer()
         let c = try SwayConnection(socketPath: sway.socketPath)
-        let bridge = try SwayBridge(socketPath: sway.socketPath, logger: Self.logger)
+        let bridge = try SwayBridge(socketPath: sway.socketPath, seats: false, logger: Self.logger)
         #expect(try bridge.desktop() == Region(x: 0, y: 0, width: 1280, height: 800))
         let a = try sway.foot(appID: "lease-a", title: "alpha")
         try sway.foot(appID: "lease-b", title: "beta")
@@ -62,7 +62,7 @@ import Testing
     @Test func aLeasedWindowIsFollowedWhenMovedAndEndsWhenClosed() throws {
         let sway = try SwayServer()
         let c = try SwayConnection(socketPath: sway.socketPath)
-        let bridge = try SwayBridge(socketPath: sway.socketPath, logger: Self.logger)
+        let bridge = try SwayBridge(socketPath: sway.socketPath, seats: false, logger: Self.logger)
         try sway.foot(appID: "follow-me")
         let v = try c.waitForView { $0.appID == "follow-me" }
         let w = SwayBridge.window(v.conID)
@@ -81,7 +81,7 @@ import Testing
     @Test func keysLearnWhereSwaysFocusIsAndFocusChangesAreReported() throws {
         let sway = try SwayServer()
         let c = try SwayConnection(socketPath: sway.socketPath)
-        let bridge = try SwayBridge(socketPath: sway.socketPath, logger: Self.logger)
+        let bridge = try SwayBridge(socketPath: sway.socketPath, seats: false, logger: Self.logger)
         try sway.foot(appID: "focus-a")
         let a = try c.waitForView { $0.appID == "focus-a" }
         try sway.foot(appID: "focus-b")

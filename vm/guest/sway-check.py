@@ -21,6 +21,8 @@ import time
 import evdev
 from evdev import AbsInfo, UInput, ecodes as e
 
+from guest_input import UinputKeyboard
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEYBOARD = "InputMux Sway Test Keyboard"
 PHYSICAL = "InputMux Sway Test USB Keyboard"  # there before sway starts, as a desktop's keyboard is
@@ -86,26 +88,12 @@ def wait_for(predicate, timeout, step=0.2):
         time.sleep(step)
 
 
-class Keyboard:
+class Keyboard(UinputKeyboard):
     def __init__(self, name=KEYBOARD, product=0x5301):
-        self.dev = UInput({e.EV_KEY: list(range(1, 249))}, name=name, vendor=0x1209, product=product)
+        super().__init__(name, vendor=0x1209, product=product)
 
     def type(self, text, hold=0.02, gap=0.02):
-        for ch in text:
-            shift = ch.isupper()
-            code = {" ": e.KEY_SPACE, "\n": e.KEY_ENTER}.get(ch) or getattr(e, f"KEY_{ch.upper()}")
-            if shift:
-                self.dev.write(e.EV_KEY, e.KEY_LEFTSHIFT, 1)
-                self.dev.syn()
-            self.dev.write(e.EV_KEY, code, 1)
-            self.dev.syn()
-            time.sleep(hold)
-            self.dev.write(e.EV_KEY, code, 0)
-            self.dev.syn()
-            if shift:
-                self.dev.write(e.EV_KEY, e.KEY_LEFTSHIFT, 0)
-                self.dev.syn()
-            time.sleep(gap)
+        super().type(text, hold, gap)
 
 
 class Pointer:

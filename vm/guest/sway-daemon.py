@@ -4,7 +4,8 @@ the guest (start-sway.sh: headless + libinput, seatd, an ordinary user) and real
 windows: an agent leases a foot by app_id, clicks into it and types, and the text arrives
 (the terminal's own output, read back from a file); keys are refused while sway's focus is
 on another window; the lease follows a move and ends when the window closes; a capture of
-a region lease equals grim's of the same rectangle.
+a region lease equals grim's of the same rectangle. Then seats of their own
+(sway_seats.py): two agents and the physical keyboard type into three windows at once.
 
 Run: bash vm/run-in-guest.sh --timeout 900 -- python3 /opt/inputmux/guest/sway-daemon.py
 Prints "ok"/"FAIL" lines and closes with "N passed, M failed".
@@ -21,6 +22,8 @@ spec = importlib.util.spec_from_file_location("sway_check", os.path.join(HERE, "
 sc = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(sc)
 import inputmux_client as im  # noqa: E402
+import sway_seats  # noqa: E402
+from guest_input import PhysicalKeyboard  # noqa: E402
 
 check = sc.check
 
@@ -62,6 +65,9 @@ def main():
         return
     env = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
     sway = sc.Sway(env)
+    # The human's keyboard, there before the daemon, which grabs it and re-emits its keys
+    # onto seat0.
+    keyboard = PhysicalKeyboard()
     daemon, run = start_inputmuxd(env)
     check("inputmuxd starts with [wayland] compositor = \"sway\"", daemon is not None,
           open(os.path.join(run, "daemon.log")).read()[-2000:])
@@ -120,6 +126,7 @@ def main():
     check("the lease ends with window_closed when the window closes",
           ended is not None and "window_closed" in str(ended), str(agent.events[-5:]))
     agent.close()
+    sway_seats.scenario(sway, sc, run, check, keyboard)
     daemon.terminate()
     daemon.wait(timeout=20)
     if os.path.isdir("/opt/inputmux/out"):

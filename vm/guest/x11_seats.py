@@ -18,6 +18,7 @@ import threading
 import time
 
 import inputmux_client as im
+from guest_input import PhysicalKeyboard, text_of  # noqa: F401  (x11-uinput.py makes the keyboard through this module)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LINE = re.compile(r"^[\s⎡⎜⎣↳∼]*(?P<name>\S.*?)\s+id=(?P<id>\d+)\s+\[(?P<use>master|slave|floating)\s+"
@@ -85,59 +86,6 @@ def pointer_of(master_id, display=":1"):
         return round(rx.value), round(ry.value)
     finally:
         x11.XCloseDisplay(dpy)
-
-
-class PhysicalKeyboard:
-    """A USB keyboard as the kernel shows one (uinput, not the daemon's): the daemon grabs
-    it as the human's and re-emits what it types; Xorg reads the clone on the core seat."""
-    NAME = "InputMux Test USB Keyboard"
-
-    def __init__(self):
-        import evdev
-        e = evdev.ecodes
-        self.e = e
-        self.dev = evdev.UInput({e.EV_KEY: list(range(1, 249))}, name=self.NAME, vendor=0x046D, product=0xC31C,
-                                bustype=0x03, phys="usb-0000:00:14.0-1/input0")
-
-    def _code(self, ch):
-        e = self.e
-        if ch == " ":
-            return e.KEY_SPACE, False
-        if ch == "\n":
-            return e.KEY_ENTER, False
-        if ch.isdigit():
-            return (e.KEY_0 if ch == "0" else getattr(e, f"KEY_{ch}")), False
-        return getattr(e, f"KEY_{ch.upper()}"), ch.isupper()
-
-    def type(self, text, hold=0.012, gap=0.012):
-        e = self.e
-        for ch in text:
-            code, shift = self._code(ch)
-            if shift:
-                self.dev.write(e.EV_KEY, e.KEY_LEFTSHIFT, 1)
-                self.dev.syn()
-            self.dev.write(e.EV_KEY, code, 1)
-            self.dev.syn()
-            time.sleep(hold)
-            self.dev.write(e.EV_KEY, code, 0)
-            self.dev.syn()
-            if shift:
-                self.dev.write(e.EV_KEY, e.KEY_LEFTSHIFT, 0)
-                self.dev.syn()
-            time.sleep(gap)
-
-    def close(self):
-        self.dev.close()
-
-
-def text_of(label, n=120):
-    """A text of `n` characters (letters, digits, spaces), distinct per label."""
-    words = ["quick", "Brown", "fox", "jumps", "over", "Lazy", "dog", "Seat", "xterm", "GTK", "cursor", "focus"]
-    out, i = [], sum(map(ord, label))
-    while len(" ".join(out)) < n:
-        out.append(f"{label}{len(out)}" if len(out) % 4 == 0 else words[(i + len(out) * 7) % len(words)])
-        i += 3
-    return " ".join(out)[:n].rstrip() + "Z"
 
 
 class Xterm:

@@ -79,7 +79,7 @@ public final class Daemon: Service, @unchecked Sendable {
             let socket: String
             do throws(SwayError) {
                 socket = try SwaySocket.locate(configured: c.wayland.socket)
-                let bridge = try SwayBridge(socketPath: socket, logger: logger)
+                let bridge = try SwayBridge(socketPath: socket, seats: c.wayland.seats, logger: logger)
                 if let d = try bridge.desktop() { c.desktop = d }
                 sway = bridge
             } catch {

@@ -76,8 +76,8 @@ extension EngineLoop {
     }
 
     /// The engine puts an own seat's focus on a lease (`EngineOutput.focusSeat`).
-    func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool {
-        agentSeats?.focus(s, on: target) ?? false
+    func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> SeatFocusOutcome {
+        agentSeats?.focus(s, on: target) ?? .refused("the seat is gone")
     }
 
     /// While keys run on seats of their own, at most every `seatFocusPollInterval`: a

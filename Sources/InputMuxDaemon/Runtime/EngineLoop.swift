@@ -297,5 +297,5 @@ private struct LoopOutput: EngineOutput {
     mutating func audit(_ event: AuditEvent) { loop.audit(event) }
     mutating func device(_ action: DeviceAction) { loop.device(action) }
     mutating func capture(_ order: CaptureOrder) { loop.ordered(order) }
-    mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> Bool { loop.focusSeat(of: s, on: target) }
+    mutating func focusSeat(of s: SessionID, on target: SeatFocusTarget) -> SeatFocusOutcome { loop.focusSeat(of: s, on: target) }
 }

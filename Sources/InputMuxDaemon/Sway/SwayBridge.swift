@@ -25,11 +25,14 @@ final class SwayBridge: WindowSystem {
 
     var description: String { "the sway adapter on \(queries.socketPath)" }
     var fileDescriptor: Int32 { events.fileDescriptor }
-    var seats: (any SeatProvider)? { nil }
-    var seatsOffReason: String { "seats of their own on sway are not built yet; sessions share the human's seat" }
+    /// Seats of their own (`[wayland] seats`), on the query connection.
+    let agentSeats: SwaySeats?
+    var seats: (any SeatProvider)? { agentSeats }
+    var seatsOffReason: String { "[wayland] seats = false: agent sessions share the human's seat" }
 
-    init(socketPath: String, logger: Logger) throws(SwayError) {
+    init(socketPath: String, seats: Bool, logger: Logger) throws(SwayError) {
         queries = try SwayConnection(socketPath: socketPath)
+        agentSeats = seats ? SwaySeats(sway: queries, logger: logger) : nil
         events = try SwayConnection(socketPath: socketPath)
         // sway 1.7 refuses output subscriptions: a layout change is read with the tree.
         try events.subscribe([.window, .workspace])
@@ -132,12 +135,13 @@ final class SwayBridge: WindowSystem {
     func operatorStatus() -> JSONValue? { nil }
 
     static func window(_ con: Int64) -> WindowID { WindowID(UInt64(bitPattern: con)) }
+    static func conID(_ w: WindowID) -> Int64 { Int64(bitPattern: w.rawValue) }
 
     /// A lease's window as sway names it: `window` is a `con_id`; `window_class` an
     /// `app_id` (or an Xwayland window's class).
     static func swayMatch(_ m: WindowMatch) -> SwayWindowMatch {
         switch m {
-        case .id(let raw): .conID(Int64(bitPattern: raw))
+        case .id(let raw): .conID(conID(WindowID(raw)))
         case .match(let className, let title, let pid): .match(appID: className, title: title, pid: pid)
         }
     }

@@ -14,8 +14,9 @@ protocol SeatProvider: AnyObject {
     func service(now: Instant) -> [(SessionID, SeatAssignment)]
     /// When `service` must run at the latest.
     var nextDeadline: Instant? { get }
-    /// Puts the keyboard focus of the session's seat on `target`, and reads it back.
-    func focus(_ s: SessionID, on target: SeatFocusTarget) -> Bool
+    /// Puts the keyboard focus of the session's seat on `target`, and reads it back; a
+    /// refusal says why and what the agent can do.
+    func focus(_ s: SessionID, on target: SeatFocusTarget) -> SeatFocusOutcome
     /// Whether the seat's focus is still where `focus` put it (inside the leased window,
     /// or following the seat's pointer): asked while the session's keys run.
     func focusHolds(_ s: SessionID, on target: SeatFocusTarget) -> Bool

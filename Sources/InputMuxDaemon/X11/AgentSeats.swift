@@ -140,29 +140,30 @@ final class AgentSeats: SeatProvider {
     /// Puts the keyboard focus of the session's seat on `target`, and reads it back. A
     /// focus already inside the leased window (a text field the application focused for
     /// this seat) stays where it is.
-    func focus(_ s: SessionID, on target: SeatFocusTarget) -> Bool {
-        guard let seat = seats[s] else { return false }
+    func focus(_ s: SessionID, on target: SeatFocusTarget) -> SeatFocusOutcome {
+        guard let seat = seats[s] else { return .refused("the seat is gone") }
         let wanted: X11SeatFocus = switch target {
         case .window(let w): .window(w)
-        case .pointerRoot: .pointerRoot
+        case .underPointer: .pointerRoot
         }
+        let unmapped = SeatFocusOutcome.refused("it is unmapped or gone; wait for it to be shown, or acquire another window")
         do {
             if case .window(let w) = target, case .window(let f) = try display.focus(of: seat), display.window(f, isWithin: w),
                display.window(f)?.mapped == true {
-                return true
+                return .taken
             }
             try display.setFocus(of: seat, to: wanted)
-            return try display.focus(of: seat) == wanted
+            return try display.focus(of: seat) == wanted ? .taken : unmapped
         } catch {
             logger.info("an agent seat's focus was not taken", metadata: ["x11.seat": "\(seat.name)", "error": "\(error.description)"])
-            return false
+            return unmapped
         }
     }
 
     func focusHolds(_ s: SessionID, on target: SeatFocusTarget) -> Bool {
         guard let seat = seats[s], let now = try? display.focus(of: seat) else { return false }
         switch (target, now) {
-        case (.pointerRoot, .pointerRoot): return true
+        case (.underPointer, .pointerRoot): return true
         case (.window(let w), .window(let f)): return f == w || display.window(f, isWithin: w)
         default: return false
         }
