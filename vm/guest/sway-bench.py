@@ -15,7 +15,7 @@ one headless output of 1280x800, libinput, seatd, an ordinary user), in one run:
   where three take about three times as long: one keyboard lease at a time).
 
 Run: bash vm/run-in-guest.sh --timeout 1200 -- python3 /opt/inputmux/guest/sway-bench.py
-     [--capture-rounds N] [--typing-rounds N] [--length N] [--json PATH]
+     [--capture-rounds N] [--typing-rounds N] [--length N] [--seats true|false] [--json PATH]
 Prints the tables and the goal lines; exits 1 only when it could not measure.
 """
 import argparse
@@ -24,7 +24,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ def load(name, file):
 sd = load("sway_daemon", "sway-daemon.py")
 sc = sd.sc  # the sway-check.py module sway-daemon.py loaded: one list of children to clean up
 import inputmux_client as im  # noqa: E402
+from guest_input import text_of  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 800
 TYPISTS = ["typeA", "typeB", "typeC"]
@@ -237,17 +237,6 @@ def capture_report(c):
 
 # Typing ----------------------------------------------------------------------------------
 
-def text_for(seed, length):
-    """A text of `length` characters, different per seed: words of letters (both cases) and digits."""
-    rng = random.Random(seed)
-    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-    words = []
-    while len(" ".join(words)) < length:
-        words.append("".join(rng.choice(alphabet) for _ in range(rng.randint(2, 9))))
-    t = " ".join(words)[:length]
-    return t[:-1] + "x" if t.endswith(" ") else t
-
-
 class Typist:
     """One agent session and its foot window, whose `cat` writes what it reads to `path`."""
 
@@ -328,17 +317,20 @@ def typing_bench(sway, socket, rounds, length):
     modes = [seat_mode(t.agent.hello) for t in typists]
     say("seats the hellos said: " + "; ".join(f"{t.app_id}: {m}" for t, m in zip(typists, modes)))
     results = {"alone": [], "three": []}
-    measure(typists, [0], [text_for(1000 + k, 20) for k in range(3)])  # warm: the first keys through each device
-    measure(typists, [0, 1, 2], [text_for(2000 + k, 20) for k in range(3)])
+    lengths = []
+    measure(typists, [0], [text_of(f"w{k}", 20) for k in range(3)])  # warm: the first keys through each device
+    measure(typists, [0, 1, 2], [text_of(f"v{k}", 20) for k in range(3)])
     for r in range(rounds):
-        texts = [text_for(r * 10 + k, length) for k in range(3)]
+        texts = [text_of(f"{app}r{r}", length) for app in TYPISTS]
+        lengths += [len(t) for t in texts]
         kinds = ["alone", "three"] if r % 2 == 0 else ["three", "alone"]
         for kind in kinds:
             say(f"typing round {r + 1} of {rounds}: {'one alone' if kind == 'alone' else 'three at once'}")
             results[kind].append(measure(typists, [0] if kind == "alone" else [0, 1, 2], texts))
     for t in typists:
         t.agent.close()
-    return {"results": results, "modes": modes, "rounds": rounds, "length": length}
+    return {"results": results, "modes": modes, "rounds": rounds, "length": length,
+            "chars": f"{min(lengths)}-{max(lengths)}" if min(lengths) != max(lengths) else str(lengths[0])}
 
 
 def typing_report(ty):
@@ -365,7 +357,7 @@ def typing_report(ty):
              "time: the first acquire to the last release reply, sessions connected beforehand.",
              "exact: every window's file (foot's own output, written by cat) grew by exactly its agent's text, and the others' by nothing"
              + (f"; wrong in {', '.join(wrong)}" if wrong else "") + "."]
-    text = table(f"sway typing: three agents each type a different {ty['length']}-character text into a foot window of their own at once, "
+    text = table(f"sway typing: three agents each type a different text of {ty['chars']} characters (letters, digits, spaces) into a foot window of their own at once, "
                  f"against one agent typing one such text alone; inputmuxd on sway with uinput devices, default pacing; "
                  f"{ty['rounds']} rounds, alone and three taking turns; medians",
                  ["seat", "one alone s", "three at once s", "three/alone", "type gesture among three s",
@@ -384,6 +376,8 @@ def main():
     parser.add_argument("--capture-rounds", type=int, default=40)
     parser.add_argument("--typing-rounds", type=int, default=5)
     parser.add_argument("--length", type=int, default=200, help="characters in each agent's text")
+    parser.add_argument("--seats", choices=("true", "false"),
+                        help="[wayland] seats for inputmuxd (default: the daemon's default, seats of their own)")
     parser.add_argument("--json", help="also write the figures as JSON to this file")
     args = parser.parse_args()
     say("starting sway (start-sway.sh) and inputmuxd")
@@ -396,7 +390,8 @@ def main():
     rects = [(o["rect"]["width"], o["rect"]["height"]) for o in outputs]
     if rects != [(WIDTH, HEIGHT)]:
         raise BenchFailure(f"sway's active outputs are {rects}, not one of {WIDTH}x{HEIGHT}")
-    daemon, run = sd.start_inputmuxd(env, log_level="info", prefix="inputmux-sway-bench-")
+    daemon, run = sd.start_inputmuxd(env, log_level="info", prefix="inputmux-sway-bench-",
+                                     wayland=f"seats = {args.seats}\n" if args.seats else "")
     if daemon is None:
         raise BenchFailure("inputmuxd did not start: " + sc.read(os.path.join(run, "daemon.log"))[-2000:])
     socket = os.path.join(run, "agent.sock")

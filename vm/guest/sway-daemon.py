@@ -28,11 +28,12 @@ from guest_input import PhysicalKeyboard  # noqa: E402
 check = sc.check
 
 
-def start_inputmuxd(env, log_level="debug", prefix="inputmux-sway-daemon-"):
+def start_inputmuxd(env, log_level="debug", prefix="inputmux-sway-daemon-", wayland=""):
     """inputmuxd (the guest's release build) with the sway adapter ([wayland] compositor =
-    "sway") on the sway start-sway.sh started (its KEY=VALUE lines in `env`), its sockets,
-    audit and log (daemon.log) in a new private directory. Returns (process, directory)
-    once the control socket exists, or (None, directory) when it did not within 30 s."""
+    "sway", and the lines in `wayland`) on the sway start-sway.sh started (its KEY=VALUE
+    lines in `env`), its sockets, audit and log (daemon.log) in a new private directory.
+    Returns (process, directory) once the control socket exists, or (None, directory) when
+    it did not within 30 s."""
     run = tempfile.mkdtemp(prefix=prefix)
     os.chmod(run, 0o700)
     config = os.path.join(run, "inputmux.toml")
@@ -50,7 +51,7 @@ key_path = "{run}/audit.key"
 compositor = "sway"
 socket = "{env['SWAYSOCK']}"
 display = "{env['XDG_RUNTIME_DIR']}/{env['WAYLAND_DISPLAY']}"
-""")
+{wayland}""")
     daemon = subprocess.Popen(["/opt/inputmux/bin/inputmuxd", "--config", config, "--log-level", log_level],
                               stderr=open(os.path.join(run, "daemon.log"), "w"))
     sc.children.append(daemon)
