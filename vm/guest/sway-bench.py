@@ -24,6 +24,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -111,7 +112,23 @@ def foot_window(sway, app_id, *command):
 
 # Capture ---------------------------------------------------------------------------------
 
-def capture_bench(sway, socket, rounds):
+def cpu_ms(pid):
+    """CPU time (user + system, all threads) a process has used, in ms, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_ms():
+    """CPU time the finished children of this process used (grim), in ms."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1000
+
+
+def capture_bench(sway, socket, rounds, daemon_pid):
     """Each round runs the four ways once, in an order that turns round by round."""
     # Something to encode: a terminal full of text, as an agent would look at.
     view = foot_window(sway, "benchcap", "sh", "-c",
@@ -177,15 +194,22 @@ def capture_bench(sway, socket, rounds):
         ('grim -t ppm -g "0,0 1x1"', grim("ppm", "1x1")),
     ]
     times = {name: [] for name, _ in ways}
+    sway_pid = int(sway.env["SWAY_PID"])
+    # CPU used per way, summed over the rounds: sway's, inputmuxd's, grim's.
+    cpu = {name: [0.0, 0.0, 0.0] for name, _ in ways}
     for _ in range(3):  # warm: the first capture connects nothing new, but caches and pages settle
         for _, run in ways:
             run()
     for r in range(rounds):
         order = ways if r % 2 == 0 else list(reversed(ways))
         for name, run in order:
+            before = (cpu_ms(sway_pid), cpu_ms(daemon_pid), children_cpu_ms())
             t0 = time.monotonic()
             run()
             times[name].append((time.monotonic() - t0) * 1000)
+            after = (cpu_ms(sway_pid), cpu_ms(daemon_pid), children_cpu_ms())
+            for i in range(3):
+                cpu[name][i] += after[i] - before[i]
 
     # The images are what the replies said (SHA-256), and show the same rectangle:
     # inputmuxd's raw RGBA against grim's PPM, pixel by pixel.
@@ -204,7 +228,8 @@ def capture_bench(sway, socket, rounds):
              (("ours png", "ours.png"), ("grim png", f"grim-{WIDTH}x{HEIGHT}.png"))}
     agent.close()
     sway.msg(f"[con_id={view['id']}] kill")
-    return {"times": times, "order": [n for n, _ in ways], "differing": differing, "sizes": sizes, "rounds": rounds}
+    return {"times": times, "cpu": {n: [v / rounds for v in c] for n, c in cpu.items()},
+            "order": [n for n, _ in ways], "differing": differing, "sizes": sizes, "rounds": rounds}
 
 
 def capture_report(c):
@@ -214,11 +239,13 @@ def capture_report(c):
     rows = []
     for name in c["order"]:
         p50, p90 = quantile(t[name], 0.5), quantile(t[name], 0.9)
-        rows.append([name, fmt(p50), fmt(p90), fmt(min(t[name])), fmt(ratio(p50, grim50), 2) + "x"])
+        rows.append([name, fmt(p50), fmt(p90), fmt(min(t[name])), fmt(ratio(p50, grim50), 2) + "x"]
+                    + [fmt(v) for v in c["cpu"][name]])
     notes = [
         "time: from sending the request (or starting grim) to the image in a file: inputmuxd's reply and image read (the memfd, "
         "or base64 decoded) and written (the SHA-256 the reply announced is checked once after the rounds, not timed); grim's "
         "whole process (connect, copy, encode, write). One agent holds a region lease of the whole output; no settle, no cursor.",
+        "CPU: what sway, inputmuxd and grim used per capture (mean over the rounds, /proc and getrusage, 10 ms ticks summed).",
         "the 1x1 captures are the floors of a round trip: the compositor copies at its output's next frame whatever the size; "
         "grim's also starts a process and connects.",
         f"the images: inputmuxd's PNG {c['sizes']['ours png']} bytes, grim's {c['sizes']['grim png']} bytes; "
@@ -226,7 +253,7 @@ def capture_report(c):
     ]
     text = table(f"sway capture: a {WIDTH}x{HEIGHT} region lease (the whole headless output, a foot window of text), "
                  f"{c['rounds']} rounds, the ways taking turns in an order reversed every other round; ms",
-                 ["way", "p50 ms", "p90 ms", "min ms", "p50 / grim"], rows, notes)
+                 ["way", "p50 ms", "p90 ms", "min ms", "p50 / grim", "sway CPU ms", "inputmuxd CPU ms", "grim CPU ms"], rows, notes)
     r = ratio(quantile(t[ours_png], 0.5), grim50)
     met = r is not None and r <= 0.2
     text += (f"goal: inputmuxd's PNG capture at most 1/5 of grim's time (p50): {'met' if met else 'NOT met'} "
@@ -284,9 +311,18 @@ class Typist:
         return o
 
 
-def measure(typists, who, texts):
-    """`who` (indices) type at once; returns the wall time and whether each window got its text."""
+def difference(want, got):
+    """Where a window's text went wrong, in a few words."""
+    i = next((j for j, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+    return (f"want {len(want)} characters, got {len(got)}; first difference at {i}: "
+            f"want {want[max(0, i - 10):i + 15]!r}, got {got[max(0, i - 10):i + 15]!r}")
+
+
+def measure(typists, who, texts, pids):
+    """`who` (indices) type at once; returns the wall time, whether each window got its
+    text, and the CPU sway and inputmuxd (`pids`) used meanwhile."""
     before = [t.received() for t in typists]
+    cpu_before = [cpu_ms(p) for p in pids]
     outcomes = [None] * len(who)
     start = threading.Barrier(len(who))
 
@@ -303,8 +339,12 @@ def measure(typists, who, texts):
             raise BenchFailure(o["failure"])
     expected = [before[k] + (texts[k] + "\n" if k in who else "") for k in range(len(typists))]
     sc.wait_for(lambda: all(t.received() == e for t, e in zip(typists, expected)), 10)
+    cpu = [(cpu_ms(p) - b) / 1000 for p, b in zip(pids, cpu_before)]
     exact = [typists[k].received() == expected[k] for k in range(len(typists))]
+    details = [f"{typists[k].app_id}: " + difference(expected[k][len(before[k]):], typists[k].received()[len(before[k]):])
+               for k in range(len(typists)) if not exact[k]]
     return {"wall": max(o["ended"] for o in outcomes) - min(o["began"] for o in outcomes),
+            "sway_cpu": cpu[0], "daemon_cpu": cpu[1], "details": details,
             "type": [o.get("type_seconds") for o in outcomes],
             "wait": [o["granted"] - o["began"] for o in outcomes],
             "refusals": sum(o["refusals"] for o in outcomes),
@@ -312,21 +352,25 @@ def measure(typists, who, texts):
             "wrong": [typists[k].app_id for k in range(len(typists)) if not exact[k]]}
 
 
-def typing_bench(sway, socket, rounds, length):
+def typing_bench(sway, socket, rounds, length, daemon_pid):
+    pids = (int(sway.env["SWAY_PID"]), daemon_pid)
     typists = [Typist(sway, socket, app) for app in TYPISTS]
     modes = [seat_mode(t.agent.hello) for t in typists]
     say("seats the hellos said: " + "; ".join(f"{t.app_id}: {m}" for t, m in zip(typists, modes)))
     results = {"alone": [], "three": []}
     lengths = []
-    measure(typists, [0], [text_of(f"w{k}", 20) for k in range(3)])  # warm: the first keys through each device
-    measure(typists, [0, 1, 2], [text_of(f"v{k}", 20) for k in range(3)])
+    measure(typists, [0], [text_of(f"w{k}", 20) for k in range(3)], pids)  # warm: the first keys through each device
+    measure(typists, [0, 1, 2], [text_of(f"v{k}", 20) for k in range(3)], pids)
     for r in range(rounds):
         texts = [text_of(f"{app}r{r}", length) for app in TYPISTS]
         lengths += [len(t) for t in texts]
         kinds = ["alone", "three"] if r % 2 == 0 else ["three", "alone"]
         for kind in kinds:
             say(f"typing round {r + 1} of {rounds}: {'one alone' if kind == 'alone' else 'three at once'}")
-            results[kind].append(measure(typists, [0] if kind == "alone" else [0, 1, 2], texts))
+            m = measure(typists, [0] if kind == "alone" else [0, 1, 2], texts, pids)
+            for d in m["details"]:
+                say(f"round {r + 1}, {kind}: not exact: {d}")
+            results[kind].append(m)
     for t in typists:
         t.agent.close()
     return {"results": results, "modes": modes, "rounds": rounds, "length": length,
@@ -349,20 +393,28 @@ def typing_report(ty):
     refusals = sum(m["refusals"] for kind in res for m in res[kind])
     distinct = sorted(set(m.split(" ")[0] for m in ty["modes"]))
     seat = "/".join(distinct)
-    rows = [[f"{seat} seat{'s' if seat == 'own' else ''}", fmt(alone, 2), fmt(three, 2), fmt(r, 2) + "x",
-             fmt(per("three", "type"), 2), fmt(per("three", "wait"), 2),
-             fmt(alone * 1000 / ty["length"] if alone else None), str(refusals), f"{inexact} of {2 * ty['rounds']}", by_round]]
+    name = f"{seat} seat{'s' if seat == 'own' else ''}"
+    rows = [[name, fmt(alone, 2), fmt(three, 2), fmt(r, 2) + "x", str(refusals), f"{inexact} of {2 * ty['rounds']}", by_round]]
+    details = [d for kind in res for m in res[kind] for d in m["details"]]
     notes = ["seats the hellos said: " + "; ".join(f"{a}: {m}" for a, m in zip(TYPISTS, ty["modes"])),
              "each agent: acquire its foot window by app_id with the keyboard (mode wait), click its middle once, type its text and a newline, release; "
              "time: the first acquire to the last release reply, sessions connected beforehand.",
              "exact: every window's file (foot's own output, written by cat) grew by exactly its agent's text, and the others' by nothing"
              + (f"; wrong in {', '.join(wrong)}" if wrong else "") + "."]
+    notes += [f"not exact: {d}" for d in details[:4]] + ([f"not exact: and {len(details) - 4} more"] if len(details) > 4 else [])
     text = table(f"sway typing: three agents each type a different text of {ty['chars']} characters (letters, digits, spaces) into a foot window of their own at once, "
                  f"against one agent typing one such text alone; inputmuxd on sway with uinput devices, default pacing; "
                  f"{ty['rounds']} rounds, alone and three taking turns; medians",
-                 ["seat", "one alone s", "three at once s", "three/alone", "type gesture among three s",
-                  "waiting for the lease among three s", "ms per character alone", "focus refusals", "runs not exact", "three/alone by round"],
+                 ["seat", "one alone s", "three at once s", "three/alone", "focus refusals", "runs not exact", "three/alone by round"],
                  rows, notes)
+    where = table("where the time goes (medians over rounds and agents; CPU: what sway and inputmuxd used during the run, s)",
+                  ["seat", "type gesture alone s", "type gesture among three s", "waiting for the lease among three s",
+                   "ms per character alone", "sway CPU alone", "sway CPU three", "inputmuxd CPU alone", "inputmuxd CPU three"],
+                  [[name, fmt(per("alone", "type"), 2), fmt(per("three", "type"), 2), fmt(per("three", "wait"), 2),
+                    fmt(per("alone", "type") * 1000 / ty["length"] if per("alone", "type") else None),
+                    fmt(med("alone", "sway_cpu"), 2), fmt(med("three", "sway_cpu"), 2),
+                    fmt(med("alone", "daemon_cpu"), 2), fmt(med("three", "daemon_cpu"), 2)]])
+    text += "\n" + where
     met = r is not None and r <= 1.3 and inexact == 0
     text += (f"goal: three at once within 1.3x of one alone, every window exactly its text: {'met' if met else 'NOT met'} "
              f"({fmt(r, 2)}x, {inexact} runs not exact, {refusals} focus refusals; seats: {seat}"
@@ -397,10 +449,10 @@ def main():
     socket = os.path.join(run, "agent.sock")
     try:
         say(f"capture: {args.capture_rounds} rounds")
-        cap_text, cap_json = capture_report(capture_bench(sway, socket, args.capture_rounds))
+        cap_text, cap_json = capture_report(capture_bench(sway, socket, args.capture_rounds, daemon.pid))
         print(cap_text, flush=True)
         say(f"typing: {args.typing_rounds} rounds")
-        typ_text, typ_json = typing_report(typing_bench(sway, socket, args.typing_rounds, args.length))
+        typ_text, typ_json = typing_report(typing_bench(sway, socket, args.typing_rounds, args.length, daemon.pid))
         print(typ_text, flush=True)
     finally:
         if os.path.isdir("/opt/inputmux/out"):
