@@ -101,9 +101,11 @@ def wait_for_devices(sway, agent, timeout=120):
         raise BenchFailure(f"sway did not list {sorted(names)} within {timeout} s; see /tmp/inputmux-sway/sway.log")
 
 
-def foot_window(sway, app_id, *command):
-    """A foot window started as the compositor's user; returns its GET_TREE view once mapped."""
-    sway.user("foot", "-a", app_id, *command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def foot_window(sway, app_id, *command, log=None):
+    """A foot window started as the compositor's user (its messages in `log`); returns its
+    GET_TREE view once mapped."""
+    sway.user("foot", "-a", app_id, *command, stdout=subprocess.DEVNULL,
+              stderr=open(log, "w") if log else subprocess.DEVNULL)
     view = sc.wait_for(lambda: next((v for v in sc.views(sway.msg(kind="get_tree") or {}) if v.get("app_id") == app_id), None), 90)
     if view is None:
         raise BenchFailure(f"foot -a {app_id} did not map within 90 s")
@@ -120,6 +122,32 @@ def cpu_ms(pid):
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cpu(pid, seconds=3.0):
+    """CPU a process uses per second while nothing is asked of it, in ms, and its busiest
+    threads (name and ms per second), from /proc/PID/task."""
+    def threads():
+        got = {}
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                    name = f.read().strip()
+            except OSError:
+                continue
+            got[tid] = (name, cpu_ms(f"{pid}/task/{tid}"))
+        return got
+    before, total = threads(), cpu_ms(pid)
+    time.sleep(seconds)
+    after, total = threads(), cpu_ms(pid) - total
+    busy = sorted(((after[t][1] - before[t][1], after[t][0]) for t in after if t in before), reverse=True)
+    return total / seconds, [(name, ms / seconds) for ms, name in busy[:3] if ms > 0]
+
+
+def idle_text(what, idle):
+    per_second, threads = idle
+    return (f"inputmuxd while idle ({what}): {per_second:.0f} ms of CPU per second"
+            + (" (threads: " + ", ".join(f"{n} {ms:.0f}" for n, ms in threads) + ")" if threads else ""))
 
 
 def children_cpu_ms():
@@ -142,6 +170,8 @@ def capture_bench(sway, socket, rounds, daemon_pid):
     if lease.get("state") != "active":
         raise BenchFailure(f"the region lease 0,0,{WIDTH}x{HEIGHT} was not granted: {lease}")
     lease_id = lease["lease"]["id"]
+    idle = idle_cpu(daemon_pid)
+    say(idle_text("one session holding a region lease", idle))
     out = tempfile.mkdtemp(prefix="inputmux-sway-bench-")
     grim_env = sway.root_env
 
@@ -228,7 +258,7 @@ def capture_bench(sway, socket, rounds, daemon_pid):
              (("ours png", "ours.png"), ("grim png", f"grim-{WIDTH}x{HEIGHT}.png"))}
     agent.close()
     sway.msg(f"[con_id={view['id']}] kill")
-    return {"times": times, "cpu": {n: [v / rounds for v in c] for n, c in cpu.items()},
+    return {"idle": idle, "times": times, "cpu": {n: [v / rounds for v in c] for n, c in cpu.items()},
             "order": [n for n, _ in ways], "differing": differing, "sizes": sizes, "rounds": rounds}
 
 
@@ -245,7 +275,8 @@ def capture_report(c):
         "time: from sending the request (or starting grim) to the image in a file: inputmuxd's reply and image read (the memfd, "
         "or base64 decoded) and written (the SHA-256 the reply announced is checked once after the rounds, not timed); grim's "
         "whole process (connect, copy, encode, write). One agent holds a region lease of the whole output; no settle, no cursor.",
-        "CPU: what sway, inputmuxd and grim used per capture (mean over the rounds, /proc and getrusage, 10 ms ticks summed).",
+        "CPU: what sway, inputmuxd and grim used per capture (mean over the rounds, /proc and getrusage, 10 ms ticks summed); "
+        + idle_text("one session holding the lease, before the rounds", c["idle"]) + ".",
         "the 1x1 captures are the floors of a round trip: the compositor copies at its output's next frame whatever the size; "
         "grim's also starts a process and connects.",
         f"the images: inputmuxd's PNG {c['sizes']['ours png']} bytes, grim's {c['sizes']['grim png']} bytes; "
@@ -272,7 +303,7 @@ class Typist:
         self.path = f"/tmp/inputmux-sway-bench-{app_id}.txt"
         if os.path.exists(self.path):
             os.remove(self.path)
-        foot_window(sway, app_id, "sh", "-c", f"exec cat > {self.path}")
+        foot_window(sway, app_id, "sh", "-c", f"exec cat > {self.path}", log=f"/tmp/inputmux-sway-bench-{app_id}.log")
         self.agent = im.Agent(f"bench-{app_id}", path=socket)
         wait_for_devices(sway, self.agent)
 
@@ -357,6 +388,8 @@ def typing_bench(sway, socket, rounds, length, daemon_pid):
     typists = [Typist(sway, socket, app) for app in TYPISTS]
     modes = [seat_mode(t.agent.hello) for t in typists]
     say("seats the hellos said: " + "; ".join(f"{t.app_id}: {m}" for t, m in zip(typists, modes)))
+    idle = idle_cpu(daemon_pid)
+    say(idle_text("three sessions, no lease", idle))
     results = {"alone": [], "three": []}
     lengths = []
     measure(typists, [0], [text_of(f"w{k}", 20) for k in range(3)], pids)  # warm: the first keys through each device
@@ -370,10 +403,13 @@ def typing_bench(sway, socket, rounds, length, daemon_pid):
             m = measure(typists, [0] if kind == "alone" else [0, 1, 2], texts, pids)
             for d in m["details"]:
                 say(f"round {r + 1}, {kind}: not exact: {d}")
+            if m["details"]:
+                ids = {v["id"]: v.get("app_id") for v in sc.views(sway.msg(kind="get_tree") or {})}
+                say(f"seats' focus now: {sc.seat_focus(sway, ids)}")
             results[kind].append(m)
     for t in typists:
         t.agent.close()
-    return {"results": results, "modes": modes, "rounds": rounds, "length": length,
+    return {"idle": idle, "results": results, "modes": modes, "rounds": rounds, "length": length,
             "chars": f"{min(lengths)}-{max(lengths)}" if min(lengths) != max(lengths) else str(lengths[0])}
 
 
@@ -401,6 +437,7 @@ def typing_report(ty):
              "time: the first acquire to the last release reply, sessions connected beforehand.",
              "exact: every window's file (foot's own output, written by cat) grew by exactly its agent's text, and the others' by nothing"
              + (f"; wrong in {', '.join(wrong)}" if wrong else "") + "."]
+    notes.append(idle_text("three sessions connected, no lease, before the rounds", ty["idle"]) + ".")
     notes += [f"not exact: {d}" for d in details[:4]] + ([f"not exact: and {len(details) - 4} more"] if len(details) > 4 else [])
     text = table(f"sway typing: three agents each type a different text of {ty['chars']} characters (letters, digits, spaces) into a foot window of their own at once, "
                  f"against one agent typing one such text alone; inputmuxd on sway with uinput devices, default pacing; "
@@ -447,6 +484,8 @@ def main():
     if daemon is None:
         raise BenchFailure("inputmuxd did not start: " + sc.read(os.path.join(run, "daemon.log"))[-2000:])
     socket = os.path.join(run, "agent.sock")
+    time.sleep(2.0)  # started: the first reads of sway's outputs and tree are done
+    say(idle_text("no session", idle_cpu(daemon.pid)))
     try:
         say(f"capture: {args.capture_rounds} rounds")
         cap_text, cap_json = capture_report(capture_bench(sway, socket, args.capture_rounds, daemon.pid))
