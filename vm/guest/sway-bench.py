@@ -351,7 +351,7 @@ def difference(want, got):
 
 def measure(typists, who, texts, pids):
     """`who` (indices) type at once; returns the wall time, whether each window got its
-    text, and the CPU sway and inputmuxd (`pids`) used meanwhile."""
+    text, and the CPU sway and inputmuxd (`pids`) used until the last agent finished."""
     before = [t.received() for t in typists]
     cpu_before = [cpu_ms(p) for p in pids]
     outcomes = [None] * len(who)
@@ -365,12 +365,12 @@ def measure(typists, who, texts, pids):
         th.start()
     for th in threads:
         th.join()
+    cpu = [(cpu_ms(p) - b) / 1000 for p, b in zip(pids, cpu_before)]
     for o in outcomes:
         if o["failure"]:
             raise BenchFailure(o["failure"])
     expected = [before[k] + (texts[k] + "\n" if k in who else "") for k in range(len(typists))]
     sc.wait_for(lambda: all(t.received() == e for t, e in zip(typists, expected)), 10)
-    cpu = [(cpu_ms(p) - b) / 1000 for p, b in zip(pids, cpu_before)]
     exact = [typists[k].received() == expected[k] for k in range(len(typists))]
     details = [f"{typists[k].app_id}: " + difference(expected[k][len(before[k]):], typists[k].received()[len(before[k]):])
                for k in range(len(typists)) if not exact[k]]
