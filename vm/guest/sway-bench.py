@@ -296,15 +296,18 @@ def capture_report(c):
 # Typing ----------------------------------------------------------------------------------
 
 class Typist:
-    """One agent session and its foot window, whose `cat` writes what it reads to `path`."""
+    """One agent's foot window, whose `cat` writes what it reads to `path`, and later its session."""
 
-    def __init__(self, sway, socket, app_id):
+    def __init__(self, sway, app_id):
         self.app_id = app_id
         self.path = f"/tmp/inputmux-sway-bench-{app_id}.txt"
         if os.path.exists(self.path):
             os.remove(self.path)
         foot_window(sway, app_id, "sh", "-c", f"exec cat > {self.path}", log=f"/tmp/inputmux-sway-bench-{app_id}.log")
-        self.agent = im.Agent(f"bench-{app_id}", path=socket)
+        self.agent = None
+
+    def connect(self, sway, socket):
+        self.agent = im.Agent(f"bench-{self.app_id}", path=socket)
         wait_for_devices(sway, self.agent)
 
     def received(self):
@@ -385,7 +388,13 @@ def measure(typists, who, texts, pids):
 
 def typing_bench(sway, socket, rounds, length, daemon_pid):
     pids = (int(sway.env["SWAY_PID"]), daemon_pid)
-    typists = [Typist(sway, socket, app) for app in TYPISTS]
+    # The windows first, the human's last (a new window takes every seat's focus: seat0's
+    # stays there, as on a desktop where the human works in a window of their own), then
+    # the sessions, whose seats start with their focus on the human's window.
+    typists = [Typist(sway, app) for app in TYPISTS]
+    foot_window(sway, "bench-human", "sh", "-c", "exec cat > /dev/null")
+    for t in typists:
+        t.connect(sway, socket)
     modes = [seat_mode(t.agent.hello) for t in typists]
     say("seats the hellos said: " + "; ".join(f"{t.app_id}: {m}" for t, m in zip(typists, modes)))
     idle = idle_cpu(daemon_pid)
@@ -433,6 +442,7 @@ def typing_report(ty):
     rows = [[name, fmt(alone, 2), fmt(three, 2), fmt(r, 2) + "x", str(refusals), f"{inexact} of {2 * ty['rounds']}", by_round]]
     details = [d for kind in res for m in res[kind] for d in m["details"]]
     notes = ["seats the hellos said: " + "; ".join(f"{a}: {m}" for a, m in zip(TYPISTS, ty["modes"])),
+             "four foot windows side by side (the three agents', then the human's, which keeps seat0's focus), then the sessions; "
              "each agent: acquire its foot window by app_id with the keyboard (mode wait), click its middle once, type its text and a newline, release; "
              "time: the first acquire to the last release reply, sessions connected beforehand.",
              "exact: every window's file (foot's own output, written by cat) grew by exactly its agent's text, and the others' by nothing"
