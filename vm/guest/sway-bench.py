@@ -5,14 +5,18 @@ one headless output of 1280x800, libinput, seatd, an ordinary user), in one run:
 - capture: an agent's `capture` of a 1280x800 region lease (the whole output, a foot
   window full of text on it) to PNG, through inputmuxd (release build, [wayland]
   compositor = "sway"), against `grim -g "0,0 1280x800" FILE.png` of the same rectangle,
-  the two taking turns round by round; beside them the floors: the same capture as raw
-  RGBA (the screencopy and the delivery, no encoding) and grim to PPM (no encoding);
+  the ways taking turns round by round; beside them the floors: the same capture as raw
+  RGBA and grim to PPM (no encoding), and each of a 1x1 rectangle (the round trip); the
+  CPU sway, inputmuxd and grim use per capture, and inputmuxd's while idle;
 - typing: three agents each type a different text into a foot window of their own at
   once, against one agent typing one such text alone, at the default pacing: each leases
   its window by app_id with the keyboard, clicks into it once, types, releases. Every
   window must hold exactly its own text (foot's `cat` writes what it reads to a file).
   The hellos say which seat the sessions got (own seats, or the human's shared seat,
   where three take about three times as long: one keyboard lease at a time).
+
+Over 400 lines: the two parts share one sway, one daemon and the table code, and each
+is one linear procedure; split, they would pass all of that around.
 
 Run: bash vm/run-in-guest.sh --timeout 1200 -- python3 /opt/inputmux/guest/sway-bench.py
      [--capture-rounds N] [--typing-rounds N] [--length N] [--seats true|false] [--json PATH]
@@ -157,7 +161,7 @@ def children_cpu_ms():
 
 
 def capture_bench(sway, socket, rounds, daemon_pid):
-    """Each round runs the four ways once, in an order that turns round by round."""
+    """Each round runs every way once, in an order reversed every other round."""
     # Something to encode: a terminal full of text, as an agent would look at.
     view = foot_window(sway, "benchcap", "sh", "-c",
                        "ls -l --color=always /usr/bin /usr/lib/x86_64-linux-gnu | head -n 60; exec sleep 3600")
@@ -227,7 +231,7 @@ def capture_bench(sway, socket, rounds, daemon_pid):
     sway_pid = int(sway.env["SWAY_PID"])
     # CPU used per way, summed over the rounds: sway's, inputmuxd's, grim's.
     cpu = {name: [0.0, 0.0, 0.0] for name, _ in ways}
-    for _ in range(3):  # warm: the first capture connects nothing new, but caches and pages settle
+    for _ in range(3):  # warm-up, not counted: the shared buffers, the encoder and grim's pages
         for _, run in ways:
             run()
     for r in range(rounds):
