@@ -101,12 +101,15 @@ public final class SwayConnection {
     }
 
     /// The next whole frame, reading as needed until `deadline`; nil when it passed first.
+    /// A deadline already passed (a zero timeout) still reads what is on the socket now:
+    /// a caller that polled the descriptor and found it readable must get what is there,
+    /// or the descriptor stays readable and its poll loop spins.
     private func readFrame(until deadline: ContinuousClock.Instant) throws(SwayError) -> SwayFrame? {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             if let frame = try takeFrame() { return frame }
             let left = deadline - ContinuousClock.now
-            guard left > .zero, socket.descriptor.waitReadable(timeout: left) else { return nil }
+            guard socket.descriptor.waitReadable(timeout: max(left, .zero)) else { return nil }
             let received = chunk.withUnsafeMutableBytes { raw in
                 Result { () throws(SocketError) -> Int in try socket.receive(into: raw) }
             }

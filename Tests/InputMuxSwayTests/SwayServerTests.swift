@@ -2,6 +2,7 @@ import Foundation
 import InputMuxCore
 import InputMuxHarness
 import InputMuxSystem
+import SystemPackage
 import Testing
 @testable import InputMuxSway
 
@@ -161,6 +162,28 @@ import Testing
         #expect(seen.first == "new")
         #expect(seen.contains("focus"))
         #expect(try c.nextEvent(timeout: .milliseconds(50)) == nil)
+    }
+
+    @Test func aZeroTimeoutReadsTheEventsAlreadyOnTheSocket() throws {
+        // The daemon's loop polls the event connection's descriptor, then takes events
+        // without waiting: what is on the socket must be read then, or the descriptor
+        // stays readable and the loop spins.
+        let sway = try SwayServer()
+        let c = try SwayConnection(socketPath: sway.socketPath)
+        let events = try SwayConnection(socketPath: sway.socketPath)
+        try events.subscribe([.window])
+        try sway.foot(appID: "zero")
+        let v = try c.waitForView { $0.appID == "zero" }
+        let fd = FileDescriptor(rawValue: events.fileDescriptor)
+        #expect(fd.waitReadable(timeout: .seconds(5)))
+        var seen: [SwayEvent] = []
+        while let e = try events.nextEvent(timeout: .zero) { seen.append(e) }
+        #expect(seen.first?.change == "new" && seen.first?.view?.conID == v.conID)
+        // Once read, the descriptor is quiet (events sway sent a moment later read too).
+        Thread.sleep(forTimeInterval: 0.3)
+        while let e = try events.nextEvent(timeout: .zero) { seen.append(e) }
+        #expect(!fd.waitReadable(timeout: .zero))
+        #expect(seen.contains { $0.change == "focus" })
     }
 
     @Test func outputEventsAreRefusedBySway17() throws {

@@ -87,6 +87,8 @@ def main():
     if sway is None:
         return
     daemon, run = sd.start_daemon(env, "inputmux-sway-capture-")
+    check("inputmuxd starts with [wayland] compositor = \"sway\"", daemon is not None,
+          sc.read(os.path.join(run, "daemon.log"))[-2000:])
     if daemon is None:
         return
     tree = lambda: sway.msg(kind="get_tree") or {}  # noqa: E731

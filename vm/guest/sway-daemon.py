@@ -28,10 +28,12 @@ from guest_input import PhysicalKeyboard  # noqa: E402
 check = sc.check
 
 
-def start_daemon(env, prefix):
-    """inputmuxd with `[wayland] compositor = "sway"` on the sway `env` describes, in a new
-    run directory (its sockets, audit and daemon.log); checked that it starts. (daemon,
-    run directory), or (None, None) when it did not start; the daemon is in sc.children."""
+def start_daemon(env, prefix="inputmux-sway-daemon-", log_level="debug", wayland=""):
+    """inputmuxd (the guest's release build) with the sway adapter ([wayland] compositor =
+    "sway", and the lines in `wayland`) on the sway start-sway.sh started (its KEY=VALUE
+    lines in `env`), its sockets, audit and log (daemon.log) in a new private directory.
+    Returns (process, directory) once the control socket exists, or (None, directory) when
+    it did not within 30 s; the process is in sc.children."""
     run = tempfile.mkdtemp(prefix=prefix)
     os.chmod(run, 0o700)
     config = os.path.join(run, "inputmux.toml")
@@ -49,13 +51,12 @@ key_path = "{run}/audit.key"
 compositor = "sway"
 socket = "{env['SWAYSOCK']}"
 display = "{env['XDG_RUNTIME_DIR']}/{env['WAYLAND_DISPLAY']}"
-""")
-    daemon = subprocess.Popen(["/opt/inputmux/bin/inputmuxd", "--config", config, "--log-level", "debug"],
+{wayland}""")
+    daemon = subprocess.Popen(["/opt/inputmux/bin/inputmuxd", "--config", config, "--log-level", log_level],
                               stderr=open(os.path.join(run, "daemon.log"), "w"))
     sc.children.append(daemon)
     ok = sc.wait_for(lambda: os.path.exists(f"{run}/control.sock"), 30)
-    check("inputmuxd starts with [wayland] compositor = \"sway\"", ok, open(os.path.join(run, "daemon.log")).read()[-2000:])
-    return (daemon, run) if ok else (None, None)
+    return (daemon if ok else None), run
 
 
 def start_sway():
@@ -76,7 +77,9 @@ def main():
     # The human's keyboard, there before the daemon, which grabs it and re-emits its keys
     # onto seat0.
     keyboard = PhysicalKeyboard()
-    daemon, run = start_daemon(env, "inputmux-sway-daemon-")
+    daemon, run = start_daemon(env)
+    check("inputmuxd starts with [wayland] compositor = \"sway\"", daemon is not None,
+          open(os.path.join(run, "daemon.log")).read()[-2000:])
     if daemon is None:
         return
     out = "/tmp/inputmux-sway-daemon-footA.txt"
