@@ -145,9 +145,28 @@ def scenario(sway, sc, run, check, keyboard, say=print):
 
         # A new window takes every seat's focus: an agent's next keys are refused until its
         # own click puts its seat's focus back.
+        # While her keys run, too: the rest of the text is not written.
+        a = agents["alice"]
+        stopped = {}
+
+        def long_text():
+            t0 = time.monotonic()
+            try:
+                a.type(text_of("interrupted", 400))
+                stopped["outcome"] = "ok"
+            except im.InputMuxError as exc:
+                stopped["outcome"] = f"{exc.code}: {exc}"
+            stopped["took"] = time.monotonic() - t0
+
+        typist = threading.Thread(target=long_text)
+        typist.start()
+        time.sleep(1.0)
         other = sway.user("foot", "-a", "seats-new", "sleep", "600", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         sc.children.append(other)
-        a = agents["alice"]
+        typist.join(timeout=60)
+        say(f"seats: alice's 400-character text while a window mapped: {stopped}")
+        check("seats: alice's keys running when a new window took her seat's focus stop with focus_elsewhere",
+              stopped.get("outcome", "").startswith("focus_elsewhere") and "stopped" in stopped.get("outcome", ""), str(stopped))
         moved = sc.wait_for(lambda: (seat(sway, f"inputmux-alice-{a.session}") or {}).get("focus") not in (None, views["alice"]["id"]), 60)
         check("seats: a new window takes alice's seat's focus too (sway gives every seat a new window)", moved,
               json.dumps(seat(sway, f"inputmux-alice-{a.session}"))[:400])

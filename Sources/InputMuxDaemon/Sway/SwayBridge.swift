@@ -47,6 +47,7 @@ final class SwayBridge: WindowSystem {
         var changed = false
         do throws(SwayError) {
             while try events.nextEvent(timeout: .zero) != nil { changed = true }
+            if changed { agentSeats?.windowSystemChanged() }
         } catch {
             logger.error("the sway IPC event connection failed", metadata: ["error": "\(error)"])
             return []
