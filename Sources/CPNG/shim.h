@@ -1,6 +1,8 @@
 #include <png.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* PNG_FORMAT_RGBA is a macro built from other macros, which Swift does not import. */
 static const png_uint_32 inputmux_png_format_rgba = PNG_FORMAT_RGBA;
@@ -69,4 +71,91 @@ static inline size_t inputmux_png_write_opaque(const unsigned char *pixels, png_
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
     return sink.written;
+}
+
+/* An opaque PNG's image data compressed in parts, side by side (the way pigz splits a zlib
+   stream): each part is rows [y0, y1) as PNG scanlines (filter byte 0, then R,G,B)
+   deflated on their own at `level`, ending on a byte boundary with a sync flush, the last
+   part finishing the stream. The parts laid end to end are one deflate stream.
+   inputmux_png_part_bound is the most bytes a part of `rows` rows can take. */
+static inline size_t inputmux_png_part_bound(size_t width, size_t rows) {
+    return compressBound((uLong)(rows * (1 + width * 3))) + 64;
+}
+
+/* Writes part [y0, y1) into out[0..<capacity]; returns its length (0 on failure) and the
+   Adler-32 and length of its uncompressed scanlines in *adler and *raw_length. */
+static inline size_t inputmux_png_deflate_part(const unsigned char *pixels, size_t stride, png_uint_32 width,
+                                               png_uint_32 y0, png_uint_32 y1, int bgr, int level, int last,
+                                               unsigned char *out, size_t capacity, uLong *adler, size_t *raw_length) {
+    size_t row = 1 + (size_t)width * 3, n = row * (y1 - y0);
+    unsigned char *raw = malloc(n ? n : 1);
+    if (!raw) return 0;
+    for (png_uint_32 y = y0; y < y1; y++) {
+        const unsigned char *s = pixels + (size_t)y * stride;
+        unsigned char *d = raw + row * (y - y0);
+        *d++ = 0;
+        for (png_uint_32 x = 0; x < width; x++, s += 4, d += 3) {
+            d[0] = bgr ? s[2] : s[0]; d[1] = s[1]; d[2] = bgr ? s[0] : s[2];
+        }
+    }
+    *adler = adler32(adler32(0L, Z_NULL, 0), raw, (uInt)n);
+    *raw_length = n;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) { free(raw); return 0; }
+    z.next_in = raw; z.avail_in = (uInt)n;
+    z.next_out = out; z.avail_out = (uInt)capacity;
+    int rc = deflate(&z, last ? Z_FINISH : Z_SYNC_FLUSH);
+    size_t written = capacity - z.avail_out;
+    int done = last ? rc == Z_STREAM_END : (rc == Z_OK && z.avail_in == 0 && z.avail_out > 0);
+    deflateEnd(&z);
+    free(raw);
+    return done ? written : 0;
+}
+
+/* The PNG file of a width x height 8-bit RGB image whose deflated data is `parts` (from
+   inputmux_png_deflate_part, in row order) with the Adler-32 `adler` of all its scanlines:
+   the signature and IHDR through libpng, one IDAT holding the zlib stream (header, the
+   parts, the checksum), IEND. Returns the bytes written, or 0 with `message` filled. */
+static inline size_t inputmux_png_write_parts(png_uint_32 width, png_uint_32 height, int level,
+                                              const unsigned char *const *parts, const size_t *lengths, size_t count,
+                                              uLong adler, unsigned char *out, size_t capacity, char message[200]) {
+    struct inputmux_png_sink sink;
+    memset(&sink, 0, sizeof sink);
+    sink.out = out; sink.capacity = capacity;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, inputmux_png_error, inputmux_png_warning);
+    if (!png) { strcpy(message, "could not start a writer"); return 0; }
+    png_infop info = png_create_info_struct(png);
+    if (!info || setjmp(sink.jump)) {
+        if (!info) strcpy(sink.message, "could not start a writer");
+        png_destroy_write_struct(&png, info ? &info : NULL);
+        memcpy(message, sink.message, sizeof sink.message);
+        return 0;
+    }
+    png_set_write_fn(png, &sink, inputmux_png_sink_write, inputmux_png_sink_flush);
+    png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    /* The zlib header: deflate with a 32K window (0x78), FLEVEL from the level, FCHECK so
+       that the 16-bit value is a multiple of 31. */
+    unsigned char header[2] = { 0x78, (unsigned char)((level <= 1 ? 0 : level <= 5 ? 1 : level == 6 ? 2 : 3) << 6) };
+    header[1] |= (unsigned char)(31 - ((header[0] * 256 + header[1]) % 31));
+    unsigned char trailer[4] = { (unsigned char)(adler >> 24), (unsigned char)(adler >> 16), (unsigned char)(adler >> 8),
+                                 (unsigned char)adler };
+    size_t total = sizeof header + sizeof trailer;
+    for (size_t i = 0; i < count; i++) total += lengths[i];
+    if (total > 0x7fffffff) png_error(png, "image data too large for one IDAT chunk");
+    png_write_chunk_start(png, (png_const_bytep)"IDAT", (png_uint_32)total);
+    png_write_chunk_data(png, header, sizeof header);
+    for (size_t i = 0; i < count; i++) png_write_chunk_data(png, parts[i], lengths[i]);
+    png_write_chunk_data(png, trailer, sizeof trailer);
+    png_write_chunk_end(png);
+    png_write_chunk(png, (png_const_bytep)"IEND", NULL, 0);
+    png_destroy_write_struct(&png, &info);
+    return sink.written;
+}
+
+/* The Adler-32 of two byte runs end to end, from each one's and the second's length. */
+static inline uLong inputmux_adler32_combine(uLong first, uLong second, size_t second_length) {
+    return adler32_combine(first, second, (z_off_t)second_length);
 }

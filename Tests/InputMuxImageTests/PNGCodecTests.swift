@@ -73,6 +73,36 @@ import Testing
         }
     }
 
+    @Test func anImageDeflatedInPartsReadsBackAsOneStream() throws {
+        // Odd heights, parts of unequal rows, either layout, a screenshot and noise (which
+        // deflate stores): libpng's reader checks the stream, its Adler-32 and every row.
+        for (image, name) in [(TestImages.screenshotLike(333, 257), "screenshot"),
+                              (TestImages.noise(97, 131, stride: 97 * 4 + 12, format: .rgba8888, seed: 9), "noise")] {
+            let want = try ImageScaler.scale(image, width: image.width, height: image.height, to: .rgba8888).bytes
+            let whole = try PNGCodec.encodeOpaque(image, level: 2, parts: 1)
+            for parts in [1, 2, 3, 7] {
+                for level in [0, 1, 2, 6] {
+                    let png = try PNGCodec.encodeOpaque(image, level: level, parts: parts)
+                    let back = try PNGCodec.decode(png)
+                    #expect(back.width == image.width && back.height == image.height && back.rgba == want,
+                            "\(name) in \(parts) parts at level \(level)")
+                }
+            }
+            // Parts cost little in size: each starts without the previous one's window.
+            let split = try PNGCodec.encodeOpaque(image, level: 2, parts: 3)
+            #expect(split.count <= whole.count + whole.count / 10 + 64, "\(name): \(split.count) against \(whole.count)")
+        }
+    }
+
+    @Test func tallImagesAreSplitOnePartPerProcessor() {
+        #expect(PNGCodec.partCount(height: 800, processors: 2) == 2)
+        #expect(PNGCodec.partCount(height: 800, processors: 64) == 800 / PNGCodec.minimumPartRows)
+        #expect(PNGCodec.partCount(height: 4000, processors: 64) == PNGCodec.maximumParts)
+        #expect(PNGCodec.partCount(height: 200, processors: 4) == 1)
+        #expect(PNGCodec.partCount(height: 1, processors: 4) == 1)
+        #expect(PNGCodec.partCount(height: 800, processors: 1) == 1)
+    }
+
     @Test func badDimensionsAreTypedErrors() throws {
         let empty = PixelImage(width: 0, height: 3, format: .xrgb8888, bytes: [])
         #expect(throws: PNGError.badDimensions(width: 0, height: 3)) { try PNGCodec.encodeOpaque(empty) }
