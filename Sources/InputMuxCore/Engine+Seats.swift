@@ -92,7 +92,7 @@ extension Engine {
         let left = r.frames.count - r.next
         guard let job = abortRunning(on: .own(s), into: &out) else { return }
         let message = "\(job.gesture.kind) stopped with \(left) frames unsent: the window system moved your seat's focus away "
-            + "from lease \(job.lease) (its window was unmapped or closed, or the application moved the focus); "
+            + "from lease \(job.lease) (its window was unmapped or closed, a new window took it, or the application moved it); "
             + "what it held was released"
         out.reply(.rejected(Rejection(.focusElsewhere, message)), to: .session(s), for: job.request)
         out.audit(AuditEvent(time: now, identity: profiles[s]?.identity, lease: job.lease, action: job.gesture.kind,
