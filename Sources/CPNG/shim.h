@@ -1,4 +1,5 @@
 #include <png.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,4 +159,43 @@ static inline size_t inputmux_png_write_parts(png_uint_32 width, png_uint_32 hei
 /* The Adler-32 of two byte runs end to end, from each one's and the second's length. */
 static inline uLong inputmux_adler32_combine(uLong first, uLong second, size_t second_length) {
     return adler32_combine(first, second, (z_off_t)second_length);
+}
+
+struct inputmux_png_part {
+    const unsigned char *pixels; size_t stride; png_uint_32 width, y0, y1; int bgr, level, last;
+    unsigned char *out; size_t capacity, length, raw_length; uLong adler;
+};
+
+static void *inputmux_png_part_run(void *arg) {
+    struct inputmux_png_part *p = (struct inputmux_png_part *)arg;
+    p->length = inputmux_png_deflate_part(p->pixels, p->stride, p->width, p->y0, p->y1, p->bgr, p->level, p->last,
+                                          p->out, p->capacity, &p->adler, &p->raw_length);
+    return NULL;
+}
+
+/* Deflates `count` parts of `rows` rows each (the last one the rest) side by side: parts
+   1... on threads of their own, part 0 on the calling thread. The threads are made by the
+   caller, so they inherit its nice value (agent work stays below the human's input; a
+   thread pool's would run at the process's). part i goes to out + i * capacity; lengths,
+   adlers and raw lengths come back per part (a length of 0: that part failed). */
+static inline void inputmux_png_deflate_parts(const unsigned char *pixels, size_t stride, png_uint_32 width,
+                                              png_uint_32 height, png_uint_32 rows, int bgr, int level, size_t count,
+                                              unsigned char *out, size_t capacity,
+                                              size_t *lengths, uLong *adlers, size_t *raw_lengths) {
+    struct inputmux_png_part parts[16];
+    pthread_t threads[16];
+    int started[16] = {0};
+    if (count > 16) count = 16;
+    for (size_t i = 0; i < count; i++) {
+        png_uint_32 y0 = (png_uint_32)i * rows, y1 = y0 + rows > height ? height : y0 + rows;
+        struct inputmux_png_part part = { pixels, stride, width, y0, y1, bgr, level, i == count - 1,
+                                          out + i * capacity, capacity, 0, 0, 0 };
+        parts[i] = part;
+    }
+    for (size_t i = 1; i < count; i++) started[i] = pthread_create(&threads[i], NULL, inputmux_png_part_run, &parts[i]) == 0;
+    inputmux_png_part_run(&parts[0]);
+    for (size_t i = 1; i < count; i++) {
+        if (started[i]) pthread_join(threads[i], NULL); else inputmux_png_part_run(&parts[i]);
+    }
+    for (size_t i = 0; i < count; i++) { lengths[i] = parts[i].length; adlers[i] = parts[i].adler; raw_lengths[i] = parts[i].raw_length; }
 }

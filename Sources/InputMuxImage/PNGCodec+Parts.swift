@@ -1,5 +1,4 @@
 import CPNG
-import Dispatch
 
 extension PNGCodec {
     /// How many parts `encodeOpaque` deflates side by side for an image of `height` rows:
@@ -19,34 +18,29 @@ extension PNGCodec {
     /// than one stream would be.
     public static func encodeOpaque(_ image: PixelImage, level: Int, parts: Int) throws(PNGError) -> [UInt8] {
         let width = image.width, height = image.height
-        let rows = (height + parts - 1) / parts
+        let asked = max(1, min(parts, maximumParts, height))
+        let rows = (height + asked - 1) / asked
+        // Every part holds rows: 10 rows asked in 7 parts are 5 parts of 2.
+        let parts = (height + rows - 1) / rows
         let bgr: Int32 = image.format == .xrgb8888 ? 1 : 0
         let level = Int32(max(0, min(9, level)))
         let capacity = inputmux_png_part_bound(width, rows)
-        // One buffer per part; each thread writes its own.
+        // One buffer per part; each thread writes its own. The threads are made on this
+        // thread (in C), so they run at its priority: a capture is agent work.
         let output = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * parts)
         defer { output.deallocate() }
-        let results = UnsafeMutablePointer<(length: Int, adler: UInt, raw: Int)>.allocate(capacity: parts)
-        defer { results.deallocate() }
-        results.initialize(repeating: (0, 0, 0), count: parts)
+        var lengths = [Int](repeating: 0, count: parts)
+        var adlers = [UInt](repeating: 0, count: parts)
+        var raws = [Int](repeating: 0, count: parts)
         image.bytes.withUnsafeBytes { src in
-            let pixels = src.bindMemory(to: UInt8.self).baseAddress!
-            let shared = (pixels: UnsafeSendable(pixels), output: UnsafeSendable(output), results: UnsafeSendable(results))
-            DispatchQueue.concurrentPerform(iterations: parts) { i in
-                let y0 = i * rows, y1 = min(height, y0 + rows)
-                var adler: UInt = 0
-                var raw = 0
-                let n = inputmux_png_deflate_part(shared.pixels.value, image.stride, png_uint_32(width), png_uint_32(y0),
-                                                  png_uint_32(y1), bgr, level, i == parts - 1 ? 1 : 0,
-                                                  shared.output.value + i * capacity, capacity, &adler, &raw)
-                shared.results.value[i] = (n, adler, raw)
-            }
+            inputmux_png_deflate_parts(src.bindMemory(to: UInt8.self).baseAddress, image.stride, png_uint_32(width),
+                                       png_uint_32(height), png_uint_32(rows), bgr, level, parts, output, capacity,
+                                       &lengths, &adlers, &raws)
         }
-        guard (0..<parts).allSatisfy({ results[$0].length > 0 }) else { throw .libpng("deflating a part of the image failed") }
-        var adler = results[0].adler
-        for i in 1..<parts { adler = inputmux_adler32_combine(adler, results[i].adler, results[i].raw) }
+        guard lengths.allSatisfy({ $0 > 0 }) else { throw .libpng("deflating a part of the image failed") }
+        var adler = adlers[0]
+        for i in 1..<parts { adler = inputmux_adler32_combine(adler, adlers[i], raws[i]) }
         let starts: [UnsafePointer<UInt8>?] = (0..<parts).map { UnsafePointer(output + $0 * capacity) }
-        let lengths = (0..<parts).map { results[$0].length }
         let bound = lengths.reduce(0, +) + 1024
         var reason = [CChar](repeating: 0, count: 200)
         let out = [UInt8](unsafeUninitializedCapacity: bound) { dst, initialized in
@@ -64,10 +58,4 @@ extension PNGCodec {
         }
         return out
     }
-}
-
-/// A pointer handed to the threads of one `concurrentPerform`, each touching its own part.
-private struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -80,7 +80,7 @@ import Testing
                               (TestImages.noise(97, 131, stride: 97 * 4 + 12, format: .rgba8888, seed: 9), "noise")] {
             let want = try ImageScaler.scale(image, width: image.width, height: image.height, to: .rgba8888).bytes
             let whole = try PNGCodec.encodeOpaque(image, level: 2, parts: 1)
-            for parts in [1, 2, 3, 7] {
+            for parts in [1, 2, 3, 7, 100] {
                 for level in [0, 1, 2, 6] {
                     let png = try PNGCodec.encodeOpaque(image, level: level, parts: parts)
                     let back = try PNGCodec.decode(png)
@@ -92,6 +92,12 @@ import Testing
             let split = try PNGCodec.encodeOpaque(image, level: 2, parts: 3)
             #expect(split.count <= whole.count + whole.count / 10 + 64, "\(name): \(split.count) against \(whole.count)")
         }
+    }
+
+    @Test func aShortImageInManyPartsReadsBack() throws {
+        let image = TestImages.noise(5, 10, stride: 20, format: .xrgb8888, seed: 4)
+        let want = try ImageScaler.scale(image, width: 5, height: 10, to: .rgba8888).bytes
+        for parts in [7, 9, 10, 11] { #expect(try PNGCodec.decode(try PNGCodec.encodeOpaque(image, level: 1, parts: parts)).rgba == want) }
     }
 
     @Test func tallImagesAreSplitOnePartPerProcessor() {
