@@ -218,7 +218,10 @@ import struct InputMuxCore.Point
 
     @Test func aStartingDaemonRemovesTheSeatsADeadOneLeftBehind() throws {
         let x = try XvfbServer()
-        _ = try RecordingClient(display: x.display, ["a:10,10,300x300"])   // keeps the server from resetting
+        // Held to the end: while the daemon is killed and started again, a client must stay
+        // connected, or the server resets and refuses the new daemon.
+        let keeper = try RecordingClient(display: x.display, ["a:10,10,300x300"])
+        defer { withExtendedLifetime(keeper) {} }
         let probe = try X11Display(display: x.display, xauthority: nil)
         var first: MuxDaemon? = try MuxDaemon(display: x.display)
         let agents = try (0..<2).map { try WireClient(socket: first!.agentSocket, name: "left-\($0)") }
@@ -236,7 +239,8 @@ import struct InputMuxCore.Point
 
     @Test func theHelloSaysWhichSeatTheSessionGot() throws {
         let x = try XvfbServer()
-        _ = try RecordingClient(display: x.display, ["a:10,10,300x300"])
+        let keeper = try RecordingClient(display: x.display, ["a:10,10,300x300"])   // held: the server must not reset
+        defer { withExtendedLifetime(keeper) {} }
         let own = try MuxDaemon(display: x.display)
         let a = try WireClient(socket: own.agentSocket, name: "seated")
         let seat = try #require(a.hello["seat"] as? [String: Any])
@@ -255,7 +259,8 @@ import struct InputMuxCore.Point
         #expect(seats.map { $0["name"] as? String } == [seat["name"] as? String])
 
         let x2 = try XvfbServer()
-        _ = try RecordingClient(display: x2.display, ["a:10,10,300x300"])
+        let keeper2 = try RecordingClient(display: x2.display, ["a:10,10,300x300"])   // held: the server must not reset
+        defer { withExtendedLifetime(keeper2) {} }
         let shared = try MuxDaemon(display: x2.display, seats: false)
         let b = try WireClient(socket: shared.agentSocket, name: "sharing")
         let s2 = try #require(b.hello["seat"] as? [String: Any])
