@@ -158,6 +158,9 @@ def scenario(sway, sc, run, check, keyboard, say=print):
                 stopped["outcome"] = f"{exc.code}: {exc}"
             stopped["took"] = time.monotonic() - t0
 
+        # It floats, so the tiled windows keep their places: what stops the keys is the
+        # focus (a re-tiling would stop them as a move of the leased window instead).
+        sway.msg('for_window [app_id="seats-new"] floating enable')
         typist = threading.Thread(target=long_text)
         typist.start()
         time.sleep(1.0)
