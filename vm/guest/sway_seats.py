@@ -160,7 +160,9 @@ def scenario(sway, sc, run, check, keyboard, say=print):
 
         # It floats, so the tiled windows keep their places: what stops the keys is the
         # focus (a re-tiling would stop them as a move of the leased window instead).
-        sway.msg('for_window [app_id="seats-new"] floating enable')
+        # Small, in the bottom right corner: alice's click into the middle of her window
+        # below must land on her window.
+        sway.msg('for_window [app_id="seats-new"] floating enable, resize set 200 150, move absolute position 1070 640')
         typist = threading.Thread(target=long_text)
         typist.start()
         time.sleep(1.0)
