@@ -58,6 +58,10 @@ extension Engine {
             lease = l
         }
         let area = lease.resources.region
+        if area.isEmpty, case .window(let w, _) = lease.resources.area {
+            return refuse(.captureFailed, "capture failed: \(w) is not shown (on another workspace, in the scratchpad or a hidden "
+                + "tab), so \(lease.id) covers nothing now; capture again once it is shown (a moved event says when)", lease: lease.id)
+        }
         let rect = c.rect ?? area
         guard !rect.isEmpty, area.contains(rect) else {
             return refuse(.outsideRegion, "capture refused: \(rect) is not inside \(lease.id)'s \(lease.resources.area); "

@@ -52,6 +52,22 @@ import InputMuxWire
         #expect(t.audits(since: mark).last?.reason == .outsideRegion)
     }
 
+    @Test func aWindowNotShownIsNotCapturedUntilItIsShownAgain() {
+        let t = Timeline()
+        let A = t.connect("A")
+        let w = WindowID(9)
+        _ = A.request(.acquire(LeaseRequest(LeaseResources(area: .window(w, geometry: Region(x: 100, y: 100, width: 300, height: 200))))))
+        // The window system no longer shows it: its lease covers nothing.
+        t.send(.windowGeometry(w, Region(x: 100, y: 100, width: 0, height: 0)))
+        let before = t.out.captures.count
+        let r = A.request(.capture(CaptureRequest())).1
+        #expect(r?.code == .captureFailed && r?.rejection?.message.contains("not shown") == true, "\(String(describing: r))")
+        #expect(t.out.captures.count == before)
+        t.send(.windowGeometry(w, Region(x: 100, y: 100, width: 300, height: 200)))
+        _ = A.request(.capture(CaptureRequest()))
+        #expect(t.out.captures.count == before + 1)
+    }
+
     @Test func noLeaseNoPictureAndNoRightNoPicture() {
         let t = Timeline()
         let A = t.connect("A")

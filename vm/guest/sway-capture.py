@@ -197,7 +197,7 @@ def main():
         check("a capture of the window on a workspace not shown is refused", False, "it was made")
     except im.InputMuxError as exc:
         check("a capture of the window on a workspace not shown is refused",
-              exc.code == "capture_failed" and "not mapped" in str(exc), repr(exc))
+              exc.code == "capture_failed" and "not shown" in str(exc), repr(exc))
     agent.close()
     other.close()
     daemon.terminate()
