@@ -145,6 +145,9 @@ def main():
 if __name__ == "__main__":
     try:
         main()
+    except Exception:  # noqa: BLE001 - a check that never ran is a failure, not a pass
+        import traceback
+        check("the script ran to its end", False, traceback.format_exc()[-3000:])
     finally:
         sc.cleanup()
         passed = sum(sc.results)

@@ -1,5 +1,6 @@
 import InputMuxCore
 import InputMuxSway
+import Glibc
 import Logging
 
 /// The keyboard focus of one named sway seat: put on a window lease's window, or checked
@@ -33,12 +34,15 @@ struct SwaySeatFocus {
                 guard view.visible else {
                     return .refused("it is not shown (on another workspace, a hidden tab or the scratchpad); wait for it to be shown")
                 }
+                // The agent's own click may still be on its way through libinput: sway
+                // moves the seat's focus when it reads it, after the click was written.
+                if try settles(on: con) { return .taken }
                 guard let point = tree.uncoveredTitleBarPoint(of: view) else {
                     return .refused("sway moves a seat's focus only by that seat's own click, and this window has no title bar "
                                     + "free to click; click into the window with your own pointer first")
                 }
                 try sway.click(seat: seat, at: point)
-                if try current() == con { return .taken }
+                if try settles(on: con) { return .taken }
                 return .refused("sway did not give your seat the focus on a click of the window's title bar; click into the "
                                 + "window with your own pointer first")
             }
@@ -59,6 +63,20 @@ struct SwaySeatFocus {
             return f.rect.contains(p)
         }
     }
+
+    /// Whether the seat's focus reaches `con` within `settleTime`, read every 10 ms.
+    func settles(on con: Int64) throws(SwayError) -> Bool {
+        let deadline = ContinuousClock.now + Self.settleTime
+        while true {
+            if try current() == con { return true }
+            guard ContinuousClock.now < deadline else { return false }
+            usleep(10_000)
+        }
+    }
+
+    /// How long a click (the agent's own, or the title bar's) may take to move the seat's
+    /// focus: sway reads the agent's uinput click through libinput after it was written.
+    static let settleTime: Duration = .milliseconds(200)
 
     /// The con_id the seat's focus is on (`GET_SEATS`): a window, or a workspace.
     func current() throws(SwayError) -> Int64 {
