@@ -44,10 +44,15 @@ static void inputmux_png_sink_write(png_structp png, png_bytep data, size_t leng
 
 static void inputmux_png_sink_flush(png_structp png) { (void)png; }
 
-/* Returns the bytes written into out[0..<capacity], or 0 with `message` filled. */
-static inline size_t inputmux_png_write_opaque(const unsigned char *pixels, png_uint_32 width, png_uint_32 height,
-                                               size_t stride, int bgr, int level,
-                                               unsigned char *out, size_t capacity, char message[200]) {
+/* The body of an 8-bit RGB PNG, written once libpng has its IHDR: the rest of the file. It
+   may call png_error (the writer longjmps back). */
+typedef void (*inputmux_png_body)(png_structp png, png_infop info, const void *context);
+
+/* Writes a width x height 8-bit RGB PNG into out[0..<capacity]: libpng's writer with its
+   errors kept on the C side (setjmp here), the IHDR set, then `body`. Returns the bytes
+   written, or 0 with `message` filled. */
+static inline size_t inputmux_png_write_rgb(png_uint_32 width, png_uint_32 height, inputmux_png_body body,
+                                            const void *context, unsigned char *out, size_t capacity, char message[200]) {
     struct inputmux_png_sink sink;
     memset(&sink, 0, sizeof sink);
     sink.out = out; sink.capacity = capacity;
@@ -63,15 +68,30 @@ static inline size_t inputmux_png_write_opaque(const unsigned char *pixels, png_
     png_set_write_fn(png, &sink, inputmux_png_sink_write, inputmux_png_sink_flush);
     png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_compression_level(png, level);
+    body(png, info, context);
+    png_destroy_write_struct(&png, &info);
+    return sink.written;
+}
+
+struct inputmux_png_rows { const unsigned char *pixels; png_uint_32 height; size_t stride; int bgr, level; };
+
+static void inputmux_png_write_rows(png_structp png, png_infop info, const void *context) {
+    const struct inputmux_png_rows *r = (const struct inputmux_png_rows *)context;
+    png_set_compression_level(png, r->level);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_write_info(png, info);
     png_set_filler(png, 0, PNG_FILLER_AFTER);
-    if (bgr) png_set_bgr(png);
-    for (png_uint_32 y = 0; y < height; y++) png_write_row(png, pixels + (size_t)y * stride);
+    if (r->bgr) png_set_bgr(png);
+    for (png_uint_32 y = 0; y < r->height; y++) png_write_row(png, r->pixels + (size_t)y * r->stride);
     png_write_end(png, info);
-    png_destroy_write_struct(&png, &info);
-    return sink.written;
+}
+
+/* Returns the bytes written into out[0..<capacity], or 0 with `message` filled. */
+static inline size_t inputmux_png_write_opaque(const unsigned char *pixels, png_uint_32 width, png_uint_32 height,
+                                               size_t stride, int bgr, int level,
+                                               unsigned char *out, size_t capacity, char message[200]) {
+    struct inputmux_png_rows rows = { pixels, height, stride, bgr, level };
+    return inputmux_png_write_rgb(width, height, inputmux_png_write_rows, &rows, out, capacity, message);
 }
 
 /* An opaque PNG's image data compressed in parts, side by side (the way pigz splits a zlib
@@ -118,42 +138,33 @@ static inline size_t inputmux_png_deflate_part(const unsigned char *pixels, size
    inputmux_png_deflate_part, in row order) with the Adler-32 `adler` of all its scanlines:
    the signature and IHDR through libpng, one IDAT holding the zlib stream (header, the
    parts, the checksum), IEND. Returns the bytes written, or 0 with `message` filled. */
-static inline size_t inputmux_png_write_parts(png_uint_32 width, png_uint_32 height, int level,
-                                              const unsigned char *const *parts, const size_t *lengths, size_t count,
-                                              uLong adler, unsigned char *out, size_t capacity, char message[200]) {
-    struct inputmux_png_sink sink;
-    memset(&sink, 0, sizeof sink);
-    sink.out = out; sink.capacity = capacity;
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, inputmux_png_error, inputmux_png_warning);
-    if (!png) { strcpy(message, "could not start a writer"); return 0; }
-    png_infop info = png_create_info_struct(png);
-    if (!info || setjmp(sink.jump)) {
-        if (!info) strcpy(sink.message, "could not start a writer");
-        png_destroy_write_struct(&png, info ? &info : NULL);
-        memcpy(message, sink.message, sizeof sink.message);
-        return 0;
-    }
-    png_set_write_fn(png, &sink, inputmux_png_sink_write, inputmux_png_sink_flush);
-    png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+struct inputmux_png_idat { int level; const unsigned char *const *parts; const size_t *lengths; size_t count; uLong adler; };
+
+static void inputmux_png_write_idat(png_structp png, png_infop info, const void *context) {
+    const struct inputmux_png_idat *d = (const struct inputmux_png_idat *)context;
     png_write_info(png, info);
     /* The zlib header: deflate with a 32K window (0x78), FLEVEL from the level, FCHECK so
        that the 16-bit value is a multiple of 31. */
-    unsigned char header[2] = { 0x78, (unsigned char)((level <= 1 ? 0 : level <= 5 ? 1 : level == 6 ? 2 : 3) << 6) };
+    unsigned char header[2] = { 0x78, (unsigned char)((d->level <= 1 ? 0 : d->level <= 5 ? 1 : d->level == 6 ? 2 : 3) << 6) };
     header[1] |= (unsigned char)(31 - ((header[0] * 256 + header[1]) % 31));
-    unsigned char trailer[4] = { (unsigned char)(adler >> 24), (unsigned char)(adler >> 16), (unsigned char)(adler >> 8),
-                                 (unsigned char)adler };
+    unsigned char trailer[4] = { (unsigned char)(d->adler >> 24), (unsigned char)(d->adler >> 16), (unsigned char)(d->adler >> 8),
+                                 (unsigned char)d->adler };
     size_t total = sizeof header + sizeof trailer;
-    for (size_t i = 0; i < count; i++) total += lengths[i];
+    for (size_t i = 0; i < d->count; i++) total += d->lengths[i];
     if (total > 0x7fffffff) png_error(png, "image data too large for one IDAT chunk");
     png_write_chunk_start(png, (png_const_bytep)"IDAT", (png_uint_32)total);
     png_write_chunk_data(png, header, sizeof header);
-    for (size_t i = 0; i < count; i++) png_write_chunk_data(png, parts[i], lengths[i]);
+    for (size_t i = 0; i < d->count; i++) png_write_chunk_data(png, d->parts[i], d->lengths[i]);
     png_write_chunk_data(png, trailer, sizeof trailer);
     png_write_chunk_end(png);
     png_write_chunk(png, (png_const_bytep)"IEND", NULL, 0);
-    png_destroy_write_struct(&png, &info);
-    return sink.written;
+}
+
+static inline size_t inputmux_png_write_parts(png_uint_32 width, png_uint_32 height, int level,
+                                              const unsigned char *const *parts, const size_t *lengths, size_t count,
+                                              uLong adler, unsigned char *out, size_t capacity, char message[200]) {
+    struct inputmux_png_idat idat = { level, parts, lengths, count, adler };
+    return inputmux_png_write_rgb(width, height, inputmux_png_write_idat, &idat, out, capacity, message);
 }
 
 /* The Adler-32 of two byte runs end to end, from each one's and the second's length. */
