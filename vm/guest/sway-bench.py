@@ -25,7 +25,6 @@ Prints the tables and the goal lines; exits 1 only when it could not measure.
 import argparse
 import base64
 import hashlib
-import importlib.util
 import json
 import os
 import resource
@@ -38,14 +37,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def load(name, file):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, file))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-sd = load("sway_daemon", "sway-daemon.py")
+sys.path.insert(0, HERE)
+import guest_harness  # noqa: E402
+sd = guest_harness.script("sway-daemon.py")
 sc = sd.sc  # the sway-check.py module sway-daemon.py loaded: one list of children to clean up
 import inputmux_client as im  # noqa: E402
 from guest_input import text_of  # noqa: E402

@@ -12,15 +12,14 @@ PNGs (ours and grim's) are decoded with GdkPixbuf (python3-gi, in the guest).
 Run: bash vm/run-in-guest.sh --timeout 900 -- python3 /opt/inputmux/guest/sway-capture.py
 Prints "ok"/"FAIL" lines and closes with "N passed, M failed".
 """
-import importlib.util
 import os
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-spec = importlib.util.spec_from_file_location("sway_daemon", os.path.join(HERE, "sway-daemon.py"))
-sd = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(sd)
+sys.path.insert(0, HERE)
+import guest_harness  # noqa: E402
+sd = guest_harness.script("sway-daemon.py")
 sc = sd.sc
 import inputmux_client as im  # noqa: E402
 
@@ -131,11 +130,15 @@ def main():
         return
     check("both windows are drawn (grim)", shows(400, 300, RED) and shows(1000, 250, GREEN))
 
+    def acquire(agent, request):
+        """The acquire's result, or what refused it."""
+        try:
+            return agent.request(dict(request, type="acquire"))
+        except im.InputMuxError as exc:
+            return {"refused": repr(exc)}
+
     agent = im.Agent("swaycapture", path=f"{run}/agent.sock")
-    try:
-        lease = agent.request({"type": "acquire", "window_class": "footA"})
-    except im.InputMuxError as exc:
-        lease = {"refused": repr(exc)}
+    lease = acquire(agent, {"window_class": "footA"})
     check("a window lease on footA by app_id is active", lease.get("state") == "active", str(lease))
     if lease.get("state") != "active":
         return
@@ -155,10 +158,7 @@ def main():
 
     # A region lease of another agent: that rectangle of the screen, window and background.
     other = im.Agent("swayregion", path=f"{run}/agent.sock")
-    try:
-        region = other.request({"type": "acquire", "region": "760,60,400x400"})
-    except im.InputMuxError as exc:
-        region = {"refused": repr(exc)}
+    region = acquire(other, {"region": "760,60,400x400"})
     check("a region lease 760,60,400x400 is active", region.get("state") == "active", str(region))
     try:
         shot = other.capture()
@@ -207,12 +207,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as exc:  # any crash is a failed check, not a silent pass
-        check("the sway capture guest test ran to the end", False, repr(exc))
-    finally:
-        sc.cleanup()
-        passed = sum(sc.results)
-        print(f"{passed} passed, {len(sc.results) - passed} failed", flush=True)
-        sys.exit(0 if passed == len(sc.results) and sc.results else 1)
+    sc.run(main, "the sway capture guest test")

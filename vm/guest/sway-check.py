@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import time
+import traceback
 
 import evdev
 from evdev import AbsInfo, UInput, ecodes as e
@@ -374,15 +375,23 @@ def cleanup():
                        shell=True, check=False)
 
 
-if __name__ == "__main__":
+def run(main, what):
+    """Runs a sway guest check's `main` (this script's, sway-daemon.py's, sway-capture.py's):
+    a crash is a failed check ("WHAT ran to its end", with the traceback), never a silent
+    pass with the rest skipped; then cleans up, prints the times and closes with
+    "N passed, M failed", exiting 1 unless every check passed."""
     try:
         main()
-    except Exception as exc:  # any crash is a failed check, not a silent pass
-        check("the sway guest test ran to the end", False, repr(exc))
+    except Exception:  # noqa: BLE001 - reported as a failed check
+        check(f"{what} ran to its end", False, traceback.format_exc()[-3000:])
     finally:
         cleanup()
     if timings:
-        print("times: " + ", ".join(f"{what} {s:.1f}s" for what, s in timings))
+        print("times: " + ", ".join(f"{w} {s:.1f}s" for w, s in timings))
     passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
+    print(f"{passed} passed, {len(results) - passed} failed", flush=True)
     sys.exit(1 if not all(results) or not results else 0)
+
+
+if __name__ == "__main__":
+    run(main, "the sway guest test")

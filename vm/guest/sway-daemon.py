@@ -10,17 +10,14 @@ a region lease equals grim's of the same rectangle. Then seats of their own
 Run: bash vm/run-in-guest.sh --timeout 900 -- python3 /opt/inputmux/guest/sway-daemon.py
 Prints "ok"/"FAIL" lines and closes with "N passed, M failed".
 """
-import importlib.util
 import os
 import subprocess
 import sys
-import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-spec = importlib.util.spec_from_file_location("sway_check", os.path.join(HERE, "sway-check.py"))
-sc = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(sc)
+sys.path.insert(0, HERE)
+import guest_harness  # noqa: E402
+sc = guest_harness.script("sway-check.py")
 import inputmux_client as im  # noqa: E402
 import sway_seats  # noqa: E402
 from guest_input import PhysicalKeyboard  # noqa: E402
@@ -34,29 +31,13 @@ def start_daemon(env, prefix="inputmux-sway-daemon-", log_level="debug", wayland
     lines in `env`), its sockets, audit and log (daemon.log) in a new private directory.
     Returns (process, directory) once the control socket exists, or (None, directory) when
     it did not within 30 s; the process is in sc.children."""
-    run = tempfile.mkdtemp(prefix=prefix)
-    os.chmod(run, 0o700)
-    config = os.path.join(run, "inputmux.toml")
-    with open(config, "w") as f:
-        f.write(f"""
-[sockets]
-agent = "{run}/agent.sock"
-control = "{run}/control.sock"
-agent_group = ""
-control_group = ""
-[audit]
-path = "{run}/audit.jsonl"
-key_path = "{run}/audit.key"
-[wayland]
+    daemon, run, started = guest_harness.start_inputmuxd(prefix, f"""[wayland]
 compositor = "sway"
 socket = "{env['SWAYSOCK']}"
 display = "{env['XDG_RUNTIME_DIR']}/{env['WAYLAND_DISPLAY']}"
-{wayland}""")
-    daemon = subprocess.Popen(["/opt/inputmux/bin/inputmuxd", "--config", config, "--log-level", log_level],
-                              stderr=open(os.path.join(run, "daemon.log"), "w"))
+{wayland}""", log_level=log_level)
     sc.children.append(daemon)
-    ok = sc.wait_for(lambda: os.path.exists(f"{run}/control.sock"), 30)
-    return (daemon if ok else None), run
+    return (daemon if started else None), run
 
 
 def start_sway():
@@ -143,13 +124,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception:  # noqa: BLE001 - a check that never ran is a failure, not a pass
-        import traceback
-        check("the script ran to its end", False, traceback.format_exc()[-3000:])
-    finally:
-        sc.cleanup()
-        passed = sum(sc.results)
-        print(f"{passed} passed, {len(sc.results) - passed} failed", flush=True)
-        sys.exit(0 if passed == len(sc.results) and sc.results else 1)
+    sc.run(main, "the sway daemon guest test")

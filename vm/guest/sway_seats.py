@@ -13,6 +13,7 @@ import threading
 import time
 
 import inputmux_client as im
+from guest_harness import AtOnce
 from guest_input import PhysicalKeyboard, text_of
 
 
@@ -65,18 +66,7 @@ def scenario(sway, sc, run, check, keyboard, say=print):
             check(f"seats: {name}'s devices are not on seat0", not any(m in on0 for m in mine), str(on0))
 
         texts = {k: text_of(k) for k in ("alice", "bob", "human")}
-        outcome, spans = {}, {}
-
-        def guard(label, fn):
-            try:
-                spans[label] = [time.monotonic(), None]
-                fn()
-                spans[label][1] = time.monotonic()
-                outcome[label] = "ok"
-            except im.InputMuxError as exc:
-                outcome[label] = f"{exc.code}: {exc}"
-            except Exception as exc:  # noqa: BLE001 - reported as a failed check
-                outcome[label] = repr(exc)
+        together = AtOnce()
 
         def agent(name):
             def run_it():
@@ -88,7 +78,7 @@ def scenario(sway, sc, run, check, keyboard, say=print):
                 r = v["rect"]
                 # sway focuses a window for a seat by that seat's click (no title bars here).
                 a.click(r["x"] + r["width"] // 2, r["y"] + r["height"] // 2)
-                spans[name][0] = time.monotonic()
+                together.begin(name)
                 a.type(texts[name])
                 a.key("Return")
             return run_it
@@ -96,21 +86,14 @@ def scenario(sway, sc, run, check, keyboard, say=print):
         def human():
             keyboard.type(texts["human"] + "\n")
 
-        started = time.monotonic()
-        threads = [threading.Thread(target=guard, args=(n, f))
-                   for n, f in (("alice", agent("alice")), ("bob", agent("bob")), ("human", human))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=240)
-        say(f"seats: the three typed at once in {time.monotonic() - started:.1f} s; outcomes {outcome}")
+        took = together.run([("alice", agent("alice")), ("bob", agent("bob")), ("human", human)])
+        say(f"seats: the three typed at once in {took:.1f} s; outcomes {together.outcome}")
         check("seats: alice's and bob's gestures and the human's typing all finished without a refusal",
-              outcome == {"alice": "ok", "bob": "ok", "human": "ok"}, str(outcome))
-        if all(end for _, end in spans.values()):
-            shown = {k: f"{a - started:.2f}-{b - started:.2f} s" for k, (a, b) in spans.items()}
-            say(f"seats: typing spans (from the start): {shown}")
+              together.outcome == {"alice": "ok", "bob": "ok", "human": "ok"}, str(together.outcome))
+        if together.finished():
+            say(f"seats: typing spans (from the start): {together.shown()}")
             check("seats: alice, bob and the human were all typing at one time (their typing spans overlap)",
-                  max(a for a, _ in spans.values()) < min(b for _, b in spans.values()), str(shown))
+                  together.overlapping(), str(together.shown()))
         for k in ("alice", "bob", "human"):
             want = texts[k] + "\n"
             got = sc.wait_for(lambda: sc.read(files[k]) if sc.read(files[k]).endswith("\n") else None, 30) or sc.read(files[k])

@@ -19,10 +19,10 @@ import hashlib
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import guest_harness  # noqa: E402
 import inputmux_client as im  # noqa: E402
 import x11_seats  # noqa: E402
 
@@ -41,33 +41,14 @@ def main():
     check("Xorg (dummy video, libinput input) starts", xorg.returncode == 0, xorg.stderr.strip())
     if xorg.returncode != 0:
         return
-    run = tempfile.mkdtemp(prefix="inputmux-x11-")
-    os.chmod(run, 0o700)
-    config = os.path.join(run, "inputmux.toml")
-    with open(config, "w") as f:
-        f.write(f"""
-[sockets]
-agent = "{run}/agent.sock"
-control = "{run}/control.sock"
-agent_group = ""
-control_group = ""
-[audit]
-path = "{run}/audit.jsonl"
-key_path = "{run}/audit.key"
-[x11]
-enabled = true
-display = ":1"
-""")
     # The human's keyboard exists before the daemon starts, which grabs it.
     keyboard = x11_seats.PhysicalKeyboard()
     time.sleep(0.5)
-    exe = "/opt/inputmux/bin/inputmuxd"
-    daemon = subprocess.Popen([exe, "--config", config, "--log-level", "debug"], stderr=open(os.path.join(run, "daemon.log"), "w"))
+    daemon, run, started = guest_harness.start_inputmuxd("inputmux-x11-", """[x11]
+enabled = true
+display = ":1"
+""")
     try:
-        deadline = time.monotonic() + 30
-        while not os.path.exists(f"{run}/control.sock") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        started = os.path.exists(f"{run}/control.sock")
         why = open(os.path.join(run, "daemon.log")).read()[-3000:]
         if not started:
             why += f" (exit status {daemon.poll()}; "

@@ -18,6 +18,7 @@ import threading
 import time
 
 import inputmux_client as im
+from guest_harness import AtOnce
 from guest_input import PhysicalKeyboard, text_of  # noqa: F401  (x11-uinput.py makes the keyboard through this module)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -236,26 +237,14 @@ def scenario(run, env, check, keyboard, say=print):
 
         texts = {"alice": text_of("alice"), "bob gtk": text_of("bobgtk"), "bob xterm": text_of("bobxterm"),
                  "human": text_of("human")}
-        outcome = {}
-        spans = {}
-
-        def guard(label, fn):
-            try:
-                spans[label] = [time.monotonic(), None]
-                fn()
-                spans[label][1] = time.monotonic()
-                outcome[label] = "ok"
-            except im.InputMuxError as exc:
-                outcome[label] = f"{exc.code}: {exc}"
-            except Exception as exc:  # noqa: BLE001 - reported as a failed check
-                outcome[label] = repr(exc)
+        together = AtOnce()
 
         def alice():
             a = agents["alice"]
             lease = a.request({"type": "acquire", "window": wins["xterm 1"], "keyboard": True, "mode": "wait"})
             if lease.get("state") != "active":
                 raise RuntimeError(f"alice's lease: {lease}")
-            spans["alice"][0] = time.monotonic()
+            together.begin("alice")
             a.type(texts["alice"])
             a.key("Return")
 
@@ -264,7 +253,7 @@ def scenario(run, env, check, keyboard, say=print):
             lease = b.request({"type": "acquire", "window": wins["GTK 3 window"], "keyboard": True, "mode": "wait"})
             if lease.get("state") != "active":
                 raise RuntimeError(f"bob's GTK lease: {lease}")
-            spans["bob"][0] = time.monotonic()
+            together.begin("bob")
             b.type(texts["bob gtk"])
             b.release(lease)
             lease = b.request({"type": "acquire", "window": wins["xterm 2"], "keyboard": True, "mode": "wait"})
@@ -279,21 +268,14 @@ def scenario(run, env, check, keyboard, say=print):
         def human():
             keyboard.type(texts["human"] + "\n")
 
-        started = time.monotonic()
-        threads = [threading.Thread(target=guard, args=(n, f)) for n, f in (("alice", alice), ("bob", bob), ("human", human))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=240)
-        took = time.monotonic() - started
-        say(f"seats: the three typed at once in {took:.1f} s; outcomes {outcome}")
+        took = together.run([("alice", alice), ("bob", bob), ("human", human)])
+        say(f"seats: the three typed at once in {took:.1f} s; outcomes {together.outcome}")
         check("seats: alice's and bob's gestures and the human's typing all finished without a refusal",
-              outcome == {"alice": "ok", "bob": "ok", "human": "ok"}, str(outcome))
-        if all(end for _, end in spans.values()):
-            shown = {k: f"{a - started:.2f}-{b - started:.2f} s" for k, (a, b) in spans.items()}
-            say(f"seats: typing spans (from the start): {shown}")
+              together.outcome == {"alice": "ok", "bob": "ok", "human": "ok"}, str(together.outcome))
+        if together.finished():
+            say(f"seats: typing spans (from the start): {together.shown()}")
             check("seats: alice, bob and the human were all typing at one time (their typing spans overlap)",
-                  max(a for a, _ in spans.values()) < min(b for _, b in spans.values()), str(shown))
+                  together.overlapping(), str(together.shown()))
         got = {"alice": x1.line(), "bob gtk": gtk.wait_text(texts["bob gtk"]), "bob xterm": x2.line(),
                "human": xh.line()}
         for label, app in (("alice", "xterm 1"), ("bob gtk", "the GTK 3 entry"), ("bob xterm", "xterm 2"),
@@ -301,7 +283,7 @@ def scenario(run, env, check, keyboard, say=print):
             check(f"seats: {app} got exactly its {len(texts[label])}-character text ({label})", got[label] == texts[label],
                   f"want {texts[label]!r}, got {got[label]!r}")
         paused = {n: [e for e in a.events if e.get("event") == "paused"] for n, a in agents.items()}
-        refused = [o for o in outcome.values() if "paused_human" in o]
+        refused = [o for o in together.outcome.values() if "paused_human" in o]
         check("seats: no agent was paused by the human typing into the human's own window ([human] pause = touched)",
               not any(paused.values()) and not refused, f"{paused} {refused}")
         core = subprocess.run(["xdotool", "getwindowfocus"], env=env, capture_output=True, text=True).stdout.strip()
