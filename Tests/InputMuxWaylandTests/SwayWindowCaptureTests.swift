@@ -169,11 +169,7 @@ import Testing
 
     @Test func aWindowSettlesOnTheScreensDamageOverItsRectangle() throws {
         let sway = try SwayServer(rules: [T.rule("painter"), T.rule("green")])
-        let fifo = sway.runtime + "/paint"
-        #expect(mkfifo(fifo, 0o600) == 0)
-        #expect(chown(fifo, sway.uid, sway.uid) == 0)
-        try sway.client("foot", ["-a", "painter", "-o", "colors.background=ff0000", "-o", "colors.foreground=ff0000",
-                                 "sh", "-c", "read x < \(fifo); printf '\\033[2J\\033[H\\033[44m%s\\n%s' '                    ' '                    '; sleep 600"])
+        let paint = try T.Painter(sway)
         try T.place(sway, "painter", T.red)
         try Self.foot(sway, "green", "00c000")
         try T.place(sway, "green", T.green)
@@ -189,10 +185,7 @@ import Testing
         #expect(try source.capture(painter).rgb(x: 60, y: 15) == 0xff0000)
         let greenBefore = source.lastChange(in: green)
         let action = T.monotonic()
-        let writer = open(fifo, O_WRONLY)
-        #expect(writer >= 0)
-        _ = write(writer, "go\n", 3)
-        close(writer)
+        paint.paint()
         let (settled, waited) = source.waitUntilSettled(painter, settle: Settle(rule: SettleRule(quiet: .milliseconds(100), maximum: .seconds(5)),
                                                                                 started: action, lastAction: action), clock: T.monotonic)
         #expect(settled, "no damage over the window after its client repainted (waited \(waited))")

@@ -26,6 +26,27 @@ import Testing
         try sway.message(["[app_id=\(appID)] floating enable, resize set \(r.width) \(r.height), move position \(r.x) \(r.y)"])
     }
 
+    /// A red foot window, `painter`, that paints two rows of blue cells when told to
+    /// (`paint`, through a FIFO): a repaint at a moment the test picks.
+    struct Painter {
+        let fifo: String
+
+        init(_ sway: SwayServer) throws {
+            fifo = sway.runtime + "/paint"
+            #expect(mkfifo(fifo, 0o600) == 0)
+            #expect(chown(fifo, sway.uid, sway.uid) == 0)
+            try sway.client("foot", ["-a", "painter", "-o", "colors.background=ff0000", "-o", "colors.foreground=ff0000",
+                                     "sh", "-c", "read x < \(fifo); printf '\\033[2J\\033[H\\033[44m%s\\n%s' '                    ' '                    '; sleep 600"])
+        }
+
+        func paint() {
+            let writer = open(fifo, O_WRONLY)
+            #expect(writer >= 0)
+            _ = write(writer, "go\n", 3)
+            close(writer)
+        }
+    }
+
     /// Pixels of `image` (in `area`, image coordinates) that are not `colour`.
     static func wrong(_ image: PixelImage, _ colour: UInt32, in area: Region? = nil) -> Int {
         let a = area ?? Region(x: 0, y: 0, width: Int32(image.width), height: Int32(image.height))
@@ -109,11 +130,7 @@ import Testing
     @Test func damageIsReportedAfterTheClientRepaintsAndASettleWaitsForIt() throws {
         let sway = try SwayServer(rules: [Self.rule("painter")])
         // The client paints blue cells when told through a FIFO.
-        let fifo = sway.runtime + "/paint"
-        #expect(mkfifo(fifo, 0o600) == 0)
-        #expect(chown(fifo, sway.uid, sway.uid) == 0)
-        try sway.client("foot", ["-a", "painter", "-o", "colors.background=ff0000", "-o", "colors.foreground=ff0000",
-                                 "sh", "-c", "read x < \(fifo); printf '\\033[2J\\033[H\\033[44m%s\\n%s' '                    ' '                    '; sleep 600"])
+        let painter = try Painter(sway)
         try Self.place(sway, "painter", Self.red)
         let source = try WaylandCaptureSource(socket: sway.socket)
         try Self.waitFor(source, Self.red, x: 200, y: 200, 0xff0000)
@@ -126,10 +143,7 @@ import Testing
         let far = Region(x: 1200, y: 600, width: 300, height: 300)
         let farBefore = source.lastChange(in: .screen(far))
         let action = Self.monotonic()
-        let writer = open(fifo, O_WRONLY)
-        #expect(writer >= 0)
-        _ = write(writer, "go\n", 3)
-        close(writer)
+        painter.paint()
         let rule = SettleRule(quiet: .milliseconds(100), maximum: .seconds(5))
         let (settled, waited) = source.waitUntilSettled(.screen(Self.red), settle: Settle(rule: rule, started: action, lastAction: action),
                                                         clock: Self.monotonic)
