@@ -91,19 +91,10 @@ public final class ScreenWindowSource: CaptureSource {
         let (window, shown) = try place(id, rect, fresh: true)
         guard let visible = shown.clipped(to: screen.bounds) else { throw .windowUnavailable(id) }
         let pixels = try screen.capture(.screen(visible))
-        let image: PixelImage
-        if visible == shown {
-            image = pixels
-        } else {
-            // Placed into a blank image the rectangle's size; the rest is blanked below.
-            var bytes = [UInt8](repeating: 0, count: Int(shown.width) * Int(shown.height) * 4)
-            let dx = Int(visible.x - shown.x), dy = Int(visible.y - shown.y), rowBytes = pixels.width * 4
-            for row in 0..<pixels.height {
-                let to = ((dy + row) * Int(shown.width) + dx) * 4
-                bytes.replaceSubrange(to..<(to + rowBytes), with: pixels.bytes[(row * pixels.stride)..<(row * pixels.stride + rowBytes)])
-            }
-            image = PixelImage(width: Int(shown.width), height: Int(shown.height), format: pixels.format, bytes: bytes)
-        }
+        // Off every output: placed into a blank image the rectangle's size.
+        let image = visible == shown ? pixels
+            : PixelImage.composed(width: Int(shown.width), height: Int(shown.height), format: pixels.format,
+                                  parts: [(pixels, Int(visible.x - shown.x), Int(visible.y - shown.y))])
         return window.blanking(image, shown: shown, visible: visible)
     }
 }

@@ -24,6 +24,11 @@ extension SwayConnection {
         try list(.getSeats).map { v throws(SwayError) in try SwaySeat(sway: v) }
     }
 
+    /// The seat `name` as `GET_SEATS` lists it; nil when sway has no such seat.
+    public func seat(named name: String) throws(SwayError) -> SwaySeat? {
+        try seats().first { $0.name == name }
+    }
+
     /// `GET_INPUTS`.
     public func inputs() throws(SwayError) -> [SwayInput] {
         try list(.getInputs).map { v throws(SwayError) in try SwayInput(sway: v) }

@@ -2,7 +2,8 @@ import struct InputMuxCore.Region
 
 extension SwayTree {
     /// The rectangles (layout coordinates) of other windows sway draws over window
-    /// `conID` and that reach into its `rect`: nil when sway does not show the window
+    /// `conID` and that reach into it, title bar included (`outer`): nil when sway does
+    /// not show the window
     /// (gone, on a workspace no output shows, the scratchpad, a hidden tab, hidden by
     /// another window's fullscreen), which sway's `visible` says.
     ///
@@ -40,6 +41,6 @@ extension SwayTree {
             above = floating.map(\.element)
             above += views.filter { $0.fullscreen && $0.visible && $0.conID != conID }
         }
-        return above.map { $0.fullscreen ? $0.rect : $0.outer }.filter { $0.overlaps(target.rect) }
+        return above.map { $0.fullscreen ? $0.rect : $0.outer }.filter { $0.overlaps(target.outer) }
     }
 }

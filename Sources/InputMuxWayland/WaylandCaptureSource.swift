@@ -89,16 +89,11 @@ public final class WaylandCaptureSource: CaptureSource {
                 if pieces.count == 1, let (output, part) = pieces.first, part == rect {
                     return try copy(output, part)
                 }
-                var bytes = [UInt8](repeating: 0, count: Int(rect.width) * Int(rect.height) * 4)
+                var parts: [(image: PixelImage, x: Int, y: Int)] = []
                 for (output, part) in pieces {
-                    let image = try copy(output, part)
-                    let dx = Int(part.x - rect.x), dy = Int(part.y - rect.y), rowBytes = image.width * 4
-                    for row in 0..<image.height {
-                        let to = ((dy + row) * Int(rect.width) + dx) * 4
-                        bytes.replaceSubrange(to..<(to + rowBytes), with: image.bytes[(row * image.stride)..<(row * image.stride + rowBytes)])
-                    }
+                    parts.append((try copy(output, part), Int(part.x - rect.x), Int(part.y - rect.y)))
                 }
-                return PixelImage(width: Int(rect.width), height: Int(rect.height), format: .xrgb8888, bytes: bytes)
+                return PixelImage.composed(width: Int(rect.width), height: Int(rect.height), format: .xrgb8888, parts: parts)
             } catch {
                 throw .failed(error.description)
             }

@@ -194,7 +194,6 @@ public final class Daemon: Service, @unchecked Sendable {
         logger.info("inputmuxd stopped")
     }
 
-    /// Unix time at CLOCK_MONOTONIC zero, so reasons can print wall-clock times.
     /// The Wayland display socket beside sway's IPC socket: both live in the session's
     /// runtime directory, and a compositor's first display is `wayland-1`.
     static func waylandDisplay(nextTo ipcSocket: String) -> String {
@@ -202,6 +201,7 @@ public final class Daemon: Service, @unchecked Sendable {
         return directory + "/wayland-1"
     }
 
+    /// Unix time at CLOCK_MONOTONIC zero, so reasons can print wall-clock times.
     static func wallClockAtMonotonicZero() -> Int64 {
         var rt = timespec(), mono = timespec()
         clock_gettime(CLOCK_REALTIME, &rt)

@@ -80,7 +80,7 @@ struct SwaySeatFocus {
 
     /// The con_id the seat's focus is on (`GET_SEATS`): a window, or a workspace.
     func current() throws(SwayError) -> Int64 {
-        guard let s = try sway.seats().first(where: { $0.name == seat }) else {
+        guard let s = try sway.seat(named: seat) else {
             throw .malformedReply(what: "GET_SEATS", detail: "seat \(seat) is not listed")
         }
         return s.focus

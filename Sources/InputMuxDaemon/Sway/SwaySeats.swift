@@ -123,9 +123,9 @@ final class SwaySeats: SeatProvider {
                 if found.isEmpty { missing.append(device) } else { identifiers.formUnion(found) }
             }
             if missing.isEmpty {
-                let on = Set(try sway.seats().first { $0.name == name }?.devices.map(\.identifier) ?? [])
+                let on = Set(try sway.seat(named: name)?.devices.map(\.identifier) ?? [])
                 for id in identifiers.subtracting(on).sorted() { try sway.attach(seat: name, input: id) }
-                let held = Set(try sway.seats().first { $0.name == name }?.devices.map(\.identifier) ?? [])
+                let held = Set(try sway.seat(named: name)?.devices.map(\.identifier) ?? [])
                 if identifiers.isSubset(of: held) {
                     logger.info("agent seat holds its devices", metadata: ["sway.seat": "\(name)", "sway.inputs": "\(identifiers.sorted())"])
                     p.onSeat = (now, identifiers)

@@ -31,7 +31,7 @@ final class SwayWindowLocator: WindowLocator {
             connection = nil
             throw .failed("sway's window tree could not be read (\(error.description))")
         }
-        let con = Int64(bitPattern: window.rawValue)
+        let con = SwayBridge.conID(window)
         guard let view = tree.view(con), let above = tree.surfacesAbove(con) else { throw .windowUnavailable(window) }
         return WindowOnScreen(frame: SwayBridge.area(view), covered: above)
     }
